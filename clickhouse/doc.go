@@ -1,0 +1,3 @@
+// Package clickhouse is eventscope's production store on ClickHouse,
+// through clickhouse-go v2 over the native protocol.
+package clickhouse
