@@ -59,7 +59,7 @@ type Flow struct {
 // Options tune the analysis.
 type Options struct {
 	// IsDeadLetter reports whether a topic is a dead-letter topic;
-	// nil uses IsDeadLetterTopic.
+	// nil uses event.IsDeadLetterTopic.
 	IsDeadLetter func(topic string) bool
 }
 
@@ -67,7 +67,7 @@ type Options struct {
 // flow and be in the store's order (event time, then coordinates).
 func Build(events []event.Event, opts Options) *Flow {
 	if opts.IsDeadLetter == nil {
-		opts.IsDeadLetter = IsDeadLetterTopic
+		opts.IsDeadLetter = event.IsDeadLetterTopic
 	}
 	f := &Flow{Events: events, Edges: []Edge{}, Anomalies: []Anomaly{}}
 	first := map[string]int{} // event ID -> first record index
