@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/ingest"
+	"github.com/eventscope/eventscope/store"
+	"github.com/eventscope/eventscope/ui"
+)
+
+// shutdownTimeout bounds each step of the shutdown.
+const shutdownTimeout = 10 * time.Second
+
+func newLogger(c *config, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel) // validated
+	opts := &slog.HandlerOptions{Level: level}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// server is the running tracer: store, ingest and the HTTP UI.
+type server struct {
+	log   *slog.Logger
+	store store.Store
+	ing   *ingest.Ingester
+	http  *http.Server
+	ln    net.Listener
+}
+
+// startServer opens the store, builds ingest and the UI, and binds the HTTP
+// listener (so a port in use fails at once). Nothing runs until serve.
+func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, error) {
+	st, err := openStore(ctx, c.Store, log)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ing, err := ingest.New(ingest.Config{
+		Brokers:       c.brokers,
+		GroupID:       c.GroupID,
+		Topics:        c.topics,
+		ExcludeTopics: c.exclude,
+		FromBeginning: c.FromBeginning,
+		BatchSize:     c.BatchSize,
+		BatchInterval: c.BatchInterval,
+	}, st, event.NewDecoder(event.Config{}), log.With("component", "ingest"), reg)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("set up ingest: %w", err)
+	}
+	ln, err := net.Listen("tcp", c.HTTPAddr)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("listen on %s: %w", c.HTTPAddr, err)
+	}
+	e := ui.New(ui.Options{
+		Store: st,
+		Ready: func(ctx context.Context) error {
+			if !ing.Ready() {
+				return errors.New("ingest has not joined the consumer group yet")
+			}
+			return st.Ping(ctx)
+		},
+		Stats:   func() any { return ing.Stats() },
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
+		Logger:  log.With("component", "ui"),
+	})
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	return &server{log: log, store: st, ing: ing, http: srv, ln: ln}, nil
+}
+
+// URL is where the UI is served.
+func (s *server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// run serves until ctx is done, then shuts down in order: stop accepting
+// HTTP, stop consuming, flush and commit (inside ingest's Run), close the
+// store. beforeIngestStop runs after HTTP has stopped (the demo stops its
+// simulated services there).
+func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
+	ingCtx, stopIngest := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopIngest()
+	ingDone := make(chan error, 1)
+	go func() { ingDone <- s.ing.Run(ingCtx) }()
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- s.http.Serve(s.ln) }()
+	s.log.Info("eventscope is up", "url", s.URL())
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		s.log.Info("shutting down")
+	case err := <-ingDone:
+		runErr = fmt.Errorf("ingest stopped: %w", err)
+		ingDone <- nil
+	case err := <-httpDone:
+		runErr = fmt.Errorf("http server stopped: %w", err)
+		httpDone <- nil
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := s.http.Shutdown(sctx); err != nil {
+		s.log.Warn("http shutdown", "err", err)
+	}
+	if beforeIngestStop != nil {
+		beforeIngestStop()
+	}
+	stopIngest()
+	if err := <-ingDone; err != nil && !errors.Is(err, context.Canceled) && runErr == nil {
+		runErr = fmt.Errorf("ingest: %w", err)
+	}
+	if err := s.store.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close store: %w", err)
+	}
+	if runErr == nil {
+		s.log.Info("stopped cleanly")
+	}
+	return runErr
+}

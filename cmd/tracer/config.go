@@ -1,0 +1,124 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// defaultStore is where the embedded store lives unless --store says otherwise.
+const defaultStore = "sqlite://./eventscope-data/events.db"
+
+// config is everything serve and demo need, built from flags with TRACER_*
+// environment fallbacks and validated once at start.
+type config struct {
+	HTTPAddr  string
+	Store     string
+	LogLevel  string
+	LogFormat string
+
+	Brokers       string
+	GroupID       string
+	Topics        string
+	ExcludeTopics string
+	FromBeginning bool
+	BatchSize     int
+	BatchInterval time.Duration
+
+	// parsed by validate
+	brokers []string
+	topics  *regexp.Regexp
+	exclude *regexp.Regexp
+}
+
+// registerServer adds the flags shared by serve and demo.
+func (c *config) registerServer(fs *flag.FlagSet) {
+	fs.StringVar(&c.HTTPAddr, "http-addr", "127.0.0.1:8080", "address the web UI and API listen on")
+	fs.StringVar(&c.Store, "store", defaultStore, "where events are stored: sqlite://PATH or clickhouse://user:pass@host:9000/db")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
+	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
+	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
+}
+
+// registerKafka adds the flags that pick what serve consumes.
+func (c *config) registerKafka(fs *flag.FlagSet) {
+	fs.StringVar(&c.Brokers, "brokers", "", "Kafka bootstrap brokers, comma-separated host:port (required)")
+	fs.StringVar(&c.GroupID, "group-id", "eventscope-tracer", "the tracer's own consumer group ID")
+	fs.StringVar(&c.Topics, "topics", "", "regular expression of topics to include (default: all but internal __ topics)")
+	fs.StringVar(&c.ExcludeTopics, "exclude-topics", "", "regular expression of topics to exclude")
+	fs.BoolVar(&c.FromBeginning, "from-beginning", false, "backfill from the oldest offsets instead of starting at the newest")
+}
+
+func (c *config) validate(needBrokers bool) error {
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		return fmt.Errorf("--http-addr %q: want host:port", c.HTTPAddr)
+	}
+	if !strings.HasPrefix(c.Store, "sqlite://") && !strings.HasPrefix(c.Store, "clickhouse://") {
+		return fmt.Errorf("--store %q: want sqlite://PATH or clickhouse://host:9000/db", c.Store)
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
+	}
+	if c.BatchSize < 1 {
+		return fmt.Errorf("--batch-size %d: want at least 1", c.BatchSize)
+	}
+	if c.BatchInterval <= 0 {
+		return fmt.Errorf("--batch-interval %s: want a positive duration", c.BatchInterval)
+	}
+	var err error
+	if c.brokers, err = parseBrokers(c.Brokers, needBrokers); err != nil {
+		return err
+	}
+	if c.topics, err = compileOptional("--topics", c.Topics); err != nil {
+		return err
+	}
+	if c.exclude, err = compileOptional("--exclude-topics", c.ExcludeTopics); err != nil {
+		return err
+	}
+	return nil
+}
+
+func compileOptional(flagName, expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: bad regular expression: %w", flagName, err)
+	}
+	return re, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("--log-level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// parseBrokers splits a comma-separated broker list and checks each is host:port.
+func parseBrokers(list string, required bool) ([]string, error) {
+	var out []string
+	for _, b := range strings.Split(list, ",") {
+		if b = strings.TrimSpace(b); b == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(b); err != nil {
+			return nil, fmt.Errorf("--brokers: %q is not host:port", b)
+		}
+		out = append(out, b)
+	}
+	if required && len(out) == 0 {
+		return nil, fmt.Errorf("--brokers is required (e.g. --brokers localhost:9092, or TRACER_BROKERS)")
+	}
+	return out, nil
+}
