@@ -7,7 +7,12 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
+	"math"
+	"sort"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
@@ -35,9 +40,15 @@ type Reader interface {
 	EventsByID(ctx context.Context, id string) ([]event.Event, error)
 	// Resolve finds the flow a bare token names: a flow ID (correlation
 	// ID), an event ID or a Kafka key, tried in that order. ErrNotFound
-	// when none matches.
+	// when none matches. An event ID on several records resolves to the
+	// flow of the first in Flow order; a key on events of several flows
+	// resolves to the flow of the newest such event (latest time, then
+	// highest coordinates).
 	Resolve(ctx context.Context, token string) (Resolution, error)
-	// Flows lists flow summaries matching q, newest last event first.
+	// Flows lists flow summaries matching q, newest last event first (ties:
+	// higher correlation ID first). Pagination is keyset on (LastTime,
+	// CorrelationID): pages never repeat or skip a flow whose LastTime does
+	// not change meanwhile; a flow that gets newer events moves to the top.
 	Flows(ctx context.Context, q FlowQuery) (FlowPage, error)
 	// Stats returns totals for the dashboard.
 	Stats(ctx context.Context) (Stats, error)
@@ -66,7 +77,13 @@ type Resolution struct {
 	EventID string // the event matched, for MatchEvent
 }
 
-// FlowSummary is one flow in a list.
+// FlowSummary is one flow in a list. FirstTime and LastTime are the
+// earliest and latest event time of the whole flow; EventCount counts its
+// records; Services and Types are the distinct non-empty sources and types,
+// sorted. Anomalies are the sorted distinct kinds among AnomalyDeadLetter,
+// AnomalyDuplicate, AnomalyOrphan and AnomalyOutOfOrder that the flow's
+// records show (see FlowAnomalies, the reference definition); never nil
+// when returned by a store, empty when none.
 type FlowSummary struct {
 	CorrelationID string    `json:"correlation_id"`
 	FirstTime     time.Time `json:"first_time"`
@@ -119,6 +136,16 @@ const (
 // Term is one filter of a FlowQuery. Value is matched exactly unless Prefix
 // is set (the query said "value*"); FieldText matches a substring. For
 // FieldHeader, Name is the header name and Value its value.
+//
+// Details every backend keeps: all matching is byte-wise and
+// case-sensitive, and no character is special (quotes, backslashes, "%",
+// "_", "*", NUL bytes are literal). FieldID matches the flow's correlation
+// ID (flow ID), or any of its events' event ID or key. FieldHeader needs one
+// header whose name equals Name exactly and whose value equals Value (or
+// starts with it for Prefix). FieldText matches a substring of the stored
+// payload bytes and ignores Prefix. FieldAnomaly matches a kind of
+// FlowSummary.Anomalies (Prefix: a kind starting with Value); an unknown
+// kind matches no flow.
 type Term struct {
 	Field  Field
 	Name   string
@@ -133,9 +160,103 @@ type TopicCount struct {
 	Events int64  `json:"events"`
 }
 
-// Stats are store-wide totals.
+// Stats are store-wide totals. Topics is sorted by topic name.
 type Stats struct {
 	Events int64        `json:"events"`
 	Flows  int64        `json:"flows"`
 	Topics []TopicCount `json:"topics"`
+}
+
+// Anomaly kinds a FlowSummary reports: the cheap, flow-level subset of the
+// kinds graph computes (same names).
+const (
+	// AnomalyDeadLetter: an event on a topic for which
+	// event.IsDeadLetterTopic is true.
+	AnomalyDeadLetter = "dead_letter"
+	// AnomalyDuplicate: one event ID on several records of the flow.
+	AnomalyDuplicate = "duplicate"
+	// AnomalyOrphan: a non-empty causation ID naming no event ID of the flow.
+	AnomalyOrphan = "orphan"
+	// AnomalyOutOfOrder: an event whose time is before its cause's time
+	// (with a duplicated cause, before the earliest record of the cause).
+	AnomalyOutOfOrder = "out_of_order"
+)
+
+// AnomalyKinds lists the kinds of FlowSummary.Anomalies, sorted.
+var AnomalyKinds = []string{AnomalyDeadLetter, AnomalyDuplicate, AnomalyOrphan, AnomalyOutOfOrder}
+
+// FlowAnomalies is the reference definition of FlowSummary.Anomalies: the
+// sorted kinds the records of one flow show, in any order. It never
+// returns nil.
+func FlowAnomalies(events []event.Event) []string {
+	causeTime := map[string]time.Time{} // event ID -> earliest record time
+	records := map[string]int{}
+	found := map[string]bool{}
+	for i := range events {
+		e := &events[i]
+		records[e.EventID]++
+		if t, ok := causeTime[e.EventID]; !ok || e.Time.Before(t) {
+			causeTime[e.EventID] = e.Time
+		}
+		if records[e.EventID] > 1 {
+			found[AnomalyDuplicate] = true
+		}
+		if event.IsDeadLetterTopic(e.Topic) {
+			found[AnomalyDeadLetter] = true
+		}
+	}
+	for i := range events {
+		e := &events[i]
+		if e.CausationID == "" {
+			continue
+		}
+		t, ok := causeTime[e.CausationID]
+		switch {
+		case !ok:
+			found[AnomalyOrphan] = true
+		case e.Time.Before(t):
+			found[AnomalyOutOfOrder] = true
+		}
+	}
+	kinds := []string{}
+	for k := range found {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	return kinds
+}
+
+// Cursor is the position after the last flow of a page: the keyset of the
+// Flows order. Backends may use EncodeCursor and DecodeCursor for
+// FlowPage.NextCursor and FlowQuery.Cursor.
+type Cursor struct {
+	LastTime time.Time
+	FlowID   string
+}
+
+// ErrBadCursor is returned (wrapped) for a FlowQuery.Cursor that no
+// FlowPage gave.
+var ErrBadCursor = errors.New("bad cursor")
+
+// EncodeCursor returns c as an opaque URL-safe string.
+func EncodeCursor(c Cursor) string {
+	ns := int64(math.MinInt64) // the zero time
+	if !c.LastTime.IsZero() {
+		ns = c.LastTime.UnixNano()
+	}
+	b := binary.BigEndian.AppendUint64(nil, uint64(ns))
+	return base64.RawURLEncoding.EncodeToString(append(b, c.FlowID...))
+}
+
+// DecodeCursor parses what EncodeCursor returned.
+func DecodeCursor(s string) (Cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 8 {
+		return Cursor{}, fmt.Errorf("%w %q", ErrBadCursor, s)
+	}
+	c := Cursor{FlowID: string(b[8:])}
+	if ns := int64(binary.BigEndian.Uint64(b[:8])); ns != math.MinInt64 {
+		c.LastTime = time.Unix(0, ns).UTC()
+	}
+	return c, nil
 }
