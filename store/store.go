@@ -82,8 +82,8 @@ type Resolution struct {
 // records; Services and Types are the distinct non-empty sources and types,
 // sorted. Anomalies are the sorted distinct kinds among AnomalyDeadLetter,
 // AnomalyDuplicate, AnomalyOrphan and AnomalyOutOfOrder that the flow's
-// records show (see FlowAnomalies, the reference definition); never nil
-// when returned by a store, empty when none.
+// records show (see FlowAnomalies, the reference definition). A store
+// returns the three lists non-nil (empty when none) and times in UTC.
 type FlowSummary struct {
 	CorrelationID string    `json:"correlation_id"`
 	FirstTime     time.Time `json:"first_time"`
