@@ -1,0 +1,236 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// QueryError is a search query that could not be parsed. Pos is the byte
+// offset in the query where the problem starts.
+type QueryError struct {
+	Pos int
+	Msg string
+}
+
+func (e *QueryError) Error() string { return fmt.Sprintf("at position %d: %s", e.Pos+1, e.Msg) }
+
+// ParseQuery parses the search language into a FlowQuery (Limit and Cursor
+// unset). Terms are separated by spaces and ANDed; "-" before a term negates
+// it:
+//
+//	ord-42                 a bare token: correlation ID, event ID or key, exact
+//	id:VALUE               the same, spelled out (for IDs that contain ':')
+//	type:OrderPlaced source:kitchen topic:payments* key:abc
+//	header:tenant=42       a header's name and value
+//	anomaly:duplicate      flows showing an anomaly kind (one of AnomalyKinds)
+//	after:2026-11-01T10:00 before:-15m   the time window (absolute or relative to now)
+//	"free text"            a substring of a payload
+//
+// A trailing "*" makes a value a prefix; values may be quoted ("a b").
+// Relative times are negative durations ("-15m", "-2h", "-7d"); absolute ones
+// are RFC 3339, or a date, or a date and time without zone (read as UTC).
+func ParseQuery(s string, now time.Time) (FlowQuery, error) {
+	var q FlowQuery
+	p := &lexer{s: s}
+	for {
+		tok, ok, err := p.next()
+		if err != nil {
+			return FlowQuery{}, err
+		}
+		if !ok {
+			return q, nil
+		}
+		if err := q.add(tok, now); err != nil {
+			return FlowQuery{}, err
+		}
+	}
+}
+
+// token is one term as written: [-]field:value or [-]value, value maybe quoted.
+type token struct {
+	pos, valPos int
+	negate      bool
+	field       string // "" for a bare value
+	value       string
+	quoted      bool
+}
+
+type lexer struct {
+	s   string
+	pos int
+}
+
+func (l *lexer) next() (token, bool, error) {
+	for l.pos < len(l.s) {
+		r, n := utf8.DecodeRuneInString(l.s[l.pos:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		l.pos += n
+	}
+	if l.pos >= len(l.s) {
+		return token{}, false, nil
+	}
+	t := token{pos: l.pos}
+	if l.s[l.pos] == '-' && l.pos+1 < len(l.s) && !isSpaceByte(l.s[l.pos+1]) {
+		t.negate = true
+		l.pos++
+	}
+	if l.pos < len(l.s) && l.s[l.pos] != '"' {
+		// a field name is letters up to a ':'
+		end := l.pos
+		for end < len(l.s) && (isLetter(l.s[end]) || l.s[end] == '_') {
+			end++
+		}
+		if end > l.pos && end < len(l.s) && l.s[end] == ':' {
+			t.field = strings.ToLower(l.s[l.pos:end])
+			l.pos = end + 1
+		}
+	}
+	t.valPos = l.pos
+	if l.pos < len(l.s) && l.s[l.pos] == '"' {
+		v, err := l.quoted()
+		if err != nil {
+			return token{}, false, err
+		}
+		t.value, t.quoted = v, true
+		if l.pos < len(l.s) && !isSpaceByte(l.s[l.pos]) {
+			return token{}, false, &QueryError{l.pos, "expected a space after the closing quote"}
+		}
+		return t, true, nil
+	}
+	start := l.pos
+	for l.pos < len(l.s) {
+		r, n := utf8.DecodeRuneInString(l.s[l.pos:])
+		if unicode.IsSpace(r) {
+			break
+		}
+		if r == '"' {
+			return token{}, false, &QueryError{l.pos, `unexpected '"' inside a value: quote the whole value`}
+		}
+		l.pos += n
+	}
+	t.value = l.s[start:l.pos]
+	return t, true, nil
+}
+
+// quoted reads a "..." string with \" and \\ escapes.
+func (l *lexer) quoted() (string, error) {
+	open := l.pos
+	l.pos++
+	var b strings.Builder
+	for l.pos < len(l.s) {
+		c := l.s[l.pos]
+		switch {
+		case c == '\\' && l.pos+1 < len(l.s):
+			b.WriteByte(l.s[l.pos+1])
+			l.pos += 2
+		case c == '"':
+			l.pos++
+			return b.String(), nil
+		default:
+			b.WriteByte(c)
+			l.pos++
+		}
+	}
+	return "", &QueryError{open, "unterminated quote"}
+}
+
+func isLetter(c byte) bool    { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+var termFields = map[string]Field{
+	"id": FieldID, "type": FieldType, "source": FieldSource, "topic": FieldTopic,
+	"key": FieldKey, "header": FieldHeader, "anomaly": FieldAnomaly, "text": FieldText,
+}
+
+func (q *FlowQuery) add(t token, now time.Time) error {
+	if t.value == "" {
+		if t.field != "" {
+			return &QueryError{t.valPos, fmt.Sprintf("%s: needs a value", t.field)}
+		}
+		return &QueryError{t.pos, "empty term"}
+	}
+	switch t.field {
+	case "after", "before":
+		if t.negate {
+			return &QueryError{t.pos, t.field + ": cannot be negated"}
+		}
+		tm, err := parseTime(t.value, now)
+		if err != nil {
+			return &QueryError{t.valPos, t.field + ": " + err.Error()}
+		}
+		if t.field == "after" {
+			q.From = tm
+		} else {
+			q.To = tm
+		}
+		return nil
+	case "":
+		f := FieldID
+		if t.quoted {
+			f = FieldText
+		}
+		q.Terms = append(q.Terms, Term{Field: f, Value: t.value, Negate: t.negate})
+		return nil
+	}
+	f, ok := termFields[t.field]
+	if !ok {
+		return &QueryError{t.pos, fmt.Sprintf("unknown field %q (want type, source, topic, key, header, anomaly, id, text, after or before; quote a value that contains ':')", t.field)}
+	}
+	term := Term{Field: f, Value: t.value, Negate: t.negate}
+	if !t.quoted && f != FieldText && strings.HasSuffix(term.Value, "*") {
+		term.Value, term.Prefix = strings.TrimSuffix(term.Value, "*"), true
+	}
+	switch f {
+	case FieldHeader:
+		name, value, found := strings.Cut(term.Value, "=")
+		if !found || name == "" {
+			return &QueryError{t.valPos, "header: want header:NAME=VALUE"}
+		}
+		term.Name, term.Value = name, value
+	case FieldAnomaly:
+		if !validAnomaly(term.Value) || term.Prefix {
+			return &QueryError{t.valPos, fmt.Sprintf("anomaly: unknown kind %q (want one of %s)", t.value, strings.Join(AnomalyKinds, ", "))}
+		}
+	}
+	q.Terms = append(q.Terms, term)
+	return nil
+}
+
+func validAnomaly(k string) bool {
+	for _, a := range AnomalyKinds {
+		if a == k {
+			return true
+		}
+	}
+	return false
+}
+
+// parseTime reads an absolute time or a negative duration relative to now
+// ("-15m", "-2h", "-7d").
+func parseTime(v string, now time.Time) (time.Time, error) {
+	if strings.HasPrefix(v, "-") {
+		if d, ok := strings.CutSuffix(v[1:], "d"); ok {
+			var n int
+			if _, err := fmt.Sscanf(d, "%d", &n); err != nil || fmt.Sprint(n) != d {
+				return time.Time{}, fmt.Errorf("bad relative time %q (want e.g. -15m, -2h, -7d)", v)
+			}
+			return now.Add(-time.Duration(n) * 24 * time.Hour).UTC(), nil
+		}
+		d, err := time.ParseDuration(v[1:])
+		if err != nil || d < 0 {
+			return time.Time{}, fmt.Errorf("bad relative time %q (want e.g. -15m, -2h, -7d)", v)
+		}
+		return now.Add(-d).UTC(), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("bad time %q (want RFC 3339 like 2026-11-01T10:00:00Z, 2026-11-01T10:00, 2026-11-01, or -15m)", v)
+}
