@@ -1,0 +1,136 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
+)
+
+// anomalyCases are flows (all with correlation ID "c") and the summary
+// anomalies they must show, whatever order their records arrive in.
+func anomalyCases() []struct {
+	name string
+	evs  []event.Event
+	want []string
+} {
+	g := NewGen(Base)
+	ev := func(topic, id, cause string, sec int) event.Event {
+		return g.Event(topic, "c", id, cause, time.Duration(sec)*time.Second)
+	}
+	return []struct {
+		name string
+		evs  []event.Event
+		want []string
+	}{
+		{"clean chain", []event.Event{ev("t", "a", "", 0), ev("t", "b", "a", 1), ev("t", "c", "b", 2)}, []string{}},
+		{"same time as cause is in order", []event.Event{ev("t", "a", "", 1), ev("t", "b", "a", 1)}, []string{}},
+		{"orphan", []event.Event{ev("t", "a", "", 0), ev("t", "b", "missing", 1)}, []string{"orphan"}},
+		{"self cause is no orphan", []event.Event{ev("t", "a", "a", 0)}, []string{}},
+		{"duplicate", []event.Event{ev("t", "a", "", 0), ev("t", "a", "", 1)}, []string{"duplicate"}},
+		{"duplicate across topics", []event.Event{ev("t", "a", "", 0), ev("u", "a", "", 0)}, []string{"duplicate"}},
+		{"out of order", []event.Event{ev("t", "a", "", 5), ev("t", "b", "a", 1)}, []string{"out_of_order"}},
+		{"out of order deep", []event.Event{ev("t", "a", "", 0), ev("t", "b", "a", 5), ev("t", "c", "b", 4)}, []string{"out_of_order"}},
+		{"earliest cause record counts", []event.Event{ev("t", "a", "", 5), ev("t", "b", "a", 3), ev("u", "a", "", 2)}, []string{"duplicate"}},
+		{"dead letter", []event.Event{ev("orders", "a", "", 0), ev("orders.DLT", "b", "a", 1)}, []string{"dead_letter"}},
+		{"dead letter dlq prefix", []event.Event{ev("dlq.orders", "a", "", 0)}, []string{"dead_letter"}},
+		{"not a dead letter", []event.Event{ev("orders.dltx", "a", "", 0), ev("dlqueue", "b", "a", 1)}, []string{}},
+		{"all four sorted", []event.Event{
+			ev("t", "a", "", 5), ev("t", "b", "a", 1), ev("t", "b", "a", 6), ev("x-dlq", "c", "nope", 7),
+		}, []string{"dead_letter", "duplicate", "orphan", "out_of_order"}},
+		{"orphan and effect of an orphan", []event.Event{ev("t", "b", "gone", 1), ev("t", "c", "b", 2)}, []string{"orphan"}},
+	}
+}
+
+func runAnomalies(t *testing.T, o Opener) {
+	for _, tc := range anomalyCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			if ref := store.FlowAnomalies(tc.evs); !slices.Equal(ref, tc.want) {
+				t.Fatalf("suite bug: store.FlowAnomalies = %v, want %v", ref, tc.want)
+			}
+			// The same records arriving in different batchings and orders
+			// (an effect before its cause, a cause's duplicate last), each
+			// as its own flow in one store: the flows share event IDs,
+			// which must not make them duplicates or resolve orphans.
+			orders := []struct {
+				name    string
+				batches [][]event.Event
+			}{
+				{"one batch", [][]event.Event{tc.evs}},
+				{"one batch reversed", [][]event.Event{Reversed(tc.evs)}},
+				{"one at a time", splitEach(tc.evs)},
+				{"reversed one by one", splitEach(Reversed(tc.evs))},
+			}
+			s := o.fresh(t)
+			for k, ord := range orders {
+				for _, b := range ord.batches {
+					if err := s.Write(ctx(t), asFlow(b, "c"+ord.name, int32(k))); err != nil {
+						t.Fatalf("%s: write: %v", ord.name, err)
+					}
+				}
+			}
+			for _, ord := range orders {
+				got := summaryOf(t, s, "c"+ord.name)
+				if !slices.Equal(got.Anomalies, tc.want) || got.Anomalies == nil {
+					t.Errorf("%s: Anomalies = %#v, want %v", ord.name, got.Anomalies, tc.want)
+				}
+				if got.EventCount != len(tc.evs) {
+					t.Errorf("%s: EventCount = %d, want %d", ord.name, got.EventCount, len(tc.evs))
+				}
+			}
+		})
+	}
+	t.Run("OrphanResolvedByLateCause", func(t *testing.T) {
+		g := NewGen(Base)
+		effect := g.Event("t", "c", "b", "a", time.Second)
+		s := o.with(t, []event.Event{effect})
+		if got := summaryOf(t, s, "c").Anomalies; !slices.Equal(got, []string{"orphan"}) {
+			t.Fatalf("before the cause: Anomalies = %v, want [orphan]", got)
+		}
+		// The cause arrives later, timestamped after its effect.
+		if err := s.Write(ctx(t), []event.Event{g.Event("t", "c", "a", "", 2*time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := summaryOf(t, s, "c").Anomalies; !slices.Equal(got, []string{"out_of_order"}) {
+			t.Errorf("after the cause: Anomalies = %v, want [out_of_order]", got)
+		}
+		// An earlier record of the same cause puts the effect back in order.
+		if err := s.Write(ctx(t), []event.Event{g.Event("u", "c", "a", "", 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := summaryOf(t, s, "c").Anomalies; !slices.Equal(got, []string{"duplicate"}) {
+			t.Errorf("after an earlier duplicate of the cause: Anomalies = %v, want [duplicate]", got)
+		}
+	})
+	t.Run("CauseInAnotherFlowIsOrphan", func(t *testing.T) {
+		g := NewGen(Base)
+		s := o.with(t, []event.Event{g.Event("t", "c1", "a", "", 0), g.Event("t", "c2", "b", "a", time.Second)})
+		if got := summaryOf(t, s, "c2").Anomalies; !slices.Equal(got, []string{"orphan"}) {
+			t.Errorf("c2 Anomalies = %v, want [orphan]", got)
+		}
+		if got := summaryOf(t, s, "c1").Anomalies; len(got) != 0 {
+			t.Errorf("c1 Anomalies = %v, want none", got)
+		}
+	})
+}
+
+func splitEach(evs []event.Event) [][]event.Event {
+	out := make([][]event.Event, len(evs))
+	for i := range evs {
+		out[i] = evs[i : i+1]
+	}
+	return out
+}
+
+// asFlow returns copies of evs moved to the flow flowID and to partition p,
+// so that they are other records than evs.
+func asFlow(evs []event.Event, flowID string, p int32) []event.Event {
+	out := append([]event.Event(nil), evs...)
+	for i := range out {
+		out[i].CorrelationID = flowID
+		out[i].Partition = p
+	}
+	return out
+}
