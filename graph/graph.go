@@ -1,12 +1,24 @@
 // Package graph turns a flow's events into a causal graph: edges from cause
-// to effect with their latency, the anomalies the flow shows, an ordering for
-// display, layout coordinates, the service map and replay frames. It is pure:
-// no I/O and no clock (callers pass "now" in), so the same input always gives
-// the same output.
+// to effect with their latency, the anomalies the flow shows, the critical
+// path, an ordering for display, a layered layout computed to coordinates
+// (collapsed into groups for large flows), a timeline view model, DOT and
+// Mermaid exports, and the service map that many flows reveal. It is pure:
+// no I/O and no clock (callers pass "now" in), and deterministic: the same
+// input always gives the same output, byte for byte.
+//
+// Duplicates. Every distinct event ID is one Vertex of the graph; all
+// records carrying that ID (duplicate publications) belong to it, the first
+// one in the given order being the original. A record's causation ID links
+// the cause's vertex to the record's vertex, so the effects of a duplicated
+// event attach once, to its original, and a duplicate record that names a
+// different cause than the original adds a second incoming edge (fan-in).
+// Edges are unique per (cause, effect) pair; Edge.Records counts the effect
+// records behind it and the latency is measured from the cause's original
+// to the first effect record on that edge.
 package graph
 
 import (
-	"sort"
+	"time"
 
 	"github.com/eventscope/eventscope/event"
 )
@@ -16,6 +28,18 @@ type Edge struct {
 	From      string  `json:"from"`
 	To        string  `json:"to"`
 	LatencyMS float64 `json:"latency_ms"`
+
+	// FromV and ToV index Flow.Vertices.
+	FromV int `json:"-"`
+	ToV   int `json:"-"`
+	// Records counts the effect records that name this cause (≥ 1; more
+	// when the effect was published more than once).
+	Records int `json:"-"`
+	// Cyclic marks an edge that closes a causal cycle (including a
+	// self-loop); layering and the critical path ignore it.
+	Cyclic   bool `json:"-"`
+	Critical bool `json:"-"` // on Flow.CriticalPath
+	Slow     bool `json:"-"` // flagged slow_hop
 }
 
 // Anomaly kinds.
@@ -46,14 +70,61 @@ type Node struct {
 	Duplicate bool // another record has the same event ID
 }
 
+// Vertex is one distinct event ID of the flow.
+type Vertex struct {
+	ID string
+	// Records index Flow.Events in the given order; Records[0] is the
+	// original publication, the rest are duplicates.
+	Records []int
+	// In and Out index Flow.Edges, in edge order.
+	In, Out []int
+	// Depth is the longest causal path from a root (cyclic edges ignored).
+	Depth int
+	// CauseID is the causation ID of the original record ("" for a root).
+	CauseID string
+	// Missing is true when CauseID names an event the flow does not hold.
+	Missing  bool
+	Critical bool     // on Flow.CriticalPath
+	Kinds    []string // anomaly kinds this vertex is involved in, sorted
+}
+
 // Flow is the causal graph of one flow.
 type Flow struct {
 	Events    []event.Event // as given: time order
-	Edges     []Edge
-	Anomalies []Anomaly
+	Edges     []Edge        // in order of their first effect record
+	Anomalies []Anomaly     // by kind, then by first event involved
 	// Order lists the events depth-first from the roots, children in time
 	// order: the "indented tree" reading of the flow.
 	Order []Node
+	// Vertices holds one entry per distinct event ID, in order of first
+	// record; VertexOf maps a record index to its vertex.
+	Vertices []Vertex
+	VertexOf []int
+	// CriticalPath is the chain of event IDs from a root to the event that
+	// finished last, following at each step the latest cause: the hops that
+	// set the flow's end-to-end time.
+	CriticalPath []string
+	// Start and End are the earliest and latest event times.
+	Start, End time.Time
+}
+
+// StallRule says that an event of type Type expects an event of one of the
+// types Expect to follow it within Within. A follow-up counts when it is a
+// causal descendant of the event, or when it has no known cause in the flow
+// and is not earlier than the event (so flows without causation IDs work).
+type StallRule struct {
+	Type   string
+	Expect []string
+	Within time.Duration
+}
+
+// DemoStallRules are the rules of the demo pizza shop.
+func DemoStallRules() []StallRule {
+	return []StallRule{
+		{Type: "OrderPlaced", Expect: []string{"PizzaPrepared", "OrderCancelled"}, Within: 30 * time.Second},
+		{Type: "PizzaPrepared", Expect: []string{"PizzaBoxed"}, Within: 30 * time.Second},
+		{Type: "PaymentAuthorized", Expect: []string{"OutForDelivery", "PaymentRefunded"}, Within: 60 * time.Second},
+	}
 }
 
 // Options tune the analysis.
@@ -61,134 +132,47 @@ type Options struct {
 	// IsDeadLetter reports whether a topic is a dead-letter topic;
 	// nil uses event.IsDeadLetterTopic.
 	IsDeadLetter func(topic string) bool
+	// Now is the time stall rules are checked against; zero skips them.
+	Now        time.Time
+	StallRules []StallRule
+	// HopBaseline holds the usual latency per (cause type, effect type);
+	// nil skips slow-hop detection. See Baseline.
+	HopBaseline Baseline
+	// An edge is a slow hop when its latency is above SlowFactor × the
+	// baseline's p99 and above SlowFloor. Defaults: 3 and 100ms.
+	SlowFactor float64
+	SlowFloor  time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.IsDeadLetter == nil {
+		o.IsDeadLetter = event.IsDeadLetterTopic
+	}
+	if o.SlowFactor <= 0 {
+		o.SlowFactor = 3
+	}
+	if o.SlowFloor <= 0 {
+		o.SlowFloor = 100 * time.Millisecond
+	}
 }
 
 // Build computes the causal graph of events, which must all belong to one
 // flow and be in the store's order (event time, then coordinates).
 func Build(events []event.Event, opts Options) *Flow {
-	if opts.IsDeadLetter == nil {
-		opts.IsDeadLetter = event.IsDeadLetterTopic
-	}
+	opts.defaults()
 	f := &Flow{Events: events, Edges: []Edge{}, Anomalies: []Anomaly{}}
-	first := map[string]int{} // event ID -> first record index
-	dups := map[string][]int{}
-	for i := range events {
-		id := events[i].EventID
-		if _, ok := first[id]; !ok {
-			first[id] = i
-		}
-		dups[id] = append(dups[id], i)
-	}
-	children := make([][]int, len(events))
-	var roots []int
-	for i := range events {
-		e := &events[i]
-		c, ok := first[e.CausationID]
-		switch {
-		case e.CausationID == "":
-			roots = append(roots, i)
-		case !ok:
-			roots = append(roots, i)
-			f.Anomalies = append(f.Anomalies, Anomaly{Kind: Orphan, EventIDs: []string{e.EventID},
-				Detail: "caused by " + e.CausationID + ", which was not seen"})
-		case c == i || e.CausationID == e.EventID:
-			roots = append(roots, i)
-			f.Anomalies = append(f.Anomalies, Anomaly{Kind: Cycle, EventIDs: []string{e.EventID},
-				Detail: "event names itself as its cause"})
-		default:
-			lat := float64(e.Time.Sub(events[c].Time).Microseconds()) / 1000
-			f.Edges = append(f.Edges, Edge{From: e.CausationID, To: e.EventID, LatencyMS: lat})
-			children[c] = append(children[c], i)
-			if lat < 0 {
-				f.Anomalies = append(f.Anomalies, Anomaly{Kind: OutOfOrder,
-					EventIDs: []string{events[c].EventID, e.EventID},
-					Detail:   e.Type + " is timestamped before its cause " + events[c].Type})
-			}
-		}
-		if opts.IsDeadLetter(e.Topic) {
-			f.Anomalies = append(f.Anomalies, Anomaly{Kind: DeadLetter, EventIDs: []string{e.EventID},
-				Detail: e.Type + " went to dead-letter topic " + e.Topic})
-		}
-	}
-	ids := make([]string, 0, len(dups))
-	for id, is := range dups {
-		if len(is) > 1 {
-			ids = append(ids, id)
-		}
-	}
-	sort.Strings(ids)
-	dupSet := map[int]bool{}
-	for _, id := range ids {
-		for _, i := range dups[id][1:] {
-			dupSet[i] = true
-		}
-		f.Anomalies = append(f.Anomalies, Anomaly{Kind: Duplicate, EventIDs: []string{id},
-			Detail: "published " + itoa(len(dups[id])) + " times"})
-	}
-	f.Order = order(events, roots, children, dupSet)
+	b := newBuilder(f)
+	b.vertices()
+	b.edges()
+	b.breakCycles()
+	b.depths()
+	b.criticalPath()
+	b.anomalies(&opts)
+	f.Order = b.order()
 	return f
 }
 
-// order walks the causal forest depth-first; events not reached from a root
-// (members of a cycle) are appended at depth 0 so nothing is lost.
-func order(events []event.Event, roots []int, children [][]int, dup map[int]bool) []Node {
-	seen := make([]bool, len(events))
-	out := make([]Node, 0, len(events))
-	type item struct{ i, depth int }
-	var stack []item
-	push := func(is []int, depth int) {
-		for k := len(is) - 1; k >= 0; k-- {
-			stack = append(stack, item{is[k], depth})
-		}
-	}
-	walk := func(start []int) {
-		push(start, 0)
-		for len(stack) > 0 {
-			it := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if seen[it.i] {
-				continue
-			}
-			seen[it.i] = true
-			n := Node{Index: it.i, Depth: it.depth, Duplicate: dup[it.i]}
-			if it.depth > 0 {
-				n.HasCause = true
-			}
-			out = append(out, n)
-			push(children[it.i], it.depth+1)
-		}
-	}
-	walk(roots)
-	for i := range events {
-		if !seen[i] {
-			walk([]int{i})
-		}
-	}
-	for k := range out {
-		if out[k].HasCause {
-			e := &events[out[k].Index]
-			// latency from the parent: the nearest shallower node before it
-			for j := k - 1; j >= 0; j-- {
-				if out[j].Depth == out[k].Depth-1 {
-					out[k].HopMS = float64(e.Time.Sub(events[out[j].Index].Time).Microseconds()) / 1000
-					break
-				}
-			}
-		}
-	}
-	return out
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+// ms converts a duration to float milliseconds with microsecond precision.
+func ms(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
 }

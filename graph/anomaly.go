@@ -1,0 +1,158 @@
+package graph
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+var kindRank = map[string]int{Orphan: 0, Duplicate: 1, OutOfOrder: 2, Cycle: 3, DeadLetter: 4, Stalled: 5, SlowHop: 6}
+
+// anomalies finds every anomaly of the flow and orders them by kind, then
+// by the events involved, and notes on each vertex the kinds it shows.
+func (b *builder) anomalies(opts *Options) {
+	f := b.f
+	seenMiss := map[string]bool{} // one orphan per (event ID, missing cause)
+	for _, m := range b.miss {
+		e := &f.Events[m[0]]
+		if key := e.EventID + "\x00" + e.CausationID; !seenMiss[key] {
+			seenMiss[key] = true
+			b.add(Orphan, "caused by "+e.CausationID+", which was not seen", e.EventID)
+		}
+	}
+	for v := range f.Vertices {
+		if rs := f.Vertices[v].Records; len(rs) > 1 {
+			var where []string
+			for i, r := range rs {
+				if i == 5 {
+					where = append(where, "…")
+					break
+				}
+				where = append(where, f.Events[r].Coordinates())
+			}
+			b.add(Duplicate, "published "+itoa(len(rs))+" times: "+strings.Join(where, ", "), f.Vertices[v].ID)
+		}
+	}
+	for k := range f.Edges {
+		if e := &f.Edges[k]; e.LatencyMS < 0 {
+			b.add(OutOfOrder, b.orig(e.ToV).Type+" is timestamped "+FormatMS(-e.LatencyMS)+
+				" before its cause "+b.orig(e.FromV).Type, e.From, e.To)
+		}
+	}
+	for i := range f.Events {
+		if e := &f.Events[i]; opts.IsDeadLetter(e.Topic) {
+			b.add(DeadLetter, e.Type+" went to dead-letter topic "+e.Topic, e.EventID)
+		}
+	}
+	b.stalls(opts)
+	b.slowHops(opts)
+	slices.SortStableFunc(b.anoms, func(x, y Anomaly) int { return kindRank[x.Kind] - kindRank[y.Kind] })
+	f.Anomalies = append(f.Anomalies, b.anoms...)
+	for _, a := range f.Anomalies {
+		for _, id := range a.EventIDs {
+			if v, ok := b.idx[id]; ok && !slices.Contains(f.Vertices[v].Kinds, a.Kind) {
+				f.Vertices[v].Kinds = append(f.Vertices[v].Kinds, a.Kind)
+			}
+		}
+	}
+	for v := range f.Vertices {
+		slices.Sort(f.Vertices[v].Kinds)
+	}
+}
+
+func (b *builder) add(kind, detail string, ids ...string) {
+	b.anoms = append(b.anoms, Anomaly{Kind: kind, EventIDs: ids, Detail: detail})
+}
+
+// slowHops flags edges far slower than their type pair's baseline.
+func (b *builder) slowHops(opts *Options) {
+	if len(opts.HopBaseline) == 0 {
+		return
+	}
+	f := b.f
+	floor := ms(opts.SlowFloor)
+	for k := range f.Edges {
+		e := &f.Edges[k]
+		if e.Cyclic {
+			continue
+		}
+		from, to := b.orig(e.FromV).Type, b.orig(e.ToV).Type
+		st, ok := opts.HopBaseline[HopKey{Cause: from, Effect: to}]
+		if !ok || e.LatencyMS <= floor || e.LatencyMS <= opts.SlowFactor*st.P99MS {
+			continue
+		}
+		e.Slow = true
+		b.add(SlowHop, from+" → "+to+" took "+FormatMS(e.LatencyMS)+", usually under "+
+			FormatMS(st.P99MS)+" (p99 of "+itoa(st.Count)+")", e.From, e.To)
+	}
+}
+
+// stalls checks the stall rules: an event whose rule's deadline passed
+// before opts.Now with no expected follow-up. Which expected types follow a
+// vertex is computed bottom-up as bit sets over the topological order.
+func (b *builder) stalls(opts *Options) {
+	if opts.Now.IsZero() || len(opts.StallRules) == 0 {
+		return
+	}
+	f := b.f
+	bit := map[string]int{}
+	rules := map[string][]int{}
+	for r, rule := range opts.StallRules {
+		rules[rule.Type] = append(rules[rule.Type], r)
+		for _, t := range rule.Expect {
+			if _, ok := bit[t]; !ok {
+				bit[t] = len(bit)
+			}
+		}
+	}
+	words := (len(bit) + 63) / 64
+	own := make([]uint64, len(f.Vertices)*words)
+	desc := make([]uint64, len(f.Vertices)*words)
+	var unlinked []time.Time // per bit: latest follow-up with no known cause
+	unlinked = make([]time.Time, len(bit))
+	for v := range f.Vertices {
+		e := b.orig(v)
+		if i, ok := bit[e.Type]; ok {
+			own[v*words+i/64] |= 1 << (i % 64)
+			if len(f.Vertices[v].In) == 0 && e.Time.After(unlinked[i]) {
+				unlinked[i] = e.Time
+			}
+		}
+	}
+	for h := len(b.topo) - 1; h >= 0; h-- {
+		u := b.topo[h]
+		for _, k := range f.Vertices[u].Out {
+			if c := f.Edges[k].ToV; !f.Edges[k].Cyclic {
+				for w := 0; w < words; w++ {
+					desc[u*words+w] |= own[c*words+w] | desc[c*words+w]
+				}
+			}
+		}
+	}
+	for v := range f.Vertices {
+		e := b.orig(v)
+		for _, r := range rules[e.Type] {
+			rule := opts.StallRules[r]
+			waited := opts.Now.Sub(e.Time)
+			if waited <= rule.Within || b.followed(v, rule, bit, desc[v*words:(v+1)*words], unlinked) {
+				continue
+			}
+			b.add(Stalled, e.Type+" expects "+strings.Join(rule.Expect, " or ")+" within "+
+				fmtDur(rule.Within)+"; nothing followed in "+fmtDur(waited), e.EventID)
+		}
+	}
+}
+
+func (b *builder) followed(v int, rule StallRule, bit map[string]int, desc []uint64, unlinked []time.Time) bool {
+	t := b.orig(v).Time
+	for _, typ := range rule.Expect {
+		i := bit[typ]
+		if desc[i/64]&(1<<(i%64)) != 0 {
+			return true
+		}
+		if u := unlinked[i]; !u.IsZero() && !u.Before(t) && (typ != rule.Type || len(b.f.Vertices[v].In) > 0) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,211 @@
+package graph
+
+import (
+	"math"
+	"strings"
+)
+
+// LayoutOptions size the drawing. Zero fields take the defaults noted.
+type LayoutOptions struct {
+	NodeH    float64 // node height (40); collapsed groups are 14 taller
+	MinNodeW float64 // 96
+	MaxNodeW float64 // 220; longer labels are cut with "…" (Title keeps them)
+	CharW    float64 // estimated width of one character of the UI font (7)
+	PadX     float64 // horizontal padding inside a node (10)
+	LayerGap float64 // horizontal gap between layers (64)
+	NodeGap  float64 // vertical gap between nodes of one layer (18)
+	Margin   float64 // around the drawing (20)
+	Sweeps   int     // crossing-reduction sweeps (8)
+	// CollapseAbove: flows with more distinct events are drawn as groups
+	// by (source, type); 0 means 300, negative never collapses.
+	CollapseAbove int
+	// Expand names groups (GroupID) drawn as their member events.
+	Expand map[string]bool
+}
+
+func (o *LayoutOptions) defaults() {
+	def := func(p *float64, v float64) {
+		if *p <= 0 {
+			*p = v
+		}
+	}
+	def(&o.NodeH, 40)
+	def(&o.MinNodeW, 96)
+	def(&o.MaxNodeW, 220)
+	def(&o.CharW, 7)
+	def(&o.PadX, 10)
+	def(&o.LayerGap, 64)
+	def(&o.NodeGap, 18)
+	def(&o.Margin, 20)
+	if o.Sweeps <= 0 {
+		o.Sweeps = 8
+	}
+	if o.CollapseAbove == 0 {
+		o.CollapseAbove = 300
+	}
+}
+
+// Drawing is a laid-out graph in SVG user units: x grows right, y down.
+type Drawing struct {
+	Width, Height float64
+	Nodes         []DrawNode
+	Edges         []DrawEdge
+	// Collapsed is true when nodes stand for groups of events; Groups then
+	// lists every group, expanded or not.
+	Collapsed bool
+	Groups    []Group
+}
+
+// DrawNode is one box of a drawing.
+type DrawNode struct {
+	// ID is the event ID, the group ID (GroupID) of a collapsed group, or
+	// the service-map node ID.
+	ID string
+	// EventIndex indexes Flow.Events (the original record); -1 for a group
+	// or a service-map node.
+	EventIndex int
+	// Group is the group ID of a collapsed group or of an expanded group's
+	// member; "" otherwise.
+	Group string
+	// X and Y are the top-left corner; W and H the size.
+	X, Y, W, H float64
+	// Label is the first line (event type, group type, name), Sub the
+	// second (source and time since the flow started; source and count for
+	// a group) and Detail a third one for groups (hop latencies). They are
+	// cut to fit W; Title holds the full text for a tooltip.
+	Label, Sub, Detail, Title string
+	// Class lists CSS classes: the node kind ("event", "group", "member",
+	// "service", "topic"), then "root", "critical", "duplicate", "missing-cause"
+	// when they apply, then the anomaly kinds ("orphan", "stalled", ...).
+	Class    string
+	Count    int      // records of the event (duplicates) or events in the group
+	Kinds    []string // anomaly kinds, sorted
+	Critical bool
+	Layer    int
+}
+
+// DrawEdge is one arrow of a drawing: a polyline from From's box to To's box.
+type DrawEdge struct {
+	From, To string
+	Points   [][2]float64
+	// Label is the latency ("120ms"), or for aggregated edges the count
+	// and the median latency ("×40 · 120ms").
+	Label     string
+	Class     string // "edge" plus "critical", "cyclic", "slow", "out_of_order"
+	Critical  bool
+	Count     int
+	LatencyMS float64 // the latency, or the median for aggregated edges
+}
+
+// Layout lays the flow out left to right in causal order. Flows with more
+// than opts.CollapseAbove distinct events are drawn collapsed (see Collapse).
+func Layout(f *Flow, opts LayoutOptions) *Drawing {
+	opts.defaults()
+	if opts.CollapseAbove >= 0 && len(f.Vertices) > opts.CollapseAbove {
+		return layoutCollapsed(f, Collapse(f, opts.Expand), &opts)
+	}
+	g := &lgraph{minLayer: make([]int, len(f.Vertices))}
+	d := &Drawing{Nodes: make([]DrawNode, len(f.Vertices)), Edges: make([]DrawEdge, len(f.Edges))}
+	for v := range f.Vertices {
+		d.Nodes[v] = eventNode(f, v, &opts)
+		g.w = append(g.w, d.Nodes[v].W)
+		g.h = append(g.h, d.Nodes[v].H)
+		if f.Vertices[v].Missing && len(f.Vertices[v].In) == 0 && v > 0 {
+			g.minLayer[v] = f.Vertices[v-1].Depth // an orphan sits where it happened
+		}
+	}
+	for k := range f.Edges {
+		e := &f.Edges[k]
+		g.edges = append(g.edges, [2]int{e.FromV, e.ToV})
+		d.Edges[k] = DrawEdge{From: e.From, To: e.To, Label: FormatMS(e.LatencyMS), Critical: e.Critical,
+			Count: e.Records, LatencyMS: e.LatencyMS, Class: edgeClass(e.Critical, e.Cyclic, e.Slow, e.LatencyMS < 0)}
+	}
+	place(d, g, &opts)
+	return d
+}
+
+// place runs the layered layout and copies its coordinates into d.
+func place(d *Drawing, g *lgraph, opts *LayoutOptions) {
+	r := layered(g, opts)
+	d.Width, d.Height = round1(r.width), round1(r.height)
+	for i := range d.Nodes {
+		d.Nodes[i].X, d.Nodes[i].Y, d.Nodes[i].Layer = round1(r.x[i]), round1(r.y[i]), r.layer[i]
+	}
+	for k := range d.Edges {
+		for i, p := range r.paths[k] {
+			r.paths[k][i] = [2]float64{round1(p[0]), round1(p[1])}
+		}
+		d.Edges[k].Points = r.paths[k]
+	}
+}
+
+func eventNode(f *Flow, v int, o *LayoutOptions) DrawNode {
+	vx := &f.Vertices[v]
+	e := &f.Events[vx.Records[0]]
+	label := e.Type
+	if label == "" {
+		label = "(no type)"
+	}
+	sub := e.Source + " · +" + FormatMS(ms(e.Time.Sub(f.Start)))
+	title := label + "\n" + e.EventID + "\n" + sub
+	if len(vx.Records) > 1 {
+		sub += " · ×" + itoa(len(vx.Records))
+	}
+	cls := []string{"event"}
+	if len(vx.In) == 0 {
+		cls = append(cls, "root")
+	}
+	if vx.Critical {
+		cls = append(cls, "critical")
+	}
+	if len(vx.Records) > 1 {
+		cls = append(cls, "duplicate")
+	}
+	if vx.Missing {
+		cls = append(cls, "missing-cause")
+	}
+	cls = append(cls, vx.Kinds...)
+	n := DrawNode{ID: vx.ID, EventIndex: vx.Records[0], Title: title, Class: strings.Join(cls, " "),
+		Count: len(vx.Records), Kinds: vx.Kinds, Critical: vx.Critical, H: o.NodeH}
+	n.W, n.Label, n.Sub = fit(o, label, sub)
+	return n
+}
+
+// fit sizes a box for its lines and cuts lines that do not fit.
+func fit(o *LayoutOptions, lines ...string) (float64, string, string) {
+	longest := 0
+	for _, l := range lines {
+		longest = max(longest, len([]rune(l)))
+	}
+	w := min(max(float64(longest)*o.CharW+2*o.PadX, o.MinNodeW), o.MaxNodeW)
+	maxChars := int((w - 2*o.PadX) / o.CharW)
+	for i, l := range lines {
+		if r := []rune(l); len(r) > maxChars {
+			lines[i] = string(r[:max(maxChars-1, 0)]) + "…"
+		}
+	}
+	for len(lines) < 2 {
+		lines = append(lines, "")
+	}
+	return w, lines[0], lines[1]
+}
+
+func edgeClass(critical, cyclic, slow, outOfOrder bool) string {
+	cls := "edge"
+	if critical {
+		cls += " critical"
+	}
+	if cyclic {
+		cls += " cyclic"
+	}
+	if slow {
+		cls += " slow"
+	}
+	if outOfOrder {
+		cls += " out_of_order"
+	}
+	return cls
+}
+
+// round1 rounds to a tenth: SVG needs no more, and it keeps output short.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
