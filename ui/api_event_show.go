@@ -1,0 +1,38 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// eventJSON is the body of GET /api/events/{event_id}.
+type eventJSON struct {
+	Event   event.Event   `json:"event"`
+	Causes  []event.Event `json:"causes"`
+	Effects []event.Event `json:"effects"`
+}
+
+// apiEventShow is GET /api/events/{event_id}: the event (its first record
+// when published more than once), the records of its cause and the events
+// of its flow it caused.
+func (h *handler) apiEventShow(c echo.Context) error {
+	id, err := pathID(c, "/api/events/")
+	if err != nil {
+		return err
+	}
+	rel, err := h.loadEvent(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	body := eventJSON{Event: rel.records[0], Causes: rel.causes, Effects: rel.effects}
+	if body.Causes == nil {
+		body.Causes = []event.Event{}
+	}
+	if body.Effects == nil {
+		body.Effects = []event.Event{}
+	}
+	return c.JSON(http.StatusOK, body)
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// statsJSON is the body of GET /api/stats: the store's totals and per-topic
+// counts, and the ingest counters (null when the server has no ingest).
+type statsJSON struct {
+	Events int64              `json:"events"`
+	Flows  int64              `json:"flows"`
+	Topics []store.TopicCount `json:"topics"`
+	Ingest any                `json:"ingest"`
+}
+
+// apiStatsShow is GET /api/stats.
+func (h *handler) apiStatsShow(c echo.Context) error {
+	st, err := h.store.Stats(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("load stats: %w", err)
+	}
+	body := statsJSON{Events: st.Events, Flows: st.Flows, Topics: st.Topics}
+	if body.Topics == nil {
+		body.Topics = []store.TopicCount{}
+	}
+	if h.stats != nil {
+		body.Ingest = h.stats()
+	}
+	return c.JSON(http.StatusOK, body)
+}

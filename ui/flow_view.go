@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
+)
+
+// flowHeaderView sums up a flow.
+type flowHeaderView struct {
+	ID                     string
+	First, Last            string
+	FirstISO, LastISO      string
+	Span                   string
+	Events, Edges, Anomaly int
+	Services, Topics       []string
+}
+
+// anomalyView is one anomaly with links to its events.
+type anomalyView struct {
+	Kind, Detail string
+	Events       []eventLinkView
+}
+
+// treeRowView is one event in the indented causal tree.
+type treeRowView struct {
+	Anchor, EventID, Type, Source, Topic string
+	Time, TimeISO, Hop                   string
+	Depth                                int
+	URL, HX                              string
+	Selected, Duplicate, DecodeError     bool
+	Anomalies                            []string
+}
+
+// flowView is the flow page.
+type flowView struct {
+	Header    flowHeaderView
+	Anomalies []anomalyView
+	Tree      []treeRowView
+	Detail    eventDetailView
+	HasDetail bool
+}
+
+// buildFlowView turns a flow's causal graph into the flow page, with the
+// event selected (first record with that ID; the first in tree order when
+// empty or unknown) in the detail panel.
+func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
+	link := flowLinker(flowID)
+	byID := map[string]int{}
+	records := map[string][]int{}
+	effects := map[string][]int{}
+	var sources, topics []string
+	for i := range f.Events {
+		e := &f.Events[i]
+		if _, ok := byID[e.EventID]; !ok {
+			byID[e.EventID] = i
+		}
+		records[e.EventID] = append(records[e.EventID], i)
+		if e.CausationID != "" {
+			effects[e.CausationID] = append(effects[e.CausationID], i)
+		}
+		sources = append(sources, e.Source)
+		topics = append(topics, e.Topic)
+	}
+	v := flowView{Header: flowHeaderView{
+		ID: flowID, Events: len(f.Events), Edges: len(f.Edges), Anomaly: len(f.Anomalies),
+		Services: distinct(sources), Topics: distinct(topics),
+	}}
+	if n := len(f.Events); n > 0 {
+		first, last := f.Events[0].Time, f.Events[0].Time
+		for i := range f.Events {
+			if t := f.Events[i].Time; t.Before(first) {
+				first = t
+			} else if t.After(last) {
+				last = t
+			}
+		}
+		v.Header.First, v.Header.Last = fmtTime(first), fmtTime(last)
+		v.Header.FirstISO, v.Header.LastISO = fmtRFC3339(first), fmtRFC3339(last)
+		v.Header.Span = fmtSpan(first, last)
+	}
+	kinds := map[string][]string{}
+	for _, a := range f.Anomalies {
+		av := anomalyView{Kind: a.Kind, Detail: a.Detail}
+		for _, id := range a.EventIDs {
+			kinds[id] = appendOnce(kinds[id], a.Kind)
+			if i, ok := byID[id]; ok {
+				av.Events = append(av.Events, link(&f.Events[i]))
+			} else {
+				av.Events = append(av.Events, eventLinkView{ID: id, Label: id})
+			}
+		}
+		v.Anomalies = append(v.Anomalies, av)
+	}
+	sel := -1
+	if i, ok := byID[selected]; ok {
+		sel = i
+	} else if len(f.Order) > 0 {
+		sel = f.Order[0].Index
+	}
+	for _, n := range f.Order {
+		e := &f.Events[n.Index]
+		l := link(e)
+		row := treeRowView{
+			Anchor: eventAnchor(e.EventID), EventID: e.EventID, Type: label(e), Source: e.Source, Topic: e.Topic,
+			Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Depth: n.Depth, URL: l.URL, HX: l.HX,
+			Selected: n.Index == sel, Duplicate: n.Duplicate, DecodeError: e.DecodeError != "",
+			Anomalies: kinds[e.EventID],
+		}
+		if n.Duplicate { // another record has this ID and owns the plain anchor
+			row.Anchor = "record-" + e.Coordinates()
+		}
+		if n.HasCause {
+			row.Hop = "+" + fmtMS(n.HopMS)
+		}
+		v.Tree = append(v.Tree, row)
+	}
+	if sel >= 0 {
+		e := &f.Events[sel]
+		var cause *eventLinkView
+		if i, ok := byID[e.CausationID]; ok && e.CausationID != "" {
+			l := link(&f.Events[i])
+			cause = &l
+		}
+		var effs []eventLinkView
+		for _, i := range effects[e.EventID] {
+			effs = append(effs, link(&f.Events[i]))
+		}
+		v.Detail = detailFor(e, cause, effs, otherCoordinates(f.Events, records[e.EventID], sel))
+		v.HasDetail = true
+	}
+	return v
+}
+
+// otherCoordinates lists the coordinates of the records in idx other than self.
+func otherCoordinates(events []event.Event, idx []int, self int) []string {
+	var out []string
+	for _, i := range idx {
+		if i != self {
+			out = append(out, events[i].Coordinates())
+		}
+	}
+	return out
+}
+
+func appendOnce(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// searchList is the search page. An empty query shows the box. A single
+// token that names a flow or an event exactly redirects (303) to it, and a
+// Kafka key shared by one flow to that flow. Anything else is parsed as the
+// search language (store.ParseQuery; "*" lists all flows) and the matching
+// flows are listed.
+func (h *handler) searchList(c echo.Context) error {
+	ctx := c.Request().Context()
+	q := strings.TrimSpace(c.QueryParam("q"))
+	m := pageMeta{Title: "Search", Active: "/search", Query: q}
+	if q == "" {
+		return render(c, http.StatusOK, searchPage(m, searchView{}))
+	}
+	cursor := c.QueryParam("cursor")
+	if cursor == "" && !strings.ContainsAny(q, " \t\r\n") && q != "*" {
+		if to, err := h.jump(c, q); err != nil || to != "" {
+			if err != nil {
+				return err
+			}
+			return c.Redirect(http.StatusSeeOther, to)
+		}
+	}
+	fq, err := parseSearch(q, h.now())
+	if err != nil {
+		return err
+	}
+	fq.Cursor = cursor
+	page, err := h.store.Flows(ctx, fq)
+	if err != nil {
+		return fmt.Errorf("search flows %q: %w", q, err)
+	}
+	v := searchView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows)}
+	if page.NextCursor != "" {
+		v.NextURL = SearchURL(q) + "&cursor=" + url.QueryEscape(page.NextCursor)
+	}
+	return render(c, http.StatusOK, searchPage(m, v))
+}
+
+// jump returns where a bare token leads when it names a flow, an event or a
+// key of a single flow exactly; "" when it should be listed instead.
+func (h *handler) jump(c echo.Context, token string) (string, error) {
+	ctx := c.Request().Context()
+	res, err := h.store.Resolve(ctx, token)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("resolve %q: %w", token, err)
+	case res.Match == store.MatchEvent:
+		return FlowEventURL(res.FlowID, res.EventID), nil
+	case res.Match == store.MatchKey:
+		// a key may be shared by many flows: jump only when it is one
+		page, err := h.store.Flows(ctx, store.FlowQuery{
+			Terms: []store.Term{{Field: store.FieldKey, Value: token}}, Limit: 2})
+		if err != nil {
+			return "", fmt.Errorf("list flows with key %q: %w", token, err)
+		}
+		if len(page.Flows) > 1 {
+			return "", nil
+		}
+	}
+	return FlowURL(res.FlowID), nil
+}

@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/graph"
+	"github.com/eventscope/eventscope/store"
+)
+
+// Options configure the web server. Store is required; the rest may be nil.
+type Options struct {
+	// Store answers every page and API query.
+	Store store.Reader
+	// Ready reports whether the process can serve (store ping and ingest
+	// joined); /readyz is 503 until it returns nil. Nil means always ready.
+	Ready func(ctx context.Context) error
+	// Stats returns ingest counters for /api/stats (any JSON-able value).
+	Stats func() any
+	// Metrics serves /metrics (Prometheus); not registered when nil.
+	Metrics http.Handler
+	// Logger receives 5xx errors and panics; nil discards.
+	Logger *slog.Logger
+	// Now is the clock for "x ago" displays; nil means time.Now.
+	Now func() time.Time
+	// Graph tunes the causal analysis of flows (dead-letter topics, stall
+	// rules, hop baseline). Its Now is set from Now on every request.
+	Graph graph.Options
+}
+
+// readyTimeout bounds one /readyz probe.
+const readyTimeout = 2 * time.Second
+
+// handler holds what the HTTP handlers share. It has no per-request state.
+type handler struct {
+	store   store.Reader
+	ready   func(ctx context.Context) error
+	stats   func() any
+	metrics http.Handler
+	log     *slog.Logger
+	now     func() time.Time
+	graph   graph.Options
+}
+
+// New returns the web UI and JSON API as an echo server, ready to be used as
+// an http.Handler.
+func New(opts Options) *echo.Echo {
+	h := &handler{
+		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
+		log: opts.Logger, now: opts.Now, graph: opts.Graph,
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = h.handleError
+	e.Use(recoverPanic)
+	e.Use(h.securityHeaders)
+	registerRoutes(e, h)
+	return e
+}
+
+// recoverPanic turns a panic in a handler into an error (with the stack) for
+// handleError, which logs it once and answers 500. echo's own Recover lives
+// in echo/middleware, whose rate limiter would add golang.org/x/time to the
+// module for nothing.
+func recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		return next(c)
+	}
+}
+
+// securityHeaders sets headers every response should carry.
+func (h *handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		hd := c.Response().Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("X-Frame-Options", "DENY")
+		return next(c)
+	}
+}
+
+// graphOptions are the analysis options for a request made now.
+func (h *handler) graphOptions() graph.Options {
+	o := h.graph
+	o.Now = h.now()
+	return o
+}
+
+// render writes a templ component as an HTML response.
+func render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// isPartial reports whether htmx asked for just the element with id target
+// (and not a history restore, which needs the whole page).
+func isPartial(c echo.Context, target string) bool {
+	r := c.Request()
+	return r.Header.Get("HX-Request") == "true" &&
+		r.Header.Get("HX-History-Restore-Request") != "true" &&
+		r.Header.Get("HX-Target") == target
+}

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
+)
+
+// View models: display-shaped structs the components render. Components
+// never query; handlers build these from store and graph results.
+
+// pageMeta is what the layout needs.
+type pageMeta struct {
+	Title  string
+	Active string // path of the nav item to mark current
+	Query  string // search box value
+}
+
+// flowRowView is one flow in a list.
+type flowRowView struct {
+	ID, URL   string
+	First     string
+	Last      string
+	LastISO   string
+	LastAgo   string
+	Span      string
+	Events    int
+	Services  []string
+	Types     []string
+	Anomalies []string
+}
+
+func flowRows(now time.Time, flows []store.FlowSummary) []flowRowView {
+	rows := make([]flowRowView, 0, len(flows))
+	for _, f := range flows {
+		rows = append(rows, flowRowView{
+			ID: f.CorrelationID, URL: FlowURL(f.CorrelationID),
+			First: fmtTime(f.FirstTime), Last: fmtTime(f.LastTime), LastISO: fmtRFC3339(f.LastTime),
+			LastAgo: fmtAgo(now, f.LastTime), Span: fmtSpan(f.FirstTime, f.LastTime),
+			Events: f.EventCount, Services: f.Services, Types: f.Types, Anomalies: f.Anomalies,
+		})
+	}
+	return rows
+}
+
+// dashboardView is the home page.
+type dashboardView struct {
+	Events, Flows int64
+	Topics        []store.TopicCount
+	Recent        []flowRowView
+	MoreURL       string // the search page listing all flows
+	Ingest        string // ingest stats as indented JSON; empty when unknown
+}
+
+// searchView is the search page: the box, and results once searched.
+type searchView struct {
+	Query    string
+	Searched bool
+	Flows    []flowRowView
+	NextURL  string // next page of results; empty on the last
+}
+
+// eventLinkView links to an event: URL for a full page, HX (optional) for
+// the htmx partial that swaps the detail panel.
+type eventLinkView struct {
+	ID, Label, URL, HX string
+}
+
+// linker makes links to events for one page (flow page or event page).
+type linker func(e *event.Event) eventLinkView
+
+func flowLinker(flowID string) linker {
+	return func(e *event.Event) eventLinkView {
+		return eventLinkView{ID: e.EventID, Label: label(e),
+			URL: FlowEventURL(flowID, e.EventID), HX: flowEventPartialURL(flowID, e.EventID)}
+	}
+}
+
+func eventLinker(e *event.Event) eventLinkView {
+	return eventLinkView{ID: e.EventID, Label: label(e), URL: EventURL(e.EventID)}
+}
+
+// label names an event for a link: its type, else its ID.
+func label(e *event.Event) string {
+	if e.Type != "" {
+		return e.Type
+	}
+	return e.EventID
+}
+
+// eventDetailView is everything shown about one event.
+type eventDetailView struct {
+	EventID, IDSource, Type, Version, Source string
+	Time, TimeISO, KafkaTime, IngestedAt     string
+	FlowID, FlowURL                          string
+	CorrelationID, CausationID               string
+	Cause                                    *eventLinkView // nil for a root or a missing cause
+	CauseMissing                             bool
+	Effects                                  []eventLinkView
+	Topic, Key, Coordinates                  string
+	Partition                                int32
+	Offset                                   int64
+	ContentType, Convention, DecodeError     string
+	Headers                                  []event.Header
+	PayloadKind, Payload                     string
+	PayloadSize                              int
+	Truncated                                bool
+	Duplicates                               []string // coordinates of the other records with this event ID
+	EventURL                                 string   // the event's own page
+}
+
+// detailFor builds the detail of e. cause is nil for a root or a cause
+// never seen (causeMissing tells which).
+func detailFor(e *event.Event, cause *eventLinkView, effects []eventLinkView, dups []string) eventDetailView {
+	kind, text := payloadView(e)
+	return eventDetailView{
+		EventID: e.EventID, IDSource: e.IDSource, Type: e.Type, Version: e.Version, Source: e.Source,
+		Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time),
+		KafkaTime: fmtTime(e.KafkaTime), IngestedAt: fmtTime(e.IngestedAt),
+		FlowID: e.FlowID(), FlowURL: FlowEventURL(e.FlowID(), e.EventID),
+		CorrelationID: e.CorrelationID, CausationID: e.CausationID,
+		Cause: cause, CauseMissing: cause == nil && e.CausationID != "",
+		Effects: effects,
+		Topic:   e.Topic, Key: e.Key, Coordinates: e.Coordinates(), Partition: e.Partition, Offset: e.Offset,
+		ContentType: e.ContentType, Convention: e.Convention, DecodeError: e.DecodeError,
+		Headers: e.Headers, PayloadKind: kind, Payload: text, PayloadSize: e.PayloadSize, Truncated: e.Truncated,
+		Duplicates: dups, EventURL: EventURL(e.EventID),
+	}
+}
+
+// prettyJSON renders v indented, or "" when v is nil or cannot be encoded.
+func prettyJSON(v any) string {
+	if v == nil {
+		return ""
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// distinct returns the sorted distinct non-empty values.
+func distinct(vals []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, v := range vals {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
