@@ -1,0 +1,96 @@
+package clickhouse
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/eventscope/eventscope/store"
+	"github.com/eventscope/eventscope/store/storetest"
+)
+
+// envDSN names the server the tests use: a DSN of any database on it
+// (scripts/clickhouse start writes one). Each test makes its own database.
+const envDSN = "EVENTSCOPE_TEST_CLICKHOUSE"
+
+// serverDSN returns the test server's DSN; without one the test fails in
+// CI (CI=true) and is skipped loudly elsewhere.
+func serverDSN(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(envDSN)
+	if dsn == "" {
+		msg := envDSN + " is not set: SKIPPING the ClickHouse tests. Start a server with " +
+			"`scripts/clickhouse start` and export the line it prints."
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return dsn
+}
+
+// freshDSN returns the DSN of a new, randomly named database on the test
+// server, dropped when the test ends.
+func freshDSN(t testing.TB) string {
+	t.Helper()
+	u, err := url.Parse(serverDSN(t))
+	if err != nil {
+		t.Fatalf("parse %s: %v", envDSN, err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	db := "eventscope_test_" + hex.EncodeToString(b)
+	u.Path = "/" + db
+	dsn := u.String()
+	t.Cleanup(func() { dropDatabase(t, dsn, db) })
+	return dsn
+}
+
+func dropDatabase(t testing.TB, dsn, db string) {
+	o, err := parseDSN(dsn)
+	if err != nil {
+		t.Errorf("drop test database: %v", err)
+		return
+	}
+	o.Auth.Database = "default"
+	conn, err := ch.Open(o)
+	if err != nil {
+		t.Errorf("drop test database: %v", err)
+		return
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
+		t.Errorf("drop test database %s: %v", db, err)
+	}
+}
+
+// openMigrated opens a store on a fresh, migrated database; the caller
+// closes it.
+func openMigrated(t testing.TB, opts Options) (*Store, string) {
+	t.Helper()
+	dsn := freshDSN(t)
+	if err := Migrate(t.Context(), dsn); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	s, err := Open(t.Context(), dsn, opts)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	return s, dsn
+}
+
+func TestConformance(t *testing.T) {
+	serverDSN(t)
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, _ := openMigrated(t, Options{})
+		return s
+	})
+}

@@ -1,0 +1,35 @@
+-- events: one row per stored Kafka record. A record written again (a retry,
+-- a redelivery) has the same sorting key and collapses on merge; readers
+-- drop the not yet merged copies with LIMIT 1 BY the coordinates. Times are
+-- Int64 nanoseconds (UTC); event_time is the event time in seconds, for the
+-- day partitions that retention drops.
+CREATE TABLE IF NOT EXISTS events (
+    flow_id String,
+    topic {{LowCardinalityString}},
+    kafka_partition Int32,
+    kafka_offset Int64,
+    event_id String,
+    id_source {{LowCardinalityString}},
+    correlation_id String,
+    causation_id String,
+    type {{LowCardinalityString}},
+    version {{LowCardinalityString}},
+    source {{LowCardinalityString}},
+    time_ns Int64,
+    event_time DateTime,
+    kafka_time_ns Int64,
+    ingested_at_ns Int64,
+    key String,
+    header_keys Array(String),
+    header_values Array(String),
+    payload String,
+    payload_size Int64,
+    truncated UInt8,
+    content_type {{LowCardinalityString}},
+    convention {{LowCardinalityString}},
+    decode_error String,
+    dead_letter UInt8
+) ENGINE = ReplacingMergeTree(ingested_at_ns)
+PARTITION BY toYYYYMMDD(event_time)
+ORDER BY (flow_id, topic, kafka_partition, kafka_offset)
+SETTINGS index_granularity = 1024

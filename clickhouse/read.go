@@ -1,0 +1,164 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
+)
+
+// eventColumns is what readers select to rebuild an event.Event.
+const eventColumns = `topic, kafka_partition, kafka_offset, event_id, id_source,
+correlation_id, causation_id, type, version, source, time_ns, kafka_time_ns,
+ingested_at_ns, key, header_keys, header_values, payload, payload_size,
+truncated, content_type, convention, decode_error`
+
+// eventOrder is the order of Flow; LIMIT 1 BY then drops the copies of a
+// record that a retried write left before ReplacingMergeTree merged them.
+const eventOrder = ` ORDER BY time_ns, topic, kafka_partition, kafka_offset
+LIMIT 1 BY topic, kafka_partition, kafka_offset`
+
+func scanEvents(rows driver.Rows) ([]event.Event, error) {
+	defer rows.Close()
+	var out []event.Event
+	for rows.Next() {
+		var (
+			e               event.Event
+			t, kt, it, size int64
+			hk, hv          []string
+			payload         []byte
+			truncated       uint8
+		)
+		if err := rows.Scan(&e.Topic, &e.Partition, &e.Offset, &e.EventID, &e.IDSource,
+			&e.CorrelationID, &e.CausationID, &e.Type, &e.Version, &e.Source, &t, &kt,
+			&it, &e.Key, &hk, &hv, &payload, &size,
+			&truncated, &e.ContentType, &e.Convention, &e.DecodeError); err != nil {
+			return nil, err
+		}
+		e.Time, e.KafkaTime, e.IngestedAt = timeOf(t), timeOf(kt), timeOf(it)
+		e.Headers = joinHeaders(hk, hv)
+		if len(payload) > 0 {
+			e.Payload = payload
+		}
+		e.PayloadSize, e.Truncated = int(size), truncated != 0
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Flow returns the events of one flow in time order.
+func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) {
+	rows, err := s.conn.Query(s.readCtx(ctx),
+		"SELECT "+eventColumns+" FROM events WHERE flow_id = ?"+eventOrder, flowID)
+	if err != nil {
+		return nil, fmt.Errorf("read flow %q: %w", flowID, err)
+	}
+	evs, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read flow %q: %w", flowID, err)
+	}
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("flow %q: %w", flowID, store.ErrNotFound)
+	}
+	return evs, nil
+}
+
+// EventsByID returns every record with event ID id: events_by_id names the
+// flows, whose primary key then finds the records.
+func (s *Store) EventsByID(ctx context.Context, id string) ([]event.Event, error) {
+	rows, err := s.conn.Query(s.readCtx(ctx), "SELECT "+eventColumns+` FROM events
+WHERE flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?) AND event_id = ?`+eventOrder, id, id)
+	if err != nil {
+		return nil, fmt.Errorf("read event %q: %w", id, err)
+	}
+	evs, err := scanEvents(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read event %q: %w", id, err)
+	}
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("event %q: %w", id, store.ErrNotFound)
+	}
+	return evs, nil
+}
+
+// Resolve finds the flow a token names: a flow ID, else an event ID (the
+// first record in Flow order), else a Kafka key (the newest event with it).
+func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, error) {
+	ctx = s.readCtx(ctx)
+	var n uint64
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM events WHERE flow_id = ? LIMIT 1)", token).Scan(&n); err != nil {
+		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
+	}
+	if n > 0 {
+		return store.Resolution{FlowID: token, Match: store.MatchFlow}, nil
+	}
+	flow, err := s.firstFlow(ctx, `SELECT flow_id FROM events_by_id WHERE event_id = ?
+ORDER BY time_ns, topic, kafka_partition, kafka_offset LIMIT 1`, token)
+	if err != nil {
+		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
+	}
+	if flow != "" {
+		return store.Resolution{FlowID: flow, Match: store.MatchEvent, EventID: token}, nil
+	}
+	flow, err = s.firstFlow(ctx, `SELECT flow_id FROM event_keys WHERE key = ?
+ORDER BY time_ns DESC, topic DESC, kafka_partition DESC, kafka_offset DESC LIMIT 1`, token)
+	if err != nil {
+		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
+	}
+	if flow != "" {
+		return store.Resolution{FlowID: flow, Match: store.MatchKey}, nil
+	}
+	return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, store.ErrNotFound)
+}
+
+// firstFlow returns the flow_id of the query's first row, "" when none.
+func (s *Store) firstFlow(ctx context.Context, query string, args ...any) (string, error) {
+	rows, err := s.conn.Query(ctx, query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var flow string
+	if rows.Next() {
+		if err := rows.Scan(&flow); err != nil {
+			return "", err
+		}
+	}
+	return flow, rows.Err()
+}
+
+// Stats counts records (each once) per topic and the flows.
+func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
+	ctx = s.readCtx(ctx)
+	rows, err := s.conn.Query(ctx, `SELECT topic, uniqExact(kafka_partition, kafka_offset)
+FROM events GROUP BY topic ORDER BY topic`)
+	if err != nil {
+		return store.Stats{}, fmt.Errorf("read stats: %w", err)
+	}
+	defer rows.Close()
+	st := store.Stats{Topics: []store.TopicCount{}}
+	for rows.Next() {
+		var tc store.TopicCount
+		var n uint64
+		if err := rows.Scan(&tc.Topic, &n); err != nil {
+			return store.Stats{}, fmt.Errorf("read stats: %w", err)
+		}
+		tc.Events = int64(n)
+		st.Events += tc.Events
+		st.Topics = append(st.Topics, tc)
+	}
+	if err := rows.Err(); err != nil {
+		return store.Stats{}, fmt.Errorf("read stats: %w", err)
+	}
+	sort.Slice(st.Topics, func(i, j int) bool { return st.Topics[i].Topic < st.Topics[j].Topic })
+	var flows uint64
+	if err := s.conn.QueryRow(ctx, "SELECT uniqExact(flow_id) FROM flow_times").Scan(&flows); err != nil {
+		return store.Stats{}, fmt.Errorf("read stats: %w", err)
+	}
+	st.Flows = int64(flows)
+	return st, nil
+}

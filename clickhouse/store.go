@@ -1,0 +1,186 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sync"
+	"time"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Errors Open returns (wrapped) when the server cannot serve eventscope yet.
+var (
+	// ErrUnreachable: no ClickHouse server answered at the DSN's address.
+	ErrUnreachable = errors.New("clickhouse unreachable")
+	// ErrNoDatabase: the server answered but the DSN's database is missing.
+	ErrNoDatabase = errors.New("clickhouse database missing")
+	// ErrSchema: the database lacks migrations this version needs.
+	ErrSchema = errors.New("clickhouse schema not migrated")
+)
+
+// ClickHouse exception codes the store reacts to.
+const (
+	codeUnknownTable    = 60
+	codeUnknownDatabase = 81
+)
+
+// Options tune a Store. The zero value is usable.
+type Options struct {
+	// Logger receives the store's logs; nil discards them.
+	Logger *slog.Logger
+	// Retention drops whole day partitions whose every event is older than
+	// now-Retention, at Open and then every RetentionEvery. Zero keeps
+	// everything.
+	Retention time.Duration
+	// RetentionEvery is how often retention runs; 0 means one hour.
+	RetentionEvery time.Duration
+	// QueryTimeout bounds every read on the server (max_execution_time,
+	// whole seconds, at least 1); 0 means 30 seconds.
+	QueryTimeout time.Duration
+}
+
+// Store is the ClickHouse backend. It is safe for concurrent use.
+type Store struct {
+	conn     driver.Conn
+	db       string
+	log      *slog.Logger
+	readOpts ch.Settings
+
+	stop     chan struct{}
+	done     chan struct{}
+	stopOnce sync.Once
+}
+
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// parseDSN reads clickhouse://user:pass@host:9000/db?dial_timeout=5s and
+// fills in eventscope's defaults.
+func parseDSN(dsn string) (*ch.Options, error) {
+	o, err := ch.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse clickhouse dsn: %w", err)
+	}
+	if o.Protocol != ch.Native {
+		return nil, fmt.Errorf("parse clickhouse dsn: only the native protocol (clickhouse://host:9000/db) is supported")
+	}
+	if o.Auth.Database == "" {
+		o.Auth.Database = "default"
+	}
+	if !identRE.MatchString(o.Auth.Database) {
+		return nil, fmt.Errorf("parse clickhouse dsn: database name %q: want letters, digits and _", o.Auth.Database)
+	}
+	if o.DialTimeout == 0 || o.DialTimeout == 30*time.Second { // 30s: the driver's default
+		o.DialTimeout = 5 * time.Second
+	}
+	return o, nil
+}
+
+// where names the server and database for messages, without credentials.
+func where(o *ch.Options) string {
+	return fmt.Sprintf("%v/%s", o.Addr, o.Auth.Database)
+}
+
+// Open connects to the ClickHouse server and database the DSN names
+// (clickhouse://user:pass@host:9000/db?dial_timeout=5s) and checks that the
+// schema is migrated. It fails with ErrUnreachable, ErrNoDatabase or
+// ErrSchema (wrapped, with a message that says what to run) when the server
+// cannot serve.
+func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
+	o, err := parseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := ch.Open(o)
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse %s: %w", where(o), err)
+	}
+	if err := checkServer(ctx, conn, o); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.QueryTimeout <= 0 {
+		opts.QueryTimeout = 30 * time.Second
+	}
+	secs := int(opts.QueryTimeout.Round(time.Second) / time.Second)
+	s := &Store{
+		conn:     conn,
+		db:       o.Auth.Database,
+		log:      opts.Logger.With("component", "clickhouse"),
+		readOpts: ch.Settings{"max_execution_time": max(secs, 1)},
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	if opts.Retention > 0 {
+		go s.retentionLoop(opts.Retention, opts.RetentionEvery)
+	} else {
+		close(s.done)
+	}
+	return s, nil
+}
+
+// checkServer pings the server and compares the recorded migrations with
+// the embedded ones.
+func checkServer(ctx context.Context, conn driver.Conn, o *ch.Options) error {
+	if err := conn.Ping(ctx); err != nil {
+		if isCode(err, codeUnknownDatabase) {
+			return fmt.Errorf("%w: database %q does not exist on %v: create it with `tracer migrate --store <dsn>`: %v",
+				ErrNoDatabase, o.Auth.Database, o.Addr, err)
+		}
+		return fmt.Errorf("%w: no answer from %v: %w", ErrUnreachable, o.Addr, err)
+	}
+	have, err := appliedVersion(ctx, conn)
+	if err != nil {
+		if isCode(err, codeUnknownTable) {
+			have = 0
+		} else {
+			return fmt.Errorf("read schema version of %s: %w", where(o), err)
+		}
+	}
+	if want := latestVersion(); have < want {
+		return fmt.Errorf("%w: database %s is at schema version %d, this tracer needs %d: run `tracer migrate --store <dsn>`",
+			ErrSchema, where(o), have, want)
+	}
+	return nil
+}
+
+// isCode reports whether err is a ClickHouse exception with that code.
+func isCode(err error, code int32) bool {
+	var ex *ch.Exception
+	return errors.As(err, &ex) && ex.Code == code
+}
+
+// readCtx bounds a read on the server too: a cancelled context alone does
+// not stop a query there.
+func (s *Store) readCtx(ctx context.Context) context.Context {
+	return ch.Context(ctx, ch.WithSettings(s.readOpts))
+}
+
+// Ping reports whether the server answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.conn.Ping(ctx); err != nil {
+		return fmt.Errorf("ping clickhouse: %w", err)
+	}
+	return nil
+}
+
+// Close stops retention and closes the connections.
+func (s *Store) Close() error {
+	s.stopOnce.Do(func() { close(s.stop) })
+	<-s.done
+	if err := s.conn.Close(); err != nil {
+		return fmt.Errorf("close clickhouse: %w", err)
+	}
+	return nil
+}

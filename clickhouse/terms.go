@@ -1,0 +1,164 @@
+package clickhouse
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// cond is a SQL condition with its bound arguments: values are never
+// spliced into SQL text.
+type cond struct {
+	sql  string
+	args []any
+}
+
+func and(cs []cond) cond { return join(cs, " AND ", "1") }
+
+func or(cs []cond) cond { return join(cs, " OR ", "0") }
+
+func join(cs []cond, op, empty string) cond {
+	if len(cs) == 0 {
+		return cond{sql: empty}
+	}
+	var out cond
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = "(" + c.sql + ")"
+		out.args = append(out.args, c.args...)
+	}
+	out.sql = strings.Join(parts, op)
+	return out
+}
+
+// match compares a String column with a term value: equal, or starting with
+// it for a prefix term. Byte-wise and case-sensitive, nothing special.
+func match(col, value string, prefix bool) cond {
+	if prefix {
+		return cond{"startsWith(" + col + ", ?)", []any{value}}
+	}
+	return cond{col + " = ?", []any{value}}
+}
+
+// eventCond is the per-event condition of a term (FieldAnomaly excluded).
+func eventCond(t store.Term) (cond, error) {
+	switch t.Field {
+	case store.FieldID:
+		return or([]cond{match("flow_id", t.Value, t.Prefix), match("event_id", t.Value, t.Prefix),
+			match("key", t.Value, t.Prefix)}), nil
+	case store.FieldType:
+		return match("type", t.Value, t.Prefix), nil
+	case store.FieldSource:
+		return match("source", t.Value, t.Prefix), nil
+	case store.FieldTopic:
+		return match("topic", t.Value, t.Prefix), nil
+	case store.FieldKey:
+		return match("key", t.Value, t.Prefix), nil
+	case store.FieldHeader:
+		v := match("v", t.Value, t.Prefix)
+		return cond{"arrayExists((k, v) -> k = ? AND " + v.sql + ", header_keys, header_values)",
+			append([]any{t.Name}, v.args...)}, nil
+	case store.FieldText:
+		return cond{"position(payload, ?) > 0", []any{t.Value}}, nil
+	}
+	return cond{}, fmt.Errorf("unknown search field %q", t.Field)
+}
+
+// anomalyKinds are the kinds a FieldAnomaly term names.
+func anomalyKinds(t store.Term) []string {
+	var ks []string
+	for _, k := range store.AnomalyKinds {
+		if k == t.Value || t.Prefix && strings.HasPrefix(k, t.Value) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// causalFlows selects the flows showing an orphan or out_of_order record,
+// among the flows that pass pre. Each record is looked at twice (arrayJoin):
+// as a possible cause under its event ID (r = 0) and as an effect under its
+// causation ID (r = 1); grouping by (flow, ID) then gives, per ID, whether
+// it was seen as an event, the earliest record time and the earliest effect
+// time. That is store.FlowAnomalies in linear time.
+func causalFlows(kind string, pre cond) cond {
+	having := "max(ne > 0 AND nc = 0) = 1"
+	if kind == store.AnomalyOutOfOrder {
+		having = "max(ne > 0 AND nc > 0 AND et < ct) = 1"
+	}
+	return cond{`flow_id IN (
+SELECT flow_id FROM (
+  SELECT flow_id, k, countIf(r = 0) AS nc, countIf(r = 1) AS ne,
+         minIf(t, r = 0) AS ct, minIf(t, r = 1) AS et
+  FROM (
+    SELECT flow_id, t, tupleElement(kr, 1) AS k, tupleElement(kr, 2) AS r FROM (
+      SELECT flow_id, time_ns AS t,
+             arrayJoin([(event_id, toUInt8(0)), (causation_id, toUInt8(1))]) AS kr
+      FROM events WHERE ` + pre.sql + `
+    )
+  )
+  WHERE r = 0 OR k != ''
+  GROUP BY flow_id, k
+)
+GROUP BY flow_id HAVING ` + having + `)`, pre.args}
+}
+
+// anomalyCond is the condition of a FieldAnomaly term on flow_id: each
+// kind is a subquery over the flows passing pre. (18.16 cannot resolve
+// such subqueries inside HAVING, so they go in WHERE.)
+func anomalyCond(t store.Term, pre cond) cond {
+	var cs []cond
+	for _, k := range anomalyKinds(t) {
+		switch k {
+		case store.AnomalyDuplicate:
+			cs = append(cs, cond{`flow_id IN (SELECT flow_id FROM events WHERE ` + pre.sql + `
+GROUP BY flow_id HAVING uniqExact(topic, kafka_partition, kafka_offset) > uniqExact(event_id))`, pre.args})
+		case store.AnomalyDeadLetter:
+			cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM events WHERE (" + pre.sql + ") AND dead_letter = 1)", pre.args})
+		case store.AnomalyOrphan, store.AnomalyOutOfOrder:
+			cs = append(cs, causalFlows(k, pre))
+		}
+	}
+	return or(cs)
+}
+
+// prefilter narrows a search to flows that can match, through the lookup
+// tables' primary keys: flows with events in the window, and the flows an
+// exact id: or key: term names. The HAVING conditions still decide.
+func prefilter(q store.FlowQuery) cond {
+	var cs []cond
+	if !q.From.IsZero() || !q.To.IsZero() {
+		cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM flow_times WHERE time_ns >= ? AND time_ns < ?)",
+			[]any{fromNanos(q.From), toNanos(q.To)}})
+	}
+	for _, t := range q.Terms {
+		if t.Negate || t.Prefix {
+			continue
+		}
+		switch t.Field {
+		case store.FieldID:
+			cs = append(cs, cond{`flow_id = ? OR flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?)
+OR flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?)`, []any{t.Value, t.Value, t.Value}})
+		case store.FieldKey:
+			cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?)", []any{t.Value}})
+		}
+	}
+	return and(cs)
+}
+
+// fromNanos and toNanos bound a time window; zero means unbounded.
+func fromNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return zeroNanos
+	}
+	return t.UnixNano()
+}
+
+func toNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 1<<63 - 1
+	}
+	return t.UnixNano()
+}

@@ -1,0 +1,117 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// insertEvents names every column: clickhouse-go's PrepareBatch needs the
+// list on 18.x servers, and it keeps writes stable when columns are added.
+const insertEvents = `INSERT INTO events (flow_id, topic, kafka_partition, kafka_offset,
+event_id, id_source, correlation_id, causation_id, type, version, source,
+time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_values,
+payload, payload_size, truncated, content_type, convention, decode_error, dead_letter)`
+
+// Write stores events as one batch (one PrepareBatch, Append, Send) and
+// returns nil only once the server acknowledged it. Writing a record again
+// is harmless: copies collapse on merge and readers never return them.
+func (s *Store) Write(ctx context.Context, events []event.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	batch, err := s.conn.PrepareBatch(ctx, insertEvents)
+	if err != nil {
+		return fmt.Errorf("write %d events: prepare: %w", len(events), err)
+	}
+	for i := range events {
+		e := &events[i]
+		hk, hv := splitHeaders(e.Headers)
+		err := batch.Append(e.FlowID(), e.Topic, e.Partition, e.Offset,
+			e.EventID, e.IDSource, e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source,
+			nanos(e.Time), seconds(e.Time), nanos(e.KafkaTime), nanos(e.IngestedAt), e.Key, hk, hv,
+			payloadBytes(e.Payload), int64(e.PayloadSize), flag(e.Truncated), e.ContentType, e.Convention,
+			e.DecodeError, flag(event.IsDeadLetterTopic(e.Topic)))
+		if err != nil {
+			_ = batch.Abort()
+			return fmt.Errorf("write %d events: append %s: %w", len(events), e.Coordinates(), err)
+		}
+	}
+	if err := batch.Send(); err != nil {
+		return fmt.Errorf("write %d events: %w", len(events), err)
+	}
+	return nil
+}
+
+func splitHeaders(hs []event.Header) (keys, values []string) {
+	keys = make([]string, len(hs))
+	values = make([]string, len(hs))
+	for i, h := range hs {
+		keys[i], values[i] = h.Key, h.Value
+	}
+	return keys, values
+}
+
+func joinHeaders(keys, values []string) []event.Header {
+	if len(keys) == 0 {
+		return nil
+	}
+	hs := make([]event.Header, len(keys))
+	for i := range keys {
+		hs[i] = event.Header{Key: keys[i]}
+		if i < len(values) {
+			hs[i].Value = values[i]
+		}
+	}
+	return hs
+}
+
+func payloadBytes(p []byte) []byte {
+	if p == nil {
+		return []byte{}
+	}
+	return p
+}
+
+func flag(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// zeroNanos stands for the zero time.Time, which has no UnixNano.
+const zeroNanos = math.MinInt64
+
+// nanos is t as Int64 nanoseconds since the epoch (zeroNanos for the zero
+// time), the form every time column takes.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return zeroNanos
+	}
+	return t.UnixNano()
+}
+
+// timeOf reverses nanos.
+func timeOf(ns int64) time.Time {
+	if ns == zeroNanos {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// seconds is t for a DateTime column (whole seconds, 1970 to 2106):
+// outside that range it is clamped, which only moves the event's partition.
+func seconds(t time.Time) time.Time {
+	s := t.Unix()
+	if t.IsZero() || s < 0 {
+		s = 0
+	}
+	if s > math.MaxUint32 {
+		s = math.MaxUint32
+	}
+	return time.Unix(s, 0).UTC()
+}
