@@ -1,0 +1,138 @@
+package ingest
+
+import (
+	"bytes"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// handler is the sarama ConsumerGroupHandler of one Run: it decodes claimed
+// records into the pipeline and flushes it whenever partitions are let go.
+type handler struct {
+	client   sarama.Client
+	dec      *event.Decoder
+	pipe     *pipeline
+	met      *metrics
+	st       *state
+	log      *slog.Logger
+	late     func(topic string) bool // topics that appeared after Run started
+	stopping *atomic.Bool
+}
+
+var _ sarama.ConsumerGroupHandler = (*handler)(nil)
+
+// Setup runs before any claim consumes. Partitions of topics created while
+// running start at their oldest offset: everything in them is new since
+// ingest started. MarkOffset only moves forward, so a committed offset wins.
+func (h *handler) Setup(sess sarama.ConsumerGroupSession) error {
+	n := 0
+	for topic, parts := range sess.Claims() {
+		n += len(parts)
+		if !h.late(topic) {
+			continue
+		}
+		for _, p := range parts {
+			oldest, err := h.client.GetOffset(topic, p, sarama.OffsetOldest)
+			if err != nil {
+				h.log.Warn("oldest offset of new topic", "topic", topic, "partition", p, "err", err)
+				continue
+			}
+			sess.MarkOffset(topic, p, oldest, "")
+		}
+	}
+	h.st.ready.Store(true)
+	h.log.Info("consumer group session started", "member", sess.MemberID(),
+		"generation", sess.GenerationID(), "partitions", n)
+	return nil
+}
+
+// Cleanup runs after every claim has ended: flush (normally a no-op, each
+// claim flushed on its way out) and commit the marked offsets synchronously
+// before the partitions go to another member.
+func (h *handler) Cleanup(sess sarama.ConsumerGroupSession) error {
+	h.pipe.flush(h.reason())
+	sess.Commit()
+	h.log.Info("consumer group session ended", "generation", sess.GenerationID())
+	return nil
+}
+
+func (h *handler) reason() string {
+	if h.stopping.Load() {
+		return ReasonShutdown
+	}
+	return ReasonRebalance
+}
+
+// ConsumeClaim decodes one partition's records into the pipeline. Before it
+// returns (rebalance, revocation or shutdown) it waits until everything it
+// sent is written and marked, so marked offsets are exactly the written ones.
+func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
+	topic, part := claim.Topic(), claim.Partition()
+	ts := h.st.topic(topic)
+	ps := h.st.partition(topic, part)
+	ps.owned.Store(true)
+	consumed := h.met.consumed.WithLabelValues(topic)
+	defer func() {
+		h.pipe.flush(h.reason())
+		ps.owned.Store(false)
+		h.met.lag.DeleteLabelValues(topic, strconv.Itoa(int(part)))
+	}()
+	stop := sess.Context().Done()
+	for {
+		select {
+		case msg, ok := <-claim.Messages():
+			if !ok {
+				return nil
+			}
+			ps.next.CompareAndSwap(-1, msg.Offset)
+			ps.hwm.Store(claim.HighWaterMarkOffset())
+			consumed.Inc()
+			ts.consumed.Add(1)
+			ev := h.dec.Decode(toRecord(msg), time.Now())
+			detach(&ev)
+			if !h.pipe.send(item{ev: ev, m: sess}, stop) {
+				return nil
+			}
+		case <-stop:
+			return nil
+		}
+	}
+}
+
+// toRecord converts a sarama message, keeping headers in order (duplicates
+// included) and a nil value (tombstone) nil.
+func toRecord(m *sarama.ConsumerMessage) event.Record {
+	var hs []event.Header
+	if len(m.Headers) > 0 {
+		hs = make([]event.Header, 0, len(m.Headers))
+		for _, h := range m.Headers {
+			if h == nil {
+				continue
+			}
+			hs = append(hs, event.Header{Key: string(h.Key), Value: string(h.Value)})
+		}
+	}
+	return event.Record{
+		Topic:     m.Topic,
+		Partition: m.Partition,
+		Offset:    m.Offset,
+		Key:       m.Key,
+		Value:     m.Value,
+		Headers:   hs,
+		Timestamp: m.Timestamp,
+	}
+}
+
+// detach copies the payload an event kept from the fetch buffer (at most the
+// decoder's cap), so the buffer can be freed while the event waits.
+func detach(e *event.Event) {
+	if e.Payload != nil {
+		e.Payload = bytes.Clone(e.Payload)
+	}
+}
