@@ -1,36 +1,64 @@
 package event
 
 import (
-	"encoding/json"
 	"strings"
+	"sync"
 	"time"
 )
 
 // DefaultPayloadCap is the default number of payload bytes stored per event.
 const DefaultPayloadCap = 256 << 10
 
-// Config tunes decoding. The zero value decodes with the defaults.
+// Config tunes decoding. The zero value decodes with the defaults: every
+// built-in convention, a 256 KiB payload cap, the built-in dead-letter
+// topic names. ParseConfig reads it from a YAML file (docs/CONFIG.md).
 type Config struct {
 	// PayloadCap is how many payload bytes are kept (0: DefaultPayloadCap).
 	PayloadCap int
+	// DeadLetterPatterns are topic globs (path.Match syntax, matched
+	// case-insensitively) that mark dead-letter topics in addition to the
+	// built-in names of IsDeadLetterTopic.
+	DeadLetterPatterns []string
+	// Conventions are in-house conventions. They are tried in order before
+	// every built-in convention: a field a mapping fills is never
+	// overridden by a built-in convention.
+	Conventions []Convention
 }
 
 // Decoder turns Kafka records into Events following the ID conventions.
 // It is safe for concurrent use.
 type Decoder struct {
-	cfg Config
+	cfg   Config
+	convs []compiledConvention
+	dlq   []string
+	// topicConvs caches, per topic, the indexes of the config conventions
+	// whose topic patterns match it ([]int).
+	topicConvs sync.Map
 }
 
-// NewDecoder returns a Decoder for cfg.
+// NewDecoder returns a Decoder for cfg. Invalid parts of cfg (see
+// Config.Validate) are ignored: a pattern that does not compile matches
+// nothing and a mapping without a known field or source does nothing.
 func NewDecoder(cfg Config) *Decoder {
 	if cfg.PayloadCap <= 0 {
 		cfg.PayloadCap = DefaultPayloadCap
 	}
-	return &Decoder{cfg: cfg}
+	d := &Decoder{cfg: cfg, convs: compileConventions(cfg.Conventions)}
+	for _, p := range cfg.DeadLetterPatterns {
+		d.dlq = append(d.dlq, strings.ToLower(p))
+	}
+	return d
 }
 
 // Decode turns r into an Event. It never fails: what cannot be read is noted
 // in Event.DecodeError and the rest is kept. ingestedAt is stored as is.
+//
+// Each field is taken from the first convention that gives it, in this
+// order: config conventions, CloudEvents binary (ce_* headers), CloudEvents
+// structured (JSON value), framework headers (Axon, NServiceBus,
+// MassTransit, EventStoreDB), plain headers, JSON envelopes (top level, then
+// metadata/meta/headers), and for the correlation ID only, trace context
+// (ce_traceparent, traceparent, b3, X-B3-TraceId).
 func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	e := Event{
 		Topic:       r.Topic,
@@ -41,14 +69,36 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 		IngestedAt:  ingestedAt.UTC(),
 		Headers:     r.Headers,
 		PayloadSize: len(r.Value),
+		Payload:     r.Value,
 	}
-	e.Payload = r.Value
 	if len(e.Payload) > d.cfg.PayloadCap {
 		e.Payload = e.Payload[:d.cfg.PayloadCap]
 		e.Truncated = true
 	}
-	d.fromHeaders(&e, r.Headers)
-	d.fromJSON(&e, r.Value)
+	var s decodeState
+	d.applyConventions(&s, r)
+	h := scanHeaders(r.Headers, &s)
+	j := scanJSON(r.Value, strings.ToLower(h.contentType), &s)
+
+	s.merge(&h.lv[lvCE])
+	s.merge(&j.ce)
+	s.merge(&h.lv[lvFramework])
+	s.merge(&h.lv[lvPlain])
+	s.merge(&j.env)
+	s.set(sCorrelation, h.ceTrace, ConventionTraceparent)
+	s.set(sCorrelation, j.ceTrace, ConventionTraceparent)
+	s.set(sCorrelation, h.trace, ConventionTraceparent)
+	s.set(sCorrelation, h.b3, ConventionB3)
+	s.set(sCorrelation, j.envTrace, ConventionTraceparent)
+
+	e.EventID = s.vals[sEventID]
+	e.CorrelationID = s.vals[sCorrelation]
+	e.CausationID = s.vals[sCausation]
+	e.Type = s.vals[sType]
+	e.Source = s.vals[sSource]
+	e.Version = s.vals[sVersion]
+	e.Convention = s.convention()
+	e.Time = s.time
 	if e.EventID == "" {
 		e.EventID = Coordinates(r.Topic, r.Partition, r.Offset)
 		e.IDSource = IDSourceDerived
@@ -56,99 +106,13 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	if e.Time.IsZero() {
 		e.Time = e.KafkaTime
 	}
+	e.SchemaID = schemaID(r.Value)
+	e.ContentType = h.contentType
+	if e.ContentType == "" {
+		e.ContentType = detectContentType(e.Payload, j, e.SchemaID)
+	}
+	if len(s.notes) > 0 {
+		e.DecodeError = strings.Join(s.notes, "; ")
+	}
 	return e
-}
-
-func normHeader(k string) string {
-	k = strings.ToLower(k)
-	return strings.NewReplacer("-", "", "_", "", ".", "").Replace(k)
-}
-
-func (d *Decoder) fromHeaders(e *Event, hs []Header) {
-	found := false
-	set := func(dst *string, v string) {
-		if *dst == "" && v != "" {
-			*dst = v
-			found = true
-		}
-	}
-	for _, h := range hs {
-		switch normHeader(h.Key) {
-		case "correlationid", "xcorrelationid":
-			set(&e.CorrelationID, h.Value)
-		case "causationid", "xcausationid":
-			set(&e.CausationID, h.Value)
-		case "eventid", "messageid":
-			set(&e.EventID, h.Value)
-		case "eventtype":
-			set(&e.Type, h.Value)
-		case "contenttype":
-			e.ContentType = h.Value
-		}
-	}
-	if found {
-		e.Convention = "headers"
-	}
-}
-
-type envelope struct {
-	EventID       string          `json:"eventId"`
-	EventType     string          `json:"eventType"`
-	CorrelationID string          `json:"correlationId"`
-	CausationID   string          `json:"causationId"`
-	Producer      string          `json:"producer"`
-	Timestamp     string          `json:"timestamp"`
-	Metadata      json.RawMessage `json:"metadata"`
-}
-
-func (d *Decoder) fromJSON(e *Event, v []byte) {
-	if len(v) == 0 || v[0] != '{' {
-		return
-	}
-	var env envelope
-	if err := json.Unmarshal(v, &env); err != nil {
-		e.DecodeError = "payload: " + err.Error()
-		return
-	}
-	if len(env.Metadata) > 0 {
-		var meta envelope
-		if json.Unmarshal(env.Metadata, &meta) == nil {
-			fill(&env, meta)
-		}
-	}
-	found := false
-	set := func(dst *string, v string) {
-		if *dst == "" && v != "" {
-			*dst = v
-			found = true
-		}
-	}
-	set(&e.EventID, env.EventID)
-	set(&e.Type, env.EventType)
-	set(&e.CorrelationID, env.CorrelationID)
-	set(&e.CausationID, env.CausationID)
-	set(&e.Source, env.Producer)
-	if env.Timestamp != "" {
-		if t, err := time.Parse(time.RFC3339Nano, env.Timestamp); err == nil && e.Time.IsZero() {
-			e.Time = t.UTC()
-			found = true
-		}
-	}
-	if found && e.Convention == "" {
-		e.Convention = "json-envelope"
-	}
-}
-
-func fill(dst *envelope, src envelope) {
-	pick := func(d *string, s string) {
-		if *d == "" {
-			*d = s
-		}
-	}
-	pick(&dst.EventID, src.EventID)
-	pick(&dst.EventType, src.EventType)
-	pick(&dst.CorrelationID, src.CorrelationID)
-	pick(&dst.CausationID, src.CausationID)
-	pick(&dst.Producer, src.Producer)
-	pick(&dst.Timestamp, src.Timestamp)
 }

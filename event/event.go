@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
 
 // Header is one Kafka record header. Headers keep their order and may repeat.
@@ -51,6 +50,9 @@ type Event struct {
 	Payload     []byte `json:"-"`
 	PayloadSize int    `json:"payload_size"`
 	Truncated   bool   `json:"truncated"`
+	// SchemaID is the Confluent Schema Registry schema ID when the value is
+	// in the registry's wire format (magic byte 0, 4-byte ID, data); else 0.
+	SchemaID int32 `json:"schema_id,omitempty"`
 
 	ContentType string `json:"content_type,omitempty"`
 	Convention  string `json:"convention,omitempty"`
@@ -91,14 +93,16 @@ const (
 )
 
 // PayloadEncoding says how the payload is best shown: JSON, UTF-8 text, or
-// bytes (base64 in JSON, hex in the UI).
+// bytes (base64 in JSON, hex in the UI). Text is UTF-8 without control
+// characters other than tab, CR and LF; a schema-registry framed value is
+// bytes.
 func (e *Event) PayloadEncoding() string {
 	switch {
 	case len(e.Payload) == 0:
 		return EncodingText
 	case !e.Truncated && json.Valid(e.Payload):
 		return EncodingJSON
-	case utf8.Valid(e.Payload):
+	case e.SchemaID == 0 && isText(e.Payload):
 		return EncodingText
 	default:
 		return EncodingBase64
