@@ -27,7 +27,8 @@ type treeRowView struct {
 	Time, TimeISO, Hop                   string
 	Depth                                int
 	URL, HX                              string
-	Selected, Duplicate, DecodeError     bool
+	Selected, DecodeError                bool
+	Duplicate                            bool // a re-publication of an earlier record's ID
 	Anomalies                            []string
 }
 
@@ -103,10 +104,10 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 		row := treeRowView{
 			Anchor: eventAnchor(e.EventID), EventID: e.EventID, Type: label(e), Source: e.Source, Topic: e.Topic,
 			Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Depth: n.Depth, URL: l.URL, HX: l.HX,
-			Selected: n.Index == sel, Duplicate: n.Duplicate, DecodeError: e.DecodeError != "",
+			Selected: n.Index == sel, Duplicate: !original(f, n.Index), DecodeError: e.DecodeError != "",
 			Anomalies: kinds[e.EventID],
 		}
-		if n.Duplicate { // another record has this ID and owns the plain anchor
+		if row.Duplicate { // the original record owns the plain anchor
 			row.Anchor = "record-" + e.Coordinates()
 		}
 		if n.HasCause {
@@ -122,13 +123,26 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 			cause = &l
 		}
 		var effs []eventLinkView
+		seen := map[string]bool{}
 		for _, i := range effects[e.EventID] {
-			effs = append(effs, link(&f.Events[i]))
+			if id := f.Events[i].EventID; !seen[id] { // one link per event, not per record
+				seen[id] = true
+				effs = append(effs, link(&f.Events[i]))
+			}
 		}
 		v.Detail = detailFor(e, cause, effs, otherCoordinates(f.Events, records[e.EventID], sel))
 		v.HasDetail = true
 	}
 	return v
+}
+
+// original reports whether record i is the first publication of its event
+// ID (graph.Node.Duplicate marks every record of a duplicated ID).
+func original(f *graph.Flow, i int) bool {
+	if i >= len(f.VertexOf) {
+		return true
+	}
+	return f.Vertices[f.VertexOf[i]].Records[0] == i
 }
 
 // otherCoordinates lists the coordinates of the records in idx other than self.
