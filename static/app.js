@@ -2,13 +2,22 @@
 // works without this file.
 (function () {
   "use strict";
-  // Mark the clicked row of the flow tree as selected when htmx swaps the
-  // detail panel instead of loading the whole page.
-  document.addEventListener("click", function (ev) {
-    var a = ev.target.closest && ev.target.closest("[data-testid=event-tree] a[data-select]");
-    if (!a) return;
-    var tree = a.closest("[data-testid=event-tree]");
-    tree.querySelectorAll("tr[aria-current]").forEach(function (tr) { tr.removeAttribute("aria-current"); });
-    a.closest("tr").setAttribute("aria-current", "true");
+  // When htmx swaps the flow page's detail panel, mark the tree row of the
+  // event now shown as the selected one (the server marks it on full loads).
+  document.addEventListener("htmx:afterSettle", function () {
+    var detail = document.getElementById("event-detail");
+    var tree = document.querySelector("[data-testid=event-tree]");
+    if (!detail || !tree) return;
+    var id = detail.getAttribute("data-event-id");
+    var rows = tree.querySelectorAll("tr[data-event-id]");
+    var marked = false;
+    rows.forEach(function (tr) {
+      if (!marked && tr.getAttribute("data-event-id") === id) {
+        tr.setAttribute("aria-current", "true");
+        marked = true;
+      } else {
+        tr.removeAttribute("aria-current");
+      }
+    });
   });
 })();

@@ -34,6 +34,8 @@ func fmtMS(ms float64) string {
 		sign, ms = "-", -ms
 	}
 	switch {
+	case ms == 0:
+		return "0 ms"
 	case ms < 10:
 		return sign + strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
 	case ms < 1000:
