@@ -17,10 +17,14 @@ type marker interface {
 }
 
 // item is one decoded record on its way to a batch, with the session whose
-// offsets it advances.
+// offsets it advances; or (done != nil) a flush request. Flushes travel in
+// the same channel as records so that a flush comes after every record its
+// sender sent before it.
 type item struct {
-	ev event.Event
-	m  marker
+	ev     event.Event
+	m      marker
+	reason string
+	done   chan struct{}
 }
 
 // batch is a run of events of one session, or (done != nil) a barrier that
@@ -32,31 +36,24 @@ type batch struct {
 	done   chan struct{}
 }
 
-type flushReq struct {
-	reason string
-	done   chan struct{}
-}
-
 // pipeline batches decoded events and writes them with one writer goroutine,
 // so batches are written, and their offsets marked, in consumption order.
 // Memory is bounded: one batch being built, cap(queue) queued, one writing.
 type pipeline struct {
-	cfg    Config
-	w      store.Writer
-	log    *slog.Logger
-	met    *metrics
-	st     *state
-	in     chan item
-	flushc chan flushReq
-	queue  chan batch
+	cfg   Config
+	w     store.Writer
+	log   *slog.Logger
+	met   *metrics
+	st    *state
+	in    chan item
+	queue chan batch
 }
 
 func newPipeline(cfg Config, w store.Writer, log *slog.Logger, met *metrics, st *state) *pipeline {
 	return &pipeline{
 		cfg: cfg, w: w, log: log, met: met, st: st,
-		in:     make(chan item, 256),
-		flushc: make(chan flushReq),
-		queue:  make(chan batch, cfg.MaxInFlight),
+		in:    make(chan item, 256),
+		queue: make(chan batch, cfg.MaxInFlight),
 	}
 }
 
@@ -75,7 +72,7 @@ func (p *pipeline) send(it item, stop <-chan struct{}) bool {
 // before the call has been written (offsets marked) or abandoned.
 func (p *pipeline) flush(reason string) {
 	done := make(chan struct{})
-	p.flushc <- flushReq{reason: reason, done: done}
+	p.in <- item{reason: reason, done: done}
 	<-done
 }
 
@@ -104,6 +101,11 @@ func (p *pipeline) runBatcher() {
 				emit(ReasonShutdown)
 				return
 			}
+			if it.done != nil {
+				emit(it.reason)
+				p.queue <- batch{done: it.done}
+				continue
+			}
 			if len(cur.events) > 0 && cur.m != it.m {
 				emit(ReasonRebalance) // never mix sessions in one batch
 			}
@@ -120,9 +122,6 @@ func (p *pipeline) runBatcher() {
 		case <-timerC:
 			timerC = nil
 			emit(ReasonInterval)
-		case req := <-p.flushc:
-			emit(req.reason)
-			p.queue <- batch{done: req.done}
 		}
 	}
 }
