@@ -1,0 +1,212 @@
+package sim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// orderService places orders at a steady rate and compensates failed
+// payments by cancelling the order (the saga's compensation step).
+type orderService struct {
+	*service
+	shop *shop
+}
+
+func (o *orderService) generate(ctx context.Context, rate float64, maxOrders int) {
+	t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+	defer t.Stop()
+	for n := 0; maxOrders == 0 || n < maxOrders; n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		o.place()
+	}
+	o.log.Info("order generator done", "orders", maxOrders)
+}
+
+func (o *orderService) place() {
+	s := o.shop
+	id := s.nextOrderID()
+	cust := s.intn(len(customerNames))
+	data := orderPlaced{
+		OrderID:         id,
+		Status:          "placed",
+		Customer:        customer{ID: "cus-" + strconv.Itoa(1001+cust), Name: customerNames[cust]},
+		Currency:        "EUR",
+		DeliveryAddress: fmt.Sprintf("%d %s", 1+s.intn(120), pick(s, streets)),
+		Channel:         pick(s, channels),
+	}
+	for range 1 + s.intn(3) {
+		m, sz := pick(s, menu), pick(s, sizes)
+		it := item{
+			SKU: "PZ-" + m.code + "-" + sz.code, Name: m.name, Size: sz.name,
+			Quantity: 1 + s.intn(2), UnitPrice: roundCents(m.price * sz.factor),
+		}
+		data.Items = append(data.Items, it)
+		data.Total += float64(it.Quantity) * it.UnitPrice
+	}
+	data.Total = roundCents(data.Total + 2.50) // delivery fee
+	e := outEvent{
+		ID: newUUID(), Type: TypeOrderPlaced, Topic: TopicOrders, OrderID: id,
+		CorrelationID: newUUID(), Time: time.Now(), Data: data,
+	}
+	o.publish(e)
+	if s.chance("duplicate", id, s.cfg.Faults.Duplicate) {
+		// A retry after a lost acknowledgement: same event, same ID.
+		o.after(s.between(20*time.Millisecond, 200*time.Millisecond), func() { o.publish(e) })
+	}
+}
+
+func (o *orderService) handle(_ string, in inEvent) {
+	if in.Type != TypePaymentFailed {
+		return
+	}
+	var p payment
+	_ = json.Unmarshal(in.Data, &p)
+	o.after(o.shop.between(10*time.Millisecond, 80*time.Millisecond), func() {
+		o.publish(outEvent{
+			ID: newUUID(), Type: TypeOrderCancelled, Topic: TopicOrders, OrderID: in.OrderID,
+			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
+			Data: orderCancelled{OrderID: in.OrderID, Status: "cancelled", CancelReason: "payment failed: " + p.FailureReason},
+		})
+	})
+}
+
+// kitchenService bakes and boxes the pizzas of every placed order.
+type kitchenService struct {
+	*service
+	shop *shop
+}
+
+func (k *kitchenService) handle(_ string, in inEvent) {
+	if in.Type != TypeOrderPlaced {
+		return
+	}
+	s, f := k.shop, k.shop.cfg.Faults
+	var o orderPlaced
+	_ = json.Unmarshal(in.Data, &o)
+	pizzas := 0
+	for _, it := range o.Items {
+		pizzas += it.Quantity
+	}
+	k.after(s.between(100*time.Millisecond, 400*time.Millisecond), func() {
+		at := time.Now()
+		if s.chance("out_of_order", in.OrderID, f.OutOfOrder) && !in.Time.IsZero() {
+			// The kitchen tablet's clock runs behind.
+			at = in.Time.Add(-s.between(300*time.Millisecond, 2*time.Second))
+		}
+		prepared := outEvent{
+			ID: newUUID(), Type: TypePizzaPrepared, Topic: TopicKitchen, OrderID: in.OrderID,
+			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: at,
+			Data: pizzaPrepared{OrderID: in.OrderID, KitchenStatus: "prepared", Chef: pick(s, chefs), Oven: 1 + s.intn(3), Pizzas: pizzas},
+		}
+		k.publish(prepared)
+		if s.chance("stall", in.OrderID, f.Stall) {
+			k.log.Debug("order stalls in the kitchen", "order_id", in.OrderID)
+			return
+		}
+		d := s.between(50*time.Millisecond, 250*time.Millisecond)
+		if s.chance("slow_hop", in.OrderID, f.SlowHop) {
+			d = s.between(3*time.Second, 6*time.Second)
+		}
+		k.after(d, func() {
+			k.publish(outEvent{
+				ID: newUUID(), Type: TypePizzaBoxed, Topic: TopicKitchen, OrderID: in.OrderID,
+				CorrelationID: in.CorrelationID, CausationID: prepared.ID, Time: time.Now(),
+				Data: pizzaBoxed{OrderID: in.OrderID, KitchenStatus: "boxed", Boxes: pizzas},
+			})
+		})
+	})
+}
+
+// paymentService charges every placed order.
+type paymentService struct {
+	*service
+	shop *shop
+}
+
+func (p *paymentService) handle(topic string, in inEvent) {
+	if in.Type != TypeOrderPlaced {
+		return
+	}
+	s, f := p.shop, p.shop.cfg.Faults
+	var o orderPlaced
+	_ = json.Unmarshal(in.Data, &o)
+	charge := func() { p.charge(in, o) }
+	p.after(s.between(50*time.Millisecond, 300*time.Millisecond), func() {
+		if !s.chance("dead_letter", in.OrderID, f.DeadLetter) {
+			charge()
+			return
+		}
+		p.publishAs(outEvent{
+			ID: newUUID(), Type: in.Type, Topic: TopicPaymentDLT, OrderID: in.OrderID,
+			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
+			Data: deadLettered{OrderID: in.OrderID, PaymentStatus: "dead_lettered", Error: "payment gateway timeout", Attempts: 3},
+			Headers: []sarama.RecordHeader{
+				{Key: []byte("dlt-original-topic"), Value: []byte(topic)},
+				{Key: []byte("dlt-original-event-id"), Value: []byte(in.ID)},
+				{Key: []byte("dlt-exception-message"), Value: []byte("payment gateway timeout after 3 attempts")},
+			},
+		}, convEnvelopeHeaders)
+		// Re-driven from the dead-letter topic by an operator a little later.
+		p.after(s.between(500*time.Millisecond, 1500*time.Millisecond), charge)
+	})
+}
+
+func (p *paymentService) charge(in inEvent, o orderPlaced) {
+	s, f := p.shop, p.shop.cfg.Faults
+	data := payment{
+		OrderID: in.OrderID, PaymentStatus: "authorized", PaymentID: shortID(s, "pay"),
+		CustomerID: o.Customer.ID, Amount: o.Total, Currency: o.Currency, Method: pick(s, paymentMethods),
+	}
+	typ := TypePaymentAuthorized
+	if s.chance("payment_failure", in.OrderID, f.PaymentFailure) {
+		typ, data.PaymentStatus, data.FailureReason = TypePaymentFailed, "failed", pick(s, declineReasons)
+	}
+	cause := in.ID
+	if s.chance("orphan", in.OrderID, f.Orphan) {
+		// Names the internal AuthorizePayment command, never published.
+		cause = newUUID()
+	}
+	p.publish(outEvent{
+		ID: newUUID(), Type: typ, Topic: TopicPayments, OrderID: in.OrderID,
+		CorrelationID: in.CorrelationID, CausationID: cause, Time: time.Now(), Data: data,
+	})
+}
+
+// loyaltyService awards points for every delivered order.
+type loyaltyService struct {
+	*service
+	shop     *shop
+	mu       sync.Mutex
+	balances map[string]int // bounded: customers come from a fixed list
+}
+
+func (l *loyaltyService) handle(_ string, in inEvent) {
+	if in.Type != TypeOrderDelivered {
+		return
+	}
+	var d orderDelivered
+	_ = json.Unmarshal(in.Data, &d)
+	points := int(math.Floor(d.Total)) * 10
+	l.mu.Lock()
+	l.balances[d.CustomerID] += points
+	balance := l.balances[d.CustomerID]
+	l.mu.Unlock()
+	l.after(l.shop.between(20*time.Millisecond, 150*time.Millisecond), func() {
+		l.publish(outEvent{
+			ID: newUUID(), Type: TypePointsAwarded, Topic: TopicLoyalty, OrderID: in.OrderID,
+			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
+			Data: pointsAwarded{OrderID: in.OrderID, CustomerID: d.CustomerID, Points: points, PointsBalance: balance},
+		})
+	})
+}
