@@ -34,7 +34,9 @@ func (b *builder) anomalies(opts *Options) {
 		}
 	}
 	for k := range f.Edges {
-		if e := &f.Edges[k]; e.LatencyMS < 0 {
+		// a cycle must run back in time somewhere: its closing edge is the
+		// cycle anomaly's to report
+		if e := &f.Edges[k]; e.LatencyMS < 0 && !e.Cyclic {
 			b.add(OutOfOrder, b.orig(e.ToV).Type+" is timestamped "+FormatMS(-e.LatencyMS)+
 				" before its cause "+b.orig(e.FromV).Type, e.From, e.To)
 		}

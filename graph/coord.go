@@ -1,22 +1,10 @@
 package graph
 
-// place computes coordinates: a column per layer (nodes centred in it) and,
-// within a layer, centres pulled towards the neighbours' centres by a
-// weighted isotonic regression that keeps the nodes apart.
-func (v *virt) place(g *lgraph, lo *LayoutOptions) *lresult {
-	nv := len(v.layer)
-	colX := make([]float64, len(v.layers))
-	colW := make([]float64, len(v.layers))
-	x := lo.Margin
-	for l, nodes := range v.layers {
-		for _, u := range nodes {
-			colW[l] = max(colW[l], v.w[u])
-		}
-		colX[l] = x
-		x += colW[l] + lo.LayerGap
-	}
-	width := x - lo.LayerGap + lo.Margin
-	c := make([]float64, nv) // vertical centres
+// centres computes the vertical centres of a component's virtual nodes:
+// packed in layer order, then pulled towards their neighbours' centres by a
+// weighted isotonic regression that keeps them apart, sweeping down and up.
+func (v *virt) centres(lo *LayoutOptions) []float64 {
+	c := make([]float64, len(v.layer))
 	for _, nodes := range v.layers {
 		y := 0.0
 		for i, u := range nodes {
@@ -29,8 +17,12 @@ func (v *virt) place(g *lgraph, lo *LayoutOptions) *lresult {
 	for pass := 0; pass < 6; pass++ {
 		v.align(c, pass%2 == 0, lo)
 	}
-	top, bottom := 0.0, 0.0
-	for u := 0; u < nv; u++ {
+	return c
+}
+
+// span returns the top and bottom of a component's boxes.
+func (v *virt) span(c []float64) (top, bottom float64) {
+	for u := range c {
 		if u == 0 || c[u]-v.h[u]/2 < top {
 			top = c[u] - v.h[u]/2
 		}
@@ -38,24 +30,54 @@ func (v *virt) place(g *lgraph, lo *LayoutOptions) *lresult {
 			bottom = c[u] + v.h[u]/2
 		}
 	}
-	shift := lo.Margin - top
-	r := &lresult{
-		x: make([]float64, v.n), y: make([]float64, v.n), layer: v.layer[:v.n],
-		paths: make([][][2]float64, len(v.chains)),
-		width: width, height: bottom + shift + lo.Margin,
+	return top, bottom
+}
+
+// stack gives the components shared columns (one per layer, as wide as its
+// widest node; nodes centred in it), stacks them top to bottom, and routes
+// every edge.
+func stack(parts []*part, r *lresult, lo *LayoutOptions) {
+	var colW []float64
+	for _, p := range parts {
+		for l, nodes := range p.v.layers {
+			if l == len(colW) {
+				colW = append(colW, 0)
+			}
+			for _, u := range nodes {
+				colW[l] = max(colW[l], p.v.w[u])
+			}
+		}
 	}
-	for u := 0; u < nv; u++ {
-		c[u] += shift
+	colX := make([]float64, len(colW))
+	x := lo.Margin
+	for l := range colW {
+		colX[l] = x
+		x += colW[l] + lo.LayerGap
 	}
-	for u := 0; u < v.n; u++ {
-		l := v.layer[u]
-		r.x[u] = colX[l] + (colW[l]-v.w[u])/2
-		r.y[u] = c[u] - v.h[u]/2
+	r.width = max(x-lo.LayerGap, lo.Margin) + lo.Margin
+	y := lo.Margin
+	for i, p := range parts {
+		if i > 0 {
+			y += lo.NodeGap * 1.5
+		}
+		top, bottom := p.v.span(p.c)
+		for u := range p.c {
+			p.c[u] += y - top
+		}
+		local := &lresult{x: make([]float64, p.v.n), y: make([]float64, p.v.n)}
+		for u := 0; u < p.v.n; u++ {
+			l := p.v.layer[u]
+			local.x[u] = colX[l] + (colW[l]-p.v.w[u])/2
+			local.y[u] = p.c[u] - p.v.h[u]/2
+			g := p.nodes[u]
+			r.x[g], r.y[g], r.layer[g] = local.x[u], local.y[u], l
+		}
+		for k, chain := range p.v.chains {
+			r.paths[p.edges[k]] = p.v.route(chain, p.v.rev[k], local, p.c, colX, colW)
+		}
+		y += bottom - top
 	}
-	for k, chain := range v.chains {
-		r.paths[k] = v.route(chain, v.rev[k], r, c, colX, colW)
-	}
-	return r
+	r.height = y + lo.Margin
 }
 
 // sep is the distance between the centres of neighbours a and b.

@@ -91,6 +91,10 @@ type DrawEdge struct {
 	// Label is the latency ("120ms"), or for aggregated edges the count
 	// and the median latency ("×40 · 120ms").
 	Label     string
+	// LabelAt is where the label goes: the middle of the segment that
+	// crosses the last gap between columns before the target (of the
+	// longest segment when there is none); draw the label just above it.
+	LabelAt   [2]float64
 	Class     string // "edge" plus "critical", "cyclic", "slow", "out_of_order"
 	Critical  bool
 	Count     int
@@ -136,6 +140,7 @@ func place(d *Drawing, g *lgraph, opts *LayoutOptions) {
 			r.paths[k][i] = [2]float64{round1(p[0]), round1(p[1])}
 		}
 		d.Edges[k].Points = r.paths[k]
+		d.Edges[k].LabelAt = labelAt(r.paths[k], opts.LayerGap)
 	}
 }
 
@@ -209,3 +214,23 @@ func edgeClass(critical, cyclic, slow, outOfOrder bool) string {
 
 // round1 rounds to a tenth: SVG needs no more, and it keeps output short.
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// labelAt picks the label point of a path (see DrawEdge.LabelAt).
+func labelAt(pts [][2]float64, gap float64) [2]float64 {
+	best, bestLen := -1, -1.0
+	for i := len(pts) - 1; i > 0; i-- {
+		dx, dy := pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1]
+		if dx >= 0.9*gap && dx <= gap+0.5 {
+			best = i
+			break
+		}
+		if l := dx*dx + dy*dy; l > bestLen {
+			best, bestLen = i, l
+		}
+	}
+	if best < 0 {
+		return [2]float64{}
+	}
+	a, b := pts[best-1], pts[best]
+	return [2]float64{round1((a[0] + b[0]) / 2), round1((a[1] + b[1]) / 2)}
+}

@@ -40,11 +40,80 @@ type virt struct {
 
 func layered(g *lgraph, lo *LayoutOptions) *lresult {
 	n := len(g.w)
-	rev := breakLayerCycles(n, g.edges)
-	layer := assignLayers(n, g.edges, rev, g.minLayer)
-	v := buildVirt(g, layer, rev)
-	v.order(lo.Sweeps)
-	return v.place(g, lo)
+	r := &lresult{x: make([]float64, n), y: make([]float64, n), layer: make([]int, n),
+		paths: make([][][2]float64, len(g.edges))}
+	var parts []*part
+	for _, p := range split(g) {
+		rev := breakLayerCycles(len(p.g.w), p.g.edges)
+		layer := assignLayers(len(p.g.w), p.g.edges, rev, p.g.minLayer)
+		p.v = buildVirt(p.g, layer, rev)
+		p.v.order(lo.Sweeps)
+		p.c = p.v.centres(lo)
+		parts = append(parts, p)
+	}
+	stack(parts, r, lo)
+	return r
+}
+
+// part is one connected component, laid out on its own; components are
+// stacked top to bottom in order of their first node and share columns.
+type part struct {
+	g     *lgraph
+	nodes []int // global index of each local node
+	edges []int // global index of each local edge
+	v     *virt
+	c     []float64 // vertical centres of the virtual nodes
+}
+
+// split cuts the graph into connected components (union-find), ordered by
+// their lowest node index, with nodes and edges in index order.
+func split(g *lgraph) []*part {
+	n := len(g.w)
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, e := range g.edges {
+		a, b := find(e[0]), find(e[1])
+		if a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+	byRoot := map[int]*part{}
+	var parts []*part
+	local := make([]int, n)
+	for i := 0; i < n; i++ {
+		root := find(i)
+		p := byRoot[root]
+		if p == nil {
+			p = &part{g: &lgraph{}}
+			byRoot[root] = p
+			parts = append(parts, p)
+		}
+		local[i] = len(p.nodes)
+		p.nodes = append(p.nodes, i)
+		p.g.w = append(p.g.w, g.w[i])
+		p.g.h = append(p.g.h, g.h[i])
+		ml := 0
+		if g.minLayer != nil {
+			ml = g.minLayer[i]
+		}
+		p.g.minLayer = append(p.g.minLayer, ml)
+	}
+	for k, e := range g.edges {
+		p := byRoot[find(e[0])]
+		p.edges = append(p.edges, k)
+		p.g.edges = append(p.g.edges, [2]int{local[e[0]], local[e[1]]})
+	}
+	return parts
 }
 
 // breakLayerCycles finds edges that close cycles (DFS from nodes in index

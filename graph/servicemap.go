@@ -133,7 +133,7 @@ func serviceName(s string) string {
 // between the same two nodes are drawn as one, their labels joined.
 func LayoutServiceMap(m ServiceMap, opts LayoutOptions) *Drawing {
 	opts.defaults()
-	d := &Drawing{}
+	d := &Drawing{Nodes: []DrawNode{}, Edges: []DrawEdge{}}
 	g := &lgraph{}
 	idx := map[string]int{}
 	for i, n := range m.Nodes {

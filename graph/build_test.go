@@ -1,0 +1,118 @@
+package graph_test
+
+import (
+	"testing"
+
+	"github.com/eventscope/eventscope/graph"
+	"github.com/google/go-cmp/cmp"
+)
+
+// edgeView is what the tests compare of an edge.
+type edgeView struct {
+	From, To         string
+	LatencyMS        float64
+	Records          int
+	Cyclic, Critical bool
+}
+
+func edgesOf(f *graph.Flow) []edgeView {
+	var out []edgeView
+	for _, e := range f.Edges {
+		out = append(out, edgeView{e.From, e.To, e.LatencyMS, e.Records, e.Cyclic, e.Critical})
+	}
+	return out
+}
+
+func TestBuildStructure(t *testing.T) {
+	tests := []struct {
+		name     string
+		flow     *graph.Flow
+		edges    []edgeView
+		depths   []int
+		critical []string
+	}{
+		{"fan-out", graph.Build(seq(ev("a", "", "A", 0), ev("b", "a", "B", 10), ev("c", "a", "C", 20), ev("d", "a", "D", 5)), graph.Options{}),
+			[]edgeView{{"a", "b", 10, 1, false, false}, {"a", "c", 20, 1, false, true}, {"a", "d", 5, 1, false, false}},
+			[]int{0, 1, 1, 1}, []string{"a", "c"}},
+		// z was published twice, by x and by y: fan-in on z's vertex
+		{"fan-in through a duplicate", graph.Build(seq(ev("x", "", "X", 0), ev("y", "", "Y", 5), ev("z", "x", "Z", 10), ev("z", "y", "Z", 40)), graph.Options{}),
+			[]edgeView{{"x", "z", 10, 1, false, false}, {"y", "z", 35, 1, false, true}},
+			[]int{0, 0, 1}, []string{"y", "z"}},
+		{"duplicate with the same cause is one edge", graph.Build(seq(ev("a", "", "A", 0), ev("b", "a", "B", 10), ev("b", "a", "B", 12), ev("c", "b", "C", 20)), graph.Options{}),
+			[]edgeView{{"a", "b", 10, 2, false, true}, {"b", "c", 10, 1, false, true}},
+			[]int{0, 1, 2}, []string{"a", "b", "c"}},
+		{"cycle with a tail", graph.Build(seq(ev("a", "c", "A", 1), ev("b", "a", "B", 2), ev("c", "b", "C", 3), ev("d", "c", "D", 4)), graph.Options{}),
+			[]edgeView{{"c", "a", -2, 1, true, false}, {"a", "b", 1, 1, false, true}, {"b", "c", 1, 1, false, true}, {"c", "d", 1, 1, false, true}},
+			[]int{0, 1, 2, 3}, []string{"a", "b", "c", "d"}},
+		{"self causation", graph.Build(seq(ev("a", "a", "A", 0)), graph.Options{}),
+			[]edgeView{{"a", "a", 0, 1, true, false}}, []int{0}, []string{"a"}},
+		{"critical path follows the latest branch", graph.Build(seq(ev("r", "", "R", 0), ev("b", "r", "B", 5), ev("a", "r", "A", 10),
+			ev("d", "a", "D", 20), ev("c", "b", "C", 50)), graph.Options{}),
+			[]edgeView{{"r", "b", 5, 1, false, true}, {"r", "a", 10, 1, false, false}, {"a", "d", 10, 1, false, false}, {"b", "c", 45, 1, false, true}},
+			[]int{0, 1, 1, 2, 2}, []string{"r", "b", "c"}},
+		{"empty", graph.Build(nil, graph.Options{}), nil, nil, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.edges, edgesOf(tt.flow)); diff != "" {
+				t.Errorf("edges (-want +got):\n%s", diff)
+			}
+			var depths []int
+			for _, v := range tt.flow.Vertices {
+				depths = append(depths, v.Depth)
+			}
+			if diff := cmp.Diff(tt.depths, depths); diff != "" {
+				t.Errorf("depths (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.critical, tt.flow.CriticalPath); diff != "" {
+				t.Errorf("critical path (-want +got):\n%s", diff)
+			}
+			for _, v := range tt.flow.Vertices {
+				onPath := false
+				for _, id := range tt.flow.CriticalPath {
+					onPath = onPath || id == v.ID
+				}
+				if v.Critical != onPath {
+					t.Errorf("vertex %s Critical = %v, on path %v", v.ID, v.Critical, onPath)
+				}
+			}
+		})
+	}
+}
+
+func TestBuildVertices(t *testing.T) {
+	f := graph.Build(seq(ev("x", "", "X", 0), ev("y", "", "Y", 5), ev("z", "x", "Z", 10), ev("z", "y", "Z", 40), ev("o", "gone", "O", 50)), graph.Options{})
+	want := []graph.Vertex{
+		{ID: "x", Records: []int{0}, Out: []int{0}, Critical: false},
+		{ID: "y", Records: []int{1}, Out: []int{1}, Critical: false},
+		{ID: "z", Records: []int{2, 3}, In: []int{0, 1}, Depth: 1, CauseID: "x", Kinds: []string{graph.Duplicate}},
+		{ID: "o", Records: []int{4}, CauseID: "gone", Missing: true, Critical: true, Kinds: []string{graph.Orphan}},
+	}
+	if diff := cmp.Diff(want, f.Vertices); diff != "" {
+		t.Errorf("vertices (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{0, 1, 2, 2, 3}, f.VertexOf); diff != "" {
+		t.Errorf("VertexOf (-want +got):\n%s", diff)
+	}
+	if !f.Start.Equal(t0) || !f.End.Equal(t0.Add(50e6)) {
+		t.Errorf("span %v .. %v", f.Start, f.End)
+	}
+}
+
+func TestOrder(t *testing.T) {
+	// a has children b (dup twice) and c; b's child d; e is caught in a loop with f
+	f := graph.Build(seq(ev("a", "", "A", 0), ev("b", "a", "B", 10), ev("c", "a", "C", 15), ev("b", "a", "B", 20),
+		ev("d", "b", "D", 30), ev("e", "f", "E", 40), ev("f", "e", "F", 50)), graph.Options{})
+	want := []graph.Node{
+		{Index: 0},
+		{Index: 1, Depth: 1, HopMS: 10, HasCause: true, Duplicate: true},
+		{Index: 4, Depth: 2, HopMS: 20, HasCause: true},
+		{Index: 2, Depth: 1, HopMS: 15, HasCause: true},
+		{Index: 3, Depth: 1, HopMS: 20, HasCause: true, Duplicate: true},
+		{Index: 5},
+		{Index: 6, Depth: 1, HopMS: 10, HasCause: true},
+	}
+	if diff := cmp.Diff(want, f.Order); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+}
