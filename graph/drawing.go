@@ -90,7 +90,7 @@ type DrawEdge struct {
 	Points   [][2]float64
 	// Label is the latency ("120ms"), or for aggregated edges the count
 	// and the median latency ("×40 · 120ms").
-	Label     string
+	Label string
 	// LabelAt is where the label goes: the middle of the segment that
 	// crosses the last gap between columns before the target (of the
 	// longest segment when there is none); draw the label just above it.
