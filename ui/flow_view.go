@@ -32,11 +32,18 @@ type treeRowView struct {
 	Anomalies                            []string
 }
 
+// maxTreeRows caps the rows of the event tree: beyond it the page would be
+// megabytes of HTML (about 500 bytes a row). Larger flows show the first
+// rows and say how many are left out; the JSON API has them all.
+const maxTreeRows = 2000
+
 // flowView is the flow page.
 type flowView struct {
 	Header    flowHeaderView
 	Anomalies []anomalyView
 	Tree      []treeRowView
+	Omitted   int    // tree rows left out (maxTreeRows)
+	APIURL    string // the flow's JSON
 	Detail    eventDetailView
 	HasDetail bool
 }
@@ -98,7 +105,13 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 	} else if len(f.Order) > 0 {
 		sel = f.Order[0].Index
 	}
-	for _, n := range f.Order {
+	order := f.Order
+	if len(order) > maxTreeRows {
+		v.Omitted = len(order) - maxTreeRows
+		order = order[:maxTreeRows]
+	}
+	v.APIURL = "/api" + FlowURL(flowID)
+	for _, n := range order {
 		e := &f.Events[n.Index]
 		l := link(e)
 		row := treeRowView{

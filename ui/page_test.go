@@ -2,13 +2,18 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/static"
+	"github.com/eventscope/eventscope/store"
 )
 
 func TestPagesStatusAndRoot(t *testing.T) {
@@ -200,4 +205,72 @@ func TestStaticServedAndLinked(t *testing.T) {
 			t.Errorf("GET %s = %d, Cache-Control %q", p, rec.Code, rec.Header().Get("Cache-Control"))
 		}
 	}
+}
+
+func TestHEAD(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	for target, status := range map[string]int{"/healthz": 200, "/readyz": 200, "/flows/ord-1": 200, "/api/flows": 200, "/flows/nope": 404} {
+		req := httptest.NewRequest(http.MethodHead, target, nil)
+		rec := httptest.NewRecorder()
+		ts.h.ServeHTTP(rec, req)
+		if rec.Code != status {
+			t.Errorf("HEAD %s = %d, want %d", target, rec.Code, status)
+		}
+	}
+}
+
+func TestSearchNextPage(t *testing.T) {
+	var evs []event.Event
+	for i := range store.DefaultLimit + 5 {
+		evs = append(evs, ev(fmt.Sprintf("e%03d", i), fmt.Sprintf("flow-%03d", i), "", "T", "s", "t", 0, int64(i), i))
+	}
+	ts := newTestServer(t, Options{Store: newFakeStore(evs...)})
+	doc := parseHTML(t, ts.get(t, SearchURL("*")).Body.String())
+	rows := attrs(doc, `[data-testid="flow-row"]`, "data-flow-id")
+	next := attrs(doc, `[data-testid="next-page"]`, "href")
+	if len(rows) != store.DefaultLimit || rows[0] != "flow-054" || len(next) != 1 {
+		t.Fatalf("first page: %d rows from %q, next %q", len(rows), rows[0], next)
+	}
+	doc = parseHTML(t, ts.get(t, next[0]).Body.String())
+	rows = attrs(doc, `[data-testid="flow-row"]`, "data-flow-id")
+	if !cmp.Equal(rows, []string{"flow-004", "flow-003", "flow-002", "flow-001", "flow-000"}) {
+		t.Errorf("second page = %q", rows)
+	}
+	if doc.Find(`[data-testid="next-page"]`).Length() != 0 {
+		t.Error("next link on the last page")
+	}
+}
+
+// TestLargeFlowPage renders a 5,000-event flow (a ternary causal tree): the
+// header counts all, the tree stops at maxTreeRows and says so. The time
+// is logged for docs/PERFORMANCE.
+func TestLargeFlowPage(t *testing.T) {
+	const n = 5000
+	evs := make([]event.Event, n)
+	for i := range evs {
+		cause := ""
+		if i > 0 {
+			cause = fmt.Sprintf("b%d", (i-1)/3) // a ternary tree
+		}
+		evs[i] = ev(fmt.Sprintf("b%d", i), "big", cause, "Step", "svc", "big", int32(i%3), int64(i), i)
+		evs[i].Payload = []byte(`{"i":1}`)
+	}
+	ts := newTestServer(t, Options{Store: newFakeStore(evs...)})
+	start := time.Now()
+	rec := ts.get(t, "/flows/big")
+	took := time.Since(start)
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	doc := parseHTML(t, rec.Body.String())
+	if got := doc.Find(`[data-testid="tree-row"]`).Length(); got != maxTreeRows {
+		t.Errorf("tree has %d rows, want %d", got, maxTreeRows)
+	}
+	if got := texts(doc, `[data-testid="tree-omitted"]`); len(got) != 1 || !strings.HasPrefix(got[0], "3000 more events") {
+		t.Errorf("omitted note = %q", got)
+	}
+	if got := texts(doc, `[data-testid="flow-events"]`); !cmp.Equal(got, []string{"5000"}) {
+		t.Errorf("header count = %q", got)
+	}
+	t.Logf("flow page of %d events: %d KiB in %v", n, rec.Body.Len()>>10, took)
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/eventscope/eventscope/static"
@@ -12,26 +14,30 @@ import (
 // and other reserved characters; links escape them with url.PathEscape, and
 // the handlers take the ID from the escaped path after the prefix (see
 // pathID), so "/flows/a%2Fb" and "/flows/a/b" both name the flow "a/b".
+//
+// Every route answers GET and HEAD (net/http drops the body of a HEAD).
 func registerRoutes(e *echo.Echo, h *handler) {
-	e.GET("/", h.dashboardShow)
-	e.GET("/search", h.searchList)
-	e.GET("/flows/*", h.flowShow)
-	e.GET("/events/*", h.eventShow)
-	e.GET("/services", h.comingShow("Services", "/services",
+	get := func(path string, f echo.HandlerFunc) { e.Match(readMethods, path, f) }
+	get("/", h.dashboardShow)
+	get("/search", h.searchList)
+	get("/flows/*", h.flowShow)
+	get("/events/*", h.eventShow)
+	get("/services", h.comingShow("Services", "/services",
 		"The service map the events reveal: service → event type → topic → consumer."))
-	e.GET("/live", h.comingShow("Live", "/live",
+	get("/live", h.comingShow("Live", "/live",
 		"A live tail of arriving events, filterable."))
 
-	api := e.Group("/api")
-	api.GET("/flows", h.apiFlowList)
-	api.GET("/flows/*", h.apiFlowShow)
-	api.GET("/events/*", h.apiEventShow)
-	api.GET("/stats", h.apiStatsShow)
+	get("/api/flows", h.apiFlowList)
+	get("/api/flows/*", h.apiFlowShow)
+	get("/api/events/*", h.apiEventShow)
+	get("/api/stats", h.apiStatsShow)
 
-	e.GET("/healthz", h.healthCheck)
-	e.GET("/readyz", h.readyCheck)
+	get("/healthz", h.healthCheck)
+	get("/readyz", h.readyCheck)
 	if h.metrics != nil {
-		e.GET("/metrics", echo.WrapHandler(h.metrics))
+		get("/metrics", echo.WrapHandler(h.metrics))
 	}
-	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+	get(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 }
+
+var readMethods = []string{http.MethodGet, http.MethodHead}

@@ -66,6 +66,7 @@ func New(opts Options) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = h.handleError
+	e.Use(h.accessLog)
 	e.Use(recoverPanic)
 	e.Use(h.securityHeaders)
 	registerRoutes(e, h)
@@ -87,6 +88,21 @@ func recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}()
 		return next(c)
+	}
+}
+
+// accessLog logs every request at debug level, after the error handler has
+// written the response.
+func (h *handler) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // write the error response now, to log its status
+		}
+		h.log.Debug("http request", "method", c.Request().Method, "path", c.Request().URL.Path,
+			"status", c.Response().Status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		return nil
 	}
 }
 
