@@ -1,0 +1,179 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// Flows lists flow summaries from the flows table, newest last event
+// first, with keyset paging on (last_time, flow_id). Terms become EXISTS
+// subqueries over the flow's events (through the events_flow index); the
+// SQL skeleton is built from the typed terms and every value is a bound
+// parameter.
+func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
+	page, err := s.flows(ctx, q)
+	if err != nil {
+		return store.FlowPage{}, fmt.Errorf("list flows: %w", err)
+	}
+	return page, nil
+}
+
+func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = store.DefaultLimit
+	}
+	limit = min(limit, store.MaxLimit)
+	var b where
+	if q.Cursor != "" {
+		c, err := store.DecodeCursor(q.Cursor)
+		if err != nil {
+			return store.FlowPage{}, err
+		}
+		b.add("(f.last_time, f.flow_id) < (?, ?)", nanos(c.LastTime), c.FlowID)
+	}
+	if !q.From.IsZero() {
+		b.add("f.last_time >= ?", nanos(q.From))
+	}
+	if !q.To.IsZero() {
+		b.add("f.first_time < ?", nanos(q.To))
+	}
+	switch {
+	case !q.From.IsZero() && !q.To.IsZero():
+		b.add(inFlow("e.time >= ? AND e.time < ?"), nanos(q.From), nanos(q.To))
+	case !q.From.IsZero():
+		b.add(inFlow("e.time >= ?"), nanos(q.From))
+	case !q.To.IsZero():
+		b.add(inFlow("e.time < ?"), nanos(q.To))
+	}
+	for _, tm := range q.Terms {
+		if err := b.term(tm); err != nil {
+			return store.FlowPage{}, err
+		}
+	}
+	query := `SELECT f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
+		f.duplicates, f.orphans, f.out_of_order, f.dead_letters FROM flows f` + b.sql() +
+		` ORDER BY f.last_time DESC, f.flow_id DESC LIMIT ?`
+	rows, err := s.r.QueryContext(ctx, query, append(b.args, limit+1)...)
+	if err != nil {
+		return store.FlowPage{}, err
+	}
+	defer rows.Close()
+	page := store.FlowPage{Flows: []store.FlowSummary{}}
+	for rows.Next() {
+		var f flowSum
+		var id string
+		var services, types []byte
+		if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types,
+			&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
+			return store.FlowPage{}, err
+		}
+		sum := store.FlowSummary{CorrelationID: id, FirstTime: fromNanos(f.first), LastTime: fromNanos(f.last),
+			EventCount: int(f.count), Anomalies: f.anomalies()}
+		if sum.Services, err = decodeList(services); err != nil {
+			return store.FlowPage{}, fmt.Errorf("flow %q services: %w", id, err)
+		}
+		if sum.Types, err = decodeList(types); err != nil {
+			return store.FlowPage{}, fmt.Errorf("flow %q types: %w", id, err)
+		}
+		page.Flows = append(page.Flows, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return store.FlowPage{}, err
+	}
+	if len(page.Flows) > limit {
+		page.Flows = page.Flows[:limit]
+		last := page.Flows[limit-1]
+		page.NextCursor = store.EncodeCursor(store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID})
+	}
+	return page, nil
+}
+
+// where collects the conditions of a WHERE clause and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// inFlow is a condition true when some event of the flow meets cond.
+func inFlow(cond string) string {
+	return "EXISTS (SELECT 1 FROM events e WHERE e.flow_id = f.flow_id AND (" + cond + "))"
+}
+
+var termColumn = map[store.Field]string{
+	store.FieldType:   "e.type",
+	store.FieldSource: "e.source",
+	store.FieldTopic:  "e.topic",
+	store.FieldKey:    "e.msg_key",
+}
+
+// term adds the condition of one term: column names come from fixed
+// tables, values are always bound.
+func (w *where) term(tm store.Term) error {
+	var cond string
+	var args []any
+	switch tm.Field {
+	case store.FieldType, store.FieldSource, store.FieldTopic, store.FieldKey:
+		c, a := match(termColumn[tm.Field], tm)
+		cond, args = inFlow(c), a
+	case store.FieldID:
+		c1, a1 := match("f.flow_id", tm)
+		c2, a2 := match("e.event_id", tm)
+		c3, a3 := match("e.msg_key", tm)
+		cond = "(" + c1 + " OR " + inFlow(c2+" OR "+c3) + ")"
+		args = append(append(a1, a2...), a3...)
+	case store.FieldHeader:
+		cond, args = inFlow("instr(e.headers, ?) > 0"), []any{headerNeedle(tm.Name, tm.Value, tm.Prefix)}
+	case store.FieldText:
+		cond, args = inFlow("instr(e.payload, ?) > 0"), []any{[]byte(tm.Value)}
+	case store.FieldAnomaly:
+		var cs []string
+		for _, kind := range store.AnomalyKinds {
+			if kind == tm.Value || tm.Prefix && strings.HasPrefix(kind, tm.Value) {
+				cs = append(cs, anomalyColumn[kind]+" > 0")
+			}
+		}
+		cond = "0"
+		if len(cs) > 0 {
+			cond = "(" + strings.Join(cs, " OR ") + ")"
+		}
+	default:
+		return fmt.Errorf("unknown search field %q", tm.Field)
+	}
+	if tm.Negate {
+		cond = "NOT " + cond
+	}
+	w.add(cond, args...)
+	return nil
+}
+
+// match is the condition for col equal to, or (Prefix) starting with, the
+// term's value. A prefix is a byte-wise range [p, successor(p)) rather than
+// LIKE, so no character is a wildcard, case matters, and indexes apply.
+func match(col string, tm store.Term) (string, []any) {
+	switch {
+	case !tm.Prefix:
+		return col + " = ?", []any{tm.Value}
+	case tm.Value == "":
+		return "1", nil
+	}
+	if hi, ok := successor(tm.Value); ok {
+		return "(" + col + " >= ? AND " + col + " < ?)", []any{tm.Value, hi}
+	}
+	return col + " >= ?", []any{tm.Value}
+}

@@ -1,0 +1,29 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/eventscope/eventscope/store"
+	"github.com/eventscope/eventscope/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := Open(t.Context(), filepath.Join(t.TempDir(), "data", "events.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestConformanceInMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := OpenDSN(t.Context(), MemoryDSN, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

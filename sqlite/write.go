@@ -1,0 +1,181 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+const insertEvent = `INSERT OR IGNORE INTO events (
+	flow_id, event_id, id_source, correlation_id, causation_id, type, version, source, time,
+	topic, part, kafka_offset, msg_key, kafka_time, ingested_at, headers, payload, payload_size,
+	truncated, content_type, convention, decode_error
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// The bookkeeping queries behind the summary anomalies (see flowSum.add).
+const (
+	// Other records of an event ID in a flow: how many, earliest time.
+	qSameID = `SELECT count(*), min(time) FROM events WHERE event_id = ? AND flow_id = ? AND id <> ?`
+	// Effects of an event ID in a flow (other than the new record): how
+	// many, how many before t, how many in [t, u).
+	qEffects = `SELECT count(*), coalesce(sum(time < ?), 0), coalesce(sum(time >= ? AND time < ?), 0)
+		FROM events WHERE causation_id = ? AND causation_id <> '' AND flow_id = ? AND id <> ?`
+	// Earliest record of a cause in a flow.
+	qCause = `SELECT min(time) FROM events WHERE event_id = ? AND flow_id = ?`
+	qFlow  = `SELECT first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters
+		FROM flows WHERE flow_id = ?`
+	upsertFlow = `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (flow_id) DO UPDATE SET first_time = excluded.first_time, last_time = excluded.last_time,
+		event_count = excluded.event_count, services = excluded.services, types = excluded.types,
+		duplicates = excluded.duplicates, orphans = excluded.orphans, out_of_order = excluded.out_of_order,
+		dead_letters = excluded.dead_letters`
+	upsertTopic = `INSERT INTO topics (topic, events) VALUES (?, ?)
+		ON CONFLICT (topic) DO UPDATE SET events = events + excluded.events`
+)
+
+// Write stores events in one transaction, with the flows summaries and
+// topic counts they change, and returns once it is committed (and, with
+// synchronous=FULL, on disk). Records already stored are skipped.
+func (s *Store) Write(ctx context.Context, events []event.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	if err := s.write(ctx, events); err != nil {
+		return fmt.Errorf("write %d events: %w", len(events), err)
+	}
+	return nil
+}
+
+type writeTx struct {
+	tx                               *sql.Tx
+	ins, sameID, effects, cause, flw *sql.Stmt
+	flows                            map[string]*flowSum
+	topics                           map[string]int64
+}
+
+func (s *Store) write(ctx context.Context, events []event.Event) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	w := &writeTx{tx: tx, flows: map[string]*flowSum{}, topics: map[string]int64{}}
+	for q, st := range map[string]**sql.Stmt{insertEvent: &w.ins, qSameID: &w.sameID, qEffects: &w.effects, qCause: &w.cause, qFlow: &w.flw} {
+		if *st, err = tx.PrepareContext(ctx, q); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+	}
+	for i := range events {
+		if err := w.add(ctx, &events[i]); err != nil {
+			return err
+		}
+	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// add inserts one record and, if it is new, updates its flow's summary.
+func (w *writeTx) add(ctx context.Context, e *event.Event) error {
+	flowID := e.FlowID()
+	t := nanos(e.Time)
+	res, err := w.ins.ExecContext(ctx, flowID, e.EventID, e.IDSource, e.CorrelationID, e.CausationID,
+		e.Type, e.Version, e.Source, t, e.Topic, e.Partition, e.Offset, e.Key, nanos(e.KafkaTime),
+		nanos(e.IngestedAt), encodeHeaders(e.Headers), orEmpty(e.Payload), e.PayloadSize, e.Truncated,
+		e.ContentType, e.Convention, e.DecodeError)
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", e.Coordinates(), err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // already stored: nothing changes
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	w.topics[e.Topic]++
+	f, err := w.flow(ctx, flowID)
+	if err != nil {
+		return err
+	}
+	f.count++
+	f.first, f.last = min(f.first, t), max(f.last, t)
+	f.services = addSorted(f.services, e.Source)
+	f.types = addSorted(f.types, e.Type)
+	if event.IsDeadLetterTopic(e.Topic) {
+		f.deadLetters++
+	}
+	return w.anomalies(ctx, f, flowID, id, e, t)
+}
+
+// anomalies updates the duplicate, orphan and out-of-order counters of f
+// for the new record (row id, time t) so that they count what
+// store.FlowAnomalies would find, whatever order records arrive in:
+//   - orphans: records whose cause has no record in the flow;
+//   - outOfOrder: records timed before the earliest record of their cause.
+func (w *writeTx) anomalies(ctx context.Context, f *flowSum, flowID string, id int64, e *event.Event, t int64) error {
+	var others int64
+	var oldMin sql.NullInt64
+	if err := w.sameID.QueryRowContext(ctx, e.EventID, flowID, id).Scan(&others, &oldMin); err != nil {
+		return fmt.Errorf("look up event ID: %w", err)
+	}
+	if others > 0 {
+		f.duplicates++
+	}
+	// As a cause: the earliest time of this event ID may have moved.
+	if others == 0 || t < oldMin.Int64 {
+		upper := oldMin.Int64 // effects in [t, oldMin) stop being out of order
+		if others == 0 {
+			upper = t
+		}
+		var n, before, between int64
+		if err := w.effects.QueryRowContext(ctx, t, t, upper, e.EventID, flowID, id).Scan(&n, &before, &between); err != nil {
+			return fmt.Errorf("look up effects: %w", err)
+		}
+		if others == 0 { // its effects were orphans until now
+			f.orphans -= n
+			f.outOfOrder += before
+		} else {
+			f.outOfOrder -= between
+		}
+	}
+	// As an effect.
+	if e.CausationID == "" || e.CausationID == e.EventID {
+		return nil // a root, or its own cause (never before itself)
+	}
+	var causeMin sql.NullInt64
+	if err := w.cause.QueryRowContext(ctx, e.CausationID, flowID).Scan(&causeMin); err != nil {
+		return fmt.Errorf("look up cause: %w", err)
+	}
+	switch {
+	case !causeMin.Valid:
+		f.orphans++
+	case t < causeMin.Int64:
+		f.outOfOrder++
+	}
+	return nil
+}
+
+func orEmpty(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// addSorted inserts v into the sorted set list; empty values are not kept.
+func addSorted(list []string, v string) []string {
+	if v == "" {
+		return list
+	}
+	i, found := slices.BinarySearch(list, v)
+	if found {
+		return list
+	}
+	return slices.Insert(list, i, v)
+}
