@@ -15,7 +15,8 @@ import (
 	"github.com/eventscope/eventscope/store"
 )
 
-// Options configure the web server. Store is required; the rest may be nil.
+// Options configure the web server. Store is required (New panics without
+// it); the rest may be nil.
 type Options struct {
 	// Store answers every page and API query.
 	Store store.Reader
@@ -52,6 +53,9 @@ type handler struct {
 // New returns the web UI and JSON API as an echo server, ready to be used as
 // an http.Handler.
 func New(opts Options) *echo.Echo {
+	if opts.Store == nil {
+		panic("ui.New: Options.Store is nil")
+	}
 	h := &handler{
 		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
 		log: opts.Logger, now: opts.Now, graph: opts.Graph,
