@@ -229,4 +229,3 @@ func TestAPIFlowShow(t *testing.T) {
 		t.Errorf("anomalies (-want +got):\n%s", diff)
 	}
 }
-
