@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -202,10 +203,11 @@ func (d *Decoder) applyConventions(s *decodeState, r Record) {
 // is returned as a string result).
 func (m *compiledMapping) lookup(r Record) gjson.Result {
 	if m.header == "" {
-		if len(r.Value) == 0 {
-			return gjson.Result{}
+		v := bytes.TrimLeft(r.Value, " \t\r\n")
+		if len(v) == 0 || (v[0] != '{' && v[0] != '[') {
+			return gjson.Result{} // not JSON: paths never match
 		}
-		return gjson.GetBytes(r.Value, m.path)
+		return gjson.GetBytes(v, m.path)
 	}
 	var buf [64]byte
 	for _, h := range r.Headers {
