@@ -147,7 +147,15 @@ func (s *shop) chance(fault, orderID string, p float64) bool {
 	h.Write([]byte(fault))
 	h.Write([]byte{0})
 	h.Write([]byte(orderID))
-	return float64(h.Sum64()>>11)/(1<<53) < p
+	return float64(mix64(h.Sum64())>>11)/(1<<53) < p
+}
+
+// mix64 is splitmix64's finalizer: FNV's high bits alone are not uniform
+// over similar inputs.
+func mix64(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 // nextOrderID returns "ord-" and 8 hex digits, unique within a run: a
