@@ -3,8 +3,6 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"io"
 )
 
 // walker rewrites one JSON payload. masked collects the original strings
@@ -28,78 +26,61 @@ func (w *walker) value(raw []byte, states []state) ([]byte, bool, error) {
 
 // container walks the members of an object or the elements of an array.
 func (w *walker) container(raw []byte, states []state, object bool) ([]byte, bool, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if _, err := dec.Token(); err != nil { // { or [
+	ms, err := members(raw, object, nil)
+	if err != nil {
 		return nil, false, err
 	}
-	var out bytes.Buffer
-	out.Grow(len(raw))
-	open, closing := byte('['), byte(']')
-	if object {
-		open, closing = '{', '}'
-	}
-	out.WriteByte(open)
-	changed, n := false, 0
+	changed := false
 	var buf []state
-	for index := 0; dec.More(); index++ {
-		key := ""
-		if object {
-			t, err := dec.Token()
-			if err != nil {
-				return nil, false, err
-			}
-			key, _ = t.(string)
-		}
-		var member json.RawMessage
-		if err := dec.Decode(&member); err != nil {
-			return nil, false, err
-		}
-		idx := index
+	for i := range ms {
+		m := &ms[i]
+		idx := i
 		if object {
 			idx = -1
 		}
 		var act action
-		buf, act = step(states, key, idx, buf)
-		next := buf
+		buf, act = step(states, m.key, idx, buf)
 		switch {
 		case act == actDrop:
-			w.note(member)
-			changed = true
-			continue
+			w.note(m.value)
+			m.value, changed = nil, true
 		case act == actMask:
-			masked, did := w.mask(member)
-			member, changed = masked, changed || did
-		case len(next) > 0:
+			masked, did := w.mask(m.value)
+			m.value, changed = masked, changed || did
+		case len(buf) > 0 && (firstByte(m.value) == '{' || firstByte(m.value) == '['):
 			// The recursion may reuse buf; give it its own copy.
-			sub, did, err := w.value(member, append([]state(nil), next...))
+			sub, did, err := w.value(m.value, append([]state(nil), buf...))
 			if err != nil {
 				return nil, false, err
 			}
-			member, changed = sub, changed || did
+			m.value, changed = sub, changed || did
 		}
-		if n > 0 {
-			out.WriteByte(',')
-		}
-		n++
-		if object {
-			k, _ := json.Marshal(key)
-			out.Write(k)
-			out.WriteByte(':')
-		}
-		out.Write(member)
-	}
-	if _, err := dec.Token(); err != nil { // } or ]
-		return nil, false, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, false, fmt.Errorf("data after the end of the JSON value")
 	}
 	if !changed {
 		return raw, false, nil
 	}
-	out.WriteByte(closing)
-	return out.Bytes(), true, nil
+	out := make([]byte, 0, len(raw))
+	open, closing := byte('['), byte(']')
+	if object {
+		open, closing = '{', '}'
+	}
+	out = append(out, open)
+	n := 0
+	for _, m := range ms {
+		if m.value == nil {
+			continue
+		}
+		if n > 0 {
+			out = append(out, ',')
+		}
+		n++
+		if object {
+			out = append(out, m.rawKey...)
+			out = append(out, ':')
+		}
+		out = append(out, m.value...)
+	}
+	return append(out, closing), true, nil
 }
 
 // mask replaces a JSON value by the quoted hash of its text: the string

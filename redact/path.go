@@ -103,7 +103,7 @@ func closure(states []state) []state {
 // step returns the states after descending into an object member (key) or
 // an array element (index >= 0), and the strongest action of the states
 // that end there.
-func step(states []state, key string, index int, buf []state) ([]state, action) {
+func step(states []state, key []byte, index int, buf []state) ([]state, action) {
 	next := buf[:0]
 	for _, s := range states {
 		if s.done() {
@@ -114,7 +114,7 @@ func step(states []state, key string, index int, buf []state) ([]state, action) 
 		case sg.kind == segDeep:
 			next = append(next, s) // consume one level, stay on "**"
 		case sg.kind == segAny,
-			sg.kind == segKey && index < 0 && sg.name == key,
+			sg.kind == segKey && index < 0 && sg.name == string(key),
 			sg.kind == segAnyIndex && index >= 0,
 			sg.kind == segIndex && index == sg.idx:
 			next = append(next, state{s.path, s.i + 1})
