@@ -103,7 +103,7 @@ func BuildServiceMap(events []event.Event) ServiceMap {
 		m.Nodes = append(m.Nodes, *n)
 	}
 	slices.SortFunc(m.Nodes, func(a, b MapNode) int {
-		return cmp.Or(-cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name)) // services first
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name)) // "service" < "topic"
 	})
 	secs := end.Sub(start).Seconds()
 	for k, e := range edges {
