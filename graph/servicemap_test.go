@@ -92,7 +92,9 @@ func TestBaseline(t *testing.T) {
 	}
 }
 
-func itoa(i int) string { return string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) }
+func itoa(i int) string {
+	return string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))
+}
 
 func TestFormatMS(t *testing.T) {
 	for in, want := range map[float64]string{0: "0ms", 0.25: "0.25ms", 4.56: "4.6ms", 120.4: "120ms", 1250: "1.25s",
