@@ -193,7 +193,7 @@ func clientConfig() *sarama.Config {
 	return c
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	c := &cluster{addrs: kafkatest.Broker(t)}
 	var err error
@@ -213,7 +213,7 @@ func newCluster(t *testing.T) *cluster {
 
 // createTopic creates topic with parts partitions (and topic configs) and
 // waits until its partitions have leaders.
-func (c *cluster) createTopic(t *testing.T, topic string, parts int32, configs map[string]string) {
+func (c *cluster) createTopic(t testing.TB, topic string, parts int32, configs map[string]string) {
 	t.Helper()
 	d := &sarama.TopicDetail{NumPartitions: parts, ReplicationFactor: 1, ConfigEntries: map[string]*string{}}
 	for k, v := range configs {
@@ -244,7 +244,7 @@ func (c *cluster) createTopic(t *testing.T, topic string, parts int32, configs m
 
 // produce sends msgs (Partition set by the caller) and returns their
 // coordinates.
-func (c *cluster) produce(t *testing.T, msgs []*sarama.ProducerMessage) []coord {
+func (c *cluster) produce(t testing.TB, msgs []*sarama.ProducerMessage) []coord {
 	t.Helper()
 	for chunk := range slicesChunk(msgs, 500) {
 		if err := c.prod.SendMessages(chunk); err != nil {
