@@ -94,3 +94,13 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+func mustConn(t testing.TB, o *ch.Options) ch.Conn {
+	t.Helper()
+	conn, err := ch.Open(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}

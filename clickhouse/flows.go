@@ -23,7 +23,8 @@ type head struct {
 // group events by flow. Either way the page's summaries then come from the
 // page's own events, found by primary key.
 func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
-	ctx = s.readCtx(ctx)
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
 	limit := q.Limit
 	if limit <= 0 {
 		limit = store.DefaultLimit

@@ -52,7 +52,9 @@ func scanEvents(rows driver.Rows) ([]event.Event, error) {
 
 // Flow returns the events of one flow in time order.
 func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) {
-	rows, err := s.conn.Query(s.readCtx(ctx),
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx,
 		"SELECT "+eventColumns+" FROM events WHERE flow_id = ?"+eventOrder, flowID)
 	if err != nil {
 		return nil, fmt.Errorf("read flow %q: %w", flowID, err)
@@ -70,7 +72,9 @@ func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) 
 // EventsByID returns every record with event ID id: events_by_id names the
 // flows, whose primary key then finds the records.
 func (s *Store) EventsByID(ctx context.Context, id string) ([]event.Event, error) {
-	rows, err := s.conn.Query(s.readCtx(ctx), "SELECT "+eventColumns+` FROM events
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, "SELECT "+eventColumns+` FROM events
 WHERE flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?) AND event_id = ?`+eventOrder, id, id)
 	if err != nil {
 		return nil, fmt.Errorf("read event %q: %w", id, err)
@@ -88,7 +92,8 @@ WHERE flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?) AND event
 // Resolve finds the flow a token names: a flow ID, else an event ID (the
 // first record in Flow order), else a Kafka key (the newest event with it).
 func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, error) {
-	ctx = s.readCtx(ctx)
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
 	var n uint64
 	if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM events WHERE flow_id = ? LIMIT 1)", token).Scan(&n); err != nil {
 		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
@@ -133,7 +138,8 @@ func (s *Store) firstFlow(ctx context.Context, query string, args ...any) (strin
 
 // Stats counts records (each once) per topic and the flows.
 func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
-	ctx = s.readCtx(ctx)
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
 	rows, err := s.conn.Query(ctx, `SELECT topic, uniqExact(kafka_partition, kafka_offset)
 FROM events GROUP BY topic ORDER BY topic`)
 	if err != nil {

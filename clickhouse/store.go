@@ -43,8 +43,9 @@ type Options struct {
 	Retention time.Duration
 	// RetentionEvery is how often retention runs; 0 means one hour.
 	RetentionEvery time.Duration
-	// QueryTimeout bounds every read on the server (max_execution_time,
-	// whole seconds, at least 1); 0 means 30 seconds.
+	// QueryTimeout bounds every read: the client gives up after it and the
+	// server stops the query (max_execution_time) 5 seconds later at most;
+	// 0 means 30 seconds.
 	QueryTimeout time.Duration
 }
 
@@ -54,6 +55,8 @@ type Store struct {
 	db       string
 	log      *slog.Logger
 	readOpts ch.Settings
+	// queryTimeout bounds every read (see readCtx).
+	queryTimeout time.Duration
 
 	stop     chan struct{}
 	done     chan struct{}
@@ -115,12 +118,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	secs := int(opts.QueryTimeout.Round(time.Second) / time.Second)
 	s := &Store{
-		conn:     conn,
-		db:       o.Auth.Database,
-		log:      opts.Logger.With("component", "clickhouse"),
-		readOpts: ch.Settings{"max_execution_time": max(secs, 1)},
-		stop:     make(chan struct{}),
-		done:     make(chan struct{}),
+		conn:         conn,
+		db:           o.Auth.Database,
+		log:          opts.Logger.With("component", "clickhouse"),
+		readOpts:     ch.Settings{"max_execution_time": max(secs, 1)},
+		queryTimeout: opts.QueryTimeout,
+		stop:         make(chan struct{}),
+		done:         make(chan struct{}),
 	}
 	if opts.Retention > 0 {
 		go s.retentionLoop(opts.Retention, opts.RetentionEvery)
@@ -161,10 +165,14 @@ func isCode(err error, code int32) bool {
 	return errors.As(err, &ex) && ex.Code == code
 }
 
-// readCtx bounds a read on the server too: a cancelled context alone does
-// not stop a query there.
-func (s *Store) readCtx(ctx context.Context) context.Context {
-	return ch.Context(ctx, ch.WithSettings(s.readOpts))
+// readCtx bounds a read by the QueryTimeout on both sides: a cancelled
+// context alone does not stop a query on the server. clickhouse-go turns a
+// context deadline into max_execution_time (deadline + 5 s) and overrides
+// any value set by hand, so the bound is a deadline; max_execution_time is
+// also set for the (impossible here) case without one.
+func (s *Store) readCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, s.queryTimeout)
+	return ch.Context(ctx, ch.WithSettings(s.readOpts)), cancel
 }
 
 // Ping reports whether the server answers.
