@@ -147,6 +147,10 @@ func layoutCollapsed(f *Flow, c *Collapsed, o *LayoutOptions) *Drawing {
 		d.Edges[k] = DrawEdge{From: c.Units[e.From].ID, To: c.Units[e.To].ID, Label: label, Critical: e.Critical,
 			Count: e.Count, LatencyMS: e.P50MS, Class: edgeClass(e.Critical, e.Cyclic, false, e.MinMS < 0)}
 	}
+	d.EventNode = make([]int, len(f.Events))
+	for i, v := range f.VertexOf {
+		d.EventNode[i] = c.UnitOf[v]
+	}
 	place(d, g, o)
 	return d
 }

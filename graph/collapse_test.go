@@ -72,6 +72,9 @@ func TestLayoutCollapsed(t *testing.T) {
 	if n.EventIndex != -1 || n.Count != 3 || n.H != 54 {
 		t.Errorf("group node: index %d count %d height %v", n.EventIndex, n.Count, n.H)
 	}
+	if diff := cmp.Diff([]int{0, 1, 2, 1, 2, 1, 2}, d.EventNode); diff != "" {
+		t.Errorf("EventNode (-want +got):\n%s", diff)
+	}
 	if e := d.Edges[0]; e.Label != "×3 · 200ms" || e.Count != 3 || !e.Critical {
 		t.Errorf("group edge: %+v", e)
 	}

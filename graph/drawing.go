@@ -54,6 +54,10 @@ type Drawing struct {
 	// lists every group, expanded or not.
 	Collapsed bool
 	Groups    []Group
+	// EventNode maps each record (Flow.Events index) to the index in Nodes
+	// of the box that shows it: its event, or its group when collapsed.
+	// Nil for a service map.
+	EventNode []int
 }
 
 // DrawNode is one box of a drawing.
@@ -124,6 +128,8 @@ func Layout(f *Flow, opts LayoutOptions) *Drawing {
 		d.Edges[k] = DrawEdge{From: e.From, To: e.To, Label: FormatMS(e.LatencyMS), Critical: e.Critical,
 			Count: e.Records, LatencyMS: e.LatencyMS, Class: edgeClass(e.Critical, e.Cyclic, e.Slow, e.LatencyMS < 0)}
 	}
+	d.EventNode = make([]int, len(f.Events))
+	copy(d.EventNode, f.VertexOf)
 	place(d, g, &opts)
 	return d
 }

@@ -62,6 +62,8 @@ func TestLayoutGeometry(t *testing.T) {
 		"kitchen sink": kitchenSink(),
 		"pizza order":  graphtest.Order(3, 1),
 		"300 events":   graphtest.Flow(300, 2),
+		"empty":        nil,
+		"one event":    seq(ev("a", "", "A", 0)),
 	}
 	for seed := uint64(1); seed <= 12; seed++ {
 		flows[fmt.Sprintf("random %d", seed)] = randomFlow(80, seed)
@@ -74,6 +76,11 @@ func TestLayoutGeometry(t *testing.T) {
 				t.Fatalf("drew %d nodes, %d edges of %d vertices, %d edges", len(d.Nodes), len(d.Edges), len(f.Vertices), len(f.Edges))
 			}
 			checkDrawing(t, d)
+			for i, n := range d.EventNode {
+				if n != f.VertexOf[i] {
+					t.Errorf("record %d shown by node %d, want %d", i, n, f.VertexOf[i])
+				}
+			}
 			for i, n := range d.Nodes {
 				if n.EventIndex != f.Vertices[i].Records[0] || n.ID != f.Vertices[i].ID {
 					t.Errorf("node %d is %s/%d, want vertex %s", i, n.ID, n.EventIndex, f.Vertices[i].ID)

@@ -107,7 +107,7 @@ func BuildTimeline(f *Flow, opts TimelineOptions) *Timeline {
 		from, to = f.Start.Add(-pad), f.End.Add(pad)
 	}
 	t := &Timeline{From: from, To: to, Origin: f.Start, Width: opts.Width, AxisH: opts.AxisH,
-		PlotX: opts.LabelW, PlotW: opts.Width - opts.LabelW - 10}
+		PlotX: opts.LabelW, PlotW: max(opts.Width-opts.LabelW-10, 10)}
 	span := float64(to.Sub(from))
 	xOf := func(at time.Time) float64 { return round1(t.PlotX + float64(at.Sub(from))/span*t.PlotW) }
 	in := func(at time.Time) bool { return !at.Before(from) && !at.After(to) }

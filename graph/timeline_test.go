@@ -120,3 +120,15 @@ func TestTimelineBins(t *testing.T) {
 		t.Errorf("marks %+v", tl.Marks)
 	}
 }
+
+func TestTimelineEmptyAndInstant(t *testing.T) {
+	tl := graph.BuildTimeline(graph.Build(nil, graph.Options{}), graph.TimelineOptions{})
+	if len(tl.Marks) != 0 || len(tl.Lanes) != 0 || len(tl.Ticks) == 0 {
+		t.Errorf("empty: %d marks %d lanes %d ticks", len(tl.Marks), len(tl.Lanes), len(tl.Ticks))
+	}
+	// two events at the same instant: a 100ms window around them
+	tl = graph.BuildTimeline(graph.Build(seq(ev("a", "", "A", 0), ev("b", "a", "B", 0)), graph.Options{}), graph.TimelineOptions{Width: 100})
+	if len(tl.Marks) != 2 || tl.Marks[0].X != tl.Marks[1].X || tl.To.Sub(tl.From) != 100*time.Millisecond {
+		t.Errorf("instant: %+v", tl.Marks)
+	}
+}
