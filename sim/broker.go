@@ -14,7 +14,11 @@ import (
 // Broker retention defaults. kfake keeps every record in memory, so the
 // embedded broker drops records older than DefaultRetention (or beyond
 // DefaultRetentionBytes per partition) once a whole segment of
-// DefaultSegmentBytes has aged out.
+// DefaultSegmentBytes has aged out. Measured with the shop's records
+// (SIM_MEASURE_ORDERS=20000 go test ./sim -run MeasureBrokerMemory -v):
+// about 1 KiB of heap per record, 6.9 KB per order, so 47.5 MiB per hour at
+// 2 orders/s; the default hour of retention holds the demo near 50 MiB, and
+// what stays after retention is each partition's open segment.
 const (
 	DefaultRetention      = time.Hour
 	DefaultRetentionBytes = 256 << 20 // per partition
