@@ -23,9 +23,7 @@ const (
 	// many, how many before t, how many in [t, u).
 	qEffects = `SELECT count(*), coalesce(sum(time < ?), 0), coalesce(sum(time >= ? AND time < ?), 0)
 		FROM events WHERE causation_id = ? AND causation_id <> '' AND flow_id = ? AND id <> ?`
-	// Earliest record of a cause in a flow.
-	qCause = `SELECT min(time) FROM events WHERE event_id = ? AND flow_id = ?`
-	qFlow  = `SELECT first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters
+	qFlow = `SELECT first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters
 		FROM flows WHERE flow_id = ?`
 	upsertFlow = `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -51,10 +49,11 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 }
 
 type writeTx struct {
-	tx                               *sql.Tx
-	ins, sameID, effects, cause, flw *sql.Stmt
-	flows                            map[string]*flowSum
-	topics                           map[string]int64
+	tx                        *sql.Tx
+	ins, sameID, effects, flw *sql.Stmt
+	flows                     map[string]*flowSum
+	ids                       map[[2]string]idState // (flow ID, event ID)
+	topics                    map[string]int64
 }
 
 func (s *Store) write(ctx context.Context, events []event.Event) error {
@@ -63,14 +62,21 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	w := &writeTx{tx: tx, flows: map[string]*flowSum{}, topics: map[string]int64{}}
-	for q, st := range map[string]**sql.Stmt{insertEvent: &w.ins, qSameID: &w.sameID, qEffects: &w.effects, qCause: &w.cause, qFlow: &w.flw} {
+	w := &writeTx{tx: tx, flows: map[string]*flowSum{}, ids: map[[2]string]idState{}, topics: map[string]int64{}}
+	for q, st := range map[string]**sql.Stmt{insertEvent: &w.ins, qSameID: &w.sameID, qEffects: &w.effects, qFlow: &w.flw} {
 		if *st, err = tx.PrepareContext(ctx, q); err != nil {
 			return fmt.Errorf("prepare: %w", err)
 		}
 	}
+	// Statements inside the transaction run without ctx's cancellation
+	// (the driver would start a watcher goroutine per statement); ctx is
+	// checked before each event instead, and governs BEGIN and COMMIT.
+	stmtCtx := context.WithoutCancel(ctx)
 	for i := range events {
-		if err := w.add(ctx, &events[i]); err != nil {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.add(stmtCtx, &events[i]); err != nil {
 			return err
 		}
 	}
@@ -113,31 +119,57 @@ func (w *writeTx) add(ctx context.Context, e *event.Event) error {
 	return w.anomalies(ctx, f, flowID, id, e, t)
 }
 
+// idState is what the transaction knows of one event ID in one flow: how
+// many records it has and the earliest one's time.
+type idState struct {
+	n, min int64
+}
+
+// id returns the records of event ID eventID in flowID other than the row
+// skip, from the batch's cache or the database.
+func (w *writeTx) id(ctx context.Context, flowID, eventID string, skip int64) (idState, error) {
+	key := [2]string{flowID, eventID}
+	if st, ok := w.ids[key]; ok {
+		return st, nil
+	}
+	var st idState
+	var m sql.NullInt64
+	if err := w.sameID.QueryRowContext(ctx, eventID, flowID, skip).Scan(&st.n, &m); err != nil {
+		return st, fmt.Errorf("look up event ID: %w", err)
+	}
+	st.min = m.Int64
+	w.ids[key] = st
+	return st, nil
+}
+
 // anomalies updates the duplicate, orphan and out-of-order counters of f
 // for the new record (row id, time t) so that they count what
 // store.FlowAnomalies would find, whatever order records arrive in:
 //   - orphans: records whose cause has no record in the flow;
 //   - outOfOrder: records timed before the earliest record of their cause.
 func (w *writeTx) anomalies(ctx context.Context, f *flowSum, flowID string, id int64, e *event.Event, t int64) error {
-	var others int64
-	var oldMin sql.NullInt64
-	if err := w.sameID.QueryRowContext(ctx, e.EventID, flowID, id).Scan(&others, &oldMin); err != nil {
-		return fmt.Errorf("look up event ID: %w", err)
+	old, err := w.id(ctx, flowID, e.EventID, id)
+	if err != nil {
+		return err
 	}
-	if others > 0 {
+	now := idState{n: old.n + 1, min: t}
+	if old.n > 0 {
 		f.duplicates++
+		now.min = min(old.min, t)
 	}
-	// As a cause: the earliest time of this event ID may have moved.
-	if others == 0 || t < oldMin.Int64 {
-		upper := oldMin.Int64 // effects in [t, oldMin) stop being out of order
-		if others == 0 {
+	w.ids[[2]string{flowID, e.EventID}] = now
+	// As a cause: the earliest time of this event ID may have moved. A
+	// new event ID's effects were all orphans: none when f has none.
+	if old.n == 0 && f.orphans > 0 || old.n > 0 && t < old.min {
+		upper := old.min // effects in [t, old.min) stop being out of order
+		if old.n == 0 {
 			upper = t
 		}
 		var n, before, between int64
 		if err := w.effects.QueryRowContext(ctx, t, t, upper, e.EventID, flowID, id).Scan(&n, &before, &between); err != nil {
 			return fmt.Errorf("look up effects: %w", err)
 		}
-		if others == 0 { // its effects were orphans until now
+		if old.n == 0 {
 			f.orphans -= n
 			f.outOfOrder += before
 		} else {
@@ -148,14 +180,14 @@ func (w *writeTx) anomalies(ctx context.Context, f *flowSum, flowID string, id i
 	if e.CausationID == "" || e.CausationID == e.EventID {
 		return nil // a root, or its own cause (never before itself)
 	}
-	var causeMin sql.NullInt64
-	if err := w.cause.QueryRowContext(ctx, e.CausationID, flowID).Scan(&causeMin); err != nil {
-		return fmt.Errorf("look up cause: %w", err)
+	cause, err := w.id(ctx, flowID, e.CausationID, 0) // row IDs start at 1
+	if err != nil {
+		return err
 	}
 	switch {
-	case !causeMin.Valid:
+	case cause.n == 0:
 		f.orphans++
-	case t < causeMin.Int64:
+	case t < cause.min:
 		f.outOfOrder++
 	}
 	return nil
