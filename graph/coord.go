@@ -73,7 +73,7 @@ func stack(parts []*part, r *lresult, lo *LayoutOptions) {
 			r.x[g], r.y[g], r.layer[g] = local.x[u], local.y[u], l
 		}
 		for k, chain := range p.v.chains {
-			r.paths[p.edges[k]] = p.v.route(chain, p.v.rev[k], local, p.c, colX, colW)
+			r.paths[p.edges[k]] = p.v.route(chain, p.v.rev[k], local, p.c, colX, colW, lo)
 		}
 		y += bottom - top
 	}

@@ -3,12 +3,16 @@ package graph
 // loop is the size of a self-loop drawn over a node's top right corner.
 const loop = 10.0
 
+// revShift moves edges drawn against the layering below the others; it is
+// less than half a node's height and than half the gap beside a dummy.
+const revShift = 5.0
+
 // route draws an edge along its chain of virtual nodes: out of a node's
 // right side, horizontally to the end of its column, diagonally across the
 // gap to the next column, horizontally to the next node's left side (a
 // dummy is crossed at its own height). Reversed edges are drawn along the
 // same points backwards, so every path starts at its From node.
-func (v *virt) route(chain []int, rev bool, r *lresult, c, colX, colW []float64) [][2]float64 {
+func (v *virt) route(chain []int, rev bool, r *lresult, c, colX, colW []float64, lo *LayoutOptions) [][2]float64 {
 	if len(chain) == 1 {
 		u := chain[0]
 		x, y := r.x[u]+v.w[u], r.y[u]
@@ -43,6 +47,12 @@ func (v *virt) route(chain []int, rev bool, r *lresult, c, colX, colW []float64)
 		}
 	}
 	if rev {
+		// drawn a little lower, so that it does not hide an edge running
+		// the other way between the same nodes
+		shift := max(min(revShift, lo.NodeGap/2-1, lo.NodeH/2-1), 0)
+		for i := range pts {
+			pts[i][1] += shift
+		}
 		for i, j := 0, len(pts)-1; i < j; i, j = i+1, j-1 {
 			pts[i], pts[j] = pts[j], pts[i]
 		}
