@@ -58,7 +58,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		FromBeginning: c.FromBeginning,
 		BatchSize:     c.BatchSize,
 		BatchInterval: c.BatchInterval,
-	}, st, event.NewDecoder(event.Config{}), log.With("component", "ingest"), reg)
+	}, st, event.NewDecoder(event.Config{}), log, reg)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up ingest: %w", err)
@@ -79,6 +79,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Stats:   func() any { return ing.Stats() },
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Logger:  log.With("component", "ui"),
+		Graph:   c.graph,
 	})
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	return &server{log: log, store: st, ing: ing, http: srv, ln: ln}, nil

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/eventscope/eventscope/graph"
 )
 
 // defaultStore is where the embedded store lives unless --store says otherwise.
@@ -33,6 +35,7 @@ type config struct {
 	brokers []string
 	topics  *regexp.Regexp
 	exclude *regexp.Regexp
+	graph   graph.Options // analysis settings; the demo adds its stall rules
 }
 
 // registerServer adds the flags shared by serve and demo.

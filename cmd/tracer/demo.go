@@ -8,6 +8,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/sim"
 )
 
@@ -40,6 +41,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c.brokers = broker.Addrs()
 	c.GroupID = "eventscope-tracer"
 	c.FromBeginning = true // the embedded broker is new: take everything it holds
+	c.graph.StallRules = graph.DemoStallRules()
 	log.Info("embedded Kafka-protocol broker started", "component", "sim", "addr", c.brokers[0])
 
 	s, err := startServer(ctx, &c, log)
@@ -56,7 +58,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			Rate:             *rate,
 			Faults:           sim.DefaultFaults(),
 			MixedConventions: *mixed,
-			Logger:           log.With("component", "sim"),
+			Logger:           log,
 		})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("simulated pizza shop stopped", "component", "sim", "err", err)

@@ -31,7 +31,7 @@ func runSimulate(ctx context.Context, args []string, _, stderr io.Writer) error 
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
-	log := newLogger(&c, stderr).With("component", "sim")
+	log := newLogger(&c, stderr)
 	err = sim.Run(ctx, sim.Config{Brokers: brokers, Rate: *rate, Faults: sim.DefaultFaults(), MixedConventions: *mixed, Logger: log})
 	if errors.Is(err, context.Canceled) {
 		return nil

@@ -16,13 +16,13 @@ import (
 func openStore(ctx context.Context, dsn string, log *slog.Logger) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite://"):
-		st, err := sqlite.OpenDSN(ctx, dsn, log.With("component", "sqlite"))
+		st, err := sqlite.OpenDSN(ctx, dsn, log)
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store %s: %w", dsn, err)
 		}
 		return st, nil
 	case strings.HasPrefix(dsn, "clickhouse://"):
-		st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{Logger: log.With("component", "clickhouse")})
+		st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("open clickhouse store: %w", err)
 		}
