@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/eventscope/eventscope/graph"
 	"github.com/google/go-cmp/cmp"
@@ -115,4 +116,37 @@ func TestOrder(t *testing.T) {
 	if diff := cmp.Diff(want, f.Order); diff != "" {
 		t.Errorf("order (-want +got):\n%s", diff)
 	}
+}
+
+// TestBuildGolden pins the whole analysis of a flow with every kind of
+// trouble: edges with their flags, anomalies, critical path, order.
+func TestBuildGolden(t *testing.T) {
+	opts := graph.Options{Now: t0.Add(2 * time.Minute), StallRules: graph.DemoStallRules(),
+		HopBaseline: graph.Baseline{{Cause: "KitchenTicketCreated", Effect: "PizzaPrepared"}: {Count: 100, P50MS: 300, P99MS: 500}}}
+	events := append(kitchenSink(), ev("a2", "r", "PaymentAuthorized", 3600), ev("early", "z", "AuditEcho", 3000))
+	events[3].Topic = "notifications.DLT"
+	events = seq(events...)
+	f := graph.Build(events, opts)
+	golden(t, "build_kitchen_sink.json", mustJSON(t, struct {
+		Edges        []edgeFull
+		Anomalies    []graph.Anomaly
+		CriticalPath []string
+		Order        []graph.Node
+		Vertices     []graph.Vertex
+	}{fullEdges(f), f.Anomalies, f.CriticalPath, f.Order, f.Vertices}))
+}
+
+type edgeFull struct {
+	From, To               string
+	LatencyMS              float64
+	FromV, ToV, Records    int
+	Cyclic, Critical, Slow bool
+}
+
+func fullEdges(f *graph.Flow) []edgeFull {
+	var out []edgeFull
+	for _, e := range f.Edges {
+		out = append(out, edgeFull{e.From, e.To, e.LatencyMS, e.FromV, e.ToV, e.Records, e.Cyclic, e.Critical, e.Slow})
+	}
+	return out
 }
