@@ -107,9 +107,11 @@ type Config struct {
 	MixedConventions bool
 	// Logger is the parent logger (default: discard).
 	Logger *slog.Logger
-	// SaramaConfig returns a base sarama config (TLS, SASL, ...); nil uses
-	// sarama.NewConfig(). The shop overrides client ID, version (at least
-	// 0.11 for headers), producer acks/flush and consumer offsets.
+	// SaramaConfig returns a new base sarama config (TLS, SASL, ...) each
+	// time it is called (once per client); nil uses sarama.NewConfig(). The
+	// shop overrides client ID, version (at least 0.11 for headers),
+	// producer acks and partitioner, Flush.Bytes (at most 512 KiB), initial
+	// offsets (oldest) and the group strategy (range).
 	SaramaConfig func() *sarama.Config
 	// MaxOrders stops producing new orders after this many (0: unbounded).
 	// Services keep running until the context is done.

@@ -45,6 +45,10 @@ func saramaConfig(base func() *sarama.Config, clientID string) (*sarama.Config, 
 		c.Producer.Flush.Frequency = 10 * time.Millisecond
 	}
 	c.Consumer.Offsets.Initial = sarama.OffsetOldest
+	// Range assignment gives one member the same partition numbers of every
+	// topic: delivery joins kitchen and payments records by order ID (the
+	// key), so both must reach the same member.
+	c.Consumer.Group.Rebalance.GroupStrategies = []sarama.BalanceStrategy{sarama.NewBalanceStrategyRange()}
 	c.Consumer.Return.Errors = true
 	if err := c.Validate(); err != nil {
 		return nil, fmt.Errorf("sarama config for %s: %w", clientID, err)
@@ -65,7 +69,7 @@ type service struct {
 	group sarama.ConsumerGroup // nil for a service that only produces
 	seen  *dedupe
 
-	quit    chan struct{} // closed on shutdown: drop pending publications
+	quit    chan struct{} // closed on shutdown: publish pending ones now
 	pending sync.WaitGroup
 	slots   chan struct{}
 }
@@ -116,8 +120,9 @@ func (s *service) publishAs(e outEvent, c convention) {
 	s.log.Debug("published", "type", e.Type, "topic", e.Topic, "order_id", e.OrderID, "event_id", e.ID)
 }
 
-// after runs fn after d unless the service shuts down first. When too many
-// publications are pending it runs fn at once rather than grow.
+// after runs fn after d, or at once when the service shuts down first (a
+// graceful shutdown finishes the work its consumed offsets promise) or when
+// too many publications are pending (rather than grow).
 func (s *service) after(d time.Duration, fn func()) {
 	select {
 	case s.slots <- struct{}{}:
@@ -132,9 +137,9 @@ func (s *service) after(d time.Duration, fn func()) {
 		defer t.Stop()
 		select {
 		case <-t.C:
-			fn()
 		case <-s.quit:
 		}
+		fn()
 	}()
 }
 
@@ -168,7 +173,8 @@ func (s *service) consume(ctx context.Context, topics []string, h handlerFunc) {
 	<-errsDone
 }
 
-// close drops pending publications and closes the producer and group.
+// close publishes pending publications now and closes the producer and
+// group.
 // Call it after consume has returned.
 func (s *service) close() {
 	close(s.quit)
