@@ -16,8 +16,10 @@ import (
 
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/ingest"
+	"github.com/eventscope/eventscope/redact"
 	"github.com/eventscope/eventscope/store"
 	"github.com/eventscope/eventscope/ui"
+	"github.com/eventscope/eventscope/ui/auth"
 )
 
 // shutdownTimeout bounds each step of the shutdown.
@@ -44,9 +46,15 @@ type server struct {
 // startServer opens the store, builds ingest and the UI, and binds the HTTP
 // listener (so a port in use fails at once). Nothing runs until serve.
 func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, error) {
-	st, err := openStore(ctx, c.Store, log)
+	logConfig(log, c.flags)
+	st, err := openStore(ctx, c.storeDSN, log)
 	if err != nil {
 		return nil, err
+	}
+	var w store.Writer = st
+	if c.sec.redactor.Enabled() {
+		w = redactingWriter{st, c.sec.redactor}
+		log.Info("redaction on: events are redacted before they are stored", "config", c.sec.RedactConfig)
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -58,7 +66,8 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		FromBeginning: c.FromBeginning,
 		BatchSize:     c.BatchSize,
 		BatchInterval: c.BatchInterval,
-	}, st, event.NewDecoder(event.Config{}), log, reg)
+		Sarama:        c.sec.sarama,
+	}, w, event.NewDecoder(event.Config{}), log, reg)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up ingest: %w", err)
@@ -81,8 +90,36 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Logger:  log.With("component", "ui"),
 		Graph:   c.graph,
 	})
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	mws, err := auth.Middleware(c.sec.auth)
+	if err != nil {
+		ln.Close()
+		st.Close()
+		return nil, fmt.Errorf("set up http protection: %w", err)
+	}
+	e.Use(mws...)
+	// No WriteTimeout: /api/live streams for as long as the client stays;
+	// the per-request deadline comes from the middleware instead.
+	srv := &http.Server{
+		Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+	}
 	return &server{log: log, store: st, ing: ing, http: srv, ln: ln}, nil
+}
+
+// redactingWriter redacts every batch on its way to the store, so nothing
+// unredacted is stored; the live tail (fed from the same batch after the
+// write) sees the redacted events. Apply is idempotent, so a retried batch
+// stays as it was.
+type redactingWriter struct {
+	store.Writer
+	r *redact.Redactor
+}
+
+func (w redactingWriter) Write(ctx context.Context, evs []event.Event) error {
+	for i := range evs {
+		w.r.Apply(&evs[i])
+	}
+	return w.Writer.Write(ctx, evs)
 }
 
 // URL is where the UI is served.

@@ -31,11 +31,15 @@ type config struct {
 	BatchSize     int
 	BatchInterval time.Duration
 
+	sec   security      // auth, hardening, redaction, Kafka and ClickHouse security
+	flags *flag.FlagSet // for the config dump at start
+
 	// parsed by validate
-	brokers []string
-	topics  *regexp.Regexp
-	exclude *regexp.Regexp
-	graph   graph.Options // analysis settings; the demo adds its stall rules
+	storeDSN string // Store with the --clickhouse-* flags applied
+	brokers  []string
+	topics   *regexp.Regexp
+	exclude  *regexp.Regexp
+	graph    graph.Options // analysis settings; the demo adds its stall rules
 }
 
 // registerServer adds the flags shared by serve and demo.
@@ -46,6 +50,8 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
 	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
+	c.sec.registerHTTP(fs)
+	c.flags = fs
 }
 
 // registerKafka adds the flags that pick what serve consumes.
@@ -55,6 +61,7 @@ func (c *config) registerKafka(fs *flag.FlagSet) {
 	fs.StringVar(&c.Topics, "topics", "", "regular expression of topics to include (default: all but internal __ topics)")
 	fs.StringVar(&c.ExcludeTopics, "exclude-topics", "", "regular expression of topics to exclude")
 	fs.BoolVar(&c.FromBeginning, "from-beginning", false, "backfill from the oldest offsets instead of starting at the newest")
+	c.sec.registerKafka(fs)
 }
 
 func (c *config) validate(needBrokers bool) error {
@@ -62,7 +69,7 @@ func (c *config) validate(needBrokers bool) error {
 		return fmt.Errorf("--http-addr %q: want host:port", c.HTTPAddr)
 	}
 	if !strings.HasPrefix(c.Store, "sqlite://") && !strings.HasPrefix(c.Store, "clickhouse://") {
-		return fmt.Errorf("--store %q: want sqlite://PATH or clickhouse://host:9000/db", c.Store)
+		return fmt.Errorf("--store %q: want sqlite://PATH or clickhouse://host:9000/db", maskDSN(c.Store))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
@@ -84,6 +91,15 @@ func (c *config) validate(needBrokers bool) error {
 		return err
 	}
 	if c.exclude, err = compileOptional("--exclude-topics", c.ExcludeTopics); err != nil {
+		return err
+	}
+	if err := c.sec.validateHTTP(c.HTTPAddr); err != nil {
+		return err
+	}
+	if err := c.sec.validateKafka(); err != nil {
+		return err
+	}
+	if c.storeDSN, err = c.sec.storeDSN(c.Store); err != nil {
 		return err
 	}
 	return nil
