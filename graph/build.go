@@ -20,15 +20,18 @@ func (b *builder) vertices() {
 	f := b.f
 	f.VertexOf = make([]int, len(f.Events))
 	f.Vertices = make([]Vertex, 0, len(f.Events))
+	recs := make([]int, len(f.Events)) // one backing array; a duplicate's append copies
 	for i := range f.Events {
 		e := &f.Events[i]
 		v, ok := b.idx[e.EventID]
 		if !ok {
 			v = len(f.Vertices)
 			b.idx[e.EventID] = v
-			f.Vertices = append(f.Vertices, Vertex{ID: e.EventID, CauseID: e.CausationID})
+			recs[i] = i
+			f.Vertices = append(f.Vertices, Vertex{ID: e.EventID, CauseID: e.CausationID, Records: recs[i : i+1 : i+1]})
+		} else {
+			f.Vertices[v].Records = append(f.Vertices[v].Records, i)
 		}
-		f.Vertices[v].Records = append(f.Vertices[v].Records, i)
 		f.VertexOf[i] = v
 		if i == 0 || e.Time.Before(f.Start) {
 			f.Start = e.Time
