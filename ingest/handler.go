@@ -84,19 +84,35 @@ func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Co
 		h.met.lag.DeleteLabelValues(topic, strconv.Itoa(int(part)))
 	}()
 	stop := sess.Context().Done()
+	msgs := claim.Messages()
+	var chunk []event.Event
+	// hand over sends the chunk: when full, or when no more records are
+	// waiting, so a lone record is not held back.
+	handOver := func() bool {
+		if len(chunk) == 0 {
+			return true
+		}
+		consumed.Add(float64(len(chunk)))
+		ts.consumed.Add(int64(len(chunk)))
+		ok := h.pipe.send(item{evs: chunk, m: sess}, stop)
+		chunk = nil
+		return ok
+	}
 	for {
 		select {
-		case msg, ok := <-claim.Messages():
+		case msg, ok := <-msgs:
 			if !ok {
+				handOver()
 				return nil
 			}
 			ps.next.CompareAndSwap(-1, msg.Offset)
 			ps.hwm.Store(claim.HighWaterMarkOffset())
-			consumed.Inc()
-			ts.consumed.Add(1)
-			ev := h.dec.Decode(toRecord(msg), time.Now())
-			detach(&ev)
-			if !h.pipe.send(item{ev: ev, m: sess}, stop) {
+			if chunk == nil {
+				chunk = make([]event.Event, 0, chunkSize)
+			}
+			chunk = append(chunk, h.dec.Decode(toRecord(msg), time.Now()))
+			detach(&chunk[len(chunk)-1])
+			if (len(chunk) == chunkSize || len(msgs) == 0) && !handOver() {
 				return nil
 			}
 		case <-stop:

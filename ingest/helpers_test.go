@@ -32,6 +32,7 @@ type memStore struct {
 	mu        sync.Mutex
 	events    map[coord]event.Event
 	writes    map[coord]int
+	sizes     []int // events per successful write
 	calls     int
 	failEvery int
 	failAll   bool
@@ -61,6 +62,7 @@ func (s *memStore) Write(ctx context.Context, evs []event.Event) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.sizes = append(s.sizes, len(evs))
 	for _, e := range evs {
 		c := coord{e.Topic, e.Partition, e.Offset}
 		if _, ok := s.events[c]; !ok {

@@ -44,10 +44,10 @@ func TestIngestStoresEveryRecordOnce(t *testing.T) {
 			cfg.MaxInFlight = tt.maxInFlight
 			r := start(t, cfg, w)
 			eventually(t, 30*time.Second, "all records stored", func() bool { return w.count() == len(want) })
-			st := r.in.Stats()
 			if err := r.stop(t); err != nil {
 				t.Fatalf("Run: %v", err)
 			}
+			st := r.in.Stats() // final once Run has returned
 
 			w.checkSet(t, want)
 			if n := w.repeats(); n != 0 {

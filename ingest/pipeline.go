@@ -16,16 +16,23 @@ type marker interface {
 	MarkOffset(topic string, partition int32, offset int64, metadata string)
 }
 
-// item is one decoded record on its way to a batch, with the session whose
-// offsets it advances; or (done != nil) a flush request. Flushes travel in
-// the same channel as records so that a flush comes after every record its
-// sender sent before it.
+// item is a chunk of decoded records of one claim on its way to a batch,
+// with the session whose offsets they advance; or (done != nil) a flush
+// request. Flushes travel in the same channel as records so that a flush
+// comes after every record its sender sent before it.
 type item struct {
-	ev     event.Event
+	evs    []event.Event
 	m      marker
 	reason string
 	done   chan struct{}
 }
+
+// chunkSize bounds the records a claim hands over at once; inCap the chunks
+// waiting for the batcher.
+const (
+	chunkSize = 64
+	inCap     = 16
+)
 
 // batch is a run of events of one session, or (done != nil) a barrier that
 // is released once every batch queued before it has been handled.
@@ -38,7 +45,8 @@ type batch struct {
 
 // pipeline batches decoded events and writes them with one writer goroutine,
 // so batches are written, and their offsets marked, in consumption order.
-// Memory is bounded: one batch being built, cap(queue) queued, one writing.
+// Memory is bounded: inCap chunks waiting, one batch being built,
+// MaxInFlight queued, one writing.
 type pipeline struct {
 	cfg   Config
 	w     store.Writer
@@ -52,7 +60,7 @@ type pipeline struct {
 func newPipeline(cfg Config, w store.Writer, log *slog.Logger, met *metrics, st *state) *pipeline {
 	return &pipeline{
 		cfg: cfg, w: w, log: log, met: met, st: st,
-		in:    make(chan item, 256),
+		in:    make(chan item, inCap),
 		queue: make(chan batch, cfg.MaxInFlight),
 	}
 }
@@ -109,15 +117,19 @@ func (p *pipeline) runBatcher() {
 			if len(cur.events) > 0 && cur.m != it.m {
 				emit(ReasonRebalance) // never mix sessions in one batch
 			}
-			if len(cur.events) == 0 {
-				cur.events = make([]event.Event, 0, p.cfg.BatchSize)
-				cur.m = it.m
-				timer.Reset(p.cfg.BatchInterval)
-				timerC = timer.C
-			}
-			cur.events = append(cur.events, it.ev)
-			if len(cur.events) >= p.cfg.BatchSize {
-				emit(ReasonSize)
+			for evs := it.evs; len(evs) > 0; {
+				if len(cur.events) == 0 {
+					cur.events = make([]event.Event, 0, p.cfg.BatchSize)
+					cur.m = it.m
+					timer.Reset(p.cfg.BatchInterval)
+					timerC = timer.C
+				}
+				n := min(len(evs), p.cfg.BatchSize-len(cur.events))
+				cur.events = append(cur.events, evs[:n]...)
+				evs = evs[n:]
+				if len(cur.events) >= p.cfg.BatchSize {
+					emit(ReasonSize)
+				}
 			}
 		case <-timerC:
 			timerC = nil

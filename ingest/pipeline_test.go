@@ -85,7 +85,7 @@ func TestPipelineMarksOnlyWrittenOffsets(t *testing.T) {
 		m := &marks{w: w, got: map[tp]int64{}}
 		pp := newTestPipe(t, Config{BatchSize: 10, BatchInterval: 5 * time.Millisecond}, w)
 		for i := range 95 {
-			pp.p.send(item{ev: ev("t", int32(i%3), int64(i/3)), m: m}, nil)
+			pp.p.send(item{evs: []event.Event{ev("t", int32(i%3), int64(i/3))}, m: m}, nil)
 		}
 		pp.p.flush(ReasonRebalance)
 		if w.count() != 95 {
@@ -105,13 +105,31 @@ func TestPipelineMarksOnlyWrittenOffsets(t *testing.T) {
 	}
 }
 
+// TestPipelineSplitsChunks: chunks larger than what is left of a batch are
+// split so that no batch exceeds BatchSize.
+func TestPipelineSplitsChunks(t *testing.T) {
+	w := newMemStore()
+	m := &marks{w: w, got: map[tp]int64{}}
+	pp := newTestPipe(t, Config{BatchSize: 100, BatchInterval: time.Hour}, w)
+	var chunk []event.Event
+	for i := range 250 {
+		chunk = append(chunk, ev("t", 0, int64(i)))
+	}
+	pp.p.send(item{evs: chunk[:30], m: m}, nil)
+	pp.p.send(item{evs: chunk[30:], m: m}, nil)
+	pp.p.flush(ReasonShutdown)
+	if diff := cmp.Diff([]int{100, 100, 50}, w.sizes); diff != "" {
+		t.Errorf("batch sizes (-want +got):\n%s", diff)
+	}
+}
+
 // TestPipelineIntervalFlush: a batch smaller than BatchSize is written once
 // BatchInterval has passed, without any flush request.
 func TestPipelineIntervalFlush(t *testing.T) {
 	w := newMemStore()
 	m := &marks{w: w, got: map[tp]int64{}}
 	pp := newTestPipe(t, Config{BatchSize: 1000, BatchInterval: 10 * time.Millisecond}, w)
-	pp.p.send(item{ev: ev("t", 0, 7), m: m}, nil)
+	pp.p.send(item{evs: []event.Event{ev("t", 0, 7)}, m: m}, nil)
 	eventually(t, 5*time.Second, "interval flush", func() bool { return m.snapshot()[tp{"t", 0}] == 8 })
 }
 
@@ -151,7 +169,7 @@ func TestPipelineBackpressure(t *testing.T) {
 	go func() {
 		defer close(sender)
 		for i := range total {
-			p.send(item{ev: ev("t", 0, int64(i)), m: m}, nil)
+			p.send(item{evs: []event.Event{ev("t", 0, int64(i))}, m: m}, nil)
 			sent.Add(1)
 		}
 	}()
@@ -191,7 +209,7 @@ func TestPipelineAbandonsAtDeadline(t *testing.T) {
 	wg.Go(p.runBatcher)
 	wg.Go(func() { p.runWriter(ctx) })
 	for i := range 5 {
-		p.send(item{ev: ev("t", 0, int64(i)), m: m}, nil)
+		p.send(item{evs: []event.Event{ev("t", 0, int64(i))}, m: m}, nil)
 	}
 	eventually(t, 5*time.Second, "retries", func() bool { return p.st.retries.Load() >= 2 })
 	cancel()
