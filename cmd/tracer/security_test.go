@@ -32,10 +32,15 @@ func parseServe(t *testing.T, args ...string) (*config, error) {
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+	writeFileAt(t, p, content)
+	return p
+}
+
+func writeFileAt(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return p
 }
 
 func TestCheckListen(t *testing.T) {
