@@ -79,9 +79,20 @@ func (p *configParser) root(n *yaml.Node, cfg *Config) {
 	})
 }
 
-// size reads a byte count: an integer, or a number with a KiB/MiB/KB/MB suffix.
+// size reads a payload cap from the config file.
 func (p *configParser) size(n *yaml.Node) int {
-	s := strings.TrimSpace(n.Value)
+	v, err := ParseSize(n.Value)
+	if n.Kind != yaml.ScalarNode || err != nil {
+		p.fail(n, "payload_cap: want a positive size in bytes up to 1 GiB (e.g. 262144 or 256KiB), got %q", n.Value)
+		return 0
+	}
+	return v
+}
+
+// ParseSize reads a byte count up to 1 GiB: an integer, or a number with a
+// KiB/MiB/KB/MB/B suffix ("256KiB").
+func ParseSize(s string) (int, error) {
+	s = strings.TrimSpace(s)
 	mult := 1
 	for _, u := range []struct {
 		suffix string
@@ -93,11 +104,10 @@ func (p *configParser) size(n *yaml.Node) int {
 		}
 	}
 	v, err := strconv.Atoi(s)
-	if n.Kind != yaml.ScalarNode || err != nil || v <= 0 || v > (1<<30)/mult {
-		p.fail(n, "payload_cap: want a positive size in bytes up to 1 GiB (e.g. 262144 or 256KiB), got %q", n.Value)
-		return 0
+	if err != nil || v <= 0 || v > (1<<30)/mult {
+		return 0, fmt.Errorf("want a positive size in bytes up to 1 GiB (e.g. 262144 or 256KiB), got %q", s)
 	}
-	return v * mult
+	return v * mult, nil
 }
 
 func (p *configParser) patterns(n *yaml.Node, what string) []string {
