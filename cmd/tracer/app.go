@@ -56,6 +56,10 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		w = redactingWriter{st, c.sec.redactor}
 		log.Info("redaction on: events are redacted before they are stored", "config", c.sec.RedactConfig)
 	}
+	dec := event.NewDecoder(c.Decoding.event)
+	if c.graph.IsDeadLetter == nil {
+		c.graph.IsDeadLetter = dec.IsDeadLetter
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ing, err := ingest.New(ingest.Config{

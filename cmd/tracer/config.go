@@ -30,6 +30,7 @@ type config struct {
 	FromBeginning bool
 	BatchSize     int
 	BatchInterval time.Duration
+	Decoding      decoding
 
 	sec   security      // auth, hardening, redaction, Kafka and ClickHouse security
 	flags *flag.FlagSet // for the config dump at start
@@ -50,6 +51,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
 	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
+	c.Decoding.register(fs)
 	c.sec.registerHTTP(fs)
 	c.flags = fs
 }
@@ -82,6 +84,9 @@ func (c *config) validate(needBrokers bool) error {
 	}
 	if c.BatchInterval <= 0 {
 		return fmt.Errorf("--batch-interval %s: want a positive duration", c.BatchInterval)
+	}
+	if err := c.Decoding.load(); err != nil {
+		return err
 	}
 	var err error
 	if c.brokers, err = parseBrokers(c.Brokers, needBrokers); err != nil {

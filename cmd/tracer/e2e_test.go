@@ -238,11 +238,11 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	// ...and stores the new run's events although the new embedded broker
 	// hands out the same offsets again.
-	poll(t, 30*time.Second, "a flow of the second run", func() bool {
+	poll(t, 30*time.Second, "a flow of the second run with its OrderPlaced", func() bool {
 		var now apiFlows
 		getJSON(t, p2.url, "/api/flows?limit=20", &now)
 		for _, f := range now.Flows {
-			if f.FirstTime.After(restarted) {
+			if f.FirstTime.After(restarted) && contains(f.Types, "OrderPlaced") {
 				return true
 			}
 		}
