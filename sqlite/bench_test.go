@@ -201,3 +201,18 @@ func BenchmarkSearchType(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkSearchID lists the flows an event ID names (the search box with
+// a pasted ID): a rare value, found through the indexes.
+func BenchmarkSearchID(b *testing.B) {
+	s, n := loadedStore(b)
+	rng := rand.New(rand.NewPCG(3, 3))
+	latencies(b, func(int) error {
+		id := fmt.Sprintf("flow-%08d-%d", rng.IntN(n/benchPerFlow), rng.IntN(benchPerFlow))
+		p, err := s.Flows(b.Context(), store.FlowQuery{Terms: []store.Term{{Field: store.FieldID, Value: id}}})
+		if err == nil && len(p.Flows) != 1 {
+			err = fmt.Errorf("ID %s: %d flows", id, len(p.Flows))
+		}
+		return err
+	})
+}

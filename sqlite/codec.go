@@ -20,7 +20,8 @@ import (
 // present exactly when the blob contains
 // 0x00 0x02 escaped(Name) 0x00 0x01 escaped(Value) 0x00 0x02 (without the
 // final 0x00 0x02: a value starting with Value). A list of strings is
-// encoded the same way, each item as 0x00 0x02 escaped(item).
+// encoded the same way, each item as 0x00 0x02 escaped(item), and a
+// non-empty list ends with 0x00 0x02: listNeedle finds an item.
 const (
 	esc      = 0x00
 	escNul   = 0xFF
@@ -70,6 +71,19 @@ func encodeList(items []string) []byte {
 	b := []byte{}
 	for _, s := range items {
 		b = appendEscaped(append(b, esc, sepItem), s)
+	}
+	if len(items) > 0 {
+		b = append(b, esc, sepItem)
+	}
+	return b
+}
+
+// listNeedle is what instr() looks for in an encoded list to find the item
+// v (prefix: an item starting with v).
+func listNeedle(v string, prefix bool) []byte {
+	b := appendEscaped([]byte{esc, sepItem}, v)
+	if !prefix {
+		b = append(b, esc, sepItem)
 	}
 	return b
 }
@@ -127,14 +141,14 @@ func decodeHeaders(b []byte) ([]event.Header, error) {
 }
 
 func decodeList(b []byte) ([]string, error) {
+	if len(b) == 0 {
+		return []string{}, nil
+	}
 	parts, seps, err := splitEncoded(b)
-	if err != nil || bytes.IndexByte(seps, sepValue) >= 0 {
+	if err != nil || bytes.IndexByte(seps, sepValue) >= 0 || parts[len(parts)-1] != "" {
 		return nil, errCodec
 	}
-	if parts == nil {
-		parts = []string{}
-	}
-	return parts, nil
+	return parts[:len(parts)-1], nil
 }
 
 // Times are stored as int64 nanoseconds since the Unix epoch (UTC); the

@@ -103,3 +103,26 @@ func TestSuccessor(t *testing.T) {
 		}
 	}
 }
+
+func TestListNeedleIsExact(t *testing.T) {
+	blob := encodeList([]string{"Order\x00\x02Placed", "PaymentFailed", "x"})
+	tests := []struct {
+		v      string
+		prefix bool
+		want   bool
+	}{
+		{"PaymentFailed", false, true},
+		{"Payment", false, false},
+		{"Payment", true, true},
+		{"aymentFailed", false, false},
+		{"Placed", false, false}, // delimiters inside an item are escaped
+		{"Order\x00\x02Placed", false, true},
+		{"x", false, true},
+		{"", true, true},
+	}
+	for _, tt := range tests {
+		if got := bytes.Contains(blob, listNeedle(tt.v, tt.prefix)); got != tt.want {
+			t.Errorf("item %q prefix=%v: found %v, want %v", tt.v, tt.prefix, got, tt.want)
+		}
+	}
+}

@@ -115,11 +115,34 @@ func inFlow(cond string) string {
 	return "EXISTS (SELECT 1 FROM events e WHERE e.flow_id = f.flow_id AND (" + cond + "))"
 }
 
-var termColumn = map[store.Field]string{
-	store.FieldType:   "e.type",
-	store.FieldSource: "e.source",
-	store.FieldTopic:  "e.topic",
-	store.FieldKey:    "e.msg_key",
+// Summary lists and event columns of the fields a flow lists.
+var (
+	listColumn  = map[store.Field]string{store.FieldType: "f.types", store.FieldSource: "f.services", store.FieldTopic: "f.topics"}
+	eventColumn = map[store.Field]string{store.FieldType: "e.type", store.FieldSource: "e.source", store.FieldTopic: "e.topic"}
+)
+
+// listTerm matches type, source or topic in the flow's summary lists, so
+// that even a rare value costs one instr() per flow, not a look at every
+// event. The lists omit empty values: a term for "" checks the events.
+func listTerm(tm store.Term) (string, []any) {
+	if tm.Value == "" {
+		c, a := match(eventColumn[tm.Field], tm)
+		return inFlow(c), a
+	}
+	return "instr(" + listColumn[tm.Field] + ", ?) > 0", []any{listNeedle(tm.Value, tm.Prefix)}
+}
+
+// keyFlows is the condition "the flow has an event whose key matches tm".
+// IDs and keys are searched to find one flow among many: the flows are
+// looked up once through the (partial, non-empty) key index rather than
+// by checking every flow.
+func keyFlows(tm store.Term) (string, []any) {
+	if tm.Value == "" { // the empty key is not indexed
+		c, a := match("e.msg_key", tm)
+		return inFlow(c), a
+	}
+	c, a := match("msg_key", tm)
+	return "f.flow_id IN (SELECT flow_id FROM events WHERE msg_key <> '' AND " + c + ")", a
 }
 
 // term adds the condition of one term: column names come from fixed
@@ -128,14 +151,15 @@ func (w *where) term(tm store.Term) error {
 	var cond string
 	var args []any
 	switch tm.Field {
-	case store.FieldType, store.FieldSource, store.FieldTopic, store.FieldKey:
-		c, a := match(termColumn[tm.Field], tm)
-		cond, args = inFlow(c), a
+	case store.FieldType, store.FieldSource, store.FieldTopic:
+		cond, args = listTerm(tm)
+	case store.FieldKey:
+		cond, args = keyFlows(tm)
 	case store.FieldID:
 		c1, a1 := match("f.flow_id", tm)
-		c2, a2 := match("e.event_id", tm)
-		c3, a3 := match("e.msg_key", tm)
-		cond = "(" + c1 + " OR " + inFlow(c2+" OR "+c3) + ")"
+		c2, a2 := match("event_id", tm)
+		c3, a3 := keyFlows(tm)
+		cond = "(" + c1 + " OR f.flow_id IN (SELECT flow_id FROM events WHERE " + c2 + ") OR " + c3 + ")"
 		args = append(append(a1, a2...), a3...)
 	case store.FieldHeader:
 		cond, args = inFlow("instr(e.headers, ?) > 0"), []any{headerNeedle(tm.Name, tm.Value, tm.Prefix)}

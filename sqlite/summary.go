@@ -14,6 +14,7 @@ import (
 type flowSum struct {
 	first, last, count  int64
 	services, types     []string
+	topics              []string
 	duplicates, orphans int64
 	outOfOrder          int64
 	deadLetters         int64
@@ -25,9 +26,9 @@ func (w *writeTx) flow(ctx context.Context, flowID string) (*flowSum, error) {
 	if f, ok := w.flows[flowID]; ok {
 		return f, nil
 	}
-	f := &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}}
-	var services, types []byte
-	err := w.flw.QueryRowContext(ctx, flowID).Scan(&f.first, &f.last, &f.count, &services, &types,
+	f := &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
+	var services, types, topics []byte
+	err := w.flw.QueryRowContext(ctx, flowID).Scan(&f.first, &f.last, &f.count, &services, &types, &topics,
 		&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -39,6 +40,9 @@ func (w *writeTx) flow(ctx context.Context, flowID string) (*flowSum, error) {
 		}
 		if f.types, err = decodeList(types); err != nil {
 			return nil, fmt.Errorf("load flow %q types: %w", flowID, err)
+		}
+		if f.topics, err = decodeList(topics); err != nil {
+			return nil, fmt.Errorf("load flow %q topics: %w", flowID, err)
 		}
 	}
 	w.flows[flowID] = f
@@ -53,7 +57,7 @@ func (w *writeTx) flush(ctx context.Context) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	for id, f := range w.flows {
-		if _, err := up.ExecContext(ctx, id, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types),
+		if _, err := up.ExecContext(ctx, id, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types), encodeList(f.topics),
 			f.duplicates, f.orphans, f.outOfOrder, f.deadLetters); err != nil {
 			return fmt.Errorf("update flow %q: %w", id, err)
 		}

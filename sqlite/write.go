@@ -23,12 +23,12 @@ const (
 	// many, how many before t, how many in [t, u).
 	qEffects = `SELECT count(*), coalesce(sum(time < ?), 0), coalesce(sum(time >= ? AND time < ?), 0)
 		FROM events WHERE causation_id = ? AND causation_id <> '' AND flow_id = ? AND id <> ?`
-	qFlow = `SELECT first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters
+	qFlow = `SELECT first_time, last_time, event_count, services, types, topics, duplicates, orphans, out_of_order, dead_letters
 		FROM flows WHERE flow_id = ?`
-	upsertFlow = `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types, duplicates, orphans, out_of_order, dead_letters)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	upsertFlow = `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types, topics, duplicates, orphans, out_of_order, dead_letters)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (flow_id) DO UPDATE SET first_time = excluded.first_time, last_time = excluded.last_time,
-		event_count = excluded.event_count, services = excluded.services, types = excluded.types,
+		event_count = excluded.event_count, services = excluded.services, types = excluded.types, topics = excluded.topics,
 		duplicates = excluded.duplicates, orphans = excluded.orphans, out_of_order = excluded.out_of_order,
 		dead_letters = excluded.dead_letters`
 	upsertTopic = `INSERT INTO topics (topic, events) VALUES (?, ?)
@@ -113,6 +113,7 @@ func (w *writeTx) add(ctx context.Context, e *event.Event) error {
 	f.first, f.last = min(f.first, t), max(f.last, t)
 	f.services = addSorted(f.services, e.Source)
 	f.types = addSorted(f.types, e.Type)
+	f.topics = addSorted(f.topics, e.Topic)
 	if event.IsDeadLetterTopic(e.Topic) {
 		f.deadLetters++
 	}

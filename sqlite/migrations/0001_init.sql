@@ -38,8 +38,9 @@ CREATE INDEX IF NOT EXISTS events_cause ON events (causation_id, flow_id, time) 
 CREATE INDEX IF NOT EXISTS events_key ON events (msg_key, time) WHERE msg_key <> '';
 
 -- One row per flow, kept up to date by Write in the same transaction, so
--- that listing flows never scans events. services/types are escaped sorted
--- lists; the four counters back FlowSummary.Anomalies (> 0: present).
+-- that listing flows never scans events. services/types/topics are escaped
+-- sorted lists of the non-empty values (searched with instr, see codec.go);
+-- the four counters back FlowSummary.Anomalies (> 0: present).
 CREATE TABLE IF NOT EXISTS flows (
 	flow_id      TEXT    PRIMARY KEY,
 	first_time   INTEGER NOT NULL,
@@ -47,6 +48,7 @@ CREATE TABLE IF NOT EXISTS flows (
 	event_count  INTEGER NOT NULL,
 	services     BLOB    NOT NULL,
 	types        BLOB    NOT NULL,
+	topics       BLOB    NOT NULL,
 	duplicates   INTEGER NOT NULL,
 	orphans      INTEGER NOT NULL,
 	out_of_order INTEGER NOT NULL,

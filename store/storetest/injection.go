@@ -76,6 +76,28 @@ func runInjection(t *testing.T, o Opener) {
 			}
 		})
 	}
+	t.Run("EmptyValues", func(t *testing.T) {
+		// Empty values are values too: an empty key, type or header value
+		// is matched exactly; an empty prefix matches everything.
+		g := NewGen(Base)
+		blank := g.Event("t", "blank", "b1", "", 0)
+		blank.Key, blank.Type, blank.Source, blank.Payload = "", "", "", nil
+		blank.Headers = []event.Header{{Key: "h", Value: ""}}
+		full := g.Event("t", "full", "f1", "", time.Second)
+		s := o.with(t, []event.Event{blank, full})
+		for _, f := range fields {
+			for _, tm := range []store.Term{
+				{Field: f, Name: "h"}, {Field: f, Name: "h", Prefix: true},
+				{Field: f, Name: "h", Negate: true}, {Field: f, Name: "h", Prefix: true, Negate: true},
+			} {
+				q := store.FlowQuery{Terms: []store.Term{tm}}
+				want := refFlows([]event.Event{blank, full}, q)
+				if got := flowIDs(mustFlows(t, s, q)); !slices.Equal(got, want) {
+					t.Errorf("Flows(%s) = %q, want %q", fmtTerms(q.Terms), got, want)
+				}
+			}
+		}
+	})
 	t.Run("AnomalyTerm", func(t *testing.T) {
 		for _, v := range Hostile {
 			q := store.FlowQuery{Terms: []store.Term{{Field: store.FieldAnomaly, Value: v, Prefix: true}}}
