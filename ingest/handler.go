@@ -3,7 +3,6 @@ package ingest
 import (
 	"bytes"
 	"log/slog"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -77,11 +76,11 @@ func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Co
 	ts := h.st.topic(topic)
 	ps := h.st.partition(topic, part)
 	ps.owned.Store(true)
+	ps.hwm.Store(claim.HighWaterMarkOffset())
 	consumed := h.met.consumed.WithLabelValues(topic)
 	defer func() {
 		h.pipe.flush(h.reason())
 		ps.owned.Store(false)
-		h.met.lag.DeleteLabelValues(topic, strconv.Itoa(int(part)))
 	}()
 	stop := sess.Context().Done()
 	msgs := claim.Messages()

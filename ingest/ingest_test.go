@@ -161,6 +161,9 @@ func TestIngestStoreDownAtShutdown(t *testing.T) {
 
 	r1 := start(t, cfg, w)
 	eventually(t, 30*time.Second, "failed writes retried", func() bool { return r1.in.Stats().Retries >= 3 })
+	eventually(t, 30*time.Second, "lag of every unstored record", func() bool {
+		return r1.metric(t, "eventscope_ingest_consumer_lag") == float64(len(want))
+	})
 	began := time.Now()
 	err := r1.stop(t)
 	if err == nil {

@@ -51,14 +51,15 @@ func New(cfg Config, w store.Writer, dec *event.Decoder, log *slog.Logger, reg p
 	if err != nil {
 		return nil, err
 	}
-	met, err := newMetrics(reg)
+	st := newState(cfg.GroupID)
+	met, err := newMetrics(reg, st)
 	if err != nil {
 		return nil, err
 	}
 	return &Ingester{
 		cfg: cfg, scfg: scfg, w: w, dec: dec,
 		log: log.With("component", "ingest"),
-		met: met, st: newState(cfg.GroupID),
+		met: met, st: st,
 	}, nil
 }
 

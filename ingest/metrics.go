@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -23,10 +25,27 @@ type metrics struct {
 	writeDur  prometheus.Histogram
 	retries   prometheus.Counter
 	dropped   prometheus.Counter
-	lag       *prometheus.GaugeVec
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+// lagDesc describes the consumer lag, computed from the partition state at
+// each scrape so it is current even while writes are failing.
+var lagDesc = prometheus.NewDesc("eventscope_ingest_consumer_lag",
+	"Records in a partition owned by this ingester not yet stored: high watermark minus next offset to store.",
+	[]string{"topic", "partition"}, nil)
+
+// lagCollector reports the lag of the partitions this ingester owns.
+type lagCollector struct{ st *state }
+
+func (c lagCollector) Describe(ch chan<- *prometheus.Desc) { ch <- lagDesc }
+
+func (c lagCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, p := range c.st.snapshot(time.Now()).Partitions {
+		ch <- prometheus.MustNewConstMetric(lagDesc, prometheus.GaugeValue, float64(p.Lag),
+			p.Topic, strconv.Itoa(int(p.Partition)))
+	}
+}
+
+func newMetrics(reg prometheus.Registerer, st *state) (*metrics, error) {
 	m := &metrics{
 		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "eventscope_ingest_records_consumed_total",
@@ -58,15 +77,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "eventscope_ingest_batches_abandoned_total",
 			Help: "Batches not written before the shutdown deadline (not committed: redelivered on restart).",
 		}),
-		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "eventscope_ingest_consumer_lag",
-			Help: "Records in a partition not yet stored: high watermark minus next offset to store.",
-		}, []string{"topic", "partition"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.consumed, m.stored, m.batchSize, m.flushes, m.writeDur, m.retries, m.dropped, m.lag} {
+	for _, c := range []prometheus.Collector{m.consumed, m.stored, m.batchSize, m.flushes, m.writeDur, m.retries, m.dropped, lagCollector{st}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register ingest metrics: %w", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
@@ -217,9 +216,6 @@ func (p *pipeline) mark(b batch) {
 			if off+1 <= cur || ps.next.CompareAndSwap(cur, off+1) {
 				break
 			}
-		}
-		if ps.owned.Load() {
-			p.met.lag.WithLabelValues(k.topic, strconv.Itoa(int(k.partition))).Set(float64(ps.lag()))
 		}
 	}
 	for t, n := range perTopic {

@@ -48,7 +48,7 @@ type testPipe struct {
 
 func newTestPipe(t *testing.T, cfg Config, w *memStore) *testPipe {
 	t.Helper()
-	met, err := newMetrics(nil)
+	met, err := newMetrics(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func (s *blockingStore) Write(ctx context.Context, evs []event.Event) error {
 func TestPipelineBackpressure(t *testing.T) {
 	const batchSize, inFlight, total = 10, 2, 2000
 	s := &blockingStore{release: make(chan struct{}), inner: newMemStore()}
-	met, _ := newMetrics(nil)
+	met, _ := newMetrics(nil, nil)
 	cfg := Config{BatchSize: batchSize, MaxInFlight: inFlight, BatchInterval: time.Hour}.withDefaults()
 	p := newPipeline(cfg, s, testLog(t), met, newState("g"))
 	var wg sync.WaitGroup
@@ -200,7 +200,7 @@ func TestPipelineAbandonsAtDeadline(t *testing.T) {
 	w := newMemStore()
 	w.setFailAll(true)
 	m := &marks{w: w, got: map[tp]int64{}}
-	met, _ := newMetrics(nil)
+	met, _ := newMetrics(nil, nil)
 	cfg := Config{BatchSize: 5}.withDefaults()
 	cfg.RetryBackoff = time.Millisecond
 	p := newPipeline(cfg, w, testLog(t), met, newState("g"))
