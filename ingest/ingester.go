@@ -63,8 +63,9 @@ func New(cfg Config, w store.Writer, dec *event.Decoder, log *slog.Logger, reg p
 	}, nil
 }
 
-// Ready reports whether the ingester is connected and has joined its group
-// (or is connected and waits for a first matching topic).
+// Ready reports whether the ingester has joined its group (or is connected
+// and waits for a first matching topic); false before, after Run, and while
+// joining fails.
 func (in *Ingester) Ready() bool { return in.st.ready.Load() }
 
 // Stats returns a snapshot of the counters.
@@ -200,6 +201,7 @@ func (in *Ingester) consume(ctx context.Context, client sarama.Client, group sar
 			continue
 		}
 		in.st.setError(err)
+		in.st.ready.Store(false)
 		in.log.Warn("consumer group session failed; retrying", "backoff", backoff, "err", err)
 		t := time.NewTimer(backoff)
 		select {
@@ -208,5 +210,9 @@ func (in *Ingester) consume(ctx context.Context, client sarama.Client, group sar
 			t.Stop()
 		}
 		backoff = min(backoff*2, in.cfg.RetryBackoffMax)
+		// The failure may be a topic deleted since the list was made.
+		if ts, err := in.topics(client); err == nil {
+			topics = ts
+		}
 	}
 }
