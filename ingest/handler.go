@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -121,16 +122,35 @@ func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Co
 }
 
 // toRecord converts a sarama message, keeping headers in order (duplicates
-// included) and a nil value (tombstone) nil.
+// included) and a nil value (tombstone) nil. All header names and values
+// are copied into one string, sliced per header: one allocation, not two
+// per header.
 func toRecord(m *sarama.ConsumerMessage) event.Record {
 	var hs []event.Header
 	if len(m.Headers) > 0 {
+		size := 0
+		for _, h := range m.Headers {
+			if h != nil {
+				size += len(h.Key) + len(h.Value)
+			}
+		}
+		var sb strings.Builder
+		sb.Grow(size)
+		for _, h := range m.Headers {
+			if h != nil {
+				sb.Write(h.Key)
+				sb.Write(h.Value)
+			}
+		}
+		all := sb.String()
 		hs = make([]event.Header, 0, len(m.Headers))
 		for _, h := range m.Headers {
 			if h == nil {
 				continue
 			}
-			hs = append(hs, event.Header{Key: string(h.Key), Value: string(h.Value)})
+			k, v := len(h.Key), len(h.Value)
+			hs = append(hs, event.Header{Key: all[:k], Value: all[k : k+v]})
+			all = all[k+v:]
 		}
 	}
 	return event.Record{
