@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Values the demo's pizza shop puts in OrderPlaced (sim/data.go): customer
+// names and the streets of delivery addresses. The redaction config below
+// masks both; none may reach the store, the API or a page.
+var (
+	shopNames   = []string{"Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth", "Margaret Hamilton", "Ken Thompson", "Frances Allen", "John McCarthy", "Radia Perlman", "Leslie Lamport", "Katherine Johnson", "Niklaus Wirth", "Hedy Lamarr", "Tony Hoare", "Dennis Ritchie", "Sophie Wilson", "Rob Pike", "Shafi Goldwasser", "Bjarne Stroustrup", "Lynn Conway", "Guido van Rossum", "Anita Borg"}
+	shopStreets = []string{"Baker Street", "Via Roma", "Rue de Rivoli", "Kastanienallee", "Calle Mayor", "Main Street", "Prinsengracht", "Hauptstraße", "Strandvejen"}
+)
+
+const redactE2EConfig = `redaction:
+  rules:
+    - mask:
+        json: ["**.customer.name", "**.deliveryAddress"]
+`
+
+var tokenRE = regexp.MustCompile(`^redacted:[0-9a-f]{16}$`)
+
+// TestRedactionEndToEnd runs the demo with redaction on and checks that the
+// masked values never reach the store files, the JSON API or the pages,
+// while OrderPlaced events carry the masked tokens in their place.
+func TestRedactionEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end redaction test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	cfgFile := filepath.Join(dir, "tracer.yaml")
+	writeFileAt(t, cfgFile, redactE2EConfig)
+	t.Setenv("TRACER_REDACT_SECRET", "an-e2e-secret-of-enough-bytes")
+	p := startTracer(t, "demo", "--store", "sqlite://"+filepath.Join(dir, "events.db"), "--rate", "20", "--redact-config", cfgFile)
+
+	var placed []string // event IDs of OrderPlaced events
+	var flowIDs []string
+	poll(t, 60*time.Second, "3 flows with an OrderPlaced", func() bool {
+		var flows apiFlows
+		if getJSON(t, p.url, "/api/flows?limit=50", &flows) != 200 {
+			return false
+		}
+		placed, flowIDs = nil, nil
+		for _, f := range flows.Flows {
+			var fl struct {
+				Events []struct {
+					EventID string          `json:"event_id"`
+					Type    string          `json:"type"`
+					Payload json.RawMessage `json:"payload"`
+				} `json:"events"`
+			}
+			if getJSON(t, p.url, "/api/flows/"+url.PathEscape(f.CorrelationID), &fl) != 200 {
+				continue
+			}
+			for _, e := range fl.Events {
+				if e.Type == "OrderPlaced" {
+					checkMasked(t, e.EventID, e.Payload)
+					placed = append(placed, e.EventID)
+					flowIDs = append(flowIDs, f.CorrelationID)
+				}
+			}
+		}
+		return len(placed) >= 3
+	})
+	var pages []string
+	for i := range placed {
+		pages = append(pages, "/api/flows/"+url.PathEscape(flowIDs[i]), "/flows/"+url.PathEscape(flowIDs[i]),
+			"/events/"+url.PathEscape(placed[i]), "/api/events/"+url.PathEscape(placed[i]))
+	}
+	pages = append(pages, "/", "/search?q=type:OrderPlaced", "/api/flows?q=type:OrderPlaced")
+	for _, path := range pages {
+		body := get(t, p.url+path)
+		if leak := leaked(body); leak != "" {
+			t.Errorf("GET %s shows the redacted value %q", path, leak)
+		}
+	}
+	p.stop(t)
+
+	files, _ := filepath.Glob(filepath.Join(dir, "events.db*"))
+	if len(files) == 0 {
+		t.Fatal("no store files to check")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if leak := leaked(string(b)); leak != "" {
+			t.Errorf("store file %s holds the redacted value %q", filepath.Base(f), leak)
+		}
+	}
+}
+
+// checkMasked finds customer.name and deliveryAddress in an OrderPlaced
+// payload (at any depth: envelopes differ) and requires masked tokens.
+func checkMasked(t *testing.T, id string, payload json.RawMessage) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(payload, &v); err != nil {
+		t.Fatalf("OrderPlaced %s: payload is not JSON: %v", id, err)
+	}
+	found := 0
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				if k == "deliveryAddress" {
+					found++
+					if s, _ := c.(string); !tokenRE.MatchString(s) {
+						t.Errorf("OrderPlaced %s: deliveryAddress %v, want a masked token", id, c)
+					}
+				}
+				if cust, ok := c.(map[string]any); ok && k == "customer" {
+					found++
+					if s, _ := cust["name"].(string); !tokenRE.MatchString(s) {
+						t.Errorf("OrderPlaced %s: customer.name %v, want a masked token", id, cust["name"])
+					}
+				}
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	if found != 2 {
+		t.Errorf("OrderPlaced %s: found %d of customer and deliveryAddress in %s", id, found, payload)
+	}
+}
+
+func leaked(s string) string {
+	for _, v := range append(append([]string{}, shopNames...), shopStreets...) {
+		if strings.Contains(s, v) {
+			return v
+		}
+	}
+	return ""
+}
+
+func get(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Errorf("GET %s: %d", u, resp.StatusCode)
+	}
+	return string(b)
+}
