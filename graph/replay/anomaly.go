@@ -1,0 +1,240 @@
+package replay
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
+)
+
+// tracker finds, step by step, the anomalies that graph.Build would report
+// on the steps seen so far, for the kinds that a prefix can show: orphan
+// (a cause not seen yet; resolved when it arrives), duplicate, out_of_order
+// and dead_letter. Linear in the number of events.
+type tracker struct {
+	steps    []Step
+	isDL     func(topic string) bool
+	first    map[string]int   // event ID -> step of its first record
+	records  map[string][]int // event ID -> steps of its records
+	waiting  map[string][]int // cause ID not seen yet -> steps naming it
+	orphaned map[string]bool  // effect ID + cause ID reported as orphan
+	linked   map[string]bool  // cause ID + effect ID with an edge
+}
+
+func newAnomalyTracker(steps []Step, isDL func(string) bool) *tracker {
+	if isDL == nil {
+		isDL = event.IsDeadLetterTopic
+	}
+	return &tracker{steps: steps, isDL: isDL, first: map[string]int{}, records: map[string][]int{},
+		waiting: map[string][]int{}, orphaned: map[string]bool{}, linked: map[string]bool{}}
+}
+
+func (t *tracker) run() {
+	for k := range t.steps {
+		s := &t.steps[k]
+		e := s.Event
+		recs := append(t.records[e.EventID], k)
+		t.records[e.EventID] = recs
+		isNew := len(recs) == 1
+		if !isNew {
+			s.Appeared = append(s.Appeared, t.duplicate(e.EventID, recs))
+		}
+		switch c := e.CausationID; {
+		case c == "" || c == e.EventID: // a root; self-causation is a cycle
+		case t.seen(c):
+			t.link(k, c, k)
+		default:
+			if key := e.EventID + "\x00" + c; !t.orphaned[key] {
+				t.orphaned[key] = true
+				s.Appeared = append(s.Appeared, orphan(e.EventID, c))
+			}
+			t.waiting[c] = append(t.waiting[c], k)
+		}
+		if isNew {
+			t.first[e.EventID] = k
+			for _, w := range t.waiting[e.EventID] {
+				we := t.steps[w].Event
+				if key := we.EventID + "\x00" + e.EventID; t.orphaned[key] {
+					delete(t.orphaned, key)
+					s.Resolved = append(s.Resolved, orphan(we.EventID, e.EventID))
+				}
+				t.link(k, e.EventID, w)
+			}
+			delete(t.waiting, e.EventID)
+		}
+		if t.isDL(e.Topic) {
+			s.Appeared = append(s.Appeared, graph.Anomaly{Kind: graph.DeadLetter,
+				EventIDs: []string{e.EventID}, Detail: label(e) + " went to dead-letter topic " + e.Topic})
+		}
+	}
+}
+
+func (t *tracker) seen(id string) bool {
+	_, ok := t.first[id]
+	return ok
+}
+
+// link records the edge from cause to the record of step effect, noting at
+// step k an effect timestamped before its cause.
+func (t *tracker) link(k int, cause string, effect int) {
+	e := t.steps[effect].Event
+	key := cause + "\x00" + e.EventID
+	if t.linked[key] {
+		return
+	}
+	t.linked[key] = true
+	c := t.steps[t.first[cause]].Event
+	if d := e.Time.Sub(c.Time); d < 0 {
+		ms := float64(-d.Microseconds()) / 1000
+		t.steps[k].Appeared = append(t.steps[k].Appeared, graph.Anomaly{Kind: graph.OutOfOrder,
+			EventIDs: []string{cause, e.EventID},
+			Detail:   label(e) + " is timestamped " + graph.FormatMS(ms) + " before its cause " + label(c)})
+	}
+}
+
+func (t *tracker) duplicate(id string, recs []int) graph.Anomaly {
+	var where []string
+	for i, r := range recs {
+		if i == 5 {
+			where = append(where, "…")
+			break
+		}
+		where = append(where, t.steps[r].Event.Coordinates())
+	}
+	return graph.Anomaly{Kind: graph.Duplicate, EventIDs: []string{id},
+		Detail: "published " + strconv.Itoa(len(recs)) + " times so far: " + strings.Join(where, ", ")}
+}
+
+func orphan(effect, cause string) graph.Anomaly {
+	return graph.Anomaly{Kind: graph.Orphan, EventIDs: []string{effect},
+		Detail: "caused by " + cause + ", which has not been seen yet"}
+}
+
+func label(e *event.Event) string {
+	if e.Type != "" {
+		return e.Type
+	}
+	return e.EventID
+}
+
+// wholeFlowAnomalies adds the anomalies only the whole flow shows (cycle,
+// stalled, slow_hop, from graph.Build): a cycle or slow hop appears at the
+// step where the last of its events first appears, a stall at the last
+// step (it is the absence of what should have followed).
+func wholeFlowAnomalies(steps []Step, events []event.Event, byTime []int, opts graph.Options) {
+	if len(steps) == 0 {
+		return
+	}
+	inOrder := events
+	if !slices.IsSorted(byTime) {
+		inOrder = make([]event.Event, len(events))
+		for r, i := range byTime {
+			inOrder[r] = events[i]
+		}
+	}
+	first := map[string]int{}
+	for k := range steps {
+		if _, ok := first[steps[k].Event.EventID]; !ok {
+			first[steps[k].Event.EventID] = k
+		}
+	}
+	last := len(steps) - 1
+	f := graph.Build(inOrder, opts)
+	dropClosingEdges(steps, f)
+	for _, a := range f.Anomalies {
+		at := -1
+		switch a.Kind {
+		case graph.Cycle, graph.SlowHop:
+			for _, id := range a.EventIDs {
+				if k, ok := first[id]; ok && k > at {
+					at = k
+				}
+			}
+		case graph.Stalled:
+			at = last
+		default:
+			continue // found step by step
+		}
+		if at < 0 {
+			at = last
+		}
+		steps[at].Appeared = append(steps[at].Appeared, a)
+	}
+}
+
+// dropClosingEdges removes the out_of_order anomalies of edges that close
+// a causal cycle: graph reports the cycle instead.
+func dropClosingEdges(steps []Step, f *graph.Flow) {
+	cyclic := map[[2]string]bool{}
+	for _, e := range f.Edges {
+		if e.Cyclic {
+			cyclic[[2]string{e.From, e.To}] = true
+		}
+	}
+	if len(cyclic) == 0 {
+		return
+	}
+	for k := range steps {
+		steps[k].Appeared = slices.DeleteFunc(steps[k].Appeared, func(a graph.Anomaly) bool {
+			return a.Kind == graph.OutOfOrder && cyclic[[2]string{a.EventIDs[0], a.EventIDs[1]}]
+		})
+	}
+}
+
+// kindOrder ranks anomaly kinds as graph does.
+var kindOrder = []string{graph.Orphan, graph.Duplicate, graph.OutOfOrder, graph.Cycle,
+	graph.DeadLetter, graph.Stalled, graph.SlowHop}
+
+func anomalyKey(a graph.Anomaly) string {
+	k := a.Kind + "\x00" + strings.Join(a.EventIDs, "\x00")
+	if a.Kind == graph.Orphan {
+		k += "\x00" + a.Detail
+	}
+	return k
+}
+
+// Visible returns the anomalies visible at step i: those appeared at or
+// before it and not resolved since, ordered by kind (as graph orders them)
+// and then by the step they appeared at.
+func Visible(steps []Step, i int) []graph.Anomaly {
+	type seen struct {
+		a    graph.Anomaly
+		at   int
+		gone bool
+	}
+	byKey := map[string]*seen{}
+	var list []*seen
+	for k := 0; k <= i && k < len(steps); k++ {
+		for _, a := range steps[k].Appeared {
+			key := anomalyKey(a)
+			if s, ok := byKey[key]; ok && !s.gone {
+				s.a = a // a later detail of the same anomaly
+				continue
+			}
+			s := &seen{a: a, at: k}
+			byKey[key] = s
+			list = append(list, s)
+		}
+		for _, a := range steps[k].Resolved {
+			if s, ok := byKey[anomalyKey(a)]; ok {
+				s.gone = true
+			}
+		}
+	}
+	rank := func(kind string) int {
+		if r := slices.Index(kindOrder, kind); r >= 0 {
+			return r
+		}
+		return len(kindOrder)
+	}
+	slices.SortStableFunc(list, func(x, y *seen) int { return rank(x.a.Kind) - rank(y.a.Kind) })
+	out := []graph.Anomaly{}
+	for _, s := range list {
+		if !s.gone {
+			out = append(out, s.a)
+		}
+	}
+	return out
+}
