@@ -46,7 +46,7 @@ func TestAnomaliesStepByStep(t *testing.T) {
 		resolved [][]string
 		visible  [][]string
 	}{{
-		name: "time order",
+		name:     "time order",
 		appeared: [][]string{{}, {}, {"duplicate:e2"}, {"orphan:e3"}, {"out_of_order:e5,e3"}, {"dead_letter:e6"}, {"orphan:e7"}},
 		resolved: [][]string{{}, {}, {}, {}, {"orphan:e3"}, {}, {}},
 		visible: [][]string{{}, {}, {"duplicate:e2"}, {"orphan:e3", "duplicate:e2"}, {"duplicate:e2", "out_of_order:e5,e3"},

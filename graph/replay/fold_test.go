@@ -154,7 +154,7 @@ func TestEntities(t *testing.T) {
 		ev("e1", "", "OrderPlaced", "kA", 0, `{"data":{"orderId":"A","status":"placed"}}`),
 		ev("e2", "", "OrderPlaced", "kB", 10, `{"data":{"orderId":"B","status":"placed"}}`),
 		ev("e3", "", "OrderPaid", "kA", 20, `{"data":{"orderId":"A","status":"paid"}}`),
-		ev("e4", "", "OrderPaid", "kB", 30, `{"orderId":"B","status":"paid"}`),          // no data: whole value
+		ev("e4", "", "OrderPaid", "kB", 30, `{"orderId":"B","status":"paid"}`),         // no data: whole value
 		ev("e5", "", "Audit", "kA", 40, `{"data":{"note":"no order id"}}`),             // no entity key
 		ev("e6", "", "Weird", "kB", 50, `{"data":{"orderId":42,"status":"numbered"}}`), // a number key
 	}
