@@ -110,8 +110,7 @@ func (b *builder) stalls(opts *Options) {
 	words := (len(bit) + 63) / 64
 	own := make([]uint64, len(f.Vertices)*words)
 	desc := make([]uint64, len(f.Vertices)*words)
-	var unlinked []time.Time // per bit: latest follow-up with no known cause
-	unlinked = make([]time.Time, len(bit))
+	unlinked := make([]time.Time, len(bit)) // per bit: latest event of the type with no known cause
 	for v := range f.Vertices {
 		e := b.orig(v)
 		if i, ok := bit[e.Type]; ok {
@@ -145,6 +144,10 @@ func (b *builder) stalls(opts *Options) {
 	}
 }
 
+// followed reports whether vertex v has a follow-up its rule expects: a
+// descendant of an expected type, or an event of that type with no known
+// cause, not earlier than v (v itself does not count, for rules that expect
+// their own type).
 func (b *builder) followed(v int, rule StallRule, bit map[string]int, desc []uint64, unlinked []time.Time) bool {
 	t := b.orig(v).Time
 	for _, typ := range rule.Expect {

@@ -19,7 +19,8 @@ type LayoutOptions struct {
 	// CollapseAbove: flows with more distinct events are drawn as groups
 	// by (source, type); 0 means 300, negative never collapses.
 	CollapseAbove int
-	// Expand names groups (GroupID) drawn as their member events.
+	// Expand names groups (GroupID) drawn as their member events when the
+	// flow is collapsed.
 	Expand map[string]bool
 }
 

@@ -92,7 +92,7 @@ type Vertex struct {
 type Flow struct {
 	Events    []event.Event // as given: time order
 	Edges     []Edge        // in order of their first effect record
-	Anomalies []Anomaly     // by kind, then by first event involved
+	Anomalies []Anomaly     // by kind (in the order of the constants), then in event order
 	// Order lists the events depth-first from the roots, children in time
 	// order: the "indented tree" reading of the flow.
 	Order []Node
