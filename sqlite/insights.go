@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
+)
+
+var _ store.Insights = (*Store)(nil)
+
+// The events table has no index on time: these views find the newest rows
+// through the rowid, which grows in the order rows were stored. ingested_at
+// grows with it (one writer stores batches in turn), so a binary search on
+// the rowid finds the first row stored after a given instant in O(log n)
+// lookups, and a rowid range scan reads the rows stored since. Arrival time
+// (kafka_time) then filters them exactly; arrivalSlack is how far a record
+// timestamp may run ahead of the ingesting clock and still be found.
+const arrivalSlack = 5 * time.Minute
+
+// typeSample caps the rows EventTypes reads on each side of since: the
+// newest typeSample events of the window, and of the baseline.
+const typeSample = 20000
+
+// storedSince returns the lowest rowid of the rows stored at or after t
+// (ingested_at), or one past the last row when there are none.
+func (s *Store) storedSince(ctx context.Context, t time.Time) (int64, error) {
+	var lo, hi sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, `SELECT min(id), max(id) FROM events`).Scan(&lo, &hi); err != nil {
+		return 0, fmt.Errorf("rowid range: %w", err)
+	}
+	if !lo.Valid {
+		return 0, nil
+	}
+	at := nanos(t)
+	l, h := lo.Int64, hi.Int64+1
+	for l < h {
+		mid := l + (h-l)/2
+		var id, ing int64
+		err := s.r.QueryRowContext(ctx, `SELECT id, ingested_at FROM events WHERE id >= ? ORDER BY id LIMIT 1`, mid).Scan(&id, &ing)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			h = mid
+		case err != nil:
+			return 0, fmt.Errorf("find rows stored since %s: %w", t.Format(time.RFC3339), err)
+		case ing >= at:
+			h = mid
+		default:
+			l = id + 1
+		}
+	}
+	return l, nil
+}
+
+// TopicRates counts events per topic and bucket of arrival time.
+func (s *Store) TopicRates(ctx context.Context, from, to time.Time, step time.Duration) ([]store.TopicSeries, error) {
+	n := store.Buckets(from, to, step)
+	if n == 0 {
+		return []store.TopicSeries{}, nil
+	}
+	lo, err := s.storedSince(ctx, from.Add(-arrivalSlack))
+	if err != nil {
+		return nil, fmt.Errorf("topic rates: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT topic, (kafka_time - ?) / ? AS b, count(*) FROM events
+		WHERE id >= ? AND kafka_time >= ? AND kafka_time < ? GROUP BY topic, b ORDER BY topic`,
+		nanos(from), int64(step), lo, nanos(from), nanos(to))
+	if err != nil {
+		return nil, fmt.Errorf("topic rates: %w", err)
+	}
+	defer rows.Close()
+	out := []store.TopicSeries{}
+	for rows.Next() {
+		var topic string
+		var b, c int64
+		if err := rows.Scan(&topic, &b, &c); err != nil {
+			return nil, fmt.Errorf("topic rates: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].Topic != topic {
+			out = append(out, store.TopicSeries{Topic: topic, Start: from.UTC(), Step: step, Counts: make([]int64, n)})
+		}
+		if b >= 0 && b < int64(n) {
+			out[len(out)-1].Counts[b] += c
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("topic rates: %w", err)
+	}
+	return out, nil
+}
+
+// SlowestFlows lists the flows active since since, longest span first,
+// from the flows table (its last_time index bounds the scan).
+func (s *Store) SlowestFlows(ctx context.Context, since time.Time, limit int) ([]store.FlowSummary, error) {
+	if limit <= 0 {
+		return []store.FlowSummary{}, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
+		f.duplicates, f.orphans, f.out_of_order, f.dead_letters FROM flows f WHERE f.last_time >= ?
+		ORDER BY f.last_time - f.first_time DESC, f.last_time DESC, f.flow_id DESC LIMIT ?`, nanos(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("slowest flows: %w", err)
+	}
+	defer rows.Close()
+	out := []store.FlowSummary{}
+	for rows.Next() {
+		var f flowSum
+		var id string
+		var services, types []byte
+		if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types,
+			&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
+			return nil, fmt.Errorf("slowest flows: %w", err)
+		}
+		sum := store.FlowSummary{CorrelationID: id, FirstTime: fromNanos(f.first), LastTime: fromNanos(f.last),
+			EventCount: int(f.count), Anomalies: f.anomalies()}
+		if sum.Services, err = decodeList(services); err != nil {
+			return nil, fmt.Errorf("slowest flows: flow %q services: %w", id, err)
+		}
+		if sum.Types, err = decodeList(types); err != nil {
+			return nil, fmt.Errorf("slowest flows: flow %q types: %w", id, err)
+		}
+		out = append(out, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("slowest flows: %w", err)
+	}
+	return out, nil
+}
+
+// EventTypes compares the variants of the newest typeSample events that
+// arrived since since with those of the newest typeSample events that
+// arrived in [baseline, since).
+func (s *Store) EventTypes(ctx context.Context, baseline, since time.Time) ([]store.TypeInfo, error) {
+	loBase, err := s.storedSince(ctx, baseline.Add(-arrivalSlack))
+	if err != nil {
+		return nil, fmt.Errorf("event types: %w", err)
+	}
+	tally := store.NewTypeTally(since)
+	for _, span := range [][2]int64{{nanos(since), math.MaxInt64}, {nanos(baseline), nanos(since)}} {
+		rows, err := s.r.QueryContext(ctx, `SELECT type, version, payload, kafka_time FROM events
+			WHERE id >= ? AND kafka_time >= ? AND kafka_time < ? ORDER BY id DESC LIMIT ?`, loBase, span[0], span[1], typeSample)
+		if err != nil {
+			return nil, fmt.Errorf("event types: %w", err)
+		}
+		for rows.Next() {
+			var typ, version string
+			var payload []byte
+			var kt int64
+			if err := rows.Scan(&typ, &version, &payload, &kt); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("event types: %w", err)
+			}
+			tally.Add(typ, version, payload, fromNanos(kt))
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("event types: %w", err)
+		}
+	}
+	return tally.Result(), nil
+}
+
+// RecentEvents returns the newest events stored whose arrival time is at
+// or after since, the last stored first.
+func (s *Store) RecentEvents(ctx context.Context, since time.Time, limit int) ([]event.Event, error) {
+	if limit <= 0 {
+		return []event.Event{}, nil
+	}
+	lo, err := s.storedSince(ctx, since.Add(-arrivalSlack))
+	if err != nil {
+		return nil, fmt.Errorf("recent events: %w", err)
+	}
+	evs, err := s.events(ctx, `SELECT `+eventColumns+` FROM events WHERE id >= ? AND kafka_time >= ?
+		ORDER BY id DESC LIMIT ?`, lo, nanos(since), limit)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return []event.Event{}, nil
+	case err != nil:
+		return nil, fmt.Errorf("recent events: %w", err)
+	}
+	return evs, nil
+}
