@@ -150,3 +150,48 @@ func fullEdges(f *graph.Flow) []edgeFull {
 	}
 	return out
 }
+
+// TestBuildInvariants checks random flows full of loops, duplicates,
+// orphans and out-of-order events: every record is listed once in Order,
+// every edge joins vertices of its IDs, anomalies name known events, and
+// the critical path is a chain of edges.
+func TestBuildInvariants(t *testing.T) {
+	for seed := uint64(1); seed <= 60; seed++ {
+		events := randomFlow(int(seed*3), seed)
+		f := graph.Build(events, graph.Options{Now: t0.Add(time.Hour), StallRules: []graph.StallRule{{Type: "T1", Expect: []string{"T2", "T1"}, Within: time.Second}}})
+		seen := make([]int, len(events))
+		for _, n := range f.Order {
+			seen[n.Index]++
+		}
+		for i, c := range seen {
+			if c != 1 {
+				t.Fatalf("seed %d: record %d listed %d times in Order", seed, i, c)
+			}
+		}
+		ids := map[string]int{}
+		for v, vx := range f.Vertices {
+			ids[vx.ID] = v
+		}
+		for _, e := range f.Edges {
+			if f.Vertices[e.FromV].ID != e.From || f.Vertices[e.ToV].ID != e.To {
+				t.Fatalf("seed %d: edge %+v joins the wrong vertices", seed, e)
+			}
+		}
+		for _, a := range f.Anomalies {
+			for _, id := range a.EventIDs {
+				if _, ok := ids[id]; !ok {
+					t.Fatalf("seed %d: anomaly %+v names an unknown event", seed, a)
+				}
+			}
+		}
+		for i := 1; i < len(f.CriticalPath); i++ {
+			found := false
+			for _, e := range f.Edges {
+				found = found || (e.From == f.CriticalPath[i-1] && e.To == f.CriticalPath[i] && e.Critical && !e.Cyclic)
+			}
+			if !found {
+				t.Fatalf("seed %d: critical path %v has no edge %s→%s", seed, f.CriticalPath, f.CriticalPath[i-1], f.CriticalPath[i])
+			}
+		}
+	}
+}
