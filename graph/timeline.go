@@ -17,7 +17,7 @@ type TimelineOptions struct {
 	AxisH    float64 // height of the time axis on top (24)
 	// Above MaxMarks events in the window (2000) they are counted into
 	// bins BinW wide (4) per lane; the critical path and events with
-	// anomalies keep their marks.
+	// anomalies keep their marks (at most MaxMarks of them).
 	MaxMarks int
 	BinW     float64
 }
@@ -126,7 +126,7 @@ func BuildTimeline(f *Flow, opts TimelineOptions) *Timeline {
 	for i := range f.Events {
 		e := &f.Events[i]
 		vx := &f.Vertices[f.VertexOf[i]]
-		if !in(e.Time) || (t.Binned && !vx.Critical && len(vx.Kinds) == 0) {
+		if !in(e.Time) || (t.Binned && (len(t.Marks) == opts.MaxMarks || !vx.Critical && len(vx.Kinds) == 0)) {
 			continue
 		}
 		cls := "mark"
