@@ -197,44 +197,73 @@ func anomalyKey(a graph.Anomaly) string {
 
 // Visible returns the anomalies visible at step i: those appeared at or
 // before it and not resolved since, ordered by kind (as graph orders them)
-// and then by the step they appeared at.
+// and then by the step they appeared at. It costs O(i).
 func Visible(steps []Step, i int) []graph.Anomaly {
-	type seen struct {
-		a    graph.Anomaly
-		at   int
-		gone bool
-	}
-	byKey := map[string]*seen{}
-	var list []*seen
+	var v visibility
 	for k := 0; k <= i && k < len(steps); k++ {
-		for _, a := range steps[k].Appeared {
-			key := anomalyKey(a)
-			if s, ok := byKey[key]; ok && !s.gone {
-				s.a = a // a later detail of the same anomaly
-				continue
-			}
-			s := &seen{a: a, at: k}
-			byKey[key] = s
-			list = append(list, s)
+		v.apply(&steps[k])
+	}
+	return v.list()
+}
+
+// VisibleAll returns Visible(steps, i) for every step in one pass.
+func VisibleAll(steps []Step) [][]graph.Anomaly {
+	var v visibility
+	out := make([][]graph.Anomaly, len(steps))
+	for k := range steps {
+		v.apply(&steps[k])
+		out[k] = v.list()
+	}
+	return out
+}
+
+// visibility folds the steps' Appeared and Resolved into the visible set.
+type visibility struct {
+	byKey     map[string]*shown
+	shownList []*shown // in order of appearance
+}
+
+type shown struct {
+	a    graph.Anomaly
+	gone bool
+}
+
+func (v *visibility) apply(s *Step) {
+	if v.byKey == nil {
+		v.byKey = map[string]*shown{}
+	}
+	for _, a := range s.Appeared {
+		key := anomalyKey(a)
+		if sh, ok := v.byKey[key]; ok && !sh.gone {
+			sh.a = a // a later detail of the same anomaly
+			continue
 		}
-		for _, a := range steps[k].Resolved {
-			if s, ok := byKey[anomalyKey(a)]; ok {
-				s.gone = true
-			}
+		sh := &shown{a: a}
+		v.byKey[key] = sh
+		v.shownList = append(v.shownList, sh)
+	}
+	for _, a := range s.Resolved {
+		if sh, ok := v.byKey[anomalyKey(a)]; ok {
+			sh.gone = true
 		}
 	}
-	rank := func(kind string) int {
-		if r := slices.Index(kindOrder, kind); r >= 0 {
-			return r
-		}
-		return len(kindOrder)
-	}
-	slices.SortStableFunc(list, func(x, y *seen) int { return rank(x.a.Kind) - rank(y.a.Kind) })
+}
+
+func (v *visibility) list() []graph.Anomaly {
 	out := []graph.Anomaly{}
-	for _, s := range list {
-		if !s.gone {
-			out = append(out, s.a)
+	for r := 0; r <= len(kindOrder); r++ {
+		for _, sh := range v.shownList {
+			if !sh.gone && kindRank(sh.a.Kind) == r {
+				out = append(out, sh.a)
+			}
 		}
 	}
 	return out
+}
+
+func kindRank(kind string) int {
+	if r := slices.Index(kindOrder, kind); r >= 0 {
+		return r
+	}
+	return len(kindOrder)
 }

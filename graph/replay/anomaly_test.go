@@ -72,10 +72,14 @@ func TestAnomaliesStepByStep(t *testing.T) {
 			}
 			steps := replay.Steps(evs, replay.Options{Order: tc.order})
 			var app, res, vis [][]string
+			all := replay.VisibleAll(steps)
 			for k, s := range steps {
 				app = append(app, brief(s.Appeared))
 				res = append(res, brief(s.Resolved))
 				vis = append(vis, brief(replay.Visible(steps, k)))
+				if !cmp.Equal(all[k], replay.Visible(steps, k)) {
+					t.Errorf("VisibleAll at %d = %v, Visible %v", k, all[k], replay.Visible(steps, k))
+				}
 			}
 			if diff := cmp.Diff(tc.appeared, app); diff != "" {
 				t.Errorf("appeared (-want +got):\n%s", diff)
