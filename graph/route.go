@@ -16,8 +16,9 @@ func (v *virt) route(chain []int, rev bool, r *lresult, c, colX, colW []float64,
 	if len(chain) == 1 {
 		u := chain[0]
 		x, y := r.x[u]+v.w[u], r.y[u]
-		return [][2]float64{{x, y + v.h[u]/4}, {x + loop, y + v.h[u]/4}, {x + loop, y - loop},
-			{x - 2*loop, y - loop}, {x - 2*loop, y}}
+		d := max(min(loop, lo.NodeGap/2-1, lo.LayerGap/2-1), 1) // stay clear of neighbours
+		return [][2]float64{{x, y + v.h[u]/4}, {x + d, y + v.h[u]/4}, {x + d, y - d},
+			{x - 2*d, y - d}, {x - 2*d, y}}
 	}
 	var pts [][2]float64
 	add := func(x, y float64) {
