@@ -75,6 +75,10 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 	pre := prefilter(q)
 	where := []cond{pre}
 	having := []cond{cursorCond(cur)}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		having = append(having, cond{"countIf(time_ns >= ? AND time_ns < ?) > 0",
+			[]any{fromNanos(q.From), toNanos(q.To)}})
+	}
 	for _, t := range q.Terms {
 		if t.Field == store.FieldAnomaly {
 			where = append(where, negate(anomalyCond(t, pre), t.Negate))
@@ -105,24 +109,27 @@ func negate(c cond, not bool) cond {
 
 // recentFlows finds the newest flows from flow_times, reading only a
 // window [lo, now] of event times: every flow whose last event is in the
-// window has its true last time there. The window starts at a minute and
-// grows fourfold until it holds n flows or covers everything.
+// window has its true last time there. The first window is sized from the
+// table's event density to hold about 40 events per wanted flow; it grows
+// fourfold until it holds n flows or covers everything.
 func (s *Store) recentFlows(ctx context.Context, from time.Time, cur *store.Cursor, n int) ([]head, error) {
 	var minT, maxT time.Time
-	var parts uint64
-	if err := s.conn.QueryRow(ctx, `SELECT count(), min(min_time), max(max_time) FROM system.parts
-WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&parts, &minT, &maxT); err != nil {
+	var rows uint64
+	if err := s.conn.QueryRow(ctx, `SELECT sum(rows), min(min_time), max(max_time) FROM system.parts
+WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&rows, &minT, &maxT); err != nil {
 		return nil, fmt.Errorf("read flow_times parts: %w", err)
 	}
-	if parts == 0 {
+	if rows == 0 {
 		return nil, nil
 	}
 	top := maxT.Add(time.Second).UnixNano()
 	if cur != nil && !cur.LastTime.IsZero() {
 		top = min(top, cur.LastTime.UnixNano()+1)
 	}
+	span := float64(maxT.Sub(minT) + time.Second)
+	w := time.Duration(min(span, max(float64(time.Second), span*float64(40*n)/float64(rows))))
 	c := cursorCond(cur)
-	for w := time.Minute; ; w *= 4 {
+	for ; ; w *= 4 {
 		lo := top - int64(w)
 		done := lo <= minT.UnixNano() || w > 200*365*24*time.Hour
 		if done {
@@ -131,8 +138,8 @@ WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&parts, &min
 		if !from.IsZero() && lo <= from.UnixNano() {
 			lo, done = from.UnixNano(), true
 		}
-		hs, err := s.heads(ctx, `SELECT flow_id, max(time_ns) AS last FROM flow_times
-WHERE time_ns >= ?
+		hs, err := s.heads(ctx, `SELECT flow_id, max(max_ns) AS last FROM flow_times
+WHERE max_ns >= ?
 GROUP BY flow_id
 HAVING `+c.sql+`
 ORDER BY last DESC, flow_id DESC

@@ -101,16 +101,18 @@ func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, er
 	if n > 0 {
 		return store.Resolution{FlowID: token, Match: store.MatchFlow}, nil
 	}
-	flow, err := s.firstFlow(ctx, `SELECT flow_id FROM events_by_id WHERE event_id = ?
-ORDER BY time_ns, topic, kafka_partition, kafka_offset LIMIT 1`, token)
+	flow, err := s.firstFlow(ctx, `SELECT flow_id FROM events
+WHERE flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?) AND event_id = ?
+ORDER BY time_ns, topic, kafka_partition, kafka_offset LIMIT 1`, token, token)
 	if err != nil {
 		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
 	}
 	if flow != "" {
 		return store.Resolution{FlowID: flow, Match: store.MatchEvent, EventID: token}, nil
 	}
-	flow, err = s.firstFlow(ctx, `SELECT flow_id FROM event_keys WHERE key = ?
-ORDER BY time_ns DESC, topic DESC, kafka_partition DESC, kafka_offset DESC LIMIT 1`, token)
+	flow, err = s.firstFlow(ctx, `SELECT flow_id FROM events
+WHERE flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?) AND key = ?
+ORDER BY time_ns DESC, topic DESC, kafka_partition DESC, kafka_offset DESC LIMIT 1`, token, token)
 	if err != nil {
 		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
 	}

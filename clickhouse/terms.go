@@ -125,16 +125,18 @@ GROUP BY flow_id HAVING uniqExact(topic, kafka_partition, kafka_offset) > uniqEx
 }
 
 // prefilter narrows a search to flows that can match, through the lookup
-// tables' primary keys: flows with events in the window, and the flows an
-// exact id: or key: term names. The HAVING conditions still decide.
+// tables: flows whose time range meets the window, and the flows an exact
+// id: or key: term names. It may let through more than match (a flow's
+// range can span the window without an event in it): the HAVING
+// conditions decide.
 func prefilter(q store.FlowQuery) cond {
 	var cs []cond
 	if !q.From.IsZero() || !q.To.IsZero() {
-		cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM flow_times WHERE time_ns >= ? AND time_ns < ?)",
+		cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM flow_times WHERE max_ns >= ? AND min_ns < ?)",
 			[]any{fromNanos(q.From), toNanos(q.To)}})
 	}
 	for _, t := range q.Terms {
-		if t.Negate || t.Prefix {
+		if t.Negate || t.Prefix || t.Value == "" { // event_keys holds no empty key
 			continue
 		}
 		switch t.Field {

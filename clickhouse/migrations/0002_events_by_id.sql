@@ -1,17 +1,14 @@
--- events_by_id: event ID -> flow and coordinates, for O(log n) lookups by
--- event ID (Resolve, EventsByID, id: terms).
+-- events_by_id: event ID -> flow, for O(log n) lookups by event ID
+-- (EventsByID, Resolve, id: terms); the flow's rows in events then give
+-- the records. Narrow on purpose: every byte here is paid on every write.
 CREATE TABLE IF NOT EXISTS events_by_id (
     event_id String,
     flow_id String,
-    time_ns Int64,
-    event_time DateTime,
-    topic String,
-    kafka_partition Int32,
-    kafka_offset Int64
+    event_time DateTime
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(event_time)
-ORDER BY (event_id, topic, kafka_partition, kafka_offset);
+ORDER BY (event_id, flow_id);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS events_by_id_mv TO events_by_id AS
-SELECT event_id, flow_id, time_ns, event_time, topic, kafka_partition, kafka_offset
+SELECT event_id, flow_id, event_time
 FROM events

@@ -1,17 +1,17 @@
--- event_keys: Kafka key -> flow, for Resolve by key and key: terms.
+-- event_keys: Kafka key -> flow, for Resolve by key and key: terms. The
+-- view runs on each inserted block, so a key repeated in a flow (the usual
+-- case) costs one row per write, kept in the partition of the block's
+-- newest event so it outlives the events it points to.
 CREATE TABLE IF NOT EXISTS event_keys (
     key String,
     flow_id String,
-    time_ns Int64,
-    event_time DateTime,
-    topic String,
-    kafka_partition Int32,
-    kafka_offset Int64
+    event_time DateTime
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(event_time)
-ORDER BY (key, topic, kafka_partition, kafka_offset);
+ORDER BY (key, flow_id);
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS event_keys_mv TO event_keys AS
-SELECT key, flow_id, time_ns, event_time, topic, kafka_partition, kafka_offset
+SELECT key, flow_id, max(event_time) AS event_time
 FROM events
 WHERE key != ''
+GROUP BY key, flow_id
