@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/eventscope/eventscope/store"
 )
 
 // Flows lists flow summaries from the flows table, newest last event
-// first, with keyset paging on (last_time, flow_id). Terms become EXISTS
-// subqueries over the flow's events (through the events_flow index); the
-// SQL skeleton is built from the typed terms and every value is a bound
-// parameter.
+// first, with keyset paging on (last_time, flow_id). Type, source, topic
+// and anomaly terms are answered from the summary row; ID and key terms
+// through the event ID and key indexes; header and text terms (and the
+// time window) by EXISTS over the flow's events through the events_flow
+// index, scanning flows newest first until the page is full. The SQL
+// skeleton is built from the typed terms; every value is a bound parameter.
 func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
 	page, err := s.flows(ctx, q)
 	if err != nil {
@@ -35,19 +38,24 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		}
 		b.add("(f.last_time, f.flow_id) < (?, ?)", nanos(c.LastTime), c.FlowID)
 	}
+	// A flow has events in [From, To): its last is at or after From, its
+	// first before To, and, with both bounds, one event lies between.
 	if !q.From.IsZero() {
 		b.add("f.last_time >= ?", nanos(q.From))
 	}
 	if !q.To.IsZero() {
 		b.add("f.first_time < ?", nanos(q.To))
 	}
-	switch {
-	case !q.From.IsZero() && !q.To.IsZero():
-		b.add(inFlow("e.time >= ? AND e.time < ?"), nanos(q.From), nanos(q.To))
-	case !q.From.IsZero():
-		b.add(inFlow("e.time >= ?"), nanos(q.From))
-	case !q.To.IsZero():
-		b.add(inFlow("e.time < ?"), nanos(q.To))
+	if !q.From.IsZero() && !q.To.IsZero() {
+		narrow, err := s.narrowWindow(ctx, q.From, q.To)
+		if err != nil {
+			return store.FlowPage{}, err
+		}
+		if narrow { // the few flows of its events, through the time index
+			b.add("f.flow_id IN (SELECT flow_id FROM events WHERE time >= ? AND time < ?)", nanos(q.From), nanos(q.To))
+		} else { // most flows qualify: check each, newest first
+			b.add(inFlow("e.time >= ? AND e.time < ?"), nanos(q.From), nanos(q.To))
+		}
 	}
 	for _, tm := range q.Terms {
 		if err := b.term(tm); err != nil {
@@ -90,6 +98,19 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		page.NextCursor = store.EncodeCursor(store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID})
 	}
 	return page, nil
+}
+
+// narrowWindowEvents is the most events a window may hold to be searched
+// from its events rather than flow by flow.
+const narrowWindowEvents = 20000
+
+// narrowWindow reports whether [from, to) holds fewer than s.narrowEvents
+// events, counting at most that many entries of the time index.
+func (s *Store) narrowWindow(ctx context.Context, from, to time.Time) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE time >= ? AND time < ? LIMIT ?)`,
+		nanos(from), nanos(to), s.narrowEvents).Scan(&n)
+	return n < s.narrowEvents, err
 }
 
 // where collects the conditions of a WHERE clause and their arguments.

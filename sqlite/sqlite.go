@@ -26,6 +26,9 @@ type Store struct {
 	w   *sql.DB // exactly one connection
 	r   *sql.DB // read-only pool; the same as w for an in-memory store
 	log *slog.Logger
+	// narrowEvents: a time window with fewer events is searched from
+	// them (narrowWindowEvents; tests lower it to take the other path).
+	narrowEvents int
 }
 
 // MemoryDSN opens a private in-memory store (one connection shared by
@@ -99,7 +102,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	n := min(max(runtime.GOMAXPROCS(0), 2), maxReadConn)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	s := &Store{w: w, r: r, log: log}
+	s := &Store{w: w, r: r, log: log, narrowEvents: narrowWindowEvents}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
@@ -123,7 +126,7 @@ func openMemory(ctx context.Context, log *slog.Logger) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open in-memory sqlite store: %w", err)
 	}
-	return &Store{w: db, r: db, log: log}, nil
+	return &Store{w: db, r: db, log: log, narrowEvents: narrowWindowEvents}, nil
 }
 
 func logger(log *slog.Logger) *slog.Logger {
