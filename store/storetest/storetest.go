@@ -21,7 +21,21 @@ import (
 // that opened it ends, so open must not register its own Close.
 type Opener func(t *testing.T) store.Store
 
-// Run runs the whole suite against the backend open returns.
+// Run runs the whole suite against the backend open returns, in named
+// subtests (Write, Read, Resolve, Summary, Anomalies, Paging, Terms,
+// Injection, Stats, Concurrency) that run one after another. open is
+// called for about forty fresh stores; each is closed by the suite. A
+// backend's test is a few lines:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store {
+//			s, err := mybackend.Open(t.Context(), ...)
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			return s
+//		})
+//	}
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Helper()
 	o := Opener(open)

@@ -155,5 +155,7 @@ func (m *memStore) Ping(context.Context) error { return nil }
 func (m *memStore) Close() error               { return nil }
 
 func TestSuiteAgainstReference(t *testing.T) {
-	Run(t, func(t *testing.T) store.Store { return &memStore{seen: map[string]bool{}} })
+	n := 0
+	Run(t, func(t *testing.T) store.Store { n++; return &memStore{seen: map[string]bool{}} })
+	t.Logf("%d stores opened", n)
 }
