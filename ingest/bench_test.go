@@ -18,6 +18,7 @@ import (
 
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/internal/kafkatest"
+	"github.com/eventscope/eventscope/store"
 )
 
 // BenchmarkIngest compares, over the same records (300-byte JSON envelopes
@@ -28,6 +29,29 @@ import (
 // EVENTSCOPE_BENCH_RECORDS sets the record count (default 200000);
 // EVENTSCOPE_TEST_KAFKA points it at a real broker.
 func BenchmarkIngest(b *testing.B) {
+	c, topic, n := benchTopic(b)
+
+	b.Run("raw-consumer-group", func(b *testing.B) {
+		cpu0 := cpuTime()
+		for b.Loop() {
+			rawConsume(b, c.addrs, kafkatest.Name(b, "bench-raw"), topic, int64(n))
+		}
+		report(b, n, cpuTime()-cpu0)
+	})
+	b.Run("ingest-noop-writer", func(b *testing.B) {
+		cpu0 := cpuTime()
+		for b.Loop() {
+			ingestAll(b, c.addrs, kafkatest.Name(b, "bench-ingest"), topic, int64(n), nil)
+		}
+		report(b, n, cpuTime()-cpu0)
+	})
+}
+
+// report adds records/s, process CPU per record (user+sys, kfake's share
+// included when it runs in-process) and peak RSS.
+// benchTopic produces EVENTSCOPE_BENCH_RECORDS (default 200000) records into
+// a new 3-partition topic.
+func benchTopic(b *testing.B) (*cluster, string, int) {
 	n := 200_000
 	if v, err := strconv.Atoi(os.Getenv("EVENTSCOPE_BENCH_RECORDS")); err == nil && v > 0 {
 		n = v
@@ -40,25 +64,9 @@ func BenchmarkIngest(b *testing.B) {
 		c.produce(b, benchRecords(topic, first, min(10_000, n-first)))
 	}
 	b.Logf("produced %d records in %s (real Kafka: %v)", n, time.Since(began).Round(time.Millisecond), kafkatest.Real())
-
-	b.Run("raw-consumer-group", func(b *testing.B) {
-		cpu0 := cpuTime()
-		for b.Loop() {
-			rawConsume(b, c.addrs, kafkatest.Name(b, "bench-raw"), topic, int64(n))
-		}
-		report(b, n, cpuTime()-cpu0)
-	})
-	b.Run("ingest-noop-writer", func(b *testing.B) {
-		cpu0 := cpuTime()
-		for b.Loop() {
-			ingestAll(b, c.addrs, kafkatest.Name(b, "bench-ingest"), topic, int64(n))
-		}
-		report(b, n, cpuTime()-cpu0)
-	})
+	return c, topic, n
 }
 
-// report adds records/s, process CPU per record (user+sys, kfake's share
-// included when it runs in-process) and peak RSS.
 func report(b *testing.B, n int, cpu time.Duration) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/1e3/float64(n*b.N), "cpu-µs/record")
@@ -131,23 +139,31 @@ func rawConsume(b *testing.B, addrs []string, group, topic string, n int64) {
 	}
 }
 
-// countWriter is a no-op store that counts events.
+// countWriter counts the events written through it to inner (nil: none).
 type countWriter struct {
+	inner  store.Writer
 	n      atomic.Int64
 	target int64
 	done   chan struct{}
 	once   sync.Once
 }
 
-func (w *countWriter) Write(_ context.Context, evs []event.Event) error {
+func (w *countWriter) Write(ctx context.Context, evs []event.Event) error {
+	if w.inner != nil {
+		if err := w.inner.Write(ctx, evs); err != nil {
+			return err
+		}
+	}
 	if w.n.Add(int64(len(evs))) >= w.target {
 		w.once.Do(func() { close(w.done) })
 	}
 	return nil
 }
 
-func ingestAll(b *testing.B, addrs []string, group, topic string, n int64) {
-	w := &countWriter{target: n, done: make(chan struct{})}
+// ingestAll runs an Ingester over topic until n records are written into
+// inner (nil: a no-op writer), then stops it (final commit included).
+func ingestAll(b *testing.B, addrs []string, group, topic string, n int64, inner store.Writer) {
+	w := &countWriter{inner: inner, target: n, done: make(chan struct{})}
 	in, err := New(Config{Brokers: addrs, GroupID: group, FromBeginning: true,
 		Topics: regexpExact(topic)}, w, event.NewDecoder(event.Config{}), nil, nil)
 	if err != nil {
