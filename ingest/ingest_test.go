@@ -1,9 +1,13 @@
 package ingest
 
 import (
+	"encoding/json"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/eventscope/eventscope/event"
 
 	"github.com/eventscope/eventscope/internal/kafkatest"
 )
@@ -42,6 +46,15 @@ func TestIngestStoresEveryRecordOnce(t *testing.T) {
 			w.failEvery, w.delay = tt.failEvery, tt.delay
 			cfg := testConfig(c.addrs, group, base)
 			cfg.MaxInFlight = tt.maxInFlight
+			var live atomic.Int64 // records seen by the live tail
+			cfg.OnStored = func(evs []event.Event) {
+				for _, e := range evs {
+					if _, ok := w.get(coord{e.Topic, e.Partition, e.Offset}); !ok {
+						t.Errorf("OnStored got %s before it was stored", e.Coordinates())
+					}
+				}
+				live.Add(int64(len(evs)))
+			}
 			r := start(t, cfg, w)
 			eventually(t, 30*time.Second, "all records stored", func() bool { return w.count() == len(want) })
 			if err := r.stop(t); err != nil {
@@ -65,6 +78,12 @@ func TestIngestStoresEveryRecordOnce(t *testing.T) {
 			}
 			if tt.failEvery > 0 && (st.Retries == 0 || st.LastError == "") {
 				t.Errorf("stats: %d retries, last error %q; want retries after injected failures", st.Retries, st.LastError)
+			}
+			if live.Load() != int64(len(want)) {
+				t.Errorf("OnStored saw %d records, want %d", live.Load(), len(want))
+			}
+			if _, err := json.Marshal(st); err != nil {
+				t.Errorf("stats do not marshal: %v", err)
 			}
 			if got := r.metric(t, "eventscope_ingest_records_stored_total"); got != float64(len(want)) {
 				t.Errorf("records_stored_total = %v, want %d", got, len(want))
