@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/eventscope/eventscope/event"
-
 	"github.com/eventscope/eventscope/internal/kafkatest"
 )
 
