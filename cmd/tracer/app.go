@@ -54,7 +54,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 	var w store.Writer = st
 	if c.sec.redactor.Enabled() {
 		w = redactingWriter{st, c.sec.redactor}
-		log.Info("redaction on: events are redacted before they are stored", "config", c.sec.RedactConfig)
+		log.Info("redaction on: events are redacted before they are stored", "config", c.sec.redactFile)
 	}
 	dec := event.NewDecoder(c.Decoding.event)
 	if c.graph.IsDeadLetter == nil {
@@ -71,7 +71,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		BatchSize:     c.BatchSize,
 		BatchInterval: c.BatchInterval,
 		Sarama:        c.sec.sarama,
-	}, w, event.NewDecoder(event.Config{}), log, reg)
+	}, w, dec, log, reg)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up ingest: %w", err)

@@ -98,7 +98,7 @@ func (c *config) validate(needBrokers bool) error {
 	if c.exclude, err = compileOptional("--exclude-topics", c.ExcludeTopics); err != nil {
 		return err
 	}
-	if err := c.sec.validateHTTP(c.HTTPAddr); err != nil {
+	if err := c.sec.validateHTTP(c.HTTPAddr, c.Decoding.ConfigFile); err != nil {
 		return err
 	}
 	if err := c.sec.validateKafka(); err != nil {

@@ -57,9 +57,10 @@ type security struct {
 	KafkaSASLPasswordFile string
 
 	// built by validate
-	auth     auth.Config
-	redactor *redact.Redactor
-	sarama   *sarama.Config // nil: ingest's defaults
+	auth       auth.Config
+	redactor   *redact.Redactor
+	redactFile string         // where the rules came from
+	sarama     *sarama.Config // nil: ingest's defaults
 }
 
 // registerHTTP adds the auth, hardening, redaction and ClickHouse flags
@@ -123,8 +124,9 @@ func checkListen(addr, mode string, insecure bool) error {
 }
 
 // validateHTTP checks the auth flags and loads their files, and builds the
-// redactor.
-func (s *security) validateHTTP(httpAddr string) error {
+// redactor from --redact-config, else from the --config file's redaction:
+// section when it has one.
+func (s *security) validateHTTP(httpAddr, configFile string) error {
 	if err := checkListen(httpAddr, s.Auth, s.InsecureListen); err != nil {
 		return err
 	}
@@ -164,28 +166,36 @@ func (s *security) validateHTTP(httpAddr string) error {
 		return fmt.Errorf("--auth %s: %w", s.Auth, err)
 	}
 	s.auth = a
-	return s.buildRedactor()
+	return s.buildRedactor(configFile)
 }
 
-func (s *security) buildRedactor() error {
-	if s.RedactConfig == "" {
+func (s *security) buildRedactor(configFile string) error {
+	file, flagName := s.RedactConfig, "--redact-config"
+	if file == "" {
+		file, flagName = configFile, "--config"
+	}
+	if file == "" {
 		return nil
 	}
-	b, err := os.ReadFile(s.RedactConfig)
+	b, err := os.ReadFile(file)
 	if err != nil {
-		return fmt.Errorf("--redact-config: %w", err)
+		return fmt.Errorf("%s: %w", flagName, err)
 	}
 	cfg, err := redact.ParseConfig(b)
 	if err != nil {
-		return fmt.Errorf("--redact-config %s: %w", s.RedactConfig, err)
+		return fmt.Errorf("%s %s: %w", flagName, file, err)
+	}
+	if len(cfg.Rules) == 0 && flagName == "--config" {
+		return nil // a decoding config without redaction
 	}
 	secret, err := secretValue("redact-secret", s.RedactSecret, s.RedactSecretFile)
 	if err != nil {
 		return err
 	}
 	if s.redactor, err = redact.New(cfg, []byte(secret)); err != nil {
-		return fmt.Errorf("--redact-config %s: %w", s.RedactConfig, err)
+		return fmt.Errorf("%s %s: %w", flagName, file, err)
 	}
+	s.redactFile = file
 	return nil
 }
 

@@ -170,6 +170,16 @@ func TestRedactFlags(t *testing.T) {
 	if _, err := parseServe(t, "--brokers", "k:9092", "--redact-config", cfgFile); err == nil || !strings.Contains(err.Error(), "secret") {
 		t.Errorf("masking without a secret: err = %v", err)
 	}
+	// Without --redact-config the rules come from the --config file.
+	sec := security{RedactSecret: "0123456789abcdef0123"}
+	if err := sec.buildRedactor(cfgFile); err != nil || !sec.redactor.Enabled() || sec.redactFile != cfgFile {
+		t.Errorf("rules from --config: err %v, file %q", err, sec.redactFile)
+	}
+	decodingOnly := writeFile(t, "decoding.yaml", "payload_cap: 1KiB\n")
+	sec = security{}
+	if err := sec.buildRedactor(decodingOnly); err != nil || sec.redactor.Enabled() {
+		t.Errorf("a --config without redaction: err %v, enabled %v", err, sec.redactor.Enabled())
+	}
 	bad := writeFile(t, "bad.yaml", "redaction:\n  rules:\n    - mask: {json: ['a..b']}\n")
 	if _, err := parseServe(t, "--brokers", "k:9092", "--redact-config", bad, "--redact-secret-file", secret); err == nil || !strings.Contains(err.Error(), "bad.yaml") {
 		t.Errorf("bad path: err = %v, want the file named", err)
