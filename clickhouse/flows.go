@@ -110,8 +110,9 @@ func negate(c cond, not bool) cond {
 // recentFlows finds the newest flows from flow_times, reading only a
 // window [lo, now] of event times: every flow whose last event is in the
 // window has its true last time there. The first window is sized from the
-// table's event density to hold about 40 events per wanted flow; it grows
-// fourfold until it holds n flows or covers everything.
+// table's density to hold about 4 rows per wanted flow (a flow has about
+// one row per write that carried its events); it grows fourfold until it
+// holds n flows or covers everything.
 func (s *Store) recentFlows(ctx context.Context, from time.Time, cur *store.Cursor, n int) ([]head, error) {
 	var minT, maxT time.Time
 	var rows uint64
@@ -127,7 +128,7 @@ WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&rows, &minT
 		top = min(top, cur.LastTime.UnixNano()+1)
 	}
 	span := float64(maxT.Sub(minT) + time.Second)
-	w := time.Duration(min(span, max(float64(time.Second), span*float64(40*n)/float64(rows))))
+	w := time.Duration(min(span, max(float64(time.Second), span*float64(4*n)/float64(rows))))
 	c := cursorCond(cur)
 	for ; ; w *= 4 {
 		lo := top - int64(w)

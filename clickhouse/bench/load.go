@@ -60,83 +60,102 @@ const rawTable = `CREATE TABLE raw_events (
 ) ENGINE = MergeTree PARTITION BY toYYYYMMDD(event_time)
 ORDER BY (flow_id, topic, kafka_partition, kafka_offset)`
 
-const rawInsert = `INSERT INTO raw_events (flow_id, topic, kafka_partition, kafka_offset,
+const rawInsertSQL = `INSERT INTO raw_events (flow_id, topic, kafka_partition, kafka_offset,
 event_id, id_source, correlation_id, causation_id, type, version, source,
 time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_values,
 payload, payload_size, truncated, content_type, convention, decode_error, dead_letter)`
 
-// raw inserts the events with plain clickhouse-go batches and returns the
-// rate in events per second of the time spent in Append and Send. The
-// table is dropped after, so its merges do not slow what follows.
-func (b *bench) raw(ctx context.Context, g *gen, size int) (float64, error) {
-	conn, err := ch.Open(b.opts)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	if err := conn.Exec(ctx, rawTable); err != nil {
-		return 0, fmt.Errorf("create raw table: %w", err)
-	}
-	var spent time.Duration
-	n := 0
-	err = g.batches(size, func(evs []event.Event) error {
-		t := time.Now()
-		bt, err := conn.PrepareBatch(ctx, rawInsert)
-		if err != nil {
-			return err
-		}
-		for i := range evs {
-			e := &evs[i]
-			hk, hv := make([]string, len(e.Headers)), make([]string, len(e.Headers))
-			for j, h := range e.Headers {
-				hk[j], hv[j] = h.Key, h.Value
-			}
-			if err := bt.Append(e.FlowID(), e.Topic, e.Partition, e.Offset, e.EventID, e.IDSource,
-				e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source, e.Time.UnixNano(),
-				e.Time.Truncate(time.Second), e.KafkaTime.UnixNano(), e.IngestedAt.UnixNano(), e.Key, hk, hv,
-				e.Payload, int64(e.PayloadSize), uint8(0), e.ContentType, e.Convention, e.DecodeError, uint8(0)); err != nil {
-				return err
-			}
-		}
-		if err := bt.Send(); err != nil {
-			return err
-		}
-		spent += time.Since(t)
-		n += len(evs)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("raw insert: %w", err)
-	}
-	if err := conn.Exec(ctx, "DROP TABLE raw_events"); err != nil {
-		return 0, fmt.Errorf("drop raw table: %w", err)
-	}
-	return float64(n) / spent.Seconds(), nil
-}
-
-// store writes the events through the store and returns it (open) with
-// the rate of the time spent in Write.
-func (b *bench) store(ctx context.Context, g *gen, size int) (*clickhouse.Store, float64, error) {
+// load writes every batch twice, alternating which goes first: with
+// plain clickhouse-go batches into raw_events (skipped with skipRaw) and
+// through the store's Write. Interleaving gives both the same machine
+// load, which on a shared machine swings more than the difference
+// measured. It returns the open store and both rates (events per second
+// of the time spent in Append+Send, or in Write); raw_events is dropped
+// at the end so its merges do not slow the reads measured next.
+func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (*clickhouse.Store, float64, float64, error) {
 	s, err := clickhouse.Open(ctx, b.dsn, clickhouse.Options{})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
-	var spent time.Duration
-	n := 0
+	conn, err := ch.Open(b.opts)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer conn.Close()
+	if !skipRaw {
+		if err := conn.Exec(ctx, rawTable); err != nil {
+			return nil, 0, 0, fmt.Errorf("create raw table: %w", err)
+		}
+	}
+	var rawSpent, storeSpent time.Duration
+	n, k := 0, 0
 	err = g.batches(size, func(evs []event.Event) error {
-		t := time.Now()
-		if err := s.Write(ctx, evs); err != nil {
+		k++
+		raw := func() error {
+			if skipRaw {
+				return nil
+			}
+			t := time.Now()
+			if err := rawInsert(ctx, conn, evs); err != nil {
+				return fmt.Errorf("raw insert: %w", err)
+			}
+			rawSpent += time.Since(t)
+			return nil
+		}
+		write := func() error {
+			t := time.Now()
+			if err := s.Write(ctx, evs); err != nil {
+				return fmt.Errorf("store write: %w", err)
+			}
+			storeSpent += time.Since(t)
+			return nil
+		}
+		first, second := raw, write
+		if k%2 == 0 {
+			first, second = write, raw
+		}
+		if err := first(); err != nil {
 			return err
 		}
-		spent += time.Since(t)
 		n += len(evs)
-		return nil
+		return second()
 	})
+	if err == nil && !skipRaw {
+		err = conn.Exec(ctx, "DROP TABLE raw_events")
+	}
 	if err != nil {
 		s.Close()
-		return nil, 0, fmt.Errorf("store write: %w", err)
+		return nil, 0, 0, err
 	}
-	return s, float64(n) / spent.Seconds(), nil
+	rawRate := 0.0
+	if !skipRaw {
+		rawRate = float64(n) / rawSpent.Seconds()
+	}
+	return s, rawRate, float64(n) / storeSpent.Seconds(), nil
+}
+
+// rawInsert is what an application would write with clickhouse-go alone:
+// one PrepareBatch, an Append per row, one Send.
+func rawInsert(ctx context.Context, conn driver.Conn, evs []event.Event) error {
+	bt, err := conn.PrepareBatch(ctx, rawInsertSQL)
+	if err != nil {
+		return err
+	}
+	for i := range evs {
+		e := &evs[i]
+		hk, hv := make([]string, len(e.Headers)), make([]string, len(e.Headers))
+		for j, h := range e.Headers {
+			hk[j], hv[j] = h.Key, h.Value
+		}
+		if err := bt.Append(e.FlowID(), e.Topic, e.Partition, e.Offset, e.EventID, e.IDSource,
+			e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source, e.Time.UnixNano(),
+			e.Time.Truncate(time.Second), e.KafkaTime.UnixNano(), e.IngestedAt.UnixNano(), e.Key, hk, hv,
+			e.Payload, int64(e.PayloadSize), uint8(0), e.ContentType, e.Convention, e.DecodeError, uint8(0)); err != nil {
+			_ = bt.Abort()
+			return err
+		}
+	}
+	return bt.Send()
 }
 
 func (b *bench) diskSize(ctx context.Context) string {

@@ -52,16 +52,12 @@ func main() {
 	if err := b.reset(ctx); err != nil {
 		log.Fatal(err)
 	}
-	var rawRate float64
-	if !*skipRaw {
-		if rawRate, err = b.raw(ctx, mkGen(), *batch); err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("raw insert (plain MergeTree, clickhouse-go batches): %.0f events/s\n", rawRate)
-	}
-	s, rate, err := b.store(ctx, mkGen(), *batch)
+	s, rawRate, rate, err := b.load(ctx, mkGen(), *batch, *skipRaw)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if rawRate > 0 {
+		fmt.Printf("raw insert (plain MergeTree, clickhouse-go batches): %.0f events/s\n", rawRate)
 	}
 	defer s.Close()
 	fmt.Printf("store Write:                                          %.0f events/s", rate)
