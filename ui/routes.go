@@ -20,7 +20,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get := func(path string, f echo.HandlerFunc) { e.Match(readMethods, path, f) }
 	get("/", h.dashboardShow)
 	get("/search", h.searchList)
-	get("/flows/*", h.flowShow)
+	get("/flows/*", h.flowRoute) // the flow page, or its replay (/flows/{id}/replay)
 	get("/events/*", h.eventShow)
 	get("/services", h.comingShow("Services", "/services",
 		"The service map the events reveal: service → event type → topic → consumer."))
@@ -28,7 +28,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 		"A live tail of arriving events, filterable."))
 
 	get("/api/flows", h.apiFlowList)
-	get("/api/flows/*", h.apiFlowShow)
+	get("/api/flows/*", h.apiFlowRoute) // the flow, or its replay steps
 	get("/api/events/*", h.apiEventShow)
 	get("/api/stats", h.apiStatsShow)
 

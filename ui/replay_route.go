@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/graph/replay"
+)
+
+// replaySuffix ends the path of a flow's replay: /flows/{id}/replay. Flow
+// IDs in links are path-escaped, so a "/" inside an ID is "%2F" and never
+// makes an ID end in "/replay".
+const replaySuffix = "/replay"
+
+// ReplayURL is the replay page of one flow.
+func ReplayURL(flowID string) string { return FlowURL(flowID) + replaySuffix }
+
+// flowRoute serves /flows/*: a flow's replay when the escaped path ends in
+// /replay, else the flow page.
+func (h *handler) flowRoute(c echo.Context) error {
+	if id, ok, err := replayID(c, "/flows/"); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return h.replayShow(c, id)
+	}
+	return h.flowShow(c)
+}
+
+// apiFlowRoute serves /api/flows/*: a flow's replay steps or the flow.
+func (h *handler) apiFlowRoute(c echo.Context) error {
+	if id, ok, err := replayID(c, "/api/flows/"); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return h.apiReplayShow(c, id)
+	}
+	return h.apiFlowShow(c)
+}
+
+// replayID returns the flow ID of a replay path (prefix + ID + /replay);
+// ok is false for any other path.
+func replayID(c echo.Context, prefix string) (id string, ok bool, err error) {
+	raw, found := strings.CutPrefix(c.Request().URL.EscapedPath(), prefix)
+	raw, isReplay := strings.CutSuffix(raw, replaySuffix)
+	if !found || !isReplay || raw == "" {
+		return "", false, nil
+	}
+	id, err = url.PathUnescape(raw)
+	if err != nil {
+		return "", true, badRequest("bad ID in path: " + err.Error())
+	}
+	return id, true, nil
+}
+
+// Values of the replay's future parameter: how events after the current
+// step show.
+const (
+	futureDim  = "dim"
+	futureHide = "hide"
+)
+
+// replayParams are the replay page's query parameters.
+type replayParams struct {
+	Order  replay.Order
+	Entity string    // entity key path; "" for the Kafka key
+	Future string    // futureDim or futureHide
+	Step   int       // 1-based; 0 when not given
+	At     time.Time // zero when not given
+}
+
+// parseReplayParams reads order=time|arrival, entity=<JSON path>,
+// future=dim|hide, step=N (1-based) and at=<RFC 3339>; bad values are 400s.
+func parseReplayParams(c echo.Context) (replayParams, error) {
+	p := replayParams{Future: futureDim}
+	switch o := c.QueryParam("order"); o {
+	case "", "time":
+	case "arrival":
+		p.Order = replay.ByArrival
+	default:
+		return p, badRequest("bad order " + strconv.Quote(o) + ": want time or arrival")
+	}
+	if e := c.QueryParam("entity"); e != "" && e != "key" {
+		if _, err := replay.ParsePath(e); err != nil {
+			return p, badRequest("bad entity: " + err.Error())
+		}
+		p.Entity = e
+	}
+	switch f := c.QueryParam("future"); f {
+	case "", futureDim:
+	case futureHide:
+		p.Future = futureHide
+	default:
+		return p, badRequest("bad future " + strconv.Quote(f) + ": want dim or hide")
+	}
+	step, at := c.QueryParam("step"), c.QueryParam("at")
+	if step != "" && at != "" {
+		return p, badRequest("give step or at, not both")
+	}
+	if step != "" {
+		n, err := strconv.Atoi(step)
+		if err != nil || n < 1 {
+			return p, badRequest("bad step " + strconv.Quote(step) + ": want a number from 1")
+		}
+		p.Step = n
+	}
+	if at != "" {
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			return p, badRequest("bad at " + strconv.Quote(at) + ": want an RFC 3339 time")
+		}
+		p.At = t
+	}
+	return p, nil
+}
+
+// stepIndex picks the 0-based step the parameters name: Step, or the last
+// step whose time in the replay's order is not after At, else the first.
+func (p replayParams) stepIndex(steps []replay.Step) (int, error) {
+	n := len(steps)
+	switch {
+	case p.Step > n:
+		return 0, badRequest("step " + strconv.Itoa(p.Step) + " is past the last step, " + strconv.Itoa(n))
+	case p.Step > 0:
+		return p.Step - 1, nil
+	case !p.At.IsZero():
+		k := -1
+		for i := range steps {
+			if !stepTime(steps[i], p.Order).After(p.At) {
+				k = i
+			}
+		}
+		if k < 0 {
+			return 0, badRequest("at " + p.At.UTC().Format(time.RFC3339Nano) + " is before the first step")
+		}
+		return k, nil
+	default:
+		return 0, nil
+	}
+}
+
+// stepTime is the time a step is ordered by: event time, or arrival time.
+func stepTime(s replay.Step, o replay.Order) time.Time {
+	if o == replay.ByArrival {
+		return replay.ArrivalTime(s.Event)
+	}
+	return s.Event.Time
+}
+
+// replayStepURL links to step (1-based) of a flow's replay with the
+// parameters that differ from the defaults; step 0 leaves it out.
+func replayStepURL(flowID string, p replayParams, step int) string {
+	q := url.Values{}
+	if step > 0 {
+		q.Set("step", strconv.Itoa(step))
+	}
+	if p.Order == replay.ByArrival {
+		q.Set("order", p.Order.String())
+	}
+	if p.Entity != "" {
+		q.Set("entity", p.Entity)
+	}
+	if p.Future == futureHide {
+		q.Set("future", futureHide)
+	}
+	if len(q) == 0 {
+		return ReplayURL(flowID)
+	}
+	return ReplayURL(flowID) + "?" + q.Encode()
+}

@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/graph/replay"
+	"github.com/eventscope/eventscope/store"
+)
+
+// replayShow renders the replay of a flow at the step named by ?step= or
+// ?at= (the first step when neither), in ?order=, folding by ?entity=. A
+// request from replay.js (HX-Request, HX-Target: replay-frame) gets just
+// the frame of that step.
+func (h *handler) replayShow(c echo.Context, id string) error {
+	p, err := parseReplayParams(c)
+	if err != nil {
+		return err
+	}
+	steps, err := h.replaySteps(c, id, p)
+	if err != nil {
+		return err
+	}
+	cur, err := p.stepIndex(steps)
+	if err != nil {
+		return err
+	}
+	v := buildReplayView(id, steps, cur, p)
+	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
+	if isPartial(c, "replay-frame") {
+		return render(c, http.StatusOK, replayFrame(v.Frame))
+	}
+	return render(c, http.StatusOK, replayPage(pageMeta{Title: "Replay " + id}, v))
+}
+
+// replaySteps loads a flow and replays it.
+func (h *handler) replaySteps(c echo.Context, id string, p replayParams) ([]replay.Step, error) {
+	events, err := h.store.Flow(c.Request().Context(), id)
+	if err != nil {
+		return nil, fmt.Errorf("flow %q: %w", id, err)
+	}
+	if len(events) == 0 {
+		return nil, fmt.Errorf("flow %q: %w", id, store.ErrNotFound) // a store breaking its contract
+	}
+	return replay.Steps(events, replay.Options{Order: p.Order, EntityKey: p.Entity, Graph: h.graphOptions()}), nil
+}
