@@ -15,41 +15,70 @@ import (
 // handler is the sarama ConsumerGroupHandler of one Run: it decodes claimed
 // records into the pipeline and flushes it whenever partitions are let go.
 type handler struct {
-	client   sarama.Client
-	dec      *event.Decoder
-	pipe     *pipeline
-	met      *metrics
-	st       *state
-	log      *slog.Logger
-	late     func(topic string) bool // topics that appeared after Run started
-	stopping *atomic.Bool
+	client        sarama.Client
+	dec           *event.Decoder
+	pipe          *pipeline
+	met           *metrics
+	st            *state
+	log           *slog.Logger
+	group         string
+	fromBeginning bool
+	known         map[tp]bool  // partitions that existed when Run started
+	start         map[tp]int64 // their newest offsets then (nil: unknown)
+	stopping      *atomic.Bool
 }
 
 var _ sarama.ConsumerGroupHandler = (*handler)(nil)
 
-// Setup runs before any claim consumes. Partitions of topics created while
-// running start at their oldest offset: everything in them is new since
-// ingest started. MarkOffset only moves forward, so a committed offset wins.
+// Setup runs before any claim consumes. Without FromBeginning, a claimed
+// partition with no committed offset starts where it ended when Run started,
+// or at its oldest offset when it appeared later (all of it is new). With
+// FromBeginning sarama's oldest applies to every such partition.
 func (h *handler) Setup(sess sarama.ConsumerGroupSession) error {
+	claims := sess.Claims()
 	n := 0
-	for topic, parts := range sess.Claims() {
-		n += len(parts)
-		if !h.late(topic) {
-			continue
-		}
-		for _, p := range parts {
-			oldest, err := h.client.GetOffset(topic, p, sarama.OffsetOldest)
-			if err != nil {
-				h.log.Warn("oldest offset of new topic", "topic", topic, "partition", p, "err", err)
-				continue
-			}
-			sess.MarkOffset(topic, p, oldest, "")
-		}
+	for _, ps := range claims {
+		n += len(ps)
+	}
+	if !h.fromBeginning {
+		h.setStarts(sess, claims)
 	}
 	h.st.ready.Store(true)
 	h.log.Info("consumer group session started", "member", sess.MemberID(),
 		"generation", sess.GenerationID(), "partitions", n)
 	return nil
+}
+
+// setStarts marks the start offset of claimed partitions the group has no
+// committed offset for. Marking one is safe only then: MarkOffset moves
+// forward, and would skip records past a lower committed offset.
+func (h *handler) setStarts(sess sarama.ConsumerGroupSession, claims map[string][]int32) {
+	committed, err := committedOffsets(h.client, h.group, claims)
+	if err != nil {
+		h.log.Warn("start offsets unknown: uncommitted partitions start at the newest offset", "err", err)
+		return
+	}
+	for t, ps := range claims {
+		for _, p := range ps {
+			k := tp{t, p}
+			if _, ok := committed[k]; ok {
+				continue
+			}
+			if off, ok := h.start[k]; ok {
+				sess.MarkOffset(t, p, off, "")
+				continue
+			}
+			if h.known[k] {
+				continue // no recorded start: sarama's newest
+			}
+			oldest, err := h.client.GetOffset(t, p, sarama.OffsetOldest)
+			if err != nil {
+				h.log.Warn("oldest offset of a new partition", "topic", t, "partition", p, "err", err)
+				continue
+			}
+			sess.MarkOffset(t, p, oldest, "")
+		}
+	}
 }
 
 // Cleanup runs after every claim has ended: flush (normally a no-op, each

@@ -213,11 +213,19 @@ type run struct {
 
 func start(t *testing.T, cfg Config, w *memStore) *run {
 	t.Helper()
+	return startWith(t, cfg, w, nil)
+}
+
+// startWith starts an Ingester whose Run calls afterStart (when not nil)
+// once it has recorded its start positions, before it joins the group.
+func startWith(t *testing.T, cfg Config, w *memStore, afterStart func()) *run {
+	t.Helper()
 	reg := prometheus.NewRegistry()
 	in, err := New(cfg, w, event.NewDecoder(event.Config{}), testLog(t), reg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	in.afterStart = afterStart
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &run{in: in, reg: reg, cancel: cancel, done: make(chan error, 1)}
 	go func() { r.done <- in.Run(ctx) }()

@@ -125,6 +125,43 @@ func TestIngestTopicCreatedMidRun(t *testing.T) {
 	c.checkCommitted(t, group, late)
 }
 
+// TestIngestNewestStartsWhereRunStarted: without FromBeginning a new group
+// skips what a topic held when Run started, and ingests every record
+// produced after that, including those produced while it joined the group.
+func TestIngestNewestStartsWhereRunStarted(t *testing.T) {
+	checkNoLeaks(t)
+	c := newCluster(t)
+	base := kafkatest.Name(t, "ing")
+	group := kafkatest.Name(t, "grp")
+	topic := base + "-t"
+	c.createTopic(t, topic, 3, nil)
+	c.produce(t, records(topic, 3, 0, 90)) // before Run: skipped
+	cfg := testConfig(c.addrs, group, base)
+	cfg.FromBeginning = false
+	w := newMemStore()
+	joining := make(chan []coord, 1)
+	r := startWith(t, cfg, w, func() {
+		msgs := records(topic, 3, 90, 150)
+		if err := c.prod.SendMessages(msgs); err != nil {
+			t.Errorf("produce: %v", err)
+		}
+		var cs []coord
+		for _, m := range msgs {
+			cs = append(cs, coord{m.Topic, m.Partition, m.Offset})
+		}
+		joining <- cs
+	})
+	want := <-joining
+	eventually(t, 30*time.Second, "ready", r.in.Ready)
+	want = append(want, c.produce(t, records(topic, 3, 240, 60))...)
+	eventually(t, 30*time.Second, "records produced after Run started stored", func() bool { return w.count() >= len(want) })
+	if err := r.stop(t); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	w.checkSet(t, want)
+	c.checkCommitted(t, group, topic)
+}
+
 // TestIngestRestartResumesFromCommitted stops an ingester, produces more and
 // starts a new one on the newest-offset default: it continues exactly where
 // the first stopped, losing and repeating nothing.

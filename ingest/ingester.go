@@ -28,6 +28,9 @@ type Ingester struct {
 	met     *metrics
 	st      *state
 	running atomic.Bool
+	// afterStart, when set (tests), runs once Run has recorded its start
+	// positions and before it joins the group.
+	afterStart func()
 }
 
 // New checks cfg, fills its defaults and registers the ingest metrics on reg
@@ -115,13 +118,13 @@ func (in *Ingester) Run(ctx context.Context) error {
 	pg.Go(pipe.runBatcher)
 	pg.Go(func() { pipe.runWriter(wctx) })
 
-	initial := make(map[string]bool, len(topics))
-	for _, t := range topics {
-		initial[t] = true
-	}
+	known, start := in.startPositions(client, topics)
 	if in.cfg.FromBeginning {
-		in.startBackfill(client, topics)
+		in.startBackfill(client, partsOf(known))
 		bg.Go(func() { in.logProgress(ctx) })
+	}
+	if in.afterStart != nil {
+		in.afterStart()
 	}
 	dropped := in.st.dropped.Load()
 	in.log.Info("ingest starting", "brokers", in.cfg.Brokers, "group", in.cfg.GroupID,
@@ -129,7 +132,8 @@ func (in *Ingester) Run(ctx context.Context) error {
 
 	h := &handler{
 		client: client, dec: in.dec, pipe: pipe, met: in.met, st: in.st, log: in.log,
-		late: func(t string) bool { return !initial[t] }, stopping: &stopping,
+		group: in.cfg.GroupID, fromBeginning: in.cfg.FromBeginning,
+		known: known, start: start, stopping: &stopping,
 	}
 	in.consume(ctx, client, group, h, topics)
 
@@ -146,6 +150,42 @@ func (in *Ingester) Run(ctx context.Context) error {
 	}
 	in.log.Info("ingest stopped")
 	return nil
+}
+
+// startPositions returns the partitions that exist as Run starts and, unless
+// FromBeginning, their newest offsets now: where a partition without a
+// committed offset starts, so that nothing produced after Run started is
+// missed while the group is being joined. Without them sarama's newest
+// offset at join time applies.
+func (in *Ingester) startPositions(client sarama.Client, topics []string) (map[tp]bool, map[tp]int64) {
+	known := map[tp]bool{}
+	parts, err := partitionsOf(client, topics)
+	if err != nil {
+		in.log.Warn("start positions", "err", err)
+		return known, nil
+	}
+	for t, ps := range parts {
+		for _, p := range ps {
+			known[tp{t, p}] = true
+		}
+	}
+	if in.cfg.FromBeginning {
+		return known, nil
+	}
+	start, err := listOffsets(client, parts, sarama.OffsetNewest)
+	if err != nil {
+		in.log.Warn("start positions", "err", err)
+		return known, nil
+	}
+	return known, start
+}
+
+func partsOf(known map[tp]bool) map[string][]int32 {
+	parts := map[string][]int32{}
+	for k := range known {
+		parts[k.topic] = append(parts[k.topic], k.partition)
+	}
+	return parts
 }
 
 // shutdownDeadline cancels the write context ShutdownTimeout after ctx ends.

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -65,69 +64,35 @@ func diff(a, b []string) []string {
 // startBackfill records, per partition, the records present now that this
 // group has not consumed: from its committed offset (or the oldest) to the
 // high watermark. Failing that, ingest goes on without progress figures.
-func (in *Ingester) startBackfill(client sarama.Client, topics []string) {
-	parts := map[string][]int32{}
-	for _, t := range topics {
-		ps, err := client.Partitions(t)
-		if err != nil {
-			in.log.Warn("backfill: partitions", "topic", t, "err", err)
-			return
-		}
-		parts[t] = ps
+func (in *Ingester) startBackfill(client sarama.Client, parts map[string][]int32) {
+	committed, err := committedOffsets(client, in.cfg.GroupID, parts)
+	if err != nil {
+		in.log.Warn("backfill: no progress figures", "err", err)
+		return
 	}
-	committed := map[tp]int64{}
-	if len(parts) > 0 {
-		// NewClusterAdminFromClient holds nothing of its own; closing it
-		// would close the shared client, so it is left to the GC.
-		admin, err := sarama.NewClusterAdminFromClient(client)
-		if err != nil {
-			in.log.Warn("backfill: admin client", "err", err)
-			return
-		}
-		resp, err := admin.ListConsumerGroupOffsets(in.cfg.GroupID, parts)
-		switch {
-		case errors.Is(err, sarama.ErrGroupIDNotFound):
-			resp = &sarama.OffsetFetchResponse{} // a new group: nothing committed
-		case err != nil:
-			in.log.Warn("backfill: committed offsets", "err", err)
-			return
-		}
-		for t, ps := range parts {
-			for _, p := range ps {
-				if b := resp.GetBlock(t, p); b != nil && b.Err == sarama.ErrNoError {
-					committed[tp{t, p}] = b.Offset
-				}
-			}
-		}
+	oldest, err := listOffsets(client, parts, sarama.OffsetOldest)
+	if err != nil {
+		in.log.Warn("backfill: no progress figures", "err", err)
+		return
+	}
+	newest, err := listOffsets(client, parts, sarama.OffsetNewest)
+	if err != nil {
+		in.log.Warn("backfill: no progress figures", "err", err)
+		return
 	}
 	spans := map[tp]span{}
 	var total int64
-	for t, ps := range parts {
-		for _, p := range ps {
-			oldest, err1 := client.GetOffset(t, p, sarama.OffsetOldest)
-			newest, err2 := client.GetOffset(t, p, sarama.OffsetNewest)
-			if err := cmpErr(err1, err2); err != nil {
-				in.log.Warn("backfill: partition offsets", "topic", t, "partition", p, "err", err)
-				return
-			}
-			start := oldest
-			if c, ok := committed[tp{t, p}]; ok && c > oldest {
-				start = c
-			}
-			start = min(start, newest)
-			spans[tp{t, p}] = span{start: start, end: newest}
-			total += newest - start
+	for k, end := range newest {
+		start := oldest[k]
+		if c, ok := committed[k]; ok && c > start {
+			start = c
 		}
+		start = min(start, end)
+		spans[k] = span{start: start, end: end}
+		total += end - start
 	}
 	in.st.startBackfill(spans, time.Now())
 	in.log.Info("backfill started", "records", total, "partitions", len(spans))
-}
-
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // logProgress logs backfill progress every ProgressEvery until it completes
