@@ -23,7 +23,7 @@ type handler struct {
 	log           *slog.Logger
 	group         string
 	fromBeginning bool
-	known         map[tp]bool  // partitions that existed when Run started
+	known         map[tp]bool  // partitions that existed when Run started (nil: unknown)
 	start         map[tp]int64 // their newest offsets then (nil: unknown)
 	stopping      *atomic.Bool
 }
@@ -40,7 +40,7 @@ func (h *handler) Setup(sess sarama.ConsumerGroupSession) error {
 	for _, ps := range claims {
 		n += len(ps)
 	}
-	if !h.fromBeginning {
+	if !h.fromBeginning && h.known != nil {
 		h.setStarts(sess, claims)
 	}
 	h.st.ready.Store(true)

@@ -119,7 +119,7 @@ func (in *Ingester) Run(ctx context.Context) error {
 	pg.Go(func() { pipe.runWriter(wctx) })
 
 	known, start := in.startPositions(client, topics)
-	if in.cfg.FromBeginning {
+	if in.cfg.FromBeginning && known != nil {
 		in.startBackfill(client, partsOf(known))
 		bg.Go(func() { in.logProgress(ctx) })
 	}
@@ -158,12 +158,12 @@ func (in *Ingester) Run(ctx context.Context) error {
 // missed while the group is being joined. Without them sarama's newest
 // offset at join time applies.
 func (in *Ingester) startPositions(client sarama.Client, topics []string) (map[tp]bool, map[tp]int64) {
-	known := map[tp]bool{}
 	parts, err := partitionsOf(client, topics)
 	if err != nil {
-		in.log.Warn("start positions", "err", err)
-		return known, nil
+		in.log.Warn("start positions unknown: sarama's defaults apply", "err", err)
+		return nil, nil
 	}
+	known := map[tp]bool{}
 	for t, ps := range parts {
 		for _, p := range ps {
 			known[tp{t, p}] = true
@@ -174,7 +174,7 @@ func (in *Ingester) startPositions(client sarama.Client, topics []string) (map[t
 	}
 	start, err := listOffsets(client, parts, sarama.OffsetNewest)
 	if err != nil {
-		in.log.Warn("start positions", "err", err)
+		in.log.Warn("start offsets unknown: uncommitted partitions start at the newest offset at join", "err", err)
 		return known, nil
 	}
 	return known, start
