@@ -107,6 +107,9 @@ func (h *handler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.Co
 	ps := h.st.partition(topic, part)
 	ps.owned.Store(true)
 	ps.hwm.Store(claim.HighWaterMarkOffset())
+	if off := claim.InitialOffset(); off >= 0 {
+		ps.next.Store(off) // everything before it is stored, by us or another member
+	}
 	consumed := h.met.consumed.WithLabelValues(topic)
 	defer func() {
 		h.pipe.flush(h.reason())
