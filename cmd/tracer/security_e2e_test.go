@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eventscope/eventscope/ui/auth"
 )
 
 // Values the demo's pizza shop puts in OrderPlaced (sim/data.go): customer
@@ -161,4 +163,53 @@ func get(t *testing.T, u string) string {
 		t.Errorf("GET %s: %d", u, resp.StatusCode)
 	}
 	return string(b)
+}
+
+// TestAuthEndToEnd starts the real binary with --auth token and checks the
+// middleware is wired: 401 without the token, 200 with it, public health
+// checks, protected metrics, security headers on every answer.
+func TestAuthEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end auth test skipped in -short mode")
+	}
+	const token = "e2e-token-0123456789abcdef0123456789"
+	t.Setenv("TRACER_AUTH_TOKEN", token)
+	p := startTracer(t, "demo", "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"), "--auth", "token")
+	tests := []struct {
+		path, token string
+		want        int
+	}{
+		{"/", "", http.StatusUnauthorized},
+		{"/api/flows", "", http.StatusUnauthorized},
+		{"/api/flows", "wrong-token-0123456789abcdef", http.StatusUnauthorized},
+		{"/metrics", "", http.StatusUnauthorized},
+		{"/healthz", "", http.StatusOK},
+		{"/", token, http.StatusOK},
+		{"/api/flows", token, http.StatusOK},
+		{"/metrics", token, http.StatusOK},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest("GET", p.url+tt.path, nil)
+		if tt.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tt.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("GET %s (token %v): %d, want %d", tt.path, tt.token != "", resp.StatusCode, tt.want)
+		}
+		if resp.StatusCode == http.StatusUnauthorized && !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("GET %s: 401 without a Bearer challenge", tt.path)
+		}
+		if resp.Header.Get("Content-Security-Policy") != auth.DefaultCSP {
+			t.Errorf("GET %s: CSP %q", tt.path, resp.Header.Get("Content-Security-Policy"))
+		}
+	}
+	if strings.Contains(p.Logs(), token) {
+		t.Error("the logs show the auth token")
+	}
+	p.stop(t)
 }
