@@ -15,7 +15,7 @@ import (
 // Prefix is the URL path under which Handler serves the assets.
 const Prefix = "/static/"
 
-//go:embed app.css app.js htmx.min.js replay.css replay.js
+//go:embed app.css app.js htmx.min.js replay.css replay.js live.js find.css
 var files embed.FS
 
 // asset is one embedded file with its content hash.

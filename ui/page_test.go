@@ -33,12 +33,12 @@ func TestPagesStatusAndRoot(t *testing.T) {
 		{FlowURL("tenant/a b%2F?#x"), 200, "flow-page"},
 		{"/events/e3", 200, "event-page"},
 		{EventURL("payments.DLT/0/3"), 200, "event-page"},
-		{"/services", 200, "coming"},
-		{"/live", 200, "coming"},
+		{"/services", 200, "services"},
+		{"/live", 200, "live-page"},
 		{"/flows/nope", 404, "error-page"},
 		{"/events/nope", 404, "error-page"},
 		{"/no/such/page", 404, "error-page"},
-		{"/search?q=type:", 400, "error-page"},
+		{"/search?q=type:", 400, "search-error"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.target, func(t *testing.T) {

@@ -22,15 +22,15 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/search", h.searchList)
 	get("/flows/*", h.flowRoute) // the flow page, or its replay (/flows/{id}/replay)
 	get("/events/*", h.eventShow)
-	get("/services", h.comingShow("Services", "/services",
-		"The service map the events reveal: service → event type → topic → consumer."))
-	get("/live", h.comingShow("Live", "/live",
-		"A live tail of arriving events, filterable."))
+	get("/services", h.servicesShow)
+	get("/live", h.liveShow)
 
-	get("/api/flows", h.apiFlowList)
+	get("/api/flows", h.apiFlowSearch)
 	get("/api/flows/*", h.apiFlowRoute) // the flow, or its replay steps
 	get("/api/events/*", h.apiEventShow)
 	get("/api/stats", h.apiStatsShow)
+	get("/api/services", h.apiServicesShow)
+	get("/api/live", h.apiLiveStream)
 
 	get("/healthz", h.healthCheck)
 	get("/readyz", h.readyCheck)

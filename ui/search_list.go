@@ -16,13 +16,15 @@ import (
 // token that names a flow or an event exactly redirects (303) to it, and a
 // Kafka key shared by one flow to that flow. Anything else is parsed as the
 // search language (store.ParseQuery; "*" lists all flows) and the matching
-// flows are listed.
+// flows are listed, newest first, a page at a time ("Next" carries the
+// cursor). A query that does not parse is a 400 showing the message under
+// the box with the error's position marked.
 func (h *handler) searchList(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := strings.TrimSpace(c.QueryParam("q"))
 	m := pageMeta{Title: "Search", Active: "/search", Query: q}
 	if q == "" {
-		return render(c, http.StatusOK, searchPage(m, searchView{}))
+		return render(c, http.StatusOK, searchPage(m, searchPageView{}))
 	}
 	cursor := c.QueryParam("cursor")
 	if cursor == "" && !strings.ContainsAny(q, " \t\r\n") && q != "*" {
@@ -34,6 +36,10 @@ func (h *handler) searchList(c echo.Context) error {
 		}
 	}
 	fq, err := parseSearch(q, h.now())
+	if qe := queryErrorOf(q, err); qe != nil {
+		m.Title = "Bad query"
+		return render(c, http.StatusBadRequest, searchPage(m, searchPageView{Query: q, Error: qe}))
+	}
 	if err != nil {
 		return err
 	}
@@ -42,11 +48,21 @@ func (h *handler) searchList(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("search flows %q: %w", q, err)
 	}
-	v := searchView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows)}
+	v := searchPageView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows), Paged: cursor != ""}
 	if page.NextCursor != "" {
 		v.NextURL = SearchURL(q) + "&cursor=" + url.QueryEscape(page.NextCursor)
 	}
 	return render(c, http.StatusOK, searchPage(m, v))
+}
+
+// searchPageView is the search page: the box, and results once searched.
+type searchPageView struct {
+	Query    string
+	Searched bool
+	Error    *queryErrorView // the query did not parse
+	Flows    []flowRowView
+	Paged    bool   // this is not the first page
+	NextURL  string // next page of results; empty on the last
 }
 
 // jump returns where a bare token leads when it names a flow, an event or a

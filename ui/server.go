@@ -34,6 +34,11 @@ type Options struct {
 	// Graph tunes the causal analysis of flows (dead-letter topics, stall
 	// rules, hop baseline). Its Now is set from Now on every request.
 	Graph graph.Options
+	// Live feeds /live and /api/live; nil answers 503 there.
+	Live *Live
+	// Groups lists the cluster's consumer groups for the service map; nil
+	// leaves them out.
+	Groups func(ctx context.Context) ([]ConsumerGroup, error)
 }
 
 // readyTimeout bounds one /readyz probe.
@@ -48,6 +53,8 @@ type handler struct {
 	log     *slog.Logger
 	now     func() time.Time
 	graph   graph.Options
+	live    *Live
+	groups  func(ctx context.Context) ([]ConsumerGroup, error)
 }
 
 // New returns the web UI and JSON API as an echo server, ready to be used as
@@ -59,6 +66,7 @@ func New(opts Options) *echo.Echo {
 	h := &handler{
 		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
 		log: opts.Logger, now: opts.Now, graph: opts.Graph,
+		live: opts.Live, groups: opts.Groups,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

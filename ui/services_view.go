@@ -1,0 +1,268 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/eventscope/eventscope/graph"
+	"github.com/eventscope/eventscope/store"
+)
+
+// ConsumerGroup is one consumer group of the cluster as the service map
+// shows it: cmd/tracer adapts what ingest reads through the cluster admin.
+type ConsumerGroup struct {
+	Name    string   `json:"name"`
+	State   string   `json:"state"`
+	Members int      `json:"members"`
+	Topics  []string `json:"topics"` // topics it has committed offsets on or is assigned
+	Lag     int64    `json:"lag"`    // sum over its partitions; -1 when unknown
+}
+
+// KindGroup is the service-map node kind of a consumer group.
+const KindGroup = "group"
+
+// GroupNodeID names a consumer group's node.
+func GroupNodeID(name string) string { return KindGroup + ":" + name }
+
+// Service map window: the map is drawn from at most mapEvents of the events
+// that arrived in the last mapWindow.
+const (
+	mapWindow = time.Hour
+	mapEvents = 10000
+)
+
+// serviceMapData is the service map and what it was drawn from.
+type serviceMapData struct {
+	Map         graph.ServiceMap
+	Available   bool // the store can list recent events (store.Insights)
+	Events      int
+	Since       time.Time
+	Groups      []ConsumerGroup
+	GroupsError string
+}
+
+// serviceMap derives the map from the recent events and adds the consumer
+// groups (except eventscope's own) with an edge from each topic they read.
+func (h *handler) serviceMap(ctx context.Context) (serviceMapData, error) {
+	d := serviceMapData{Since: h.now().Add(-mapWindow).UTC(), Map: graph.ServiceMap{Nodes: []graph.MapNode{}, Edges: []graph.MapEdge{}}}
+	ins, ok := h.store.(store.Insights)
+	if !ok {
+		return d, nil
+	}
+	d.Available = true
+	evs, err := ins.RecentEvents(ctx, d.Since, mapEvents)
+	if err != nil {
+		return d, err
+	}
+	slices.Reverse(evs) // oldest first: the first record of an ID is its original
+	d.Events = len(evs)
+	if len(evs) > 0 {
+		d.Map = graph.BuildServiceMap(evs)
+		// Rates over the time the sample covers: from its oldest arrival
+		// (the window's start when the sample is the whole window) to now.
+		from := evs[0].KafkaTime
+		if len(evs) < mapEvents || from.Before(d.Since) {
+			from = d.Since
+		}
+		if secs := h.now().Sub(from).Seconds(); secs > 0 {
+			for i := range d.Map.Edges {
+				d.Map.Edges[i].Rate = float64(d.Map.Edges[i].Count) / secs
+			}
+		}
+	}
+	if h.groups == nil {
+		return d, nil
+	}
+	groups, err := h.groups(ctx)
+	if err != nil {
+		h.log.Warn("list consumer groups", "error", err)
+		d.GroupsError = "consumer groups could not be listed: " + err.Error()
+		return d, nil
+	}
+	own := ""
+	if st, ok := h.ingestStats(); ok {
+		own = st.GroupID
+	}
+	for _, g := range groups {
+		if g.Name != own {
+			d.Groups = append(d.Groups, g)
+		}
+	}
+	addGroups(&d.Map, d.Groups)
+	return d, nil
+}
+
+// addGroups adds group nodes and topic → group edges ("subscribed"),
+// adding topics no recent event was seen on.
+func addGroups(m *graph.ServiceMap, groups []ConsumerGroup) {
+	has := map[string]bool{}
+	for _, n := range m.Nodes {
+		has[n.ID] = true
+	}
+	for _, g := range groups {
+		m.Nodes = append(m.Nodes, graph.MapNode{ID: GroupNodeID(g.Name), Kind: KindGroup, Name: g.Name, Count: g.Members})
+		for _, t := range g.Topics {
+			if id := graph.TopicNodeID(t); !has[id] {
+				has[id] = true
+				m.Nodes = append(m.Nodes, graph.MapNode{ID: id, Kind: graph.KindTopic, Name: t})
+			}
+			m.Edges = append(m.Edges, graph.MapEdge{From: graph.TopicNodeID(t), To: GroupNodeID(g.Name), Label: "subscribed"})
+		}
+	}
+}
+
+// servicesView is the service map page.
+type servicesView struct {
+	Available   bool
+	Summary     string
+	SVG         mapSVGView
+	Edges       []mapEdgeRow
+	Services    []string
+	Groups      []ConsumerGroup
+	GroupsError string
+}
+
+type mapSVGView struct {
+	Width, Height string
+	ViewBox       string
+	Nodes         []mapNodeSVG
+	Edges         []mapEdgeSVG
+}
+
+type mapNodeSVG struct {
+	ID, Kind, Name, URL string
+	Label, Sub, Title   string
+	X, Y, W, H          string
+	TextX, LabelY, SubY string
+	Fill, Stroke        string
+}
+
+type mapEdgeSVG struct {
+	From, To, Points string
+	Label, LX, LY    string
+}
+
+// mapEdgeRow is one edge of the map in the table under the drawing.
+type mapEdgeRow struct {
+	From, To, Relation, Type string
+	Count                    int
+	Rate, P50, P99           string
+	ExamplesURL              string
+}
+
+var nodeColours = map[string][2]string{
+	graph.KindService: {"#ddf4ff", "#0969da"},
+	graph.KindTopic:   {"#fff8c5", "#9a6700"},
+	KindGroup:         {"#f6f8fa", "#57606a"},
+}
+
+func fmtCoord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+// servicesViewOf lays the map out (graph.LayoutServiceMap, the flow
+// graph's layered layout) and builds the page's view.
+func servicesViewOf(d serviceMapData) servicesView {
+	v := servicesView{Available: d.Available, Groups: d.Groups, GroupsError: d.GroupsError}
+	v.Summary = "From " + strconv.Itoa(d.Events) + " events that arrived since " + fmtTime(d.Since) + " UTC"
+	if d.Events == mapEvents {
+		v.Summary += " (the newest " + strconv.Itoa(mapEvents) + ")"
+	}
+	names := map[string]graph.MapNode{}
+	for _, n := range d.Map.Nodes {
+		names[n.ID] = n
+		if n.Kind == graph.KindService {
+			v.Services = append(v.Services, n.Name)
+		}
+	}
+	dr := graph.LayoutServiceMap(d.Map, graph.LayoutOptions{})
+	v.SVG = mapSVGView{Width: fmtCoord(dr.Width), Height: fmtCoord(dr.Height),
+		ViewBox: "0 0 " + fmtCoord(dr.Width) + " " + fmtCoord(dr.Height)}
+	for _, n := range dr.Nodes {
+		mn := names[n.ID]
+		c := nodeColours[mn.Kind]
+		v.SVG.Nodes = append(v.SVG.Nodes, mapNodeSVG{
+			ID: n.ID, Kind: mn.Kind, Name: mn.Name, URL: nodeSearchURL(mn),
+			Label: n.Label, Sub: n.Sub, Title: n.Title,
+			X: fmtCoord(n.X), Y: fmtCoord(n.Y), W: fmtCoord(n.W), H: fmtCoord(n.H),
+			TextX: fmtCoord(n.X + n.W/2), LabelY: fmtCoord(n.Y + n.H*0.42), SubY: fmtCoord(n.Y + n.H*0.8),
+			Fill: c[0], Stroke: c[1],
+		})
+	}
+	for _, e := range dr.Edges {
+		pts := make([]string, len(e.Points))
+		for i, p := range e.Points {
+			pts[i] = fmtCoord(p[0]) + "," + fmtCoord(p[1])
+		}
+		label := e.Label
+		if r := []rune(label); len(r) > 40 {
+			label = string(r[:39]) + "…"
+		}
+		v.SVG.Edges = append(v.SVG.Edges, mapEdgeSVG{From: e.From, To: e.To, Points: strings.Join(pts, " "),
+			Label: label, LX: fmtCoord(e.LabelAt[0]), LY: fmtCoord(e.LabelAt[1] - 4)})
+	}
+	for _, e := range d.Map.Edges {
+		v.Edges = append(v.Edges, edgeRow(e, names[e.From], names[e.To]))
+	}
+	return v
+}
+
+func edgeRow(e graph.MapEdge, from, to graph.MapNode) mapEdgeRow {
+	r := mapEdgeRow{From: from.Name, To: to.Name, Type: e.Label, Count: e.Count, Rate: fmtRate(e.Rate)}
+	if e.P50MS > 0 || e.P99MS > 0 {
+		r.P50, r.P99 = fmtMS(e.P50MS), fmtMS(e.P99MS)
+	}
+	switch {
+	case from.Kind == graph.KindService:
+		r.Relation = "publishes"
+		if from.Name != "(unknown)" {
+			r.ExamplesURL = SearchURL("source:" + queryValue(from.Name) + " type:" + queryValue(e.Label) + " topic:" + queryValue(to.Name))
+		}
+	case to.Kind == graph.KindService:
+		r.Relation = "reacts to"
+		if to.Name != "(unknown)" {
+			r.ExamplesURL = SearchURL("type:" + queryValue(e.Label) + " topic:" + queryValue(from.Name) + " source:" + queryValue(to.Name))
+		}
+	default:
+		r.Relation, r.Type, r.Rate = "subscribed", "", ""
+	}
+	return r
+}
+
+// nodeSearchURL lists the flows a node takes part in.
+func nodeSearchURL(n graph.MapNode) string {
+	switch {
+	case n.Kind == graph.KindService && n.Name != "(unknown)":
+		return SearchURL("source:" + queryValue(n.Name))
+	case n.Kind == graph.KindTopic:
+		return SearchURL("topic:" + queryValue(n.Name))
+	}
+	return ""
+}
+
+// queryValue writes v as a value of the search language: quoted (with \"
+// and \\ escapes) unless it is a plain word.
+func queryValue(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\r\n\"\\*") && !strings.HasPrefix(v, "-") {
+		return v
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+	return `"` + r.Replace(v) + `"`
+}
+
+// fmtRate formats events per second: per hour or minute when slow.
+func fmtRate(r float64) string {
+	switch {
+	case r == 0:
+		return "0/s"
+	case r < 1.0/60:
+		return strconv.FormatFloat(r*3600, 'f', 1, 64) + "/h"
+	case r < 1:
+		return strconv.FormatFloat(r*60, 'f', 1, 64) + "/min"
+	case r < 10:
+		return strconv.FormatFloat(r, 'f', 2, 64) + "/s"
+	default:
+		return strconv.FormatFloat(r, 'f', 0, 64) + "/s"
+	}
+}
