@@ -10,7 +10,7 @@
   if (!page) return;
   document.documentElement.classList.add("js-replay");
 
-  var TICK_MS = 400, MIN_MS = 16, MAX_MS = 4000, CACHE = 300;
+  var TICK_MS = 400, MIN_MS = 16, MAX_MS = 4000, CACHE = 60;
   var total = +page.getAttribute("data-total");
   var rowsFrom = +page.getAttribute("data-rows-from");
   var base = page.getAttribute("data-base");
@@ -116,9 +116,17 @@
       location.assign(url); // let the server say what went wrong
     }).finally(function () {
       inflight = false;
-      if (wanted) pump();
-      else settle();
+      if (wanted) return pump();
+      prefetch(shown);
+      settle();
     });
+  }
+
+  // prefetch warms the cache with the neighbours of step n, so the next
+  // press of an arrow key shows its frame at once.
+  function prefetch(n) {
+    if (n < total) frame(stepURL(n + 1));
+    if (n > 1) frame(stepURL(n - 1));
   }
 
   function settle() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -47,11 +48,20 @@ type replayStepJSON struct {
 	ResolvedAnomalies []graph.Anomaly `json:"resolved_anomalies"`
 }
 
-// apiReplayShow is GET /api/flows/{correlation_id}/replay?order=&entity=.
+// apiReplayShow is GET /api/flows/{correlation_id}/replay?order=&entity=&state=.
+// Each step's "state" holds every entity seen so far (state=all, the
+// default), only the step's entity (state=entity), or nothing (state=none):
+// for a flow of many entities the full form repeats them all on every step.
 func (h *handler) apiReplayShow(c echo.Context, id string) error {
 	p, err := parseReplayParams(c)
 	if err != nil {
 		return err
+	}
+	stateMode := c.QueryParam("state")
+	switch stateMode {
+	case "", "all", "entity", "none":
+	default:
+		return badRequest("bad state " + strconv.Quote(stateMode) + ": want all, entity or none")
 	}
 	steps, err := h.replaySteps(c, id, p)
 	if err != nil {
@@ -72,7 +82,7 @@ func (h *handler) apiReplayShow(c echo.Context, id string) error {
 			state = next
 		}
 		js := replayStepJSON{
-			EventID: s.Event.EventID, Time: s.Event.Time.UTC(), State: state,
+			EventID: s.Event.EventID, Time: s.Event.Time.UTC(), State: stepState(stateMode, state, s),
 			Index: k, Type: s.Event.Type, Coordinates: s.Event.Coordinates(),
 			ArrivalTime: replay.ArrivalTime(s.Event).UTC(), TimeIndex: s.TimeIndex, ArrivalIndex: s.ArrivalIndex,
 			Moved: s.Moved, Entity: s.Entity, Changed: []string{}, Removed: []string{}, Changes: s.Changes,
@@ -93,6 +103,20 @@ func (h *handler) apiReplayShow(c echo.Context, id string) error {
 		body.Steps[k] = js
 	}
 	return c.JSON(http.StatusOK, body)
+}
+
+// stepState is the "state" of one step for the state parameter.
+func stepState(mode string, all map[string]map[string]any, s *replay.Step) map[string]map[string]any {
+	switch {
+	case mode == "none":
+		return map[string]map[string]any{}
+	case mode == "entity" && s.State != nil:
+		return map[string]map[string]any{s.Entity: s.State}
+	case mode == "entity":
+		return map[string]map[string]any{}
+	default:
+		return all
+	}
 }
 
 func nonNilAnomalies(as []graph.Anomaly) []graph.Anomaly {

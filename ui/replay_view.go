@@ -37,6 +37,7 @@ type replayRowView struct {
 	Step                         int // 1-based
 	URL, EventID, Type, Source   string
 	Entity, Time, TimeISO, Delta string
+	Clock                        string // time of day, for the narrow list
 	T                            int64  // ms since the first step, in the order's time: for real-time play
 	Class                        string // past, current or future
 	Moved                        bool
@@ -57,9 +58,13 @@ type replayFrameView struct {
 	Other       int
 	OtherOrder  string
 	States      []entityStateView
-	Anomalies   []replayAnomalyView
-	Resolved    []replayAnomalyView
-	Detail      eventDetailView
+	// OmittedEntities counts the entities not shown (maxStateEntities);
+	// APIURL has them all.
+	OmittedEntities int
+	APIURL          string
+	Anomalies       []replayAnomalyView
+	Resolved        []replayAnomalyView
+	Detail          eventDetailView
 }
 
 // entityStateView is one entity's folded state at a step.
@@ -168,7 +173,8 @@ func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams
 		row := replayRowView{
 			Step: k + 1, URL: x.stepURL(k + 1), EventID: s.Event.EventID, Type: label(s.Event), Source: s.Event.Source,
 			Entity: entityLabel(s.Entity), Time: fmtTime(stepTime(*s, p.Order)), TimeISO: fmtRFC3339(stepTime(*s, p.Order)),
-			T: stepTime(*s, p.Order).Sub(t0).Milliseconds(), Class: stepClass(k, cur), Moved: s.Moved,
+			Clock: stepTime(*s, p.Order).UTC().Format("15:04:05.000"),
+			T:     stepTime(*s, p.Order).Sub(t0).Milliseconds(), Class: stepClass(k, cur), Moved: s.Moved,
 			Other: otherPos(k), Skipped: s.Skipped,
 		}
 		if k > 0 {
@@ -235,9 +241,11 @@ func (x *replayIndex) frame(cur, other int) replayFrameView {
 		Step: cur + 1, Total: len(x.steps), URL: x.stepURL(cur + 1),
 		Type: label(e), Time: fmtTime(e.Time), Entity: entityLabel(s.Entity),
 		Note: s.Note, Skipped: s.Skipped, Moved: s.Moved, Other: other,
-		OtherOrder: otherOrder(x.p.Order).String(),
+		OtherOrder: otherOrder(x.p.Order).String(), APIURL: "/api" + ReplayURL(x.flowID),
 	}
-	for _, es := range replay.State(x.steps, cur) {
+	states := replay.State(x.steps, cur)
+	states, f.OmittedEntities = x.recentEntities(states, cur)
+	for _, es := range states {
 		ev := entityStateView{Entity: es.Entity, Label: entityLabel(es.Entity), Current: es.Entity == s.Entity && !s.Skipped}
 		var changes []replay.Change
 		if ev.Current {
@@ -271,6 +279,32 @@ func (x *replayIndex) frame(cur, other int) replayFrameView {
 	}
 	f.Detail = detailFor(e, cause, effects, x.otherRecords(cur))
 	return f
+}
+
+// maxStateEntities caps the entities the state panel shows: beyond it, the
+// frame of a flow of many orders would be hundreds of kilobytes.
+const maxStateEntities = 12
+
+// recentEntities keeps, of more than maxStateEntities states, the current
+// step's entity and those touched most recently before it, in their order;
+// it returns how many it left out.
+func (x *replayIndex) recentEntities(states []replay.EntityState, cur int) ([]replay.EntityState, int) {
+	if len(states) <= maxStateEntities {
+		return states, 0
+	}
+	keep := map[string]bool{x.steps[cur].Entity: true}
+	for k := cur; k >= 0 && len(keep) < maxStateEntities; k-- {
+		if x.steps[k].State != nil {
+			keep[x.steps[k].Entity] = true
+		}
+	}
+	out := make([]replay.EntityState, 0, maxStateEntities)
+	for _, es := range states {
+		if keep[es.Entity] {
+			out = append(out, es)
+		}
+	}
+	return out, len(states) - len(out)
 }
 
 func (x *replayIndex) anomaly(a graph.Anomaly, isNew bool) replayAnomalyView {
