@@ -22,8 +22,10 @@ import (
 var ErrNotFound = errors.New("not found")
 
 // Writer stores events. Write returns nil only once every event in the batch
-// is durable. Writing the same record (topic, partition, offset) again is a
-// no-op: readers never see it twice. Two different records with the same
+// is durable. Writing the same record again is a no-op: readers never see it
+// twice. A record is identified by (topic, partition, offset, Kafka
+// timestamp): the timestamp tells a redelivery (same timestamp) from a new
+// record at a reused offset (a topic created again, a new demo broker). Two different records with the same
 // event ID are both kept (a duplicate publication).
 type Writer interface {
 	Write(ctx context.Context, events []event.Event) error

@@ -26,7 +26,7 @@ func (m *memStore) Write(_ context.Context, evs []event.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, e := range evs {
-		if c := e.Coordinates(); !m.seen[c] {
+		if c := e.Coordinates() + "@" + e.KafkaTime.UTC().Format(time.RFC3339Nano); !m.seen[c] {
 			m.seen[c] = true
 			e.Time, e.KafkaTime, e.IngestedAt = utc(e.Time), utc(e.KafkaTime), utc(e.IngestedAt)
 			m.evs = append(m.evs, e)

@@ -73,6 +73,20 @@ func runWrite(t *testing.T, o Opener) {
 			t.Errorf("EventCount = %d, want 3", sum.EventCount)
 		}
 	})
+	t.Run("ReusedOffsetIsANewRecord", func(t *testing.T) {
+		// A topic created again (or a new demo broker) hands out offset 0
+		// again: same coordinates, a later Kafka timestamp, another record.
+		old := MakeEvent("orders", 0, 0, "e-old", "c-old", "", Base)
+		old.KafkaTime = Base
+		reused := MakeEvent("orders", 0, 0, "e-new", "c-new", "", Base.Add(time.Hour))
+		reused.KafkaTime = Base.Add(time.Hour)
+		s := o.with(t, []event.Event{old}, []event.Event{reused, old})
+		CheckEvents(t, "Flow(c-old)", []event.Event{old}, mustFlow(t, s, "c-old"))
+		CheckEvents(t, "Flow(c-new)", []event.Event{reused}, mustFlow(t, s, "c-new"))
+		if st := mustStats(t, s); st.Events != 2 {
+			t.Errorf("Stats.Events = %d, want 2", st.Events)
+		}
+	})
 	t.Run("LargeBatch5000", func(t *testing.T) {
 		g := NewGen(Base)
 		var evs []event.Event
