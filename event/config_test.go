@@ -18,6 +18,7 @@ func TestParseConfig(t *testing.T) {
 		{name: "payload cap in bytes", yaml: "payload_cap: 1048576\n", want: Config{PayloadCap: 1 << 20}},
 		{name: "payload cap with unit", yaml: "payload_cap: 64KiB\n", want: Config{PayloadCap: 64 << 10}},
 		{name: "payload cap in MB", yaml: "payload_cap: 2MB\n", want: Config{PayloadCap: 2000000}},
+		{name: "redaction section is redact's", yaml: "payload_cap: 1KiB\nredaction:\n  rules: []\n", want: Config{PayloadCap: 1 << 10}},
 		{
 			name: "dead-letter patterns",
 			yaml: "dead_letter_topics:\n  - \"*.errors\"\n  - quarantine.*\n",
@@ -84,7 +85,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}{
 		{name: "not YAML", yaml: "conventions: [\n", want: []string{"parse config: yaml: line"}},
 		{name: "unknown top-level key", yaml: "payload_cap: 10\nconventons: []\n",
-			want: []string{`line 2: config: unknown key "conventons" (want payload_cap, dead_letter_topics, conventions)`}},
+			want: []string{`line 2: config: unknown key "conventons" (want payload_cap, dead_letter_topics, conventions, redaction)`}},
 		{name: "bad payload cap", yaml: "payload_cap: lots\n", want: []string{`line 1: payload_cap: want a positive size`, `"lots"`}},
 		{name: "negative payload cap", yaml: "payload_cap: -5\n", want: []string{"line 1: payload_cap"}},
 		{name: "bad dead-letter pattern", yaml: "dead_letter_topics:\n  - \"[orders\"\n",
