@@ -30,6 +30,7 @@ func commands() []command {
 		{"serve", "tap a Kafka cluster and serve the UI", runServe},
 		{"demo", "the whole product on embedded defaults: broker, pizza shop, store, UI", runDemo},
 		{"simulate", "run the demo's pizza shop against an external Kafka cluster", runSimulate},
+		{"flow", "print a flow as a tree: tracer flow (--store DSN | --url URL) CORRELATION_ID", runFlow},
 		{"migrate", "create the ClickHouse database and apply migrations", runMigrate},
 		{"version", "print the version", runVersion},
 	}
