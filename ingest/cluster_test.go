@@ -129,32 +129,45 @@ func records(topic string, parts int32, first, n int) []*sarama.ProducerMessage 
 // watermarks of every partition of topics.
 func (c *cluster) checkCommitted(t *testing.T, group string, topics ...string) {
 	t.Helper()
+	gaps, err := c.commitGaps(group, topics...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range gaps {
+		t.Error(g)
+	}
+}
+
+// commitGaps lists the partitions of topics whose committed offset in group
+// is not their high watermark.
+func (c *cluster) commitGaps(group string, topics ...string) ([]string, error) {
 	parts := map[string][]int32{}
 	for _, tp := range topics {
 		ps, err := c.client.Partitions(tp)
 		if err != nil {
-			t.Fatalf("partitions of %s: %v", tp, err)
+			return nil, fmt.Errorf("partitions of %s: %w", tp, err)
 		}
 		parts[tp] = ps
 	}
 	resp, err := c.admin.ListConsumerGroupOffsets(group, parts)
 	if err != nil {
-		t.Fatalf("committed offsets of %s: %v", group, err)
+		return nil, fmt.Errorf("committed offsets of %s: %w", group, err)
 	}
+	var gaps []string
 	for tp, ps := range parts {
 		for _, p := range ps {
 			hwm, err := c.client.GetOffset(tp, p, sarama.OffsetNewest)
 			if err != nil {
-				t.Fatalf("high watermark %s/%d: %v", tp, p, err)
+				return nil, fmt.Errorf("high watermark %s/%d: %w", tp, p, err)
 			}
-			b := resp.GetBlock(tp, p)
-			if b == nil || b.Offset != hwm {
-				got := int64(-1)
-				if b != nil {
-					got = b.Offset
-				}
-				t.Errorf("%s/%d: committed offset %d, high watermark %d", tp, p, got, hwm)
+			got := int64(-1)
+			if b := resp.GetBlock(tp, p); b != nil {
+				got = b.Offset
+			}
+			if got != hwm {
+				gaps = append(gaps, fmt.Sprintf("%s/%d: committed offset %d, high watermark %d", tp, p, got, hwm))
 			}
 		}
 	}
+	return gaps, nil
 }

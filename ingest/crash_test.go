@@ -26,6 +26,7 @@ const (
 	envGroup   = "EVENTSCOPE_INGEST_CHILD_GROUP"
 	envBase    = "EVENTSCOPE_INGEST_CHILD_BASE"
 	envFile    = "EVENTSCOPE_INGEST_CHILD_FILE"
+	envReady   = "EVENTSCOPE_INGEST_CHILD_READY"
 )
 
 // fileStore appends "topic partition offset" lines to a file, one write per
@@ -72,39 +73,52 @@ func TestIngestChildProcess(t *testing.T) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	if err := os.WriteFile(os.Getenv(envReady), nil, 0o644); err != nil { // SIGTERM now stops Run
+		t.Fatal(err)
+	}
 	if err := in.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestIngestSurvivesSIGKILL produces records while the ingesting process
-// (whose store fails every 7th write) is killed with SIGKILL three times at
-// random moments and restarted; after a final clean stop the store holds
-// every record (repeats are idempotent) and the committed offsets are the
-// high watermarks.
+// TestIngestSurvivesSIGKILL produces records over 6 topics x 3 partitions
+// while the ingesting process (whose store fails every 7th write) is killed
+// with SIGKILL three times at random moments and restarted, and a second
+// ingester joins the group after the first kill and leaves after the second.
+// After a final clean stop the store holds every record (repeats are
+// idempotent) and the committed offsets are the high watermarks.
+// EVENTSCOPE_INGEST_CRASH_RECORDS sets the record count (default 6000; the
+// issue's full check is 100000).
 func TestIngestSurvivesSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
+	checkNoLeaks(t)
+	total := 6000
+	if v, err := strconv.Atoi(os.Getenv("EVENTSCOPE_INGEST_CRASH_RECORDS")); err == nil && v > 0 {
+		total = v
+	}
 	c := newCluster(t)
 	base := kafkatest.Name(t, "ing")
 	group := kafkatest.Name(t, "grp")
-	topics := []string{base + "-a", base + "-b"}
-	for _, tp := range topics {
-		c.createTopic(t, tp, 3, nil)
+	var topics []string
+	for i := range 6 {
+		topics = append(topics, fmt.Sprintf("%s-%d", base, i))
+		c.createTopic(t, topics[i], 3, nil)
 	}
+	perTopic := total / len(topics)
+	total = perTopic * len(topics)
 	dir := t.TempDir()
 	file := dir + "/stored.txt"
+	stored := func() int { return len(readStored(t, file)) }
 
 	var mu sync.Mutex
 	var want []coord
 	var prodWG sync.WaitGroup
-	const perTopic = 3000
-	total := perTopic * len(topics)
 	prodWG.Go(func() {
 		for first := 0; first < perTopic; first += 100 {
 			for _, tp := range topics {
-				msgs := records(tp, 3, first, 100)
+				msgs := records(tp, 3, first, min(100, perTopic-first))
 				if err := c.prod.SendMessages(msgs); err != nil {
 					t.Errorf("produce: %v", err)
 					return
@@ -118,27 +132,41 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 		}
 	})
 
+	var second *member
 	for kill := range 4 {
 		logf := fmt.Sprintf("%s/child-%d.log", dir, kill)
 		cmd := startChild(t, c.addrs, group, base, file, logf)
-		if kill == 3 { // the last one runs to the end and stops cleanly
+		switch kill {
+		case 1:
+			second = startMember(t, testConfig(c.addrs, group, base), file)
+		case 2:
+			if err := second.stop(); err != nil {
+				t.Errorf("second member: %v", err)
+			}
+			t.Logf("second member left having stored %d records", second.in.Stats().Stored)
+		case 3: // the last child runs to the end and stops cleanly
 			prodWG.Wait()
-			eventually(t, 60*time.Second, "every record stored", func() bool {
-				return len(readStored(t, file)) == total
+			eventually(t, 30*time.Second, "final child handling SIGTERM", func() bool {
+				_, err := os.Stat(logf + ".ready")
+				return err == nil
+			})
+			eventually(t, 120*time.Second, "every record stored and committed", func() bool {
+				gaps, err := c.commitGaps(group, topics...)
+				return err == nil && len(gaps) == 0 && stored() == total
 			})
 			_ = cmd.Process.Signal(syscall.SIGTERM)
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("final child: %v\n%s", err, tail(logf))
 			}
-			break
+			continue
 		}
-		target := min(len(readStored(t, file))+100+rand.IntN(800), total)
-		eventually(t, 60*time.Second, fmt.Sprintf("child %d storing %d records", kill, target), func() bool {
-			return len(readStored(t, file)) >= target
+		target := min(stored()+total/60+rand.IntN(total/8), total)
+		eventually(t, 120*time.Second, fmt.Sprintf("child %d storing %d records", kill, target), func() bool {
+			return stored() >= target
 		})
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		t.Logf("killed child %d with %d records stored", kill, len(readStored(t, file)))
+		t.Logf("killed child %d with %d records stored", kill, stored())
 	}
 
 	got := readStored(t, file)
@@ -159,6 +187,37 @@ func TestIngestSurvivesSIGKILL(t *testing.T) {
 	c.checkCommitted(t, group, topics...)
 }
 
+// member is an in-process Ingester appending to the crash test's file.
+type member struct {
+	in     *Ingester
+	f      *os.File
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startMember(t *testing.T, cfg Config, file string) *member {
+	t.Helper()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := New(cfg, &fileStore{f: f}, nil, testLog(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &member{in: in, f: f, cancel: cancel, done: make(chan error, 1)}
+	go func() { m.done <- in.Run(ctx) }()
+	return m
+}
+
+func (m *member) stop() error {
+	m.cancel()
+	err := <-m.done
+	m.f.Close()
+	return err
+}
+
 func startChild(t *testing.T, addrs []string, group, base, file, logf string) *exec.Cmd {
 	t.Helper()
 	out, err := os.Create(logf)
@@ -168,7 +227,7 @@ func startChild(t *testing.T, addrs []string, group, base, file, logf string) *e
 	t.Cleanup(func() { out.Close() })
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestChildProcess$", "-test.v")
 	cmd.Env = append(os.Environ(), envChild+"=1", envBrokers+"="+strings.Join(addrs, ","),
-		envGroup+"="+group, envBase+"="+base, envFile+"="+file)
+		envGroup+"="+group, envBase+"="+base, envFile+"="+file, envReady+"="+logf+".ready")
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start child: %v", err)
