@@ -228,3 +228,15 @@ func TestPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestTrailingData(t *testing.T) {
+	for _, p := range []string{`{"a":1} {"b":2}`, `{"a":1}}`, `{"a":1} x`} {
+		s := replay.Steps([]eventT{ev("e", "", "T", "k", 0, p)}, replay.Options{})
+		if !s[0].Skipped || !strings.Contains(s[0].Note, "not JSON") {
+			t.Errorf("%s: skipped %v note %q", p, s[0].Skipped, s[0].Note)
+		}
+	}
+	if s := replay.Steps([]eventT{ev("e", "", "T", "k", 0, " {\"a\":1}\n ")}, replay.Options{}); s[0].Skipped {
+		t.Errorf("white space around JSON: %s", s[0].Note)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -19,14 +20,17 @@ func decodePayload(e *event.Event) (map[string]any, string) {
 	case e.Truncated:
 		return nil, "payload truncated: state unchanged"
 	}
-	if enc := e.PayloadEncoding(); enc != event.EncodingJSON {
-		return nil, "payload is not JSON (" + enc + "): state unchanged"
-	}
 	dec := json.NewDecoder(bytes.NewReader(e.Payload))
 	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, "payload is not JSON: state unchanged"
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF { // something after the value
+			err = errors.New("trailing data")
+		}
+	}
+	if err != nil {
+		return nil, "payload is not JSON (" + e.PayloadEncoding() + "): state unchanged"
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
