@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/IBM/sarama"
+
 	"github.com/eventscope/eventscope/sim"
 )
 
@@ -18,8 +20,23 @@ func runSimulate(ctx context.Context, args []string, _, stderr io.Writer) error 
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
 	rate := fs.Float64("rate", 2, "new orders per second")
 	mixed := fs.Bool("mixed-conventions", true, "services use different ID conventions (CloudEvents, headers, JSON envelopes)")
+	c.sec.registerKafka(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
+	}
+	if err := c.sec.validateKafka(); err != nil {
+		return err
+	}
+	var saramaConfig func() *sarama.Config
+	if c.sec.sarama != nil {
+		// The shop makes one client per service and changes its config:
+		// each gets a fresh one, built as validated above.
+		saramaConfig = func() *sarama.Config {
+			if err := c.sec.validateKafka(); err != nil {
+				panic(err) // validated once already; the inputs have not changed
+			}
+			return c.sec.sarama
+		}
 	}
 	brokers, err := parseBrokers(c.Brokers, true)
 	if err != nil {
@@ -32,7 +49,8 @@ func runSimulate(ctx context.Context, args []string, _, stderr io.Writer) error 
 		return err
 	}
 	log := newLogger(&c, stderr)
-	err = sim.Run(ctx, sim.Config{Brokers: brokers, Rate: *rate, Faults: sim.DefaultFaults(), MixedConventions: *mixed, Logger: log})
+	err = sim.Run(ctx, sim.Config{Brokers: brokers, Rate: *rate, Faults: sim.DefaultFaults(),
+		MixedConventions: *mixed, Logger: log, SaramaConfig: saramaConfig})
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
