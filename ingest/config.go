@@ -66,8 +66,9 @@ type Config struct {
 	// Consumer.Return.Errors, Consumer.Offsets.Initial and auto-commit.
 	Sarama *sarama.Config
 	// OnStored, when set, is called with each batch after it is durably
-	// written (the live tail). It must not block nor keep the slice beyond
-	// the call's purpose of reading it.
+	// written and its offsets marked (the live tail). It runs on the
+	// writer goroutine, so it must not block; ingest does not touch the
+	// slice afterwards.
 	OnStored func([]event.Event)
 }
 
