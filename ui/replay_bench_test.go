@@ -56,10 +56,11 @@ func BenchmarkReplayFrame1k(b *testing.B) {
 		{"frame-arrival-entity", "?step=500&order=arrival&entity=data.orderId"},
 		{"page", "?step=500"},
 		{"api", ""},
+		{"api-state-entity", "?state=entity"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			target := ReplayURL("batch-1000") + bc.query
-			if bc.name == "api" {
+			if strings.HasPrefix(bc.name, "api") {
 				target = "/api" + target
 			}
 			for b.Loop() {
