@@ -233,8 +233,11 @@ func (in *Ingester) consume(ctx context.Context, client sarama.Client, group sar
 		cancel()
 		<-done
 		if next != nil {
+			// The watcher ended the session (an error then is only
+			// that): subscribe to the new set at once.
 			in.log.Info("topic set changed", "topics", len(next), "added", diff(next, topics), "removed", diff(topics, next))
 			topics = next
+			continue
 		}
 		if err == nil || ctx.Err() != nil {
 			backoff = in.cfg.RetryBackoff
