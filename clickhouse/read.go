@@ -138,12 +138,13 @@ func (s *Store) firstFlow(ctx context.Context, query string, args ...any) (strin
 	return flow, rows.Err()
 }
 
-// Stats counts records (each once) per topic and the flows.
+// Stats counts records (each once) per topic, and the flows.
 func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, `SELECT topic, uniqExact(kafka_partition, kafka_offset)
-FROM events GROUP BY topic ORDER BY topic`)
+	// FINAL merges not yet merged copies on the fly: at 10M events 5x
+	// faster than uniqExact over the coordinates (docs/PERFORMANCE.md).
+	rows, err := s.conn.Query(ctx, `SELECT topic, count() FROM events FINAL GROUP BY topic ORDER BY topic`)
 	if err != nil {
 		return store.Stats{}, fmt.Errorf("read stats: %w", err)
 	}
