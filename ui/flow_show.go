@@ -9,11 +9,24 @@ import (
 	"github.com/eventscope/eventscope/graph"
 )
 
-// flowShow renders a flow: header, anomalies, causal tree and the detail of
-// the event named by ?event= (the first event when absent). An htmx request
-// targeting the detail panel gets just that panel.
+// flowShow renders a flow: header, anomalies, the causal graph, the
+// timeline, the causal tree and the detail of the event named by ?event=
+// (the first event when absent); ?expand= expands groups of a collapsed
+// graph and ?from=&to= zoom the timeline (see parseFlowParams). An htmx
+// request targeting the detail panel, the graph or the timeline gets just
+// that part. /flows/{id}/export is the export (exportShow).
 func (h *handler) flowShow(c echo.Context) error {
+	if id, ok, err := exportID(c); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return h.exportShow(c, id)
+	}
 	id, err := pathID(c, "/flows/")
+	if err != nil {
+		return err
+	}
+	p, err := parseFlowParams(c, id)
 	if err != nil {
 		return err
 	}
@@ -21,10 +34,17 @@ func (h *handler) flowShow(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("flow %q: %w", id, err)
 	}
-	v := buildFlowView(id, graph.Build(events, h.graphOptions()), c.QueryParam("event"))
+	f := graph.Build(events, h.graphOptions())
 	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
-	if isPartial(c, "event-detail") && v.HasDetail {
-		return render(c, http.StatusOK, eventDetail(v.Detail))
+	switch {
+	case isPartial(c, "event-detail"):
+		if v := buildFlowView(id, f, p.Event); v.HasDetail {
+			return render(c, http.StatusOK, eventDetail(v.Detail))
+		}
+	case isPartial(c, "flow-graph"):
+		return render(c, http.StatusOK, graphSection(buildFlowPage(f, p).Graph))
+	case isPartial(c, "flow-timeline"):
+		return render(c, http.StatusOK, timelineSection(buildFlowPage(f, p).Timeline))
 	}
-	return render(c, http.StatusOK, flowPage(pageMeta{Title: "Flow " + id}, v))
+	return render(c, http.StatusOK, flowPage(pageMeta{Title: "Flow " + id}, buildFlowPage(f, p)))
 }

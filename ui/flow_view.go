@@ -19,13 +19,24 @@ type flowHeaderView struct {
 type anomalyView struct {
 	Kind, Detail string
 	Events       []eventLinkView
+	More         int // events beyond maxAnomalyLinks
 }
+
+// Caps that keep the page small for flows with thousands of anomalies or
+// effects; the JSON API has everything.
+const (
+	maxAnomaliesPerKind = 20
+	maxAnomalyLinks     = 10
+	maxEffectLinks      = 50
+)
 
 // treeRowView is one event in the indented causal tree.
 type treeRowView struct {
 	Anchor, EventID, Type, Source, Topic string
 	Time, TimeISO, Hop                   string
 	Depth                                int
+	Index                                int    // record (Flow.Events)
+	Node                                 string // the graph box that shows it (event or group ID)
 	URL, HX                              string
 	Selected, DecodeError                bool
 	Duplicate                            bool // a re-publication of an earlier record's ID
@@ -42,10 +53,18 @@ type flowView struct {
 	Header    flowHeaderView
 	Anomalies []anomalyView
 	Tree      []treeRowView
-	Omitted   int    // tree rows left out (maxTreeRows)
-	APIURL    string // the flow's JSON
-	Detail    eventDetailView
-	HasDetail bool
+	Omitted   int // tree rows left out (maxTreeRows)
+	// AnomaliesOmitted counts anomalies not listed (maxAnomaliesPerKind).
+	AnomaliesOmitted int
+	APIURL           string // the flow's JSON
+	Detail           eventDetailView
+	HasDetail        bool
+	Selected         int // record shown in the detail panel; -1 for none
+
+	// Filled by buildFlowPage for the full page.
+	Graph    graphView
+	Timeline timelineView
+	Exports  []exportLink
 }
 
 // buildFlowView turns a flow's causal graph into the flow page, with the
@@ -87,10 +106,21 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 		v.Header.Span = fmtSpan(first, last)
 	}
 	kinds := map[string][]string{}
+	perKind := map[string]int{}
 	for _, a := range f.Anomalies {
-		av := anomalyView{Kind: a.Kind, Detail: a.Detail}
 		for _, id := range a.EventIDs {
 			kinds[id] = appendOnce(kinds[id], a.Kind)
+		}
+		if perKind[a.Kind]++; perKind[a.Kind] > maxAnomaliesPerKind {
+			v.AnomaliesOmitted++
+			continue
+		}
+		av := anomalyView{Kind: a.Kind, Detail: a.Detail}
+		for j, id := range a.EventIDs {
+			if j == maxAnomalyLinks {
+				av.More = len(a.EventIDs) - j
+				break
+			}
 			if i, ok := byID[id]; ok {
 				av.Events = append(av.Events, link(&f.Events[i]))
 			} else {
@@ -116,7 +146,7 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 		l := link(e)
 		row := treeRowView{
 			Anchor: eventAnchor(e.EventID), EventID: e.EventID, Type: label(e), Source: e.Source, Topic: e.Topic,
-			Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Depth: n.Depth, URL: l.URL, HX: l.HX,
+			Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Depth: n.Depth, Index: n.Index, URL: l.URL, HX: l.HX,
 			Selected: n.Index == sel, Duplicate: !original(f, n.Index), DecodeError: e.DecodeError != "",
 			Anomalies: kinds[e.EventID],
 		}
@@ -143,9 +173,16 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 				effs = append(effs, link(&f.Events[i]))
 			}
 		}
+		more := 0
+		if len(effs) > maxEffectLinks {
+			more, effs = len(effs)-maxEffectLinks, effs[:maxEffectLinks]
+		}
 		v.Detail = detailFor(e, cause, effs, otherCoordinates(f.Events, records[e.EventID], sel))
+		v.Detail.MoreEffects = more
+		v.Detail.Diff = buildDiff(f.Events, sel, link)
 		v.HasDetail = true
 	}
+	v.Selected = sel
 	return v
 }
 

@@ -100,6 +100,7 @@ type eventDetailView struct {
 	Cause                                    *eventLinkView // nil for a root or a missing cause
 	CauseMissing                             bool
 	Effects                                  []eventLinkView
+	MoreEffects                              int // effects not linked (too many)
 	Topic, Key, Coordinates                  string
 	Partition                                int32
 	Offset                                   int64
@@ -108,8 +109,10 @@ type eventDetailView struct {
 	PayloadKind, Payload                     string
 	PayloadSize                              int
 	Truncated                                bool
-	Duplicates                               []string // coordinates of the other records with this event ID
-	EventURL                                 string   // the event's own page
+	Duplicates                               []string  // coordinates of the other records with this event ID
+	EventURL                                 string    // the event's own page
+	SchemaID                                 int32     // Confluent Schema Registry ID; 0 when none
+	Diff                                     *diffView // against the previous event of the same entity; nil when none
 }
 
 // detailFor builds the detail of e. cause is nil for a root or a cause
@@ -127,7 +130,7 @@ func detailFor(e *event.Event, cause *eventLinkView, effects []eventLinkView, du
 		Topic:   e.Topic, Key: e.Key, Coordinates: e.Coordinates(), Partition: e.Partition, Offset: e.Offset,
 		ContentType: e.ContentType, Convention: e.Convention, DecodeError: e.DecodeError,
 		Headers: e.Headers, PayloadKind: kind, Payload: text, PayloadSize: e.PayloadSize, Truncated: e.Truncated,
-		Duplicates: dups, EventURL: EventURL(e.EventID),
+		Duplicates: dups, EventURL: EventURL(e.EventID), SchemaID: e.SchemaID,
 	}
 }
 

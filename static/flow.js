@@ -1,0 +1,121 @@
+// eventscope flow page: links the causal graph, the timeline and the event
+// tree. Hovering or focusing an event highlights it in all three; clicking
+// an event in an SVG loads its detail with htmx instead of the whole page;
+// #event-ID in the address selects that event; arrow keys move between
+// events in causal order and Enter opens the detail. Without this file
+// every box and mark is a plain link that the server answers.
+(function () {
+  "use strict";
+  var page = function () { return document.querySelector(".flow-page"); };
+  var q = function (sel) { return Array.prototype.slice.call(document.querySelectorAll(sel)); };
+  var attr = function (name, value) { return "[" + name + '="' + CSS.escape(value) + '"]'; };
+
+  // highlight marks every element showing node (and event id) with .hl.
+  var lit = [];
+  function highlight(node, id) {
+    lit.forEach(function (el) { el.classList.remove("hl"); });
+    lit = [];
+    if (node) lit = lit.concat(q(attr("data-node", node)));
+    if (id) lit = lit.concat(q(attr("data-event-id", id)));
+    lit.forEach(function (el) { el.classList.add("hl"); });
+  }
+  function onPoint(ev) {
+    var el = ev.target.closest && ev.target.closest("[data-node], [data-event-id]");
+    if (!el || !page() || !page().contains(el)) return;
+    highlight(el.getAttribute("data-node"), el.getAttribute("data-event-id"));
+  }
+  document.addEventListener("mouseover", onPoint);
+  document.addEventListener("focusin", onPoint);
+
+  // urlFor is the page with event id selected: full (with the fragment)
+  // and without the fragment (what htmx asks for).
+  function urlFor(id) {
+    var u = new URL(window.location.href);
+    u.searchParams.set("event", id);
+    u.hash = "";
+    var hx = u.pathname + u.search;
+    return { hx: hx, full: hx + "#event-" + encodeURIComponent(id) };
+  }
+
+  // markSelected moves the .selected class in the SVGs to the event id.
+  function markSelected(id) {
+    q(".graph-svg .selected, .timeline-svg .selected").forEach(function (el) { el.classList.remove("selected"); });
+    q(".timeline-svg " + attr("data-event-id", id)).forEach(function (el) { el.classList.add("selected"); });
+    var mark = document.querySelector(".timeline-svg " + attr("data-event-id", id));
+    var row = document.querySelector("tr" + attr("data-event-id", id));
+    var node = (mark || row) && (mark || row).getAttribute("data-node");
+    var box = document.querySelector(".graph-svg " + attr("data-event-id", id)) ||
+      (node && document.querySelector(".graph-svg " + attr("data-node", node)));
+    if (box) box.classList.add("selected");
+  }
+
+  // select loads the detail of event id into the panel.
+  function select(id, push) {
+    var detail = document.getElementById("event-detail");
+    if (!window.htmx || !detail) return false;
+    var u = urlFor(id);
+    markSelected(id);
+    if (detail.getAttribute("data-event-id") !== id) {
+      window.htmx.ajax("GET", u.hx, { target: "#event-detail", swap: "outerHTML" });
+    }
+    if (push) window.history.pushState({}, "", u.full);
+    return true;
+  }
+
+  document.addEventListener("click", function (ev) {
+    if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    var a = ev.target.closest && ev.target.closest("svg a[data-event-id]");
+    if (a && select(a.getAttribute("data-event-id"), true)) ev.preventDefault();
+  });
+
+  // fromHash selects the event named by #event-ID and shows its box.
+  function fromHash() {
+    var h = window.location.hash;
+    if (h.indexOf("#event-") !== 0 || !page()) return;
+    var id;
+    try { id = decodeURIComponent(h.slice(7)); } catch (e) { return; }
+    select(id, false);
+    var box = document.querySelector(".graph-svg " + attr("data-event-id", id)) ||
+      document.querySelector(".timeline-svg " + attr("data-event-id", id));
+    if (box && box.scrollIntoView) box.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+  window.addEventListener("hashchange", fromHash);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fromHash);
+  else fromHash();
+
+  // Keyboard: on a focused event (graph box, timeline mark, tree row), the
+  // arrows move in causal order (the tree's) and Enter opens the detail.
+  function order() {
+    var seen = {}, ids = [];
+    q("[data-testid=tree-row]").forEach(function (tr) {
+      var id = tr.getAttribute("data-event-id");
+      if (!seen[id]) { seen[id] = true; ids.push(id); }
+    });
+    return ids;
+  }
+  function focusEvent(id) {
+    var el = document.querySelector(".graph-svg a" + attr("data-event-id", id)) ||
+      document.querySelector(".timeline-svg a" + attr("data-event-id", id)) ||
+      document.querySelector("tr" + attr("data-event-id", id) + " a");
+    if (el) el.focus();
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (!page() || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var cur = t && t.closest && t.closest("[data-event-id]");
+    var id = cur ? cur.getAttribute("data-event-id") : null;
+    if (ev.key === "Enter") {
+      if (cur && cur.closest("svg") && select(id, true)) ev.preventDefault();
+      return;
+    }
+    var step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[ev.key];
+    if (!step || !cur || cur.id === "event-detail") return; // arrows scroll elsewhere
+    var ids = order();
+    var i = ids.indexOf(id);
+    var next = ids[i < 0 ? 0 : Math.min(Math.max(i + step, 0), ids.length - 1)];
+    if (next === undefined) return;
+    ev.preventDefault();
+    focusEvent(next);
+  });
+})();

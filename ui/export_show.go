@@ -1,0 +1,118 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
+)
+
+// exportSuffix ends the path of a flow's export: /flows/{id}/export. Flow
+// IDs in links are path-escaped, so a "/" inside an ID is "%2F" and never
+// makes an ID end in "/export".
+const exportSuffix = "/export"
+
+// Export formats: ?format= value, content type and file extension.
+var exportFormats = map[string]struct{ ctype, ext string }{
+	"dot":     {"text/vnd.graphviz; charset=utf-8", "dot"},
+	"mermaid": {"text/vnd.mermaid; charset=utf-8", "mmd"},
+	"json":    {echo.MIMEApplicationJSONCharsetUTF8, "json"},
+}
+
+// ExportURL is the download of a flow in format "dot", "mermaid" or "json".
+func ExportURL(flowID, format string) string {
+	return FlowURL(flowID) + exportSuffix + "?format=" + url.QueryEscape(format)
+}
+
+// exportLink is one download link on the flow page.
+type exportLink struct{ Format, Label, URL string }
+
+func exportLinks(flowID string) []exportLink {
+	return []exportLink{
+		{"dot", "Graphviz DOT", ExportURL(flowID, "dot")},
+		{"mermaid", "Mermaid", ExportURL(flowID, "mermaid")},
+		{"json", "JSON", ExportURL(flowID, "json")},
+	}
+}
+
+// exportID returns the flow ID of an export path (/flows/ + ID + /export);
+// ok is false for any other path.
+func exportID(c echo.Context) (id string, ok bool, err error) {
+	raw, found := strings.CutPrefix(c.Request().URL.EscapedPath(), "/flows/")
+	raw, isExport := strings.CutSuffix(raw, exportSuffix)
+	if !found || !isExport || raw == "" {
+		return "", false, nil
+	}
+	id, err = url.PathUnescape(raw)
+	if err != nil {
+		return "", true, badRequest("bad ID in path: " + err.Error())
+	}
+	return id, true, nil
+}
+
+// exportShow is GET /flows/{id}/export?format=dot|mermaid|json: the flow
+// as a Graphviz digraph, a Mermaid flowchart or the JSON of
+// /api/flows/{id}, as a download named after the flow.
+func (h *handler) exportShow(c echo.Context, id string) error {
+	format := c.QueryParam("format")
+	f, ok := exportFormats[format]
+	if !ok {
+		return badRequest("bad format " + quote(format) + ": want dot, mermaid or json")
+	}
+	events, err := h.store.Flow(c.Request().Context(), id)
+	if err != nil {
+		return fmt.Errorf("flow %q: %w", id, err)
+	}
+	fl := graph.Build(events, h.graphOptions())
+	hd := c.Response().Header()
+	hd.Set("Content-Disposition", `attachment; filename="`+exportName(id)+"."+f.ext+`"`)
+	switch format {
+	case "dot":
+		return c.Blob(http.StatusOK, f.ctype, []byte(graph.DOT(fl)))
+	case "mermaid":
+		return c.Blob(http.StatusOK, f.ctype, []byte(graph.Mermaid(fl)))
+	default:
+		return c.JSON(http.StatusOK, exportFlowBody(id, fl))
+	}
+}
+
+// exportFlowBody is the JSON API's flow (see apiFlowShow).
+func exportFlowBody(id string, f *graph.Flow) flowJSON {
+	body := flowJSON{CorrelationID: id, Events: f.Events, Edges: f.Edges, Anomalies: f.Anomalies}
+	if body.Events == nil {
+		body.Events = []event.Event{}
+	}
+	for i := range body.Anomalies {
+		if body.Anomalies[i].EventIDs == nil {
+			body.Anomalies[i].EventIDs = []string{}
+		}
+	}
+	return body
+}
+
+// exportName makes a safe file name from a flow ID: letters, digits, ".",
+// "-" and "_" kept, anything else "_", at most 100 characters.
+func exportName(id string) string {
+	var b strings.Builder
+	for _, r := range id {
+		if b.Len() >= 100 {
+			break
+		}
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := strings.Trim(b.String(), ".")
+	if name == "" {
+		name = "flow"
+	}
+	return "flow-" + name
+}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// flowParams is the state of the flow page that its URL carries: the
+// selected event, the expanded groups of a collapsed graph and the
+// timeline's zoom window. Every link on the page keeps the parts it does
+// not change, so a view can be shared by copying the address.
+type flowParams struct {
+	FlowID   string
+	Event    string    // ?event=ID; "" selects the first event
+	Expand   []string  // ?expand=group:SOURCE/TYPE (repeatable), sorted
+	From, To time.Time // ?from=&to= (RFC 3339); both zero for the whole flow
+}
+
+// parseFlowParams reads the flow page's query. A from/to that is not RFC
+// 3339, only one of the two, a window that does not move forward, or an
+// expand value that is not a group ID is a 400.
+func parseFlowParams(c echo.Context, flowID string) (flowParams, error) {
+	q := c.QueryParams()
+	p := flowParams{FlowID: flowID, Event: q.Get("event")}
+	for _, g := range q["expand"] {
+		if !strings.HasPrefix(g, "group:") {
+			return p, badRequest("bad expand " + quote(g) + ": want a group ID like group:SOURCE/TYPE")
+		}
+		if !slices.Contains(p.Expand, g) {
+			p.Expand = append(p.Expand, g)
+		}
+	}
+	slices.Sort(p.Expand)
+	from, to := q.Get("from"), q.Get("to")
+	if from == "" && to == "" {
+		return p, nil
+	}
+	if from == "" || to == "" {
+		return p, badRequest("zoom needs both from and to (RFC 3339 times)")
+	}
+	var err error
+	if p.From, err = time.Parse(time.RFC3339Nano, from); err != nil {
+		return p, badRequest("bad from " + quote(from) + ": want an RFC 3339 time")
+	}
+	if p.To, err = time.Parse(time.RFC3339Nano, to); err != nil {
+		return p, badRequest("bad to " + quote(to) + ": want an RFC 3339 time")
+	}
+	if !p.To.After(p.From) {
+		return p, badRequest("to must be after from")
+	}
+	return p, nil
+}
+
+// quote keeps a user's value short and on one line in an error message.
+func quote(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	return `"` + strings.ReplaceAll(s, "\n", " ") + `"`
+}
+
+// expanded reports whether group id is expanded.
+func (p flowParams) expanded(id string) bool { return slices.Contains(p.Expand, id) }
+
+// expandSet is Expand as graph.LayoutOptions wants it.
+func (p flowParams) expandSet() map[string]bool {
+	m := make(map[string]bool, len(p.Expand))
+	for _, g := range p.Expand {
+		m[g] = true
+	}
+	return m
+}
+
+// withEvent, withExpand, withoutExpand and withWindow return copies with
+// one part changed.
+func (p flowParams) withEvent(id string) flowParams { p.Event = id; return p }
+
+func (p flowParams) withExpand(id string) flowParams {
+	if !p.expanded(id) {
+		p.Expand = append(slices.Clone(p.Expand), id)
+		slices.Sort(p.Expand)
+	}
+	return p
+}
+
+func (p flowParams) withoutExpand(id string) flowParams {
+	p.Expand = slices.DeleteFunc(slices.Clone(p.Expand), func(g string) bool { return g == id })
+	return p
+}
+
+func (p flowParams) withWindow(from, to time.Time) flowParams { p.From, p.To = from, to; return p }
+
+// url is the flow page with these parameters (keys in a fixed order, so
+// the same state is always the same URL).
+func (p flowParams) url() string {
+	q := url.Values{}
+	if p.Event != "" {
+		q.Set("event", p.Event)
+	}
+	if len(p.Expand) > 0 {
+		q["expand"] = p.Expand
+	}
+	if !p.From.IsZero() && !p.To.IsZero() {
+		q.Set("from", fmtRFC3339(p.From))
+		q.Set("to", fmtRFC3339(p.To))
+	}
+	u := FlowURL(p.FlowID)
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// eventURL is the page with event id selected and scrolled to; hx is the
+// same without the fragment, for htmx.
+func (p flowParams) eventURL(id string) (full, hx string) {
+	hx = p.withEvent(id).url()
+	return hx + "#" + url.PathEscape(eventAnchor(id)), hx
+}
