@@ -59,7 +59,7 @@ func (h *handler) dashboardShow(c echo.Context) error {
 	}
 	var series []store.TopicSeries
 	if ins, ok := h.store.(store.Insights); ok {
-		to := now.Truncate(rateStep)
+		to := now.Truncate(rateStep).Add(rateStep) // the current bucket, still filling, is last
 		if series, err = ins.TopicRates(ctx, to.Add(-rateWindow), to, rateStep); err != nil {
 			return fmt.Errorf("topic rates: %w", err)
 		}
@@ -74,6 +74,6 @@ func (h *handler) dashboardShow(c echo.Context) error {
 		v.RatesShown, v.SlowestShown, v.TypesShown = true, true, true
 		v.Slowest, v.NewTypes = flowRows(now, slow), newTypeRows(now, types)
 	}
-	v.Topics = topicRows(st.Topics, series, lag)
+	v.Topics = topicRows(st.Topics, series, lag, v.RatesShown)
 	return render(c, http.StatusOK, dashboardPage(pageMeta{Title: "Dashboard", Active: "/"}, v))
 }

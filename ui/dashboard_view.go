@@ -84,7 +84,7 @@ func ingestViewOf(st ingestStats, now time.Time) *ingestView {
 
 // topicRows joins the store's topic counts with their rate series and the
 // ingest lag.
-func topicRows(topics []store.TopicCount, series []store.TopicSeries, lag map[string]int64) []topicRowView {
+func topicRows(topics []store.TopicCount, series []store.TopicSeries, lag map[string]int64, rates bool) []topicRowView {
 	bySeries := map[string]store.TopicSeries{}
 	for _, s := range series {
 		bySeries[s.Topic] = s
@@ -92,17 +92,21 @@ func topicRows(topics []store.TopicCount, series []store.TopicSeries, lag map[st
 	rows := make([]topicRowView, 0, len(topics))
 	for _, t := range topics {
 		r := topicRowView{Topic: t.Topic, URL: SearchURL("topic:" + queryValue(t.Topic)), Events: t.Events}
-		if s, ok := bySeries[t.Topic]; ok && len(s.Counts) > 0 {
+		if s, ok := bySeries[t.Topic]; ok && len(s.Counts) > 1 {
+			// The last bucket is still filling: the rate now is the one
+			// before it; the line shows both.
 			secs := s.Step.Seconds()
-			rates := make([]float64, len(s.Counts))
+			vals := make([]float64, len(s.Counts))
 			peak := 0.0
 			for i, c := range s.Counts {
-				rates[i] = float64(c) / secs
-				peak = max(peak, rates[i])
+				vals[i] = float64(c) / secs
+				peak = max(peak, vals[i])
 			}
-			r.Rate = fmtRate(rates[len(rates)-1])
-			r.Spark = sparkline(rates, t.Topic+": events per second, peak "+fmtRate(peak))
+			r.Rate = fmtRate(vals[len(vals)-2])
+			r.Spark = sparkline(vals, t.Topic+": events per second over the last hour, peak "+fmtRate(peak))
 			r.HasSpark = true
+		} else if rates {
+			r.Rate, r.Spark, r.HasSpark = fmtRate(0), sparkline(make([]float64, 2), t.Topic+": no events in the last hour"), true
 		}
 		if n, ok := lag[t.Topic]; ok {
 			r.Lag = strconv.FormatInt(n, 10)

@@ -62,9 +62,14 @@ func (h *handler) serviceMap(ctx context.Context) (serviceMapData, error) {
 	if len(evs) > 0 {
 		d.Map = graph.BuildServiceMap(evs)
 		// Rates over the time the sample covers: from its oldest arrival
-		// (the window's start when the sample is the whole window) to now.
+		// (not before the window's start) to now.
 		from := evs[0].KafkaTime
-		if len(evs) < mapEvents || from.Before(d.Since) {
+		for i := range evs {
+			if evs[i].KafkaTime.Before(from) {
+				from = evs[i].KafkaTime
+			}
+		}
+		if from.Before(d.Since) {
 			from = d.Since
 		}
 		if secs := h.now().Sub(from).Seconds(); secs > 0 {
@@ -148,8 +153,7 @@ type mapEdgeSVG struct {
 // mapEdgeRow is one edge of the map in the table under the drawing.
 type mapEdgeRow struct {
 	From, To, Relation, Type string
-	Count                    int
-	Rate, P50, P99           string
+	Count, Rate, P50, P99    string
 	ExamplesURL              string
 }
 
@@ -196,6 +200,9 @@ func servicesViewOf(d serviceMapData) servicesView {
 			pts[i] = fmtCoord(p[0]) + "," + fmtCoord(p[1])
 		}
 		label := e.Label
+		if strings.HasPrefix(e.To, KindGroup+":") {
+			label = "" // "subscribed": the group table says more
+		}
 		if r := []rune(label); len(r) > 40 {
 			label = string(r[:39]) + "…"
 		}
@@ -209,7 +216,7 @@ func servicesViewOf(d serviceMapData) servicesView {
 }
 
 func edgeRow(e graph.MapEdge, from, to graph.MapNode) mapEdgeRow {
-	r := mapEdgeRow{From: from.Name, To: to.Name, Type: e.Label, Count: e.Count, Rate: fmtRate(e.Rate)}
+	r := mapEdgeRow{From: from.Name, To: to.Name, Type: e.Label, Count: strconv.Itoa(e.Count), Rate: fmtRate(e.Rate)}
 	if e.P50MS > 0 || e.P99MS > 0 {
 		r.P50, r.P99 = fmtMS(e.P50MS), fmtMS(e.P99MS)
 	}
@@ -225,7 +232,7 @@ func edgeRow(e graph.MapEdge, from, to graph.MapNode) mapEdgeRow {
 			r.ExamplesURL = SearchURL("type:" + queryValue(e.Label) + " topic:" + queryValue(from.Name) + " source:" + queryValue(to.Name))
 		}
 	default:
-		r.Relation, r.Type, r.Rate = "subscribed", "", ""
+		r.Relation, r.Type, r.Count, r.Rate = "subscribed", "", "", ""
 	}
 	return r
 }
