@@ -3,7 +3,6 @@ package ui
 import (
 	"strconv"
 
-	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/graph/replay"
 )
 
@@ -137,20 +136,10 @@ func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams
 		OrderName: p.Order.String(), OtherOrder: otherOrder(p.Order).String(),
 		OrdersDiffer: replay.OrdersDiffer(steps),
 	}
-	other := p
-	other.Order = otherOrder(p.Order)
-	timeP, arrP := p, other
-	if p.Order == replay.ByArrival {
-		timeP, arrP = other, p
-	}
-	otherPos := func(k int) int { // the current event's step in the other order
-		if p.Order == replay.ByArrival {
-			return steps[k].TimeIndex + 1
-		}
-		return steps[k].ArrivalIndex + 1
-	}
-	v.TimeURL = replayStepURL(flowID, timeP, stepIn(p.Order, replay.ByTime, steps, cur, otherPos))
-	v.ArrivalURL = replayStepURL(flowID, arrP, stepIn(p.Order, replay.ByArrival, steps, cur, otherPos))
+	inTime, inArrival := p, p
+	inTime.Order, inArrival.Order = replay.ByTime, replay.ByArrival
+	v.TimeURL = replayStepURL(flowID, inTime, steps[cur].TimeIndex+1)
+	v.ArrivalURL = replayStepURL(flowID, inArrival, steps[cur].ArrivalIndex+1)
 	dim, hide := p, p
 	dim.Future, hide.Future = futureDim, futureHide
 	v.DimURL, v.HideURL = replayStepURL(flowID, dim, cur+1), replayStepURL(flowID, hide, cur+1)
@@ -164,48 +153,46 @@ func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams
 		v.Omitted = n - maxReplayRows
 	}
 	v.RowsFrom = from + 1
-	var t0 = stepTime(steps[0], p.Order)
 	for k := from; k < to; k++ {
-		s := &steps[k]
-		if s.Moved {
+		v.Rows = append(v.Rows, x.row(k, cur))
+	}
+	for k := range steps {
+		if steps[k].Moved {
 			v.Moved++
 		}
-		row := replayRowView{
-			Step: k + 1, URL: x.stepURL(k + 1), EventID: s.Event.EventID, Type: label(s.Event), Source: s.Event.Source,
-			Entity: entityLabel(s.Entity), Time: fmtTime(stepTime(*s, p.Order)), TimeISO: fmtRFC3339(stepTime(*s, p.Order)),
-			Clock: stepTime(*s, p.Order).UTC().Format("15:04:05.000"),
-			T:     stepTime(*s, p.Order).Sub(t0).Milliseconds(), Class: stepClass(k, cur), Moved: s.Moved,
-			Other: otherPos(k), Skipped: s.Skipped,
-		}
-		if k > 0 {
-			row.Delta = "+" + fmtMS(float64(stepTime(*s, p.Order).Sub(stepTime(steps[k-1], p.Order)).Microseconds())/1000)
-		}
-		for _, a := range s.Appeared {
-			row.Anomalies = appendOnce(row.Anomalies, a.Kind)
-		}
-		v.Rows = append(v.Rows, row)
 	}
-	if from > 0 || to < n { // count moves over the whole flow, not the window
-		v.Moved = 0
-		for k := range steps {
-			if steps[k].Moved {
-				v.Moved++
-			}
-		}
-	}
-	v.Frame = x.frame(cur, otherPos(cur))
+	v.Frame = x.frame(cur, x.otherPos(cur))
 	return v
 }
 
-func (x *replayIndex) stepURL(step int) string { return replayStepURL(x.flowID, x.p, step) }
-
-// stepIn is the 1-based step of the current event in order want.
-func stepIn(have, want replay.Order, steps []replay.Step, cur int, otherPos func(int) int) int {
-	if have == want {
-		return cur + 1
+// otherPos is step k's 1-based position in the other order.
+func (x *replayIndex) otherPos(k int) int {
+	if x.p.Order == replay.ByArrival {
+		return x.steps[k].TimeIndex + 1
 	}
-	return otherPos(cur)
+	return x.steps[k].ArrivalIndex + 1
 }
+
+// row is step k in the list when cur is the current step.
+func (x *replayIndex) row(k, cur int) replayRowView {
+	s := &x.steps[k]
+	at := stepTime(*s, x.p.Order)
+	r := replayRowView{
+		Step: k + 1, URL: x.stepURL(k + 1), EventID: s.Event.EventID, Type: label(s.Event), Source: s.Event.Source,
+		Entity: entityLabel(s.Entity), Time: fmtTime(at), TimeISO: fmtRFC3339(at), Clock: at.UTC().Format("15:04:05.000"),
+		T: at.Sub(stepTime(x.steps[0], x.p.Order)).Milliseconds(), Class: stepClass(k, cur), Moved: s.Moved,
+		Other: x.otherPos(k), Skipped: s.Skipped,
+	}
+	if k > 0 {
+		r.Delta = "+" + fmtMS(float64(at.Sub(stepTime(x.steps[k-1], x.p.Order)).Microseconds())/1000)
+	}
+	for _, a := range s.Appeared {
+		r.Anomalies = appendOnce(r.Anomalies, a.Kind)
+	}
+	return r
+}
+
+func (x *replayIndex) stepURL(step int) string { return replayStepURL(x.flowID, x.p, step) }
 
 func otherOrder(o replay.Order) replay.Order {
 	if o == replay.ByArrival {
@@ -231,101 +218,6 @@ func entityLabel(e string) string {
 		return "(no key)"
 	}
 	return e
-}
-
-// frame builds the part of the page that changes with the step.
-func (x *replayIndex) frame(cur, other int) replayFrameView {
-	s := &x.steps[cur]
-	e := s.Event
-	f := replayFrameView{
-		Step: cur + 1, Total: len(x.steps), URL: x.stepURL(cur + 1),
-		Type: label(e), Time: fmtTime(e.Time), Entity: entityLabel(s.Entity),
-		Note: s.Note, Skipped: s.Skipped, Moved: s.Moved, Other: other,
-		OtherOrder: otherOrder(x.p.Order).String(), APIURL: "/api" + ReplayURL(x.flowID),
-	}
-	states := replay.State(x.steps, cur)
-	states, f.OmittedEntities = x.recentEntities(states, cur)
-	for _, es := range states {
-		ev := entityStateView{Entity: es.Entity, Label: entityLabel(es.Entity), Current: es.Entity == s.Entity && !s.Skipped}
-		var changes []replay.Change
-		if ev.Current {
-			changes = s.Changes
-		}
-		ev.Fields = stateFields(es.State, changes)
-		f.States = append(f.States, ev)
-	}
-	appeared := map[string]bool{}
-	for _, a := range s.Appeared {
-		appeared[a.Kind+"\x00"+a.Detail] = true
-	}
-	for _, a := range replay.Visible(x.steps, cur) {
-		f.Anomalies = append(f.Anomalies, x.anomaly(a, appeared[a.Kind+"\x00"+a.Detail]))
-	}
-	for _, a := range s.Resolved {
-		f.Resolved = append(f.Resolved, x.anomaly(a, false))
-	}
-	var cause *eventLinkView
-	if k, ok := x.first[e.CausationID]; ok && e.CausationID != "" {
-		l := x.link(k)
-		cause = &l
-	}
-	var effects []eventLinkView
-	seen := map[string]bool{}
-	for _, k := range x.effects[e.EventID] {
-		if id := x.steps[k].Event.EventID; !seen[id] {
-			seen[id] = true
-			effects = append(effects, x.link(k))
-		}
-	}
-	f.Detail = detailFor(e, cause, effects, x.otherRecords(cur))
-	return f
-}
-
-// maxStateEntities caps the entities the state panel shows: beyond it, the
-// frame of a flow of many orders would be hundreds of kilobytes.
-const maxStateEntities = 12
-
-// recentEntities keeps, of more than maxStateEntities states, the current
-// step's entity and those touched most recently before it, in their order;
-// it returns how many it left out.
-func (x *replayIndex) recentEntities(states []replay.EntityState, cur int) ([]replay.EntityState, int) {
-	if len(states) <= maxStateEntities {
-		return states, 0
-	}
-	keep := map[string]bool{x.steps[cur].Entity: true}
-	for k := cur; k >= 0 && len(keep) < maxStateEntities; k-- {
-		if x.steps[k].State != nil {
-			keep[x.steps[k].Entity] = true
-		}
-	}
-	out := make([]replay.EntityState, 0, maxStateEntities)
-	for _, es := range states {
-		if keep[es.Entity] {
-			out = append(out, es)
-		}
-	}
-	return out, len(states) - len(out)
-}
-
-func (x *replayIndex) anomaly(a graph.Anomaly, isNew bool) replayAnomalyView {
-	av := replayAnomalyView{Kind: a.Kind, Detail: a.Detail, New: isNew}
-	for _, id := range a.EventIDs {
-		av.Events = append(av.Events, x.linkID(id))
-	}
-	return av
-}
-
-// otherRecords lists the coordinates of the other records with the event
-// ID of step cur.
-func (x *replayIndex) otherRecords(cur int) []string {
-	id := x.steps[cur].Event.EventID
-	var out []string
-	for k := range x.steps {
-		if e := x.steps[k].Event; k != cur && e.EventID == id {
-			out = append(out, e.Coordinates())
-		}
-	}
-	return out
 }
 
 // stepLabel is "step 3 of 12".
