@@ -118,6 +118,10 @@ func TestLivePageServerRendered(t *testing.T) {
 	if doc.Find(`script[src*="live."]`).Length() != 1 {
 		t.Error("live.js not loaded")
 	}
+	doc = parseHTML(t, ts.get(t, "/live?q=anomaly:duplicate").Body.String())
+	if doc.Find(`[data-testid="live-ignored"]`).Length() != 1 || doc.Find(`[data-testid="live-row"]`).Length() == 0 {
+		t.Error("anomaly terms: want a note and every event listed")
+	}
 	rec := ts.get(t, "/live?q=bad:x")
 	if doc := parseHTML(t, rec.Body.String()); rec.Code != 400 || doc.Find(`[data-testid="search-error"]`).Length() != 1 {
 		t.Errorf("bad filter: %d", rec.Code)

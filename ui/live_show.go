@@ -30,6 +30,7 @@ type liveView struct {
 	RefreshURL string
 	Recent     []liveRowView
 	NoRecent   bool // the store cannot list recent events
+	Ignored    bool // the filter has anomaly terms, which one event cannot show
 	ScriptURL  string
 }
 
@@ -59,6 +60,9 @@ func (h *handler) liveShow(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	for _, t := range fq.Terms {
+		v.Ignored = v.Ignored || t.Field == store.FieldAnomaly
 	}
 	ins, ok := h.store.(store.Insights)
 	if !ok {
