@@ -46,13 +46,42 @@
     else r.removeAttribute("aria-current");
   }
 
-  // mark re-marks only the rows between the old and the new step.
+  // mark re-marks only the rows between the old and the new step, then
+  // the graph's boxes and arrows (drawn only for flows small enough).
   function mark(from, to) {
     var n;
     if (to > from) for (n = from; n < to; n++) setRow(n, "past");
     else for (n = from; n > to; n--) setRow(n, "future");
     setRow(to, "current");
     reveal(row(to));
+    markGraph(to);
+  }
+
+  // The graph: each box is past, current or future by the first step of
+  // its event; each arrow by the later of its two ends.
+  var firstStep = {};
+  Array.prototype.forEach.call(rows, function (r) {
+    var id = r.getAttribute("data-event-id");
+    if (!(id in firstStep)) firstStep[id] = +r.getAttribute("data-step");
+  });
+  var nodes = page.querySelectorAll("[data-testid=graph-node][data-event-id]");
+  var edges = page.querySelectorAll("[data-testid=graph-edge]");
+  function stepClass(k, n) {
+    return k < n ? "past" : k === n ? "current" : "future";
+  }
+  function setClass(el, cls) {
+    el.classList.remove("past", "current", "future");
+    el.classList.add(cls);
+  }
+  function markGraph(n) {
+    Array.prototype.forEach.call(nodes, function (el) {
+      var k = firstStep[el.getAttribute("data-event-id")];
+      if (k) setClass(el, stepClass(k, n));
+    });
+    Array.prototype.forEach.call(edges, function (el) {
+      var a = firstStep[el.getAttribute("data-from")], b = firstStep[el.getAttribute("data-to")];
+      if (a && b) setClass(el, stepClass(Math.max(a, b), n));
+    });
   }
 
   // reveal scrolls the list (not the page) to show r.

@@ -63,7 +63,7 @@ func (h *handler) apiReplayShow(c echo.Context, id string) error {
 	default:
 		return badRequest("bad state " + strconv.Quote(stateMode) + ": want all, entity or none")
 	}
-	steps, err := h.replaySteps(c, id, p)
+	_, steps, err := h.replaySteps(c, id, p)
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,9 @@ func TestReplayBrowser(t *testing.T) {
 	if got := browsertest.Eval[string](b, `document.querySelector("[data-testid=replay-row].current").dataset.eventId`); got != "r3" {
 		t.Errorf("current row %q, want r3", got)
 	}
+	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("[data-testid=graph-node]")].map(n => n.dataset.eventId+":"+n.classList.contains("past")+n.classList.contains("current")+n.classList.contains("future")).sort().join(" ")`); got != "r1:truefalsefalse r2:truefalsefalse r3:falsetruefalse r4:falsefalsetrue r5:falsefalsetrue" {
+		t.Errorf("graph boxes at PaymentFailed: %s", got)
+	}
 	b.Screenshot("replay-payment-failed.png")
 
 	b.Do("press End", chromedp.KeyEvent(kb.End))

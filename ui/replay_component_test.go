@@ -143,3 +143,62 @@ func TestReplayTestIDs(t *testing.T) {
 		t.Errorf("inline style attributes: the CSP forbids them")
 	}
 }
+
+// TestReplayGraph: the causal graph's boxes and arrows are past, current or
+// future at the step, and link to the step of their event; a flow drawn
+// collapsed gets a note instead.
+func TestReplayGraph(t *testing.T) {
+	ts := newReplayServer(t)
+	doc := parseHTML(t, ts.get(t, ReplayURL(replayFlowID)+"?step=4").Body.String())
+	type node struct{ ID, State, URL string }
+	var nodes []node
+	doc.Find(`[data-testid="flow-graph"] [data-testid="graph-node"]`).Each(func(_ int, s *goquery.Selection) {
+		id, _ := s.Attr("data-event-id")
+		href, _ := s.Attr("href")
+		state := ""
+		for _, c := range []string{"past", "current", "future"} {
+			if s.HasClass(c) {
+				state += c
+			}
+		}
+		nodes = append(nodes, node{id, state, href})
+	})
+	sortNodes := func(ns []node) {
+		for i := range ns {
+			for j := i + 1; j < len(ns); j++ {
+				if ns[j].ID < ns[i].ID {
+					ns[i], ns[j] = ns[j], ns[i]
+				}
+			}
+		}
+	}
+	sortNodes(nodes)
+	base := ReplayURL(replayFlowID) + "?step="
+	want := []node{{"r1", "past", base + "1"}, {"r2", "past", base + "2"}, {"r3", "current", base + "4"},
+		{"r4", "future", base + "5"}, {"r5", "future", base + "6"}}
+	if diff := cmp.Diff(want, nodes); diff != "" {
+		t.Errorf("graph nodes (-want +got):\n%s", diff)
+	}
+	edges := map[string]string{}
+	doc.Find(`[data-testid="graph-edge"]`).Each(func(_ int, s *goquery.Selection) {
+		from, _ := s.Attr("data-from")
+		to, _ := s.Attr("data-to")
+		cls, _ := s.Attr("class")
+		edges[from+">"+to] = cls
+	})
+	for e, state := range map[string]string{"r1>r2": "past", "r1>r3": "current", "r3>r4": "future"} {
+		if !strings.Contains(edges[e], state) {
+			t.Errorf("edge %s class %q, want %s", e, edges[e], state)
+		}
+	}
+	big := newTestServer(t, Options{Store: newFakeStore(replayFlow1k()...)})
+	doc = parseHTML(t, big.get(t, ReplayURL("batch-1000")).Body.String())
+	if doc.Find(`[data-testid="flow-graph"]`).Length() != 0 || doc.Find(`[data-testid="replay-graph-collapsed"]`).Length() != 1 {
+		t.Errorf("a collapsed flow: want the note, not the graph")
+	}
+	// the frame fragment does not carry the graph
+	frame := ts.get(t, ReplayURL(replayFlowID)+"?step=4", "HX-Request", "true", "HX-Target", "replay-frame").Body.String()
+	if strings.Contains(frame, "graph-node") {
+		t.Errorf("frame fragment carries the graph")
+	}
+}

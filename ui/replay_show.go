@@ -6,6 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/graph/replay"
 	"github.com/eventscope/eventscope/store"
 )
@@ -19,7 +21,7 @@ func (h *handler) replayShow(c echo.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	steps, err := h.replaySteps(c, id, p)
+	events, steps, err := h.replaySteps(c, id, p)
 	if err != nil {
 		return err
 	}
@@ -27,22 +29,22 @@ func (h *handler) replayShow(c echo.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	v := buildReplayView(id, steps, cur, p)
 	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
 	if isPartial(c, "replay-frame") {
-		return render(c, http.StatusOK, replayFrame(v.Frame))
+		return render(c, http.StatusOK, replayFrame(buildReplayView(id, steps, cur, p, nil).Frame))
 	}
+	v := buildReplayView(id, steps, cur, p, graph.Build(events, h.graphOptions()))
 	return render(c, http.StatusOK, replayPage(pageMeta{Title: "Replay " + id}, v))
 }
 
-// replaySteps loads a flow and replays it.
-func (h *handler) replaySteps(c echo.Context, id string, p replayParams) ([]replay.Step, error) {
+// replaySteps loads a flow (in store order) and replays it.
+func (h *handler) replaySteps(c echo.Context, id string, p replayParams) ([]event.Event, []replay.Step, error) {
 	events, err := h.store.Flow(c.Request().Context(), id)
 	if err != nil {
-		return nil, fmt.Errorf("flow %q: %w", id, err)
+		return nil, nil, fmt.Errorf("flow %q: %w", id, err)
 	}
 	if len(events) == 0 {
-		return nil, fmt.Errorf("flow %q: %w", id, store.ErrNotFound) // a store breaking its contract
+		return nil, nil, fmt.Errorf("flow %q: %w", id, store.ErrNotFound) // a store breaking its contract
 	}
-	return replay.Steps(events, replay.Options{Order: p.Order, EntityKey: p.Entity, Graph: h.graphOptions()}), nil
+	return events, replay.Steps(events, replay.Options{Order: p.Order, EntityKey: p.Entity, Graph: h.graphOptions()}), nil
 }

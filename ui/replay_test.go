@@ -169,8 +169,8 @@ func TestReplayControls(t *testing.T) {
 	}
 	// hide future: the list says so; the form carries it
 	doc := parseHTML(t, ts.get(t, base+"?future=hide&order=arrival").Body.String())
-	if !doc.Find(`[data-testid="replay-events"]`).HasClass("future-hide") {
-		t.Errorf("future=hide list has no future-hide class")
+	if !doc.Find(`[data-testid="replay-page"]`).HasClass("future-hide") {
+		t.Errorf("future=hide page has no future-hide class")
 	}
 	if got := attrs(doc, `[data-testid="replay-controls"] input[type=hidden]`, "value"); !cmp.Equal(got, []string{"arrival", "hide"}) {
 		t.Errorf("hidden form fields %v", got)

@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 
+	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/graph/replay"
 )
 
@@ -18,6 +19,8 @@ type replayView struct {
 	Nav                     replayNavView
 	OrdersDiffer            bool
 	Moved                   int
+	Graph                   *graphView // nil when the flow is drawn collapsed (GraphCollapsed)
+	GraphCollapsed          bool
 	Rows                    []replayRowView
 	RowsFrom                int // 1-based step of Rows[0]; rows outside the window are left out
 	Omitted                 int
@@ -127,8 +130,9 @@ func (x *replayIndex) linkID(id string) eventLinkView {
 	return eventLinkView{ID: id, Label: id}
 }
 
-// buildReplayView makes the page for 0-based step cur.
-func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams) replayView {
+// buildReplayView makes the page for 0-based step cur; f, the flow's causal
+// graph, is only needed for the whole page (nil for a frame).
+func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams, f *graph.Flow) replayView {
 	x := newReplayIndex(flowID, p, steps)
 	n := len(steps)
 	v := replayView{
@@ -162,6 +166,9 @@ func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams
 		}
 	}
 	v.Frame = x.frame(cur, x.otherPos(cur))
+	if f != nil {
+		v.Graph, v.GraphCollapsed = x.replayGraph(f, cur)
+	}
 	return v
 }
 
