@@ -102,3 +102,16 @@ func TestEventDetailDiff(t *testing.T) {
 		t.Errorf("schema ID = %q", got)
 	}
 }
+
+// TestEventPageDiff: the event page compares with the entity's previous
+// event too, linking to its event page.
+func TestEventPageDiff(t *testing.T) {
+	ts := newTestServer(t, Options{Store: newFakeStore(entityFlow()...)})
+	doc := parseHTML(t, ts.get(t, EventURL("a2")).Body.String())
+	if got := attrs(doc, `[data-testid="payload-diff"] [data-testid="event-link"]`, "href"); !cmp.Equal(got, []string{"/events/a1"}) {
+		t.Errorf("event page diff against %q", got)
+	}
+	if got := attrs(doc, `[data-testid="diff-row"]`, "data-path"); !cmp.Equal(got, []string{"paidAt", "status"}) {
+		t.Errorf("diff rows %q", got)
+	}
+}

@@ -37,6 +37,9 @@ func (h *handler) eventShow(c echo.Context) error {
 		dups = append(dups, rel.records[i+1].Coordinates())
 	}
 	v := detailFor(e, cause, effects, dups)
+	if i := recordIndex(rel.flow, e); i >= 0 {
+		v.Diff = buildDiff(rel.flow, i, eventLinker)
+	}
 	return render(c, http.StatusOK, eventPage(pageMeta{Title: "Event " + label(e)}, v))
 }
 
@@ -45,6 +48,7 @@ type related struct {
 	records []event.Event // every record with the ID; never empty
 	causes  []event.Event // records of the causing event; empty for a root or an unseen cause
 	effects []event.Event // events of the same flow caused by this one
+	flow    []event.Event // the whole flow, in store order
 }
 
 // loadEvent finds the records with event ID id, the records of its cause
@@ -72,10 +76,21 @@ func (h *handler) loadEvent(ctx context.Context, id string) (related, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return rel, fmt.Errorf("flow %q of event %q: %w", e.FlowID(), id, err)
 	}
+	rel.flow = flow
 	for _, f := range flow {
 		if f.CausationID == id && f.EventID != id {
 			rel.effects = append(rel.effects, f)
 		}
 	}
 	return rel, nil
+}
+
+// recordIndex finds record e (by its coordinates) in events; -1 if absent.
+func recordIndex(events []event.Event, e *event.Event) int {
+	for i := range events {
+		if events[i].Topic == e.Topic && events[i].Partition == e.Partition && events[i].Offset == e.Offset {
+			return i
+		}
+	}
+	return -1
 }

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/graph/graphtest"
 )
@@ -73,8 +75,23 @@ func BenchmarkFlowPage(b *testing.B) {
 				size = w.n
 			}
 			b.ReportMetric(float64(size)/1024, "page-KiB")
+			b.ReportMetric(gzipSize(b, events, id)/1024, "gzip-KiB")
 		})
 	}
+}
+
+// gzipSize is the size of the page compressed as a gzip-ing proxy would.
+func gzipSize(b *testing.B, events []event.Event, id string) float64 {
+	f := graph.Build(events, graph.Options{Now: graphtest.Start.Add(time.Hour), StallRules: graph.DemoStallRules()})
+	w := &countWriter{}
+	z := gzip.NewWriter(w)
+	if err := flowPage(pageMeta{Title: "Flow " + id}, buildFlowPage(f, flowParams{FlowID: id})).Render(context.Background(), z); err != nil {
+		b.Fatal(err)
+	}
+	if err := z.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return float64(w.n)
 }
 
 type countWriter struct{ n int64 }
