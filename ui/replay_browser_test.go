@@ -89,6 +89,15 @@ func TestReplayBrowser(t *testing.T) {
 		t.Errorf("slider at %s after playing, want 6", got)
 	}
 	b.Screenshot("replay-played.png")
+
+	// space plays and pauses, one event per tick
+	b.Do("Home, one per tick", chromedp.KeyEvent(kb.Home), chromedp.SetValue(chromedp.CSS("[data-testid=replay-speed]"), "tick"))
+	b.WaitFor("first step", jsFrameStep+` === 1`, wait)
+	browsertest.Eval[bool](b, `document.activeElement.blur(), true`) // the keys go to the page
+	b.Do("press space", chromedp.KeyEvent(" "))
+	b.WaitFor("a tick", jsFrameStep+` >= 2`, wait)
+	b.Do("press space", chromedp.KeyEvent(" "))
+	b.WaitFor("paused", `document.querySelector("[data-testid=replay-play]").getAttribute("aria-pressed") === "false"`, wait)
 }
 
 // TestReplayBrowserFrames1k measures in chromium how long each step of a
