@@ -77,32 +77,45 @@ func anomalyKinds(t store.Term) []string {
 	return ks
 }
 
-// causalFlows selects the flows showing an orphan or out_of_order record,
-// among the flows that pass pre. Each record is looked at twice (arrayJoin):
-// as a possible cause under its event ID (r = 0) and as an effect under its
-// causation ID (r = 1); grouping by (flow, ID) then gives, per ID, whether
-// it was seen as an event, the earliest record time and the earliest effect
-// time. That is store.FlowAnomalies in linear time.
+// causalFlows selects the flows showing an orphan or out_of_order record
+// among the flows that pass pre, as store.FlowAnomalies defines them,
+// with array functions over each flow's records (18.16 lambdas cannot use
+// columns from outside, so set tests go through arrayIntersect):
+//
+//   - orphan: a distinct non-empty causation ID missing from the event IDs;
+//   - out_of_order: sort the records as (ID, time, role) for both roles,
+//     role 0 being a record under its event ID and role 1 an effect under
+//     its causation ID; an ID whose earliest entry is an effect, and that
+//     is an event ID of the flow, has an effect strictly before its
+//     earliest record (an effect at the same time sorts after it).
 func causalFlows(kind string, pre cond) cond {
-	having := "max(ne > 0 AND nc = 0) = 1"
-	if kind == store.AnomalyOutOfOrder {
-		having = "max(ne > 0 AND nc > 0 AND et < ct) = 1"
+	if kind == store.AnomalyOrphan {
+		return cond{`flow_id IN (
+SELECT flow_id FROM (
+  SELECT flow_id, groupUniqArray(event_id) AS uids, groupUniqArrayIf(causation_id, causation_id != '') AS causes
+  FROM events WHERE ` + pre.sql + `
+  GROUP BY flow_id
+)
+WHERE length(arrayIntersect(causes, uids)) < length(causes))`, pre.args}
 	}
 	return cond{`flow_id IN (
 SELECT flow_id FROM (
-  SELECT flow_id, k, countIf(r = 0) AS nc, countIf(r = 1) AS ne,
-         minIf(t, r = 0) AS ct, minIf(t, r = 1) AS et
+  SELECT flow_id, uids, arrayMap(x -> tupleElement(x, 1), sorted) AS sid,
+         arrayMap(x -> tupleElement(x, 3), sorted) AS srole
   FROM (
-    SELECT flow_id, t, tupleElement(kr, 1) AS k, tupleElement(kr, 2) AS r FROM (
-      SELECT flow_id, time_ns AS t,
-             arrayJoin([(event_id, toUInt8(0)), (causation_id, toUInt8(1))]) AS kr
+    SELECT flow_id, uids, arraySort(arrayConcat(
+             arrayMap((i, t) -> (i, t, toUInt8(0)), ids, ts),
+             arrayFilter(x -> tupleElement(x, 1) != '', arrayMap((c, t) -> (c, t, toUInt8(1)), cs, ts)))) AS sorted
+    FROM (
+      SELECT flow_id, groupArray(event_id) AS ids, groupArray(causation_id) AS cs,
+             groupArray(time_ns) AS ts, groupUniqArray(event_id) AS uids
       FROM events WHERE ` + pre.sql + `
+      GROUP BY flow_id
     )
   )
-  WHERE r = 0 OR k != ''
-  GROUP BY flow_id, k
 )
-GROUP BY flow_id HAVING ` + having + `)`, pre.args}
+WHERE length(arrayIntersect(arrayFilter((i, r, p, n) -> r = 1 AND (n = 1 OR i != p),
+  sid, srole, arrayPushFront(arrayPopBack(sid), ''), arrayEnumerate(sid)), uids)) > 0)`, pre.args}
 }
 
 // anomalyCond is the condition of a FieldAnomaly term on flow_id: each

@@ -168,3 +168,26 @@ WHERE database = ? AND active`, b.db).Scan(&bytes, &rows)
 	}
 	return fmt.Sprintf("%.0f MiB (events table %d rows before merges)", float64(bytes)/math.Pow(2, 20), rows)
 }
+
+// settle waits until no merge runs in the bench database, or max.
+func (b *bench) settle(ctx context.Context, max time.Duration) (time.Duration, uint64) {
+	start := time.Now()
+	for {
+		var n uint64
+		if err := b.admin.QueryRow(ctx, "SELECT count() FROM system.merges WHERE database = ?", b.db).Scan(&n); err != nil {
+			return time.Since(start), 0
+		}
+		if n == 0 || time.Since(start) > max {
+			return time.Since(start), n
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+func (b *bench) parts(ctx context.Context) string {
+	var n uint64
+	if err := b.admin.QueryRow(ctx, "SELECT count() FROM system.parts WHERE database = ? AND table = 'events' AND active", b.db).Scan(&n); err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%d parts", n)
+}

@@ -36,6 +36,8 @@ func main() {
 	queries := flag.Int("queries", 300, "samples per read measurement")
 	skipRaw := flag.Bool("skip-raw", false, "skip the raw insert baseline")
 	keep := flag.Bool("keep", false, "keep the database at the end")
+	readsOnly := flag.Bool("reads-only", false, "measure reads on the database a -keep run left (same -events, -flow-size)")
+	settle := flag.Duration("settle", 2*time.Minute, "wait up to this long for background merges before measuring reads")
 	flag.Parse()
 	if *dsn == "" {
 		log.Fatal("no DSN: pass -dsn or set EVENTSCOPE_TEST_CLICKHOUSE (scripts/clickhouse start prints one)")
@@ -49,22 +51,33 @@ func main() {
 	mkGen := func() *gen { return newGen(*events, *flowSize, *payload, start, 20*time.Hour) }
 	fmt.Printf("bench: %d events (%d flows of %d, %d-byte payloads, %d topics), batches of %d, load %s\n",
 		*events, mkGen().flows, *flowSize, *payload, len(topics), *batch, loadavg())
-	if err := b.reset(ctx); err != nil {
-		log.Fatal(err)
-	}
-	s, rawRate, rate, err := b.load(ctx, mkGen(), *batch, *skipRaw)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if rawRate > 0 {
-		fmt.Printf("raw insert (plain MergeTree, clickhouse-go batches): %.0f events/s\n", rawRate)
+	var s *clickhouse.Store
+	if *readsOnly {
+		if s, err = clickhouse.Open(ctx, b.dsn, clickhouse.Options{}); err != nil {
+			log.Fatal(err)
+		}
+	} else {
+		if err := b.reset(ctx); err != nil {
+			log.Fatal(err)
+		}
+		var rawRate, rate float64
+		s, rawRate, rate, err = b.load(ctx, mkGen(), *batch, *skipRaw)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if rawRate > 0 {
+			fmt.Printf("raw insert (plain MergeTree, clickhouse-go batches): %.0f events/s\n", rawRate)
+		}
+		fmt.Printf("store Write:                                          %.0f events/s", rate)
+		if rawRate > 0 {
+			fmt.Printf("  (ratio %.2f, target >= 0.8)", rate/rawRate)
+		}
+		fmt.Printf("\nload after writing: %s; on disk: %s\n", loadavg(), b.diskSize(ctx))
 	}
 	defer s.Close()
-	fmt.Printf("store Write:                                          %.0f events/s", rate)
-	if rawRate > 0 {
-		fmt.Printf("  (ratio %.2f, target >= 0.8)", rate/rawRate)
-	}
-	fmt.Printf("\nload after writing: %s; on disk: %s\n", loadavg(), b.diskSize(ctx))
+	waited, left := b.settle(ctx, *settle)
+	fmt.Printf("waited %s for background merges (%d still running); events table in %s; %s\n",
+		waited.Round(time.Second), left, b.parts(ctx), loadavg())
 	reads(ctx, s, mkGen(), *queries)
 	if !*keep {
 		if err := b.admin.Exec(ctx, "DROP DATABASE IF EXISTS `"+b.db+"`"); err != nil {
