@@ -68,6 +68,17 @@
     if (a && select(a.getAttribute("data-event-id"), true)) ev.preventDefault();
   });
 
+  // Expanding a group or zooming the timeline keeps the event selected
+  // since the page was rendered (the server built those links before).
+  document.addEventListener("htmx:configRequest", function (ev) {
+    var t = ev.detail.target;
+    if (!t || (t.id !== "flow-graph" && t.id !== "flow-timeline")) return;
+    var id = new URL(window.location.href).searchParams.get("event");
+    if (id && ev.detail.path.indexOf("?event=") < 0 && ev.detail.path.indexOf("&event=") < 0) {
+      ev.detail.parameters.event = id;
+    }
+  });
+
   // fromHash selects the event named by #event-ID and shows its box.
   function fromHash() {
     var h = window.location.hash;

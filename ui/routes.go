@@ -20,7 +20,9 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get := func(path string, f echo.HandlerFunc) { e.Match(readMethods, path, f) }
 	get("/", h.dashboardShow)
 	get("/search", h.searchList)
-	get("/flows/*", h.flowRoute) // the flow page, or its replay (/flows/{id}/replay)
+	// the flow page (?event= ?expand= ?from=&to=), its replay (/flows/{id}/replay)
+	// or its export (/flows/{id}/export?format=dot|mermaid|json, see flowShow)
+	get("/flows/*", h.flowRoute)
 	get("/events/*", h.eventShow)
 	get("/services", h.servicesShow)
 	get("/live", h.liveShow)

@@ -54,6 +54,17 @@ func TestFlowInBrowser(t *testing.T) {
 			t.Errorf("timeline has %d lanes", lanes)
 		}
 		b.Screenshot("flow-compensation.png")
+
+		// zooming swaps just the timeline and keeps the selected event
+		b.Click(`[data-testid=zoom-in]`)
+		b.WaitFor("zoomed timeline", `location.search.includes("from=")`, 5*time.Second)
+		if loc := b.Location(); !strings.Contains(loc, "event="+url.QueryEscape(id)) {
+			t.Errorf("after zooming the location %s lost the selected event", loc)
+		}
+		if after := Eval[float64](b, `performance.timeOrigin`); after != before {
+			t.Error("zooming loaded a new page; want an htmx swap of the timeline")
+		}
+		b.WaitVisible(`[data-testid=zoom-reset]`)
 	})
 
 	t.Run("HoverAndKeyboard", func(t *testing.T) {
