@@ -128,7 +128,7 @@
   var inflight = false, wanted = 0, askedAt = 0, afterShown = null;
   function pump() {
     if (inflight || !wanted) return;
-    var n = wanted, url = stepURL(n);
+    var n = wanted, url = stepURL(n), from = shown;
     wanted = 0;
     if (n === shown) return settle();
     inflight = true;
@@ -146,16 +146,17 @@
     }).finally(function () {
       inflight = false;
       if (wanted) return pump();
-      prefetch(shown);
+      prefetch(shown, shown - from);
       settle();
     });
   }
 
-  // prefetch warms the cache with the neighbours of step n, so the next
-  // press of an arrow key shows its frame at once.
-  function prefetch(n) {
-    if (n < total) frame(stepURL(n + 1));
-    if (n > 1) frame(stepURL(n - 1));
+  // prefetch warms the cache with the next step in the direction of travel
+  // (dir > 0: forward), so the next press of that arrow key shows its frame
+  // at once.
+  function prefetch(n, dir) {
+    var next = dir < 0 ? n - 1 : n + 1;
+    if (next >= 1 && next <= total) frame(stepURL(next));
   }
 
   function settle() {

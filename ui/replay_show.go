@@ -31,7 +31,8 @@ func (h *handler) replayShow(c echo.Context, id string) error {
 	}
 	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
 	if isPartial(c, "replay-frame") {
-		return render(c, http.StatusOK, replayFrame(buildReplayView(id, steps, cur, p, nil).Frame))
+		x := newReplayIndex(id, p, steps)
+		return render(c, http.StatusOK, replayFrame(x.frame(cur, x.otherPos(cur))))
 	}
 	v := buildReplayView(id, steps, cur, p, graph.Build(events, h.graphOptions()))
 	return render(c, http.StatusOK, replayPage(pageMeta{Title: "Replay " + id}, v))

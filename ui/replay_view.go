@@ -130,8 +130,8 @@ func (x *replayIndex) linkID(id string) eventLinkView {
 	return eventLinkView{ID: id, Label: id}
 }
 
-// buildReplayView makes the page for 0-based step cur; f, the flow's causal
-// graph, is only needed for the whole page (nil for a frame).
+// buildReplayView makes the page for 0-based step cur; f is the flow's
+// causal graph (nil: no graph drawn).
 func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams, f *graph.Flow) replayView {
 	x := newReplayIndex(flowID, p, steps)
 	n := len(steps)
