@@ -79,6 +79,36 @@
     }
   });
 
+  // reveal scrolls the graph's box so that SVG element el is in view.
+  function reveal(el) {
+    var box = el && el.closest(".graph-scroll");
+    if (!box || !el.getBBox) return;
+    var b = el.getBBox();
+    if (b.x < box.scrollLeft || b.x + b.width > box.scrollLeft + box.clientWidth) box.scrollLeft = Math.max(b.x - 40, 0);
+    if (b.y < box.scrollTop || b.y + b.height > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(b.y - 40, 0);
+  }
+  // After a group expands, show its first event; on load, the selected box.
+  var expanding = null;
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var elt = ev.detail.elt;
+    if (ev.detail.target && ev.detail.target.id === "flow-graph" && elt) {
+      expanding = elt.getAttribute("data-node") || (elt.closest("[data-group]") || elt).getAttribute("data-group");
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    if (!ev.detail.target || ev.detail.target.id !== "flow-graph") return;
+    var first = expanding && document.querySelector(".graph-svg a.member" + attr("data-group", expanding));
+    reveal(first || document.querySelector(".graph-svg a.node.selected"));
+    expanding = null;
+  });
+  function revealOnLoad() {
+    var sel = document.querySelector(".graph-svg a.node.selected");
+    var member = document.querySelector(".graph-svg a.member");
+    reveal(new URL(window.location.href).searchParams.has("event") ? sel : member || sel);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", revealOnLoad);
+  else revealOnLoad();
+
   // fromHash selects the event named by #event-ID and shows its box.
   function fromHash() {
     var h = window.location.hash;
