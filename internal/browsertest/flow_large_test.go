@@ -1,0 +1,122 @@
+package browsertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// bulkEvents is the size of the flow TestLargeFlowInBrowser publishes:
+// above the graph's collapse threshold (300).
+const bulkEvents = 400
+
+// TestLargeFlowInBrowser publishes a 401-event flow into the demo's
+// embedded broker (a root and 400 effects on a topic of their own), opens
+// it, checks the graph is collapsed into groups, clicks a group box and
+// checks that htmx swapped in the expanded graph without a page load.
+func TestLargeFlowInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo and chromium")
+	}
+	b := NewBrowser(t)
+	d := StartDemo(t, "--rate", "1")
+	corr := fmt.Sprintf("bulk-%d", time.Now().UnixNano())
+	publishBulk(t, brokerOf(t, d), corr)
+	waitForEvents(t, d.URL, corr, bulkEvents+1, 60*time.Second)
+
+	b.Navigate(d.URL + "/flows/" + url.PathEscape(corr))
+	b.WaitVisible(`[data-testid=graph-svg]`)
+	if !Eval[bool](b, `document.querySelector("[data-testid=flow-graph]").dataset.collapsed === "true"`) {
+		t.Fatal("a 401-event flow is not drawn collapsed")
+	}
+	group := "group:importer/ItemImported"
+	sel := `.graph-svg a.node.group[data-node="` + group + `"]`
+	if got := Eval[string](b, `document.querySelector(`+strconv.Quote(sel)+`).dataset.count`); got != strconv.Itoa(bulkEvents) {
+		t.Fatalf("group box counts %q events, want %d", got, bulkEvents)
+	}
+	before := Eval[float64](b, `performance.timeOrigin`)
+	b.Click(sel)
+	b.WaitFor("expanded group", `document.querySelectorAll(".graph-svg a.member[data-group=\"`+group+`\"]").length === `+strconv.Itoa(bulkEvents), 10*time.Second)
+	if after := Eval[float64](b, `performance.timeOrigin`); after != before {
+		t.Error("expanding loaded a new page; want an htmx swap of the graph")
+	}
+	if loc := b.Location(); !regexp.MustCompile(`[?&]expand=group%3Aimporter%2FItemImported`).MatchString(loc) {
+		t.Errorf("location %s does not carry the expanded group", loc)
+	}
+	b.Screenshot("flow-large-expanded.png")
+}
+
+// brokerOf reads the embedded broker's address from the demo's log.
+func brokerOf(t *testing.T, d *Demo) string {
+	t.Helper()
+	re := regexp.MustCompile(`brokers=\[([^\] ]+)`)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(d.Logs()); m != nil {
+			return m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no broker address in the demo's log:\n%s", d.Logs())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// publishBulk publishes a BulkStarted event and bulkEvents ItemImported
+// events it caused, as JSON envelopes, on a new topic.
+func publishBulk(t *testing.T, broker, corr string) {
+	t.Helper()
+	cfg := sarama.NewConfig()
+	cfg.Producer.Return.Successes = true
+	topic := "bulk-imports"
+	admin, err := sarama.NewClusterAdmin([]string{broker}, cfg)
+	if err != nil {
+		t.Fatalf("cluster admin: %v", err)
+	}
+	defer admin.Close()
+	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
+		t.Fatalf("create topic %s: %v", topic, err)
+	}
+	p, err := sarama.NewSyncProducer([]string{broker}, cfg)
+	if err != nil {
+		t.Fatalf("producer: %v", err)
+	}
+	defer p.Close()
+	start := time.Now().UTC()
+	msg := func(id, cause, typ string, at time.Time) *sarama.ProducerMessage {
+		v, _ := json.Marshal(map[string]string{"eventId": id, "causationId": cause, "correlationId": corr,
+			"eventType": typ, "producer": "importer", "timestamp": at.Format(time.RFC3339Nano)})
+		return &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(corr), Value: sarama.ByteEncoder(v)}
+	}
+	msgs := []*sarama.ProducerMessage{msg(corr+"-root", "", "BulkStarted", start)}
+	for i := range bulkEvents {
+		msgs = append(msgs, msg(fmt.Sprintf("%s-%03d", corr, i), corr+"-root", "ItemImported", start.Add(time.Duration(i+1)*time.Millisecond)))
+	}
+	if err := p.SendMessages(msgs); err != nil {
+		t.Fatalf("publish %d events: %v", len(msgs), err)
+	}
+}
+
+// waitForEvents polls /api/flows/{corr} until it holds n events.
+func waitForEvents(t *testing.T, base, corr string, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var f struct {
+			Events []json.RawMessage `json:"events"`
+		}
+		if getJSON(base+"/api/flows/"+url.PathEscape(corr), &f) == nil && len(f.Events) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("flow %s has %d events after %s, want %d", corr, len(f.Events), within, n)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
