@@ -64,7 +64,9 @@
     var id = r.getAttribute("data-event-id");
     if (!(id in firstStep)) firstStep[id] = +r.getAttribute("data-step");
   });
-  var nodes = page.querySelectorAll("[data-testid=graph-node][data-event-id]");
+  function nodes() { // graph boxes and timeline marks (a zoom swaps the timeline)
+    return page.querySelectorAll("[data-testid=graph-node][data-event-id], [data-testid=flow-timeline] a[data-event-id]");
+  }
   var edges = page.querySelectorAll("[data-testid=graph-edge]");
   function stepClass(k, n) {
     return k < n ? "past" : k === n ? "current" : "future";
@@ -74,7 +76,7 @@
     el.classList.add(cls);
   }
   function markGraph(n) {
-    Array.prototype.forEach.call(nodes, function (el) {
+    Array.prototype.forEach.call(nodes(), function (el) {
       var k = firstStep[el.getAttribute("data-event-id")];
       if (k) setClass(el, stepClass(k, n));
     });
@@ -253,6 +255,19 @@
     ev.preventDefault();
     manual(n);
   });
+
+  // The timeline's zoom and pan links reload the page at the current step
+  // (before htmx sees the click: its fragment would carry the step the
+  // page was loaded at).
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("[data-testid=flow-timeline] .zoom a[href]");
+    if (!a || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    var u = new URL(a.href, location.href);
+    u.searchParams.set("step", cur);
+    location.assign(u.pathname + "?" + u.searchParams.toString() + u.hash);
+  }, true);
 
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return;

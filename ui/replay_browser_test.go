@@ -56,7 +56,18 @@ func TestReplayBrowser(t *testing.T) {
 	if got := browsertest.Eval[string](b, `[...document.querySelectorAll("[data-testid=graph-node]")].map(n => n.dataset.eventId+":"+n.classList.contains("past")+n.classList.contains("current")+n.classList.contains("future")).sort().join(" ")`); got != "r1:truefalsefalse r2:truefalsefalse r3:falsetruefalse r4:falsefalsetrue r5:falsefalsetrue" {
 		t.Errorf("graph boxes at PaymentFailed: %s", got)
 	}
+	if got := browsertest.Eval[string](b, `document.querySelector("[data-testid=flow-timeline] a.current").dataset.eventId`); got != "r3" {
+		t.Errorf("current timeline mark %q, want r3", got)
+	}
 	b.Screenshot("replay-payment-failed.png")
+
+	// zooming the timeline reloads the replay at the same step
+	b.Do("zoom in", chromedp.Click(chromedp.CSS("[data-testid=zoom-in]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=zoom-reset]"))) // only the zoomed page has it
+	b.WaitFor("replay.js", `document.documentElement.classList.contains("js-replay")`, wait)
+	if got := browsertest.Eval[string](b, jsFrameStep+` + " " + new URLSearchParams(location.search).get("step")`); got != "4 4" {
+		t.Errorf("after zooming: frame step and URL step %q, want 4 4", got)
+	}
 
 	b.Do("press End", chromedp.KeyEvent(kb.End))
 	b.WaitFor("last step", jsFrameStep+` === 6`, wait)

@@ -71,10 +71,13 @@ type replayParams struct {
 	Future string    // futureDim or futureHide
 	Step   int       // 1-based; 0 when not given
 	At     time.Time // zero when not given
+	// From and To are the timeline's window (both zero: the whole flow).
+	From, To time.Time
 }
 
 // parseReplayParams reads order=time|arrival, entity=<JSON path>,
-// future=dim|hide, step=N (1-based) and at=<RFC 3339>; bad values are 400s.
+// future=dim|hide, step=N (1-based), at=<RFC 3339> and the timeline window
+// from=&to= (as on the flow page); bad values are 400s.
 func parseReplayParams(c echo.Context) (replayParams, error) {
 	p := replayParams{Future: futureDim}
 	switch o := c.QueryParam("order"); o {
@@ -97,6 +100,9 @@ func parseReplayParams(c echo.Context) (replayParams, error) {
 	default:
 		return p, badRequest("bad future " + strconv.Quote(f) + ": want dim or hide")
 	}
+	if err := p.parseWindow(c.QueryParam("from"), c.QueryParam("to")); err != nil {
+		return p, err
+	}
 	step, at := c.QueryParam("step"), c.QueryParam("at")
 	if step != "" && at != "" {
 		return p, badRequest("give step or at, not both")
@@ -116,6 +122,28 @@ func parseReplayParams(c echo.Context) (replayParams, error) {
 		p.At = t
 	}
 	return p, nil
+}
+
+// parseWindow reads the timeline window: both times or neither, RFC 3339,
+// to after from.
+func (p *replayParams) parseWindow(from, to string) error {
+	if from == "" && to == "" {
+		return nil
+	}
+	if from == "" || to == "" {
+		return badRequest("zoom needs both from and to (RFC 3339 times)")
+	}
+	var err error
+	if p.From, err = time.Parse(time.RFC3339Nano, from); err != nil {
+		return badRequest("bad from " + strconv.Quote(from) + ": want an RFC 3339 time")
+	}
+	if p.To, err = time.Parse(time.RFC3339Nano, to); err != nil {
+		return badRequest("bad to " + strconv.Quote(to) + ": want an RFC 3339 time")
+	}
+	if !p.To.After(p.From) {
+		return badRequest("to must be after from")
+	}
+	return nil
 }
 
 // stepIndex picks the 0-based step the parameters name: Step, or the last
@@ -166,6 +194,10 @@ func replayStepURL(flowID string, p replayParams, step int) string {
 	}
 	if p.Future == futureHide {
 		q.Set("future", futureHide)
+	}
+	if !p.From.IsZero() && !p.To.IsZero() {
+		q.Set("from", fmtRFC3339(p.From))
+		q.Set("to", fmtRFC3339(p.To))
 	}
 	if len(q) == 0 {
 		return ReplayURL(flowID)

@@ -15,7 +15,8 @@ import (
 // replayShow renders the replay of a flow at the step named by ?step= or
 // ?at= (the first step when neither), in ?order=, folding by ?entity=. A
 // request from replay.js (HX-Request, HX-Target: replay-frame) gets just
-// the frame of that step.
+// the frame of that step; an htmx zoom of the timeline (HX-Target:
+// flow-timeline) just the timeline.
 func (h *handler) replayShow(c echo.Context, id string) error {
 	p, err := parseReplayParams(c)
 	if err != nil {
@@ -35,6 +36,9 @@ func (h *handler) replayShow(c echo.Context, id string) error {
 		return render(c, http.StatusOK, replayFrame(x.frame(cur, x.otherPos(cur))))
 	}
 	v := buildReplayView(id, steps, cur, p, graph.Build(events, h.graphOptions()))
+	if isPartial(c, "flow-timeline") { // a zoom link handled by htmx alone
+		return render(c, http.StatusOK, timelineSection(*v.Timeline))
+	}
 	return render(c, http.StatusOK, replayPage(pageMeta{Title: "Replay " + id}, v))
 }
 

@@ -21,6 +21,7 @@ type replayView struct {
 	Moved                   int
 	Graph                   *graphView // nil when the flow is drawn collapsed (GraphCollapsed)
 	GraphCollapsed          bool
+	Timeline                *timelineView // nil without a graph.Flow
 	Rows                    []replayRowView
 	RowsFrom                int // 1-based step of Rows[0]; rows outside the window are left out
 	Omitted                 int
@@ -168,6 +169,8 @@ func buildReplayView(flowID string, steps []replay.Step, cur int, p replayParams
 	v.Frame = x.frame(cur, x.otherPos(cur))
 	if f != nil {
 		v.Graph, v.GraphCollapsed = x.replayGraph(f, cur)
+		tl := x.replayTimeline(f, cur)
+		v.Timeline = &tl
 	}
 	return v
 }
