@@ -25,7 +25,7 @@ const arrivalSlack = 5 * time.Minute
 
 // typeSample caps the rows EventTypes reads on each side of since: the
 // newest typeSample events of the window, and of the baseline.
-const typeSample = 20000
+const typeSample = 5000
 
 // storedSince returns the lowest rowid of the rows stored at or after t
 // (ingested_at), or one past the last row when there are none.
