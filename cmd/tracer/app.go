@@ -41,6 +41,7 @@ type server struct {
 	ing   *ingest.Ingester
 	http  *http.Server
 	ln    net.Listener
+	live  *ui.Live
 }
 
 // startServer opens the store, builds ingest and the UI, and binds the HTTP
@@ -60,6 +61,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 	if c.graph.IsDeadLetter == nil {
 		c.graph.IsDeadLetter = dec.IsDeadLetter
 	}
+	live := ui.NewLive(liveBuffer)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ing, err := ingest.New(ingest.Config{
@@ -71,6 +73,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		BatchSize:     c.BatchSize,
 		BatchInterval: c.BatchInterval,
 		Sarama:        c.sec.sarama,
+		OnStored:      live.Publish, // never blocks: slow clients skip
 	}, w, dec, log, reg)
 	if err != nil {
 		st.Close()
@@ -93,6 +96,8 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Logger:  log.With("component", "ui"),
 		Graph:   c.graph,
+		Live:    live,
+		Groups:  consumerGroups(c),
 	})
 	mws, err := auth.Middleware(c.sec.auth)
 	if err != nil {
@@ -107,7 +112,26 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 	}
-	return &server{log: log, store: st, ing: ing, http: srv, ln: ln}, nil
+	return &server{log: log, store: st, ing: ing, http: srv, ln: ln, live: live}, nil
+}
+
+// liveBuffer is how many events a slow live-tail client may fall behind
+// before it is told how many it skipped.
+const liveBuffer = 256
+
+// consumerGroups lists the cluster's consumer groups for the service map.
+func consumerGroups(c *config) func(ctx context.Context) ([]ui.ConsumerGroup, error) {
+	return func(ctx context.Context) ([]ui.ConsumerGroup, error) {
+		gs, err := ingest.ConsumerGroups(ctx, c.brokers, c.sec.sarama)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]ui.ConsumerGroup, len(gs))
+		for i, g := range gs {
+			out[i] = ui.ConsumerGroup{Name: g.Name, State: g.State, Members: g.Members, Topics: g.Topics, Lag: g.Lag}
+		}
+		return out, nil
+	}
 }
 
 // redactingWriter redacts every batch on its way to the store, so nothing
@@ -155,6 +179,7 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
+	s.live.Close() // ends the live-tail streams, which Shutdown would wait for
 	if err := s.http.Shutdown(sctx); err != nil {
 		s.log.Warn("http shutdown", "err", err)
 	}
