@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -48,10 +51,17 @@ type replayStepJSON struct {
 	ResolvedAnomalies []graph.Anomaly `json:"resolved_anomalies"`
 }
 
+// maxStateCells bounds the entity states a state=all answer repeats (the
+// sum over steps of the entities seen so far): about 360 bytes each, so
+// 250k is a ~90 MB answer. Beyond it the API asks for state=entity.
+const maxStateCells = 250_000
+
 // apiReplayShow is GET /api/flows/{correlation_id}/replay?order=&entity=&state=.
 // Each step's "state" holds every entity seen so far (state=all, the
 // default), only the step's entity (state=entity), or nothing (state=none):
-// for a flow of many entities the full form repeats them all on every step.
+// for a flow of many entities the full form repeats them all on every step,
+// so it is refused (400) beyond maxStateCells. The steps are written as
+// they are made, so memory stays that of one step.
 func (h *handler) apiReplayShow(c echo.Context, id string) error {
 	p, err := parseReplayParams(c)
 	if err != nil {
@@ -67,42 +77,78 @@ func (h *handler) apiReplayShow(c echo.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	body := replayJSON{CorrelationID: id, Order: p.Order.String(), EntityKey: p.Entity,
-		OrdersDiffer: replay.OrdersDiffer(steps), Steps: make([]replayStepJSON, len(steps))}
-	visible := replay.VisibleAll(steps)
-	state := map[string]map[string]any{}
-	for k := range steps {
-		s := &steps[k]
-		if s.State != nil { // a new map per change: earlier steps keep theirs
-			next := make(map[string]map[string]any, len(state)+1)
-			for e, st := range state {
-				next[e] = st
-			}
-			next[s.Entity] = s.State
-			state = next
-		}
-		js := replayStepJSON{
-			EventID: s.Event.EventID, Time: s.Event.Time.UTC(), State: stepState(stateMode, state, s),
-			Index: k, Type: s.Event.Type, Coordinates: s.Event.Coordinates(),
-			ArrivalTime: replay.ArrivalTime(s.Event).UTC(), TimeIndex: s.TimeIndex, ArrivalIndex: s.ArrivalIndex,
-			Moved: s.Moved, Entity: s.Entity, Changed: []string{}, Removed: []string{}, Changes: s.Changes,
-			Skipped: s.Skipped, Note: s.Note,
-			Anomalies: nonNilAnomalies(visible[k]), NewAnomalies: nonNilAnomalies(s.Appeared),
-			ResolvedAnomalies: nonNilAnomalies(s.Resolved),
-		}
-		if js.Changes == nil {
-			js.Changes = []replay.Change{}
-		}
-		for _, ch := range s.Changes {
-			if ch.Op == replay.Removed {
-				js.Removed = append(js.Removed, ch.Path)
-			} else {
-				js.Changed = append(js.Changed, ch.Path)
-			}
-		}
-		body.Steps[k] = js
+	if n := stateCells(steps); (stateMode == "" || stateMode == "all") && n > maxStateCells {
+		return badRequest(fmt.Sprintf("this replay would repeat %d entity states (%d steps); "+
+			"ask for state=entity (each step's own entity) or state=none", n, len(steps)))
 	}
-	return c.JSON(http.StatusOK, body)
+	head, err := json.Marshal(replayJSON{CorrelationID: id, Order: p.Order.String(), EntityKey: p.Entity,
+		OrdersDiffer: replay.OrdersDiffer(steps), Steps: []replayStepJSON{}})
+	if err != nil {
+		return fmt.Errorf("encode replay of %q: %w", id, err)
+	}
+	if !bytes.HasSuffix(head, []byte(`"steps":[]}`)) {
+		return fmt.Errorf("encode replay of %q: steps must be the last member", id)
+	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.WriteHeader(http.StatusOK)
+	w.Write(head[:len(head)-2]) // without the closing "]}"
+	state := map[string]map[string]any{}
+	for k, visible := range replay.VisibleEach(steps) {
+		s := &steps[k]
+		if s.State != nil {
+			state[s.Entity] = s.State
+		}
+		b, err := json.Marshal(stepJSON(s, stepState(stateMode, state, s), visible))
+		if err != nil {
+			return fmt.Errorf("encode step %d of %q: %w", k, id, err)
+		}
+		if k > 0 {
+			w.Write([]byte{','})
+		}
+		if _, err := w.Write(b); err != nil {
+			return nil // the client went away
+		}
+	}
+	_, _ = w.Write([]byte("]}\n"))
+	return nil
+}
+
+// stateCells is how many entity states state=all repeats over the steps.
+func stateCells(steps []replay.Step) int {
+	seen := map[string]bool{}
+	n := 0
+	for k := range steps {
+		if steps[k].State != nil {
+			seen[steps[k].Entity] = true
+		}
+		n += len(seen)
+	}
+	return n
+}
+
+// stepJSON is one step of the API's answer.
+func stepJSON(s *replay.Step, state map[string]map[string]any, visible []graph.Anomaly) replayStepJSON {
+	js := replayStepJSON{
+		EventID: s.Event.EventID, Time: s.Event.Time.UTC(), State: state,
+		Index: s.Index, Type: s.Event.Type, Coordinates: s.Event.Coordinates(),
+		ArrivalTime: replay.ArrivalTime(s.Event).UTC(), TimeIndex: s.TimeIndex, ArrivalIndex: s.ArrivalIndex,
+		Moved: s.Moved, Entity: s.Entity, Changed: []string{}, Removed: []string{}, Changes: s.Changes,
+		Skipped: s.Skipped, Note: s.Note,
+		Anomalies: nonNilAnomalies(visible), NewAnomalies: nonNilAnomalies(s.Appeared),
+		ResolvedAnomalies: nonNilAnomalies(s.Resolved),
+	}
+	if js.Changes == nil {
+		js.Changes = []replay.Change{}
+	}
+	for _, ch := range s.Changes {
+		if ch.Op == replay.Removed {
+			js.Removed = append(js.Removed, ch.Path)
+		} else {
+			js.Changed = append(js.Changed, ch.Path)
+		}
+	}
+	return js
 }
 
 // stepState is the "state" of one step for the state parameter.

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventscope/eventscope/event"
 )
 
 // replayBody mirrors the JSON of GET /api/flows/{id}/replay as a client
@@ -135,5 +139,28 @@ func TestReplayManyEntities(t *testing.T) {
 	}
 	if rows := doc.Find(`[data-testid="replay-row"]`).Length(); rows != 1000 {
 		t.Errorf("%d rows, want 1000", rows)
+	}
+}
+
+// TestReplayAPIManyEntities: a flow whose state=all answer would repeat too
+// many entity states asks for state=entity, which works.
+func TestReplayAPIManyEntities(t *testing.T) {
+	var evs []event.Event
+	for i := 0; i < 800; i++ { // 800 entities: 320,400 states repeated
+		e := ev(fmt.Sprintf("m%d", i), "many", "", "Touched", "svc", "t", 0, int64(i), i)
+		e.Key = fmt.Sprintf("k%d", i)
+		e.Payload = []byte(`{"data":{"n":` + strconv.Itoa(i) + `}}`)
+		e.PayloadSize = len(e.Payload)
+		evs = append(evs, e)
+	}
+	ts := newTestServer(t, Options{Store: newFakeStore(evs...)})
+	rec := ts.get(t, "/api"+ReplayURL("many"))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), "320400 entity states") {
+		t.Errorf("state=all: %d %s", rec.Code, rec.Body)
+	}
+	var b replayBody
+	decodeJSON(t, ts.get(t, "/api"+ReplayURL("many")+"?state=entity"), &b)
+	if len(b.Steps) != 800 || len(b.Steps[799].State) != 1 || b.Steps[799].State["k799"]["n"] != 799.0 {
+		t.Errorf("state=entity: %d steps, last %v", len(b.Steps), b.Steps[len(b.Steps)-1].State)
 	}
 }

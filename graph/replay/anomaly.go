@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -208,13 +209,25 @@ func Visible(steps []Step, i int) []graph.Anomaly {
 
 // VisibleAll returns Visible(steps, i) for every step in one pass.
 func VisibleAll(steps []Step) [][]graph.Anomaly {
-	var v visibility
-	out := make([][]graph.Anomaly, len(steps))
-	for k := range steps {
-		v.apply(&steps[k])
-		out[k] = v.list()
+	out := make([][]graph.Anomaly, 0, len(steps))
+	for _, list := range VisibleEach(steps) {
+		out = append(out, list)
 	}
 	return out
+}
+
+// VisibleEach yields each step's index and Visible list in one pass,
+// without keeping the lists of earlier steps.
+func VisibleEach(steps []Step) iter.Seq2[int, []graph.Anomaly] {
+	return func(yield func(int, []graph.Anomaly) bool) {
+		var v visibility
+		for k := range steps {
+			v.apply(&steps[k])
+			if !yield(k, v.list()) {
+				return
+			}
+		}
+	}
 }
 
 // visibility folds the steps' Appeared and Resolved into the visible set.
