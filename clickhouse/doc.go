@@ -3,7 +3,8 @@
 //
 // Schema (migrations/*.sql, applied by Migrate and recorded in
 // schema_migrations): events is a ReplacingMergeTree ordered by (flow_id,
-// topic, kafka_partition, kafka_offset), so a redelivered record collapses,
+// topic, kafka_partition, kafka_offset, kafka_time_ns), a record's identity
+// after its flow, so a redelivered record collapses,
 // and partitioned by day of event time so retention drops whole partitions.
 // Materialized views fill three narrow lookup tables from it: events_by_id
 // (event ID -> flow), event_keys (Kafka key -> flow, one row per flow and

@@ -181,7 +181,7 @@ func (s *Store) summaries(ctx context.Context, hs []head) ([]store.FlowSummary, 
 	}
 	rows, err := s.conn.Query(ctx, `SELECT flow_id, event_id, causation_id, type, source, topic,
 kafka_partition, kafka_offset, time_ns FROM events WHERE flow_id IN ?
-LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset`, ch.GroupSet{Value: ids})
+LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, ch.GroupSet{Value: ids})
 	if err != nil {
 		return nil, fmt.Errorf("read flow summaries: %w", err)
 	}

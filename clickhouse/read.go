@@ -18,9 +18,10 @@ ingested_at_ns, key, header_keys, header_values, payload, payload_size,
 truncated, content_type, convention, decode_error`
 
 // eventOrder is the order of Flow; LIMIT 1 BY then drops the copies of a
-// record that a retried write left before ReplacingMergeTree merged them.
-const eventOrder = ` ORDER BY time_ns, topic, kafka_partition, kafka_offset
-LIMIT 1 BY topic, kafka_partition, kafka_offset`
+// record (topic, partition, offset, Kafka timestamp) that a retried write
+// left before ReplacingMergeTree merged them.
+const eventOrder = ` ORDER BY time_ns, topic, kafka_partition, kafka_offset, kafka_time_ns
+LIMIT 1 BY topic, kafka_partition, kafka_offset, kafka_time_ns`
 
 func scanEvents(rows driver.Rows) ([]event.Event, error) {
 	defer rows.Close()

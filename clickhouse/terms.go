@@ -127,7 +127,7 @@ func anomalyCond(t store.Term, pre cond) cond {
 		switch k {
 		case store.AnomalyDuplicate:
 			cs = append(cs, cond{`flow_id IN (SELECT flow_id FROM events WHERE ` + pre.sql + `
-GROUP BY flow_id HAVING uniqExact(topic, kafka_partition, kafka_offset) > uniqExact(event_id))`, pre.args})
+GROUP BY flow_id HAVING uniqExact(topic, kafka_partition, kafka_offset, kafka_time_ns) > uniqExact(event_id))`, pre.args})
 		case store.AnomalyDeadLetter:
 			cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM events WHERE (" + pre.sql + ") AND dead_letter = 1)", pre.args})
 		case store.AnomalyOrphan, store.AnomalyOutOfOrder:

@@ -124,8 +124,15 @@ func reads(ctx context.Context, s *clickhouse.Store, g *gen, n int) {
 		_, err := s.Flows(ctx, store.FlowQuery{Terms: []store.Term{{Field: store.FieldType, Value: "PaymentsStep1"}}})
 		return err
 	})
-	measure("Flows: anomaly:orphan (scan)", "", 3, func() error {
-		_, err := s.Flows(ctx, store.FlowQuery{Terms: []store.Term{{Field: store.FieldAnomaly, Value: store.AnomalyOrphan}}})
+	for _, k := range []string{store.AnomalyOrphan, store.AnomalyOutOfOrder, store.AnomalyDuplicate} {
+		measure("Flows: anomaly:"+k+" (scan)", "", 3, func() error {
+			_, err := s.Flows(ctx, store.FlowQuery{Terms: []store.Term{{Field: store.FieldAnomaly, Value: k}}})
+			return err
+		})
+	}
+	measure("Flows: anomaly:orphan after:-1h", "", 3, func() error {
+		_, err := s.Flows(ctx, store.FlowQuery{From: g.start.Add(g.span - time.Hour),
+			Terms: []store.Term{{Field: store.FieldAnomaly, Value: store.AnomalyOrphan}}})
 		return err
 	})
 	measure("Stats", "", 3, func() error {

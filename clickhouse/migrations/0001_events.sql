@@ -1,6 +1,8 @@
--- events: one row per stored Kafka record. A record written again (a retry,
--- a redelivery) has the same sorting key and collapses on merge; readers
--- drop the not yet merged copies with LIMIT 1 BY the coordinates. Times are
+-- events: one row per stored Kafka record, identified by (topic, partition,
+-- offset, Kafka timestamp): a record written again (a retry, a redelivery)
+-- has the same sorting key and collapses on merge, while a new record at a
+-- reused offset (a topic created again) has another timestamp and stays;
+-- readers drop the not yet merged copies with LIMIT 1 BY that identity. Times are
 -- Int64 nanoseconds (UTC); event_time is the event time in seconds, for the
 -- day partitions that retention drops.
 CREATE TABLE IF NOT EXISTS events (
@@ -31,5 +33,5 @@ CREATE TABLE IF NOT EXISTS events (
     dead_letter UInt8
 ) ENGINE = ReplacingMergeTree(ingested_at_ns)
 PARTITION BY toYYYYMMDD(event_time)
-ORDER BY (flow_id, topic, kafka_partition, kafka_offset)
+ORDER BY (flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns)
 SETTINGS index_granularity = 1024
