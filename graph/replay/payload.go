@@ -1,10 +1,8 @@
 package replay
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 
@@ -20,15 +18,7 @@ func decodePayload(e *event.Event) (map[string]any, string) {
 	case e.Truncated:
 		return nil, "payload truncated: state unchanged"
 	}
-	dec := json.NewDecoder(bytes.NewReader(e.Payload))
-	dec.UseNumber()
-	var v any
-	err := dec.Decode(&v)
-	if err == nil {
-		if _, end := dec.Token(); end != io.EOF { // something after the value
-			err = errors.New("trailing data")
-		}
-	}
+	v, err := parseJSON(e.Payload)
 	if err != nil {
 		return nil, "payload is not JSON (" + e.PayloadEncoding() + "): state unchanged"
 	}
