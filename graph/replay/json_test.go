@@ -58,3 +58,28 @@ func FuzzParseJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { checkParse(t, b) })
 }
+
+// BenchmarkParseJSON compares parseJSON with encoding/json (UseNumber) on a
+// 330-byte demo-shop envelope.
+func BenchmarkParseJSON(b *testing.B) {
+	payload := []byte(`{"metadata":{"eventId":"o7-placed","eventType":"OrderPlaced","correlationId":"batch-1000",` +
+		`"causationId":"batch","producer":"orders","timestamp":"2026-01-01T12:00:00.8Z"},"data":{"orderId":"o7",` +
+		`"status":"placed","customer":{"id":"c-o7","name":"Ann Example"},"items":[{"sku":"margherita",` +
+		`"quantity":2,"unitPrice":9.5}],"total":19.0,"currency":"EUR"}}`)
+	b.Run("parseJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := parseJSON(payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := reference(payload); !ok {
+				b.Fatal("invalid")
+			}
+		}
+	})
+}
