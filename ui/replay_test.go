@@ -268,3 +268,29 @@ func atoi(t *testing.T, s string) int {
 	}
 	return n
 }
+
+// TestReplayOneBinaryEvent: a flow of one dead-lettered record whose
+// payload is bytes replays as one step with no state, a note and the
+// dead letter appearing at it.
+func TestReplayOneBinaryEvent(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	rec := ts.get(t, ReplayURL("key:cust/42"))
+	doc := parseHTML(t, rec.Body.String())
+	if rec.Code != 200 || doc.Find(`[data-testid="replay-no-state"]`).Length() != 1 {
+		t.Fatalf("status %d, no empty state note", rec.Code)
+	}
+	if got := texts(doc, `[data-testid="replay-note"]`); len(got) != 1 || !strings.Contains(got[0], "not JSON (base64)") {
+		t.Errorf("note %v", got)
+	}
+	if got := attrs(doc, `[data-testid="replay-anomaly"]`, "data-kind"); !cmp.Equal(got, []string{"dead_letter"}) {
+		t.Errorf("anomalies %v", got)
+	}
+	for _, id := range []string{"replay-first", "replay-prev", "replay-next", "replay-last"} {
+		if got := attrs(doc, `[data-testid="`+id+`"]`, "aria-disabled"); !cmp.Equal(got, []string{"true"}) {
+			t.Errorf("%s disabled %v on the only step", id, got)
+		}
+	}
+	if got := attrs(doc, `[data-testid="replay-order-same"]`, "data-testid"); len(got) != 1 {
+		t.Errorf("one event: orders agree")
+	}
+}
