@@ -137,6 +137,9 @@ func TestReplayManyEntities(t *testing.T) {
 	if len(shown) != maxStateEntities || len(current) != 1 || len(omitted) != 1 || !strings.HasPrefix(omitted[0], "38 more entities") {
 		t.Errorf("shown %v current %v omitted %v", shown, current, omitted)
 	}
+	if open := attrs(doc, `[data-testid="entity-state"][open]`, "data-entity"); !cmp.Equal(open, current) {
+		t.Errorf("open entities %v, want only the current %v", open, current)
+	}
 	if rows := doc.Find(`[data-testid="replay-row"]`).Length(); rows != 1000 {
 		t.Errorf("%d rows, want 1000", rows)
 	}

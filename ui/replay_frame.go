@@ -24,6 +24,7 @@ func (x *replayIndex) frame(cur, other int) replayFrameView {
 			changes = s.Changes
 		}
 		ev.Fields = stateFields(es.State, changes)
+		ev.Open = ev.Current || len(states) <= openEntities
 		f.States = append(f.States, ev)
 	}
 	appeared := map[string]bool{}
@@ -52,6 +53,10 @@ func (x *replayIndex) frame(cur, other int) replayFrameView {
 	f.Detail = detailFor(e, cause, effects, x.otherRecords(cur))
 	return f
 }
+
+// openEntities is how many entities the state panel shows unfolded; with
+// more, only the current one is.
+const openEntities = 3
 
 // maxStateEntities caps the entities the state panel shows: beyond it, the
 // frame of a flow of many orders would be hundreds of kilobytes.

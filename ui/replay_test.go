@@ -111,6 +111,9 @@ func TestReplayPageSteps(t *testing.T) {
 				strings.Count(strings.Join(classes, " "), "current") != 1 {
 				t.Errorf("row classes %v at step %s", classes, tc.step)
 			}
+			if doc.Find(`[data-testid="entity-state"][open]`).Length() != 1 {
+				t.Errorf("the only entity is not shown open")
+			}
 			if got := attrs(doc, `[data-testid="event-detail"]`, "data-event-id"); len(got) != 1 {
 				t.Errorf("event detail %v, want one", got)
 			}

@@ -74,6 +74,7 @@ type replayFrameView struct {
 type entityStateView struct {
 	Entity, Label string
 	Current       bool // the step folded into this entity
+	Open          bool // shown unfolded: the current one, or all when few
 	Fields        []stateFieldView
 }
 
