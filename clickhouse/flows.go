@@ -12,16 +12,10 @@ import (
 	"github.com/eventscope/eventscope/store"
 )
 
-// head is a flow in the Flows order: its ID and last event time.
-type head struct {
-	flow string
-	last int64
-}
-
 // Flows lists the flows matching q, newest last event first, a page at a
 // time. The plain "recent flows" listing reads flow_times by time; searches
-// group events by flow. Either way the page's summaries then come from the
-// page's own events, found by primary key.
+// group events by flow. Either way one query then reads the page's flows'
+// records from events by primary key and sums them up here.
 func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -38,24 +32,21 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		}
 		cur = &c
 	}
-	var heads []head
+	var sums []store.FlowSummary
 	var err error
 	if len(q.Terms) == 0 && q.To.IsZero() {
-		heads, err = s.recentFlows(ctx, q.From, cur, limit+1)
+		sums, err = s.recentFlows(ctx, q.From, cur, limit+1)
 	} else {
-		heads, err = s.searchFlows(ctx, q, cur, limit+1)
+		sums, err = s.searchFlows(ctx, q, cur, limit+1)
 	}
 	if err != nil {
 		return store.FlowPage{}, fmt.Errorf("list flows: %w", err)
 	}
-	page := store.FlowPage{Flows: []store.FlowSummary{}}
-	if len(heads) > limit {
-		heads = heads[:limit]
-		last := heads[limit-1]
-		page.NextCursor = store.EncodeCursor(store.Cursor{LastTime: timeOf(last.last), FlowID: last.flow})
-	}
-	if page.Flows, err = s.summaries(ctx, heads); err != nil {
-		return store.FlowPage{}, fmt.Errorf("list flows: %w", err)
+	page := store.FlowPage{Flows: sums}
+	if len(sums) > limit {
+		page.Flows = sums[:limit]
+		last := sums[limit-1]
+		page.NextCursor = store.EncodeCursor(store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID})
 	}
 	return page, nil
 }
@@ -71,7 +62,7 @@ func cursorCond(cur *store.Cursor) cond {
 
 // searchFlows groups the events of the flows that pass the prefilter by
 // flow and keeps those matching every term.
-func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]head, error) {
+func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
 	pre := prefilter(q)
 	where := []cond{pre}
 	having := []cond{cursorCond(cur)}
@@ -91,13 +82,13 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 		having = append(having, negate(cond{"countIf(" + ec.sql + ") > 0", ec.args}, t.Negate))
 	}
 	w, h := and(where), and(having)
-	args := append(append([]any{}, w.args...), h.args...)
-	return s.heads(ctx, `SELECT flow_id, max(time_ns) AS last FROM events
-WHERE `+w.sql+`
+	args := append(append(append([]any{}, w.args...), h.args...), n)
+	return s.pageSummaries(ctx, cond{`SELECT flow_id, max(time_ns) AS last FROM events
+WHERE ` + w.sql + `
 GROUP BY flow_id
-HAVING `+h.sql+`
+HAVING ` + h.sql + `
 ORDER BY last DESC, flow_id DESC
-LIMIT ?`, append(args, n)...)
+LIMIT ?`, args})
 }
 
 func negate(c cond, not bool) cond {
@@ -113,44 +104,74 @@ func negate(c cond, not bool) cond {
 // table's density to hold about 4 rows per wanted flow (a flow has about
 // one row per write that carried its events); it grows fourfold until it
 // holds n flows or covers everything.
-func (s *Store) recentFlows(ctx context.Context, from time.Time, cur *store.Cursor, n int) ([]head, error) {
-	var minT, maxT time.Time
-	var rows uint64
-	if err := s.conn.QueryRow(ctx, `SELECT sum(rows), min(min_time), max(max_time) FROM system.parts
-WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&rows, &minT, &maxT); err != nil {
-		return nil, fmt.Errorf("read flow_times parts: %w", err)
+func (s *Store) recentFlows(ctx context.Context, from time.Time, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
+	pi, err := s.flowTimesParts(ctx)
+	if err != nil || pi.rows == 0 {
+		return []store.FlowSummary{}, err
 	}
-	if rows == 0 {
-		return nil, nil
-	}
-	top := maxT.Add(time.Second).UnixNano()
+	top := pi.maxT.Add(time.Second).UnixNano()
 	if cur != nil && !cur.LastTime.IsZero() {
 		top = min(top, cur.LastTime.UnixNano()+1)
 	}
-	span := float64(maxT.Sub(minT) + time.Second)
-	w := time.Duration(min(span, max(float64(time.Second), span*float64(4*n)/float64(rows))))
+	span := float64(pi.maxT.Sub(pi.minT) + time.Second)
+	w := time.Duration(min(span, max(float64(time.Second), span*float64(4*n)/float64(pi.rows))))
 	c := cursorCond(cur)
 	for ; ; w *= 4 {
 		lo := top - int64(w)
-		done := lo <= minT.UnixNano() || w > 200*365*24*time.Hour
+		done := lo <= pi.minT.UnixNano() || w > 200*365*24*time.Hour
 		if done {
 			lo = zeroNanos
 		}
 		if !from.IsZero() && lo <= from.UnixNano() {
 			lo, done = from.UnixNano(), true
 		}
-		hs, err := s.heads(ctx, `SELECT flow_id, max(max_ns) AS last FROM flow_times
+		sums, err := s.pageSummaries(ctx, cond{`SELECT flow_id, max(max_ns) AS last FROM flow_times
 WHERE max_ns >= ?
 GROUP BY flow_id
-HAVING `+c.sql+`
+HAVING ` + c.sql + `
 ORDER BY last DESC, flow_id DESC
-LIMIT ?`, append(append([]any{lo}, c.args...), n)...)
-		if err != nil || done || len(hs) >= n {
-			return hs, err
+LIMIT ?`, append(append([]any{lo}, c.args...), n)})
+		if err != nil || done || len(sums) >= n {
+			return sums, err
 		}
 	}
 }
 
+// partsInfo is what system.parts says about flow_times.
+type partsInfo struct {
+	rows       uint64
+	minT, maxT time.Time
+}
+
+// flowTimesParts reads partsInfo, or reuses one read less than a second
+// ago. Stale values only make recentFlows read a wider window than it
+// needs: a non-empty table is never taken for empty.
+func (s *Store) flowTimesParts(ctx context.Context) (partsInfo, error) {
+	s.partsMu.Lock()
+	pi, at := s.parts, s.partsAt
+	s.partsMu.Unlock()
+	if pi.rows > 0 && time.Since(at) < time.Second {
+		return pi, nil
+	}
+	if err := s.conn.QueryRow(ctx, `SELECT sum(rows), min(min_time), max(max_time) FROM system.parts
+WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&pi.rows, &pi.minT, &pi.maxT); err != nil {
+		return partsInfo{}, fmt.Errorf("read flow_times parts: %w", err)
+	}
+	if pi.rows > 0 {
+		s.partsMu.Lock()
+		s.parts, s.partsAt = pi, time.Now()
+		s.partsMu.Unlock()
+	}
+	return pi, nil
+}
+
+// head is a flow and its last event time (for insights.go).
+type head struct {
+	flow string
+	last int64
+}
+
+// heads runs a query selecting flow_id and a last time.
 func (s *Store) heads(ctx context.Context, query string, args ...any) ([]head, error) {
 	rows, err := s.conn.Query(ctx, query, args...)
 	if err != nil {
@@ -168,8 +189,7 @@ func (s *Store) heads(ctx context.Context, query string, args ...any) ([]head, e
 	return hs, rows.Err()
 }
 
-// summaries reads the records of the given flows (each once) and sums
-// them up in the order of hs.
+// summaries sums up the flows hs names, in the order of hs.
 func (s *Store) summaries(ctx context.Context, hs []head) ([]store.FlowSummary, error) {
 	out := []store.FlowSummary{}
 	if len(hs) == 0 {
@@ -179,11 +199,47 @@ func (s *Store) summaries(ctx context.Context, hs []head) ([]store.FlowSummary, 
 	for i, h := range hs {
 		ids[i] = h.flow
 	}
-	rows, err := s.conn.Query(ctx, `SELECT flow_id, event_id, causation_id, type, source, topic,
-kafka_partition, kafka_offset, time_ns FROM events WHERE flow_id IN ?
-LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, ch.GroupSet{Value: ids})
+	byFlow, err := s.flowRecords(ctx, cond{"flow_id IN ?", []any{ch.GroupSet{Value: ids}}})
 	if err != nil {
 		return nil, fmt.Errorf("read flow summaries: %w", err)
+	}
+	for _, h := range hs {
+		if evs := byFlow[h.flow]; len(evs) > 0 {
+			out = append(out, summarize(h.flow, evs))
+		}
+	}
+	return out, nil
+}
+
+// pageSummaries sums up the flows the query heads selects (flow_id first,
+// at most a page of them) in one round trip, in the Flows order.
+func (s *Store) pageSummaries(ctx context.Context, heads cond) ([]store.FlowSummary, error) {
+	byFlow, err := s.flowRecords(ctx, cond{"flow_id IN (SELECT flow_id FROM (" + heads.sql + "))", heads.args})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.FlowSummary, 0, len(byFlow))
+	for flow, evs := range byFlow {
+		out = append(out, summarize(flow, evs))
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if !a.LastTime.Equal(b.LastTime) {
+			return a.LastTime.After(b.LastTime)
+		}
+		return a.CorrelationID > b.CorrelationID
+	})
+	return out, nil
+}
+
+// flowRecords reads what summaries need of the records (each once) of the
+// flows where selects.
+func (s *Store) flowRecords(ctx context.Context, where cond) (map[string][]event.Event, error) {
+	rows, err := s.conn.Query(ctx, `SELECT flow_id, event_id, causation_id, type, source, topic,
+kafka_partition, kafka_offset, time_ns FROM events WHERE `+where.sql+`
+LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, where.args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	byFlow := map[string][]event.Event{}
@@ -193,20 +249,12 @@ LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, ch.Gro
 		var t int64
 		if err := rows.Scan(&flow, &e.EventID, &e.CausationID, &e.Type, &e.Source, &e.Topic,
 			&e.Partition, &e.Offset, &t); err != nil {
-			return nil, fmt.Errorf("read flow summaries: %w", err)
+			return nil, err
 		}
 		e.Time = timeOf(t)
 		byFlow[flow] = append(byFlow[flow], e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read flow summaries: %w", err)
-	}
-	for _, h := range hs {
-		if evs := byFlow[h.flow]; len(evs) > 0 {
-			out = append(out, summarize(h.flow, evs))
-		}
-	}
-	return out, nil
+	return byFlow, rows.Err()
 }
 
 func summarize(flow string, evs []event.Event) store.FlowSummary {

@@ -58,6 +58,12 @@ type Store struct {
 	// queryTimeout bounds every read (see readCtx).
 	queryTimeout time.Duration
 
+	// parts caches what system.parts says about flow_times (see
+	// flowTimesParts).
+	partsMu sync.Mutex
+	parts   partsInfo
+	partsAt time.Time
+
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
