@@ -1,19 +1,19 @@
 package ui
 
-import (
-	"strconv"
-
-	"github.com/a-h/templ"
-)
+import "strconv"
 
 // Helpers the templ components call.
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// indent is the left padding of a tree row at depth d.
-func indent(d int) templ.SafeCSS {
-	return templ.SafeCSS("padding-left:" + strconv.FormatFloat(0.5+1.25*float64(d), 'f', 2, 64) + "em")
-}
+// maxTreeDepthClass is the deepest indent static/app.css has a class for;
+// deeper rows share it.
+const maxTreeDepthClass = 12
+
+// treeDepthClass is the class that indents a tree row at depth d: a class
+// in static/app.css, since the CSP (style-src 'self') blocks style
+// attributes.
+func treeDepthClass(d int) string { return "depth-" + strconv.Itoa(min(max(d, 0), maxTreeDepthClass)) }
 
 // errorView is the error page.
 type errorView struct {
