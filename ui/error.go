@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -33,6 +34,11 @@ func (h *handler) handleError(err error, c echo.Context) {
 	case isAPI(c):
 		werr = c.JSON(status, map[string]string{"error": msg})
 	default:
+		// A deadline middleware (ui/auth's request timeout) has cancelled
+		// the request's context by the time echo calls this; templ would
+		// stop at once and leave the page empty.
+		r := c.Request()
+		c.SetRequest(r.WithContext(context.WithoutCancel(r.Context())))
 		werr = render(c, status, ErrorPage(errorView{Status: status, Title: http.StatusText(status), Message: msg}))
 	}
 	if werr != nil {
