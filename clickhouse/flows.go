@@ -233,26 +233,34 @@ func (s *Store) pageSummaries(ctx context.Context, heads cond) ([]store.FlowSumm
 }
 
 // flowRecords reads what summaries need of the records (each once) of the
-// flows where selects.
+// flows where selects: the summary column (see migrations/0001_events.sql).
 func (s *Store) flowRecords(ctx context.Context, where cond) (map[string][]event.Event, error) {
-	rows, err := s.conn.Query(ctx, `SELECT flow_id, event_id, causation_id, type, source, topic,
-kafka_partition, kafka_offset, time_ns FROM events WHERE `+where.sql+`
-LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, where.args...)
+	rows, err := s.conn.Query(ctx, "SELECT flow_id, summary FROM events WHERE "+where.sql, where.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	type identity struct {
+		flow, topic string
+		partition   int32
+		offset, kt  int64
+	}
+	seen := map[identity]bool{}
 	byFlow := map[string][]event.Event{}
 	for rows.Next() {
-		var flow string
-		var e event.Event
-		var t int64
-		if err := rows.Scan(&flow, &e.EventID, &e.CausationID, &e.Type, &e.Source, &e.Topic,
-			&e.Partition, &e.Offset, &t); err != nil {
+		var flow, sum string
+		if err := rows.Scan(&flow, &sum); err != nil {
 			return nil, err
 		}
-		e.Time = timeOf(t)
-		byFlow[flow] = append(byFlow[flow], e)
+		e, kt, err := parseSummary(sum)
+		if err != nil {
+			return nil, fmt.Errorf("flow %q: %w", flow, err)
+		}
+		// Copies of a record a retried write left, not merged yet.
+		if id := (identity{flow, e.Topic, e.Partition, e.Offset, kt}); !seen[id] {
+			seen[id] = true
+			byFlow[flow] = append(byFlow[flow], e)
+		}
 	}
 	return byFlow, rows.Err()
 }
