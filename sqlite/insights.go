@@ -31,7 +31,9 @@ const typeSample = 5000
 // (ingested_at), or one past the last row when there are none.
 func (s *Store) storedSince(ctx context.Context, t time.Time) (int64, error) {
 	var lo, hi sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT min(id), max(id) FROM events`).Scan(&lo, &hi); err != nil {
+	// Two subqueries: SQLite answers a lone min() or max() of the rowid
+	// from the B-tree's ends, but scans the table for both in one SELECT.
+	if err := s.r.QueryRowContext(ctx, `SELECT (SELECT min(id) FROM events), (SELECT max(id) FROM events)`).Scan(&lo, &hi); err != nil {
 		return 0, fmt.Errorf("rowid range: %w", err)
 	}
 	if !lo.Valid {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -19,6 +20,7 @@ const (
 	rateStep         = 30 * time.Second // sparkline bucket
 	typesWindow      = time.Hour        // event types "new" within it ...
 	typesBaseline    = 24 * time.Hour   // ... compared with this much before
+	anomalyWindow    = 24 * time.Hour   // flows with anomalies: active within it
 )
 
 // dashboardShow renders the home page: totals, ingest status and lag,
@@ -46,16 +48,8 @@ func (h *handler) dashboardShow(c echo.Context) error {
 	if h.stats != nil {
 		v.IngestJSON = prettyJSON(h.stats())
 	}
-	for _, kind := range store.AnomalyKinds {
-		page, err := h.store.Flows(ctx, store.FlowQuery{Limit: dashboardPerKind,
-			Terms: []store.Term{{Field: store.FieldAnomaly, Value: kind}}})
-		if err != nil {
-			return fmt.Errorf("list flows with anomaly %s: %w", kind, err)
-		}
-		if len(page.Flows) > 0 {
-			v.Anomalies = append(v.Anomalies, anomalyGroupView{Kind: kind, Flows: flowRows(now, page.Flows),
-				More: page.NextCursor != "", MoreURL: SearchURL("anomaly:" + kind)})
-		}
+	if v.Anomalies, err = h.anomalyGroups(ctx, now); err != nil {
+		return err
 	}
 	var series []store.TopicSeries
 	if ins, ok := h.store.(store.Insights); ok {
@@ -76,4 +70,44 @@ func (h *handler) dashboardShow(c echo.Context) error {
 	}
 	v.Topics = topicRows(st.Topics, series, lag, v.RatesShown)
 	return render(c, http.StatusOK, dashboardPage(pageMeta{Title: "Dashboard", Active: "/"}, v))
+}
+
+// anomalyGroups lists, per anomaly kind, the newest flows showing it among
+// those active in the last anomalyWindow. One query for flows with any
+// kind comes first (an empty prefix matches every kind); only a kind it
+// leaves short of dashboardPerKind while more flows exist gets its own
+// query, so a store with no or frequent anomalies is asked once.
+func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGroupView, error) {
+	from := now.Add(-anomalyWindow)
+	found, err := h.store.Flows(ctx, store.FlowQuery{Limit: 4 * dashboardPerKind, From: from,
+		Terms: []store.Term{{Field: store.FieldAnomaly, Prefix: true}}})
+	if err != nil {
+		return nil, fmt.Errorf("list flows with anomalies: %w", err)
+	}
+	byKind := map[string][]store.FlowSummary{}
+	for _, f := range found.Flows {
+		for _, k := range f.Anomalies {
+			byKind[k] = append(byKind[k], f)
+		}
+	}
+	var out []anomalyGroupView
+	for _, kind := range store.AnomalyKinds {
+		flows, more := byKind[kind], false
+		if len(flows) < dashboardPerKind && found.NextCursor != "" {
+			page, err := h.store.Flows(ctx, store.FlowQuery{Limit: dashboardPerKind, From: from,
+				Terms: []store.Term{{Field: store.FieldAnomaly, Value: kind}}})
+			if err != nil {
+				return nil, fmt.Errorf("list flows with anomaly %s: %w", kind, err)
+			}
+			flows, more = page.Flows, page.NextCursor != ""
+		}
+		if len(flows) > dashboardPerKind {
+			flows, more = flows[:dashboardPerKind], true
+		}
+		if len(flows) > 0 {
+			out = append(out, anomalyGroupView{Kind: kind, Flows: flowRows(now, flows), More: more,
+				MoreURL: SearchURL("anomaly:" + kind + " after:-24h")})
+		}
+	}
+	return out, nil
 }
