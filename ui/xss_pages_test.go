@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -239,6 +240,28 @@ func checkXSSCase(t *testing.T, ts *testServer, tc xssCase) {
 			if !strings.Contains(text, w) {
 				t.Errorf("the page does not show %q as text", w)
 			}
+		}
+	}
+}
+
+// TestXSSFixtureCoversAnomalies makes sure the flows of TestXSSPagesInert
+// fill the anomaly list, the graph and the timeline (so their payloads are
+// really rendered there).
+func TestXSSFixtureCoversAnomalies(t *testing.T) {
+	ts := newTestServer(t, xssOptions(newFakeStore(xssEvents()...)))
+	for _, p := range xssPayloads {
+		doc := parseHTML(t, ts.get(t, FlowURL(p)).Body.String())
+		kinds := attrs(doc, `[data-testid="anomaly"]`, "data-kind")
+		sortStrings(kinds)
+		kinds = slices.Compact(kinds)
+		if want := []string{"dead_letter", "duplicate", "orphan", "out_of_order", "stalled"}; !slices.Equal(kinds, want) {
+			t.Errorf("flow %q: anomalies %q, want %q", p, kinds, want)
+		}
+		if n := doc.Find(`[data-testid="graph-node"]`).Length(); n < 3 {
+			t.Errorf("flow %q: %d graph boxes", p, n)
+		}
+		if n := doc.Find(`[data-testid="timeline-lane"]`).Length(); n != 2 {
+			t.Errorf("flow %q: %d timeline lanes, want 2 (two sources)", p, n)
 		}
 	}
 }
