@@ -2,14 +2,19 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/eventscope/eventscope/clickhouse"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/sqlite"
 	"github.com/eventscope/eventscope/store"
@@ -32,6 +37,57 @@ func TestSearchInjectionSQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	runSearchInjection(t, st)
+}
+
+// TestSearchInjectionClickHouse is the same over ClickHouse, in a fresh
+// database on the server EVENTSCOPE_TEST_CLICKHOUSE names.
+func TestSearchInjectionClickHouse(t *testing.T) {
+	dsn := os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE")
+	if dsn == "" {
+		msg := "EVENTSCOPE_TEST_CLICKHOUSE is not set: SKIPPING the HTTP injection suite on ClickHouse " +
+			"(scripts/clickhouse start, then export what it prints)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = fmt.Sprintf("/eventscope_ui_injection_%d", time.Now().UnixNano())
+	if err := clickhouse.Migrate(t.Context(), u.String()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dropDatabase(t, dsn, strings.TrimPrefix(u.Path, "/")) })
+	st, err := clickhouse.Open(t.Context(), u.String(), clickhouse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	runSearchInjection(t, st)
+}
+
+func dropDatabase(t *testing.T, dsn, db string) {
+	o, err := ch.ParseDSN(dsn)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	o.Auth.Database = "default"
+	conn, err := ch.Open(o)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer conn.Close()
+	if err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
+		t.Errorf("drop %s: %v", db, err)
+	}
+}
+
+func runSearchInjection(t *testing.T, st store.Store) {
 	var evs []event.Event
 	for i, v := range append(slices.Clone(hostileValues), "plain") {
 		id := fmt.Sprintf("flow-%02d", i)
