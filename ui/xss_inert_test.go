@@ -46,7 +46,8 @@ func scriptURL(v string) bool {
 // <script> that is not one of our /static/ files, an on* or hx-on*
 // attribute, a script URL in a URL attribute, htmx attributes that
 // evaluate JavaScript, an element that embeds content, a style that runs
-// script.
+// script. It also lists inline styles (attributes and elements), which the
+// CSP blocks.
 func inertProblems(t *testing.T, body string) []string {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(body))
@@ -98,6 +99,9 @@ func inertProblems(t *testing.T, body string) []string {
 					bad(n, "style that runs script")
 				case key == "srcdoc":
 					bad(n, "srcdoc")
+				}
+				if key == "style" {
+					bad(n, "a style attribute, which the CSP (style-src 'self') blocks: use a class in static/")
 				}
 			}
 		}
