@@ -129,3 +129,33 @@ func TestBuckets(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMatchesEvent checks that negating any term of a parsed query flips
+// that term's verdict on an event (and that nothing panics).
+func FuzzMatchesEvent(f *testing.F) {
+	for _, s := range []string{"type:A", `-source:b* "x\"y"`, "header:h=v key:k*", "id:e1 topic:t", "anomaly:orphan"} {
+		f.Add(s, "A", "b", "k", "h", "v", `{"x\"y":1}`)
+	}
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, q, typ, src, key, hk, hv, payload string) {
+		fq, err := ParseQuery(q, t0)
+		if err != nil {
+			return
+		}
+		e := &event.Event{EventID: "e1", CorrelationID: key, Type: typ, Source: src, Topic: "t", Key: key, Time: t0,
+			Headers: []event.Header{{Key: hk, Value: hv}}, Payload: []byte(payload)}
+		for _, tm := range fq.Terms {
+			one := FlowQuery{Terms: []Term{tm}}
+			tm.Negate = !tm.Negate
+			neg := FlowQuery{Terms: []Term{tm}}
+			a, b := MatchesEvent(one, e), MatchesEvent(neg, e)
+			if tm.Field == FieldAnomaly {
+				if !a || !b {
+					t.Fatalf("anomaly term %+v not ignored", tm)
+				}
+			} else if a == b {
+				t.Fatalf("term %+v and its negation agree (%v) on %+v", tm, a, e)
+			}
+		}
+	})
+}
