@@ -46,23 +46,6 @@ func flowRows(now time.Time, flows []store.FlowSummary) []flowRowView {
 	return rows
 }
 
-// dashboardView is the home page.
-type dashboardView struct {
-	Events, Flows int64
-	Topics        []store.TopicCount
-	Recent        []flowRowView
-	MoreURL       string // the search page listing all flows
-	Ingest        string // ingest stats as indented JSON; empty when unknown
-}
-
-// searchView is the search page: the box, and results once searched.
-type searchView struct {
-	Query    string
-	Searched bool
-	Flows    []flowRowView
-	NextURL  string // next page of results; empty on the last
-}
-
 // eventLinkView links to an event: URL for a full page, HX (optional) for
 // the htmx partial that swaps the detail panel.
 type eventLinkView struct {
