@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -120,19 +121,35 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 const liveBuffer = 256
 
 // consumerGroups lists the cluster's consumer groups for the service map.
+// Each listing opens a Kafka client and asks every group's coordinator, so
+// one answer serves all requests for groupsTTL.
 func consumerGroups(c *config) func(ctx context.Context) ([]ui.ConsumerGroup, error) {
+	var (
+		mu   sync.Mutex
+		last []ui.ConsumerGroup
+		at   time.Time
+	)
 	return func(ctx context.Context) ([]ui.ConsumerGroup, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if last != nil && time.Since(at) < groupsTTL {
+			return last, nil
+		}
 		gs, err := ingest.ConsumerGroups(ctx, c.brokers, c.sec.sarama)
 		if err != nil {
 			return nil, err
 		}
 		out := make([]ui.ConsumerGroup, len(gs))
 		for i, g := range gs {
-			out[i] = ui.ConsumerGroup{Name: g.Name, State: g.State, Members: g.Members, Topics: g.Topics, Lag: g.Lag}
+			out[i] = ui.ConsumerGroup(g)
 		}
+		last, at = out, time.Now()
 		return out, nil
 	}
 }
+
+// groupsTTL is how long a consumer-group listing is reused.
+const groupsTTL = 10 * time.Second
 
 // redactingWriter redacts every batch on its way to the store, so nothing
 // unredacted is stored; the live tail (fed from the same batch after the
