@@ -111,19 +111,7 @@ LIMIT ? BY type, version`, append(cond.args, typeSamplePerVersion)...)
 		if err != nil {
 			return nil, fmt.Errorf("event types: %w", err)
 		}
-		for rows.Next() {
-			var typ, version string
-			var payload []byte
-			var kt int64
-			if err := rows.Scan(&typ, &version, &payload, &kt); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("event types: %w", err)
-			}
-			tally.Add(typ, version, payload, timeOf(kt))
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		if err := tally.AddRows(rows, timeOf); err != nil {
 			return nil, fmt.Errorf("event types: %w", err)
 		}
 	}

@@ -149,19 +149,7 @@ func (s *Store) EventTypes(ctx context.Context, baseline, since time.Time) ([]st
 		if err != nil {
 			return nil, fmt.Errorf("event types: %w", err)
 		}
-		for rows.Next() {
-			var typ, version string
-			var payload []byte
-			var kt int64
-			if err := rows.Scan(&typ, &version, &payload, &kt); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("event types: %w", err)
-			}
-			tally.Add(typ, version, payload, fromNanos(kt))
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		if err := tally.AddRows(rows, fromNanos); err != nil {
 			return nil, fmt.Errorf("event types: %w", err)
 		}
 	}

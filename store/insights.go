@@ -213,3 +213,27 @@ func termMatches(t Term, e *event.Event) bool {
 	}
 	return false
 }
+
+// Rows is the part of a query result that both backends' drivers offer.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// AddRows adds rows of (type, version, payload, time) to the tally, the
+// time column read as an int64 that timeOf turns into a time. It closes rows.
+func (t *TypeTally) AddRows(rows Rows, timeOf func(int64) time.Time) error {
+	defer rows.Close()
+	for rows.Next() {
+		var typ, version string
+		var payload []byte
+		var n int64
+		if err := rows.Scan(&typ, &version, &payload, &n); err != nil {
+			return err
+		}
+		t.Add(typ, version, payload, timeOf(n))
+	}
+	return rows.Err()
+}
