@@ -8,7 +8,8 @@ CREATE TABLE IF NOT EXISTS event_keys (
     event_time DateTime
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(event_time)
-ORDER BY (key, flow_id);
+ORDER BY (key, flow_id)
+SETTINGS index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS event_keys_mv TO event_keys AS
 SELECT key, flow_id, max(event_time) AS event_time
