@@ -118,7 +118,7 @@ func (s *Store) recentFlows(ctx context.Context, from time.Time, cur *store.Curs
 	c := cursorCond(cur)
 	for ; ; w *= 4 {
 		lo := top - int64(w)
-		done := lo <= pi.minT.UnixNano() || w > 200*365*24*time.Hour
+		done := lo <= pi.minT.UnixNano() || w > 50*365*24*time.Hour // w*4 stays in range
 		if done {
 			lo = zeroNanos
 		}

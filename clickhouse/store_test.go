@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,44 @@ func TestReadsAreBounded(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the read gave up after %v, want about 1.5s", d)
+	}
+}
+
+// TestRecentFlowsAcrossCenturies lists flows whose times the recent-flows
+// window has to grow a long way to reach, the zero time included.
+func TestRecentFlowsAcrossCenturies(t *testing.T) {
+	s, _ := openMigrated(t, Options{})
+	defer s.Close()
+	times := []time.Time{
+		{}, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Unix(0, 0).UTC(),
+		storetest.Base, storetest.Base.Add(time.Nanosecond), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	var evs []event.Event
+	for i, tm := range times {
+		id := fmt.Sprintf("f%d", i)
+		evs = append(evs, storetest.MakeEvent("t", 0, int64(i), id, id, "", tm))
+	}
+	if err := s.Write(t.Context(), evs); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{1, 2, 10} {
+		var got []string
+		q := store.FlowQuery{Limit: limit}
+		for {
+			p, err := s.Flows(t.Context(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range p.Flows {
+				got = append(got, f.CorrelationID)
+			}
+			if p.NextCursor == "" {
+				break
+			}
+			q.Cursor = p.NextCursor
+		}
+		if want := []string{"f5", "f4", "f3", "f2", "f1", "f0"}; !slices.Equal(got, want) {
+			t.Errorf("pages of %d: %v, want %v", limit, got, want)
+		}
 	}
 }
