@@ -20,7 +20,7 @@ type statsJSON struct {
 
 // apiStatsShow is GET /api/stats.
 func (h *handler) apiStatsShow(c echo.Context) error {
-	st, err := h.store.Stats(c.Request().Context())
+	st, err := h.totals.get(c.Request().Context(), h.store)
 	if err != nil {
 		return fmt.Errorf("load stats: %w", err)
 	}

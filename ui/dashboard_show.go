@@ -30,7 +30,7 @@ const (
 func (h *handler) dashboardShow(c echo.Context) error {
 	ctx := c.Request().Context()
 	now := h.now()
-	st, err := h.store.Stats(ctx)
+	st, err := h.totals.get(ctx, h.store)
 	if err != nil {
 		return fmt.Errorf("load stats: %w", err)
 	}

@@ -39,6 +39,9 @@ type Options struct {
 	// Groups lists the cluster's consumer groups for the service map; nil
 	// leaves them out.
 	Groups func(ctx context.Context) ([]ConsumerGroup, error)
+	// StatsTTL reuses the store's totals (store.Reader.Stats) for this long;
+	// 0 asks the store on every request.
+	StatsTTL time.Duration
 }
 
 // readyTimeout bounds one /readyz probe.
@@ -55,6 +58,7 @@ type handler struct {
 	graph   graph.Options
 	live    *Live
 	groups  func(ctx context.Context) ([]ConsumerGroup, error)
+	totals  *statsCache
 }
 
 // New returns the web UI and JSON API as an echo server, ready to be used as
@@ -66,7 +70,7 @@ func New(opts Options) *echo.Echo {
 	h := &handler{
 		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
 		log: opts.Logger, now: opts.Now, graph: opts.Graph,
-		live: opts.Live, groups: opts.Groups,
+		live: opts.Live, groups: opts.Groups, totals: &statsCache{ttl: opts.StatsTTL},
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
