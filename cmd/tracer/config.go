@@ -31,6 +31,7 @@ type config struct {
 	BatchSize     int
 	BatchInterval time.Duration
 	Decoding      decoding
+	Retention     retention
 
 	sec   security      // auth, hardening, redaction, Kafka and ClickHouse security
 	flags *flag.FlagSet // for the config dump at start
@@ -52,6 +53,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
 	c.Decoding.register(fs)
+	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
 	c.sec.registerHTTP(fs)
 	c.flags = fs
 }
@@ -84,6 +86,9 @@ func (c *config) validate(needBrokers bool) error {
 	}
 	if c.BatchInterval <= 0 {
 		return fmt.Errorf("--batch-interval %s: want a positive duration", c.BatchInterval)
+	}
+	if c.Retention > 0 && !strings.HasPrefix(c.Store, "clickhouse://") {
+		return fmt.Errorf("--retention %s: only the ClickHouse store drops old events; the embedded store keeps everything", c.Retention.String())
 	}
 	if err := c.Decoding.load(); err != nil {
 		return err

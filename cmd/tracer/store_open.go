@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/eventscope/eventscope/clickhouse"
 	"github.com/eventscope/eventscope/sqlite"
@@ -12,8 +13,9 @@ import (
 )
 
 // openStore opens the backend a --store DSN names. cmd/tracer is the only
-// place that knows the concrete backends.
-func openStore(ctx context.Context, dsn string, log *slog.Logger) (store.Store, error) {
+// place that knows the concrete backends. keep > 0 drops older events (the
+// ClickHouse store drops whole day partitions).
+func openStore(ctx context.Context, dsn string, keep time.Duration, log *slog.Logger) (store.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite://"):
 		st, err := sqlite.OpenDSN(ctx, dsn, log)
@@ -22,7 +24,7 @@ func openStore(ctx context.Context, dsn string, log *slog.Logger) (store.Store, 
 		}
 		return st, nil
 	case strings.HasPrefix(dsn, "clickhouse://"):
-		st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{Logger: log})
+		st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{Logger: log, Retention: keep})
 		if err != nil {
 			return nil, fmt.Errorf("open clickhouse store: %w", err)
 		}
