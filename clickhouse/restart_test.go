@@ -145,6 +145,9 @@ func TestServerKilledDuringWrite(t *testing.T) {
 	if !failed {
 		t.Fatal("no write failed after the server was killed")
 	}
+	if err := s.Ping(t.Context()); err == nil {
+		t.Error("Ping succeeded with the server killed")
+	}
 
 	srv.run("start")
 	// The pool still holds dead connections: the first writes may fail.

@@ -237,3 +237,25 @@ func TestRecentFlowsAcrossCenturies(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrationStatements(t *testing.T) {
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if m.version != uint32(i+1) {
+			t.Errorf("migration %s has version %d, want %d (numbered without gaps)", m.name, m.version, i+1)
+		}
+		for _, lc := range []bool{false, true} {
+			for _, st := range m.statements(lc) {
+				if strings.Contains(st, "{{") || strings.Contains(st, "--") || strings.HasSuffix(st, ";") {
+					t.Errorf("%s (lowCardinality=%v): statement not cleaned: %q", m.name, lc, st)
+				}
+				if strings.Contains(st, "LowCardinality") != (lc && strings.Contains(m.sql, "{{LowCardinalityString}}") && strings.Contains(st, "CREATE TABLE")) {
+					t.Errorf("%s (lowCardinality=%v): %q", m.name, lc, st)
+				}
+			}
+		}
+	}
+}
