@@ -65,8 +65,10 @@ func startTracer(t *testing.T, args ...string) *proc {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "eventscope demo: open "); ok {
-				urls <- u
+			for _, prefix := range []string{"eventscope demo: open ", "eventscope serve: open "} {
+				if u, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+					urls <- u
+				}
 			}
 		}
 		p.done <- cmd.Wait()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"io"
 )
 
@@ -22,5 +23,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(stdout, "eventscope serve: open %s\n", s.URL())
 	return s.run(ctx, nil)
 }
