@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// partitionedTables hold rows partitioned by toYYYYMMDD(event_time): the
-// day partitions retention drops together.
+// partitionedTables hold rows partitioned by day (toYYYYMMDD of event_time,
+// or last_time in the per-write tables): the partitions retention drops
+// together.
 var partitionedTables = []string{"events", "events_by_id", "event_keys", "flow_times"}
 
 // DropOlderThan drops the day partitions (of the server's time zone) that

@@ -6,12 +6,12 @@ CREATE TABLE IF NOT EXISTS flow_times (
     flow_id String,
     min_ns Int64,
     max_ns Int64,
-    event_time DateTime
+    last_time DateTime
 ) ENGINE = MergeTree
-PARTITION BY toYYYYMMDD(event_time)
+PARTITION BY toYYYYMMDD(last_time)
 ORDER BY max_ns;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS flow_times_mv TO flow_times AS
-SELECT flow_id, min(time_ns) AS min_ns, max(time_ns) AS max_ns, max(event_time) AS event_time
+SELECT flow_id, min(time_ns) AS min_ns, max(time_ns) AS max_ns, max(event_time) AS last_time
 FROM events
 GROUP BY flow_id
