@@ -123,7 +123,7 @@ func Collapse(f *Flow, expand map[string]bool) *Collapsed {
 }
 
 // layoutCollapsed draws the units of a collapsed flow.
-func layoutCollapsed(f *Flow, c *Collapsed, o *LayoutOptions) *Drawing {
+func layoutCollapsed(f *Flow, c *Collapsed, o *LayoutOptions, fitGap bool) *Drawing {
 	d := &Drawing{Collapsed: true, Groups: c.Groups, Nodes: make([]DrawNode, len(c.Units)), Edges: make([]DrawEdge, len(c.Edges))}
 	g := &lgraph{}
 	for i, u := range c.Units {
@@ -151,7 +151,7 @@ func layoutCollapsed(f *Flow, c *Collapsed, o *LayoutOptions) *Drawing {
 	for i, v := range f.VertexOf {
 		d.EventNode[i] = c.UnitOf[v]
 	}
-	place(d, g, o)
+	place(d, g, o, fitGap)
 	return d
 }
 

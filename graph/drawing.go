@@ -96,9 +96,12 @@ type DrawEdge struct {
 	// Label is the latency ("120ms"), or for aggregated edges the count
 	// and the median latency ("×40 · 120ms").
 	Label string
-	// LabelAt is where the label goes: the middle of the segment that
-	// crosses the last gap between columns before the target (of the
-	// longest segment when there is none); draw the label just above it.
+	// Title is the whole label when Label had to be cut; "" otherwise.
+	Title string
+	// LabelAt is where the label goes: centre it on LabelAt's x with its
+	// baseline 3 above LabelAt's y. It is a point along the edge where the
+	// label's box (LabelBox) overlaps no node and no other label when the
+	// edge has one; see placeLabels.
 	LabelAt   [2]float64
 	Class     string // "edge" plus "critical", "cyclic", "slow", "out_of_order"
 	Critical  bool
@@ -109,9 +112,10 @@ type DrawEdge struct {
 // Layout lays the flow out left to right in causal order. Flows with more
 // than opts.CollapseAbove distinct events are drawn collapsed (see Collapse).
 func Layout(f *Flow, opts LayoutOptions) *Drawing {
+	fitGap := opts.LayerGap <= 0
 	opts.defaults()
 	if opts.CollapseAbove >= 0 && len(f.Vertices) > opts.CollapseAbove {
-		return layoutCollapsed(f, Collapse(f, opts.Expand), &opts)
+		return layoutCollapsed(f, Collapse(f, opts.Expand), &opts, fitGap)
 	}
 	g := &lgraph{minLayer: make([]int, len(f.Vertices))}
 	d := &Drawing{Nodes: make([]DrawNode, len(f.Vertices)), Edges: make([]DrawEdge, len(f.Edges))}
@@ -131,12 +135,21 @@ func Layout(f *Flow, opts LayoutOptions) *Drawing {
 	}
 	d.EventNode = make([]int, len(f.Events))
 	copy(d.EventNode, f.VertexOf)
-	place(d, g, &opts)
+	place(d, g, &opts, fitGap)
 	return d
 }
 
-// place runs the layered layout and copies its coordinates into d.
-func place(d *Drawing, g *lgraph, opts *LayoutOptions) {
+// place runs the layered layout and copies its coordinates into d. With
+// fitGap (the caller left LayerGap to its default) the gap between columns
+// is widened, up to maxLabelGap, to fit the widest edge label.
+func place(d *Drawing, g *lgraph, opts *LayoutOptions, fitGap bool) {
+	if fitGap {
+		widest := 0.0
+		for k := range d.Edges {
+			widest = max(widest, labelWidth(d.Edges[k].Label, opts.CharW))
+		}
+		opts.LayerGap = min(max(opts.LayerGap, widest+12), maxLabelGap)
+	}
 	r := layered(g, opts)
 	d.Width, d.Height = round1(r.width), round1(r.height)
 	for i := range d.Nodes {
@@ -147,8 +160,8 @@ func place(d *Drawing, g *lgraph, opts *LayoutOptions) {
 			r.paths[k][i] = [2]float64{round1(p[0]), round1(p[1])}
 		}
 		d.Edges[k].Points = r.paths[k]
-		d.Edges[k].LabelAt = labelAt(r.paths[k], opts.LayerGap)
 	}
+	placeLabels(d, opts)
 }
 
 func eventNode(f *Flow, v int, o *LayoutOptions) DrawNode {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/eventscope/eventscope/event"
 )
@@ -129,9 +130,16 @@ func serviceName(s string) string {
 	return s
 }
 
+// maxMapLabel is the most characters of a service-map edge label; longer
+// ones are cut with "…" (Title keeps them).
+const maxMapLabel = 36
+
 // LayoutServiceMap lays the service map out with the flow layout: edges
-// between the same two nodes are drawn as one, their labels joined.
+// between the same two nodes are drawn as one, their labels joined. Unless
+// opts sets LayerGap, the gap between columns is widened to fit the
+// longest label, so that labels sit between the columns.
 func LayoutServiceMap(m ServiceMap, opts LayoutOptions) *Drawing {
+	fitGap := opts.LayerGap <= 0
 	opts.defaults()
 	d := &Drawing{Nodes: []DrawNode{}, Edges: []DrawEdge{}}
 	g := &lgraph{}
@@ -163,6 +171,11 @@ func LayoutServiceMap(m ServiceMap, opts LayoutOptions) *Drawing {
 		}
 		de.Label = strings.TrimPrefix(de.Label+", "+part, ", ")
 	}
-	place(d, g, &opts)
+	for k := range d.Edges {
+		if de := &d.Edges[k]; utf8.RuneCountInString(de.Label) > maxMapLabel {
+			de.Title, de.Label = de.Label, string([]rune(de.Label)[:maxMapLabel-1])+"…"
+		}
+	}
+	place(d, g, &opts, fitGap)
 	return d
 }

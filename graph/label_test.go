@@ -1,0 +1,70 @@
+package graph_test
+
+import (
+	"testing"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
+	"github.com/eventscope/eventscope/graph/graphtest"
+)
+
+// labelClashes counts the labels whose box overlaps a node box, and the
+// pairs of labels whose boxes overlap each other (by more than rounding).
+func labelClashes(d *graph.Drawing) (onNodes, onLabels int) {
+	const eps = 0.2
+	var boxes [][4]float64
+	for _, e := range d.Edges {
+		if e.Label != "" {
+			boxes = append(boxes, graph.LabelBox(e, 0))
+		}
+	}
+	hit := func(a, b [4]float64) bool {
+		return a[0] < b[2]-eps && b[0] < a[2]-eps && a[1] < b[3]-eps && b[1] < a[3]-eps
+	}
+	for i, b := range boxes {
+		for _, n := range d.Nodes {
+			if hit(b, [4]float64{n.X, n.Y, n.X + n.W, n.Y + n.H}) {
+				onNodes++
+				break
+			}
+		}
+		for _, c := range boxes[i+1:] {
+			if hit(b, c) {
+				onLabels++
+			}
+		}
+	}
+	return onNodes, onLabels
+}
+
+// kitchenMap is the service map of a few thousand pizza-shop events.
+func kitchenMap() graph.ServiceMap { return graph.BuildServiceMap(graphtest.Flow(3000, 1)) }
+
+func TestLabelsClearOfNodesAndEachOther(t *testing.T) {
+	layout := func(events []event.Event, o graph.LayoutOptions) func() *graph.Drawing {
+		return func() *graph.Drawing { return graph.Layout(graph.Build(events, graph.Options{}), o) }
+	}
+	tests := []struct {
+		name             string
+		draw             func() *graph.Drawing
+		onNodes, onLabel int // measured; 0 where a free place exists
+	}{
+		{"kitchen sink", layout(kitchenSink(), graph.LayoutOptions{}), 0, 0},
+		{"pizza orders", layout(graphtest.Order(3, 1), graph.LayoutOptions{}), 0, 0},
+		{"random 80", layout(randomFlow(80, 3), graph.LayoutOptions{CollapseAbove: -1}), 0, 0},
+		{"collapsed 2000", layout(graphtest.Flow(2000, 1), graph.LayoutOptions{}), 0, 0},
+		{"collapsed, expanded", layout(graphtest.Flow(2000, 1), graph.LayoutOptions{Expand: map[string]bool{graph.GroupID("kitchen", "PizzaBoxed"): true}}), 0, 0},
+		{"service map", func() *graph.Drawing { return graph.LayoutServiceMap(kitchenMap(), graph.LayoutOptions{}) }, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.draw()
+			checkDrawing(t, d)
+			onNodes, onLabels := labelClashes(d)
+			t.Logf("%d edges: %d labels on nodes, %d overlapping label pairs", len(d.Edges), onNodes, onLabels)
+			if onNodes != tt.onNodes || onLabels != tt.onLabel {
+				t.Errorf("%d labels on nodes, %d overlapping label pairs; want %d, %d", onNodes, onLabels, tt.onNodes, tt.onLabel)
+			}
+		})
+	}
+}
