@@ -14,11 +14,7 @@ func DOT(f *Flow) string {
 	b.WriteString("digraph flow {\n\trankdir=LR;\n\tnode [shape=box, style=rounded, fontname=\"sans-serif\", fontsize=10];\n\tedge [fontname=\"sans-serif\", fontsize=9];\n")
 	for v := range f.Vertices {
 		vx := &f.Vertices[v]
-		e := &f.Events[vx.Records[0]]
-		label := e.Type + "\n" + e.Source + " · +" + FormatMS(ms(e.Time.Sub(f.Start)))
-		if len(vx.Records) > 1 {
-			label += " · ×" + itoa(len(vx.Records))
-		}
+		label := exportLabel(f, vx)
 		b.WriteString("\t" + dotQuote(vx.ID) + " [label=" + dotQuote(label))
 		if len(vx.Kinds) > 0 {
 			b.WriteString(", style=\"rounded,filled\", fillcolor=\"#ffe0e0\", tooltip=" + dotQuote(strings.Join(vx.Kinds, ", ")))
@@ -75,11 +71,7 @@ func Mermaid(f *Flow) string {
 	b.WriteString("flowchart LR\n")
 	for v := range f.Vertices {
 		vx := &f.Vertices[v]
-		e := &f.Events[vx.Records[0]]
-		label := e.Type + "\n" + e.Source + " · +" + FormatMS(ms(e.Time.Sub(f.Start)))
-		if len(vx.Records) > 1 {
-			label += " · ×" + itoa(len(vx.Records))
-		}
+		label := exportLabel(f, vx)
 		b.WriteString("  %% n" + itoa(v) + ": " + mermaidComment(vx.ID) + "\n")
 		b.WriteString("  n" + itoa(v) + "[\"" + mermaidEscape(label) + "\"]\n")
 	}
@@ -162,4 +154,16 @@ func mermaidComment(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// exportLabel is a vertex's label in DOT and Mermaid: type, source, offset
+// from the flow's start, and how many records when it was published more
+// than once.
+func exportLabel(f *Flow, vx *Vertex) string {
+	e := &f.Events[vx.Records[0]]
+	label := e.Type + "\n" + e.Source + " · +" + FormatMS(ms(e.Time.Sub(f.Start)))
+	if len(vx.Records) > 1 {
+		label += " · ×" + itoa(len(vx.Records))
+	}
+	return label
 }
