@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"cmp"
+	"iter"
 	"math"
 	"slices"
 	"unicode/utf8"
@@ -66,13 +68,13 @@ func placeLabels(d *Drawing, o *LayoutOptions) {
 		return
 	}
 	nodes := newNodeIndex(d.Nodes)
-	labels := labelGrid{}
+	labels := newLabelGrid(len(d.Edges))
 	var segs *segIndex
 	if len(d.Edges) <= maxCrossChecked {
 		segs = newSegIndex(d.Edges)
 	}
 	canvas := box{0, 0, d.Width, d.Height}
-	var cands [][2]float64
+	var order []int
 	for k := range d.Edges {
 		e := &d.Edges[k]
 		if e.Label == "" {
@@ -80,9 +82,9 @@ func placeLabels(d *Drawing, o *LayoutOptions) {
 			continue
 		}
 		w := labelWidth(e.Label, o.CharW)
-		cands = candidates(cands[:0], e.Points, o.LayerGap)
+		order = segmentOrder(order[:0], e.Points, o.LayerGap)
 		best, bestCost := [2]float64{}, math.Inf(1)
-		for _, at := range cands {
+		for at := range candidates(order, e.Points) {
 			b := labelBox(at, w)
 			cost := 1000*nodes.overlap(b) + 100*labels.overlap(b)
 			if out := b.overlap(canvas); out < (b.x1-b.x0)*labelH {
@@ -106,47 +108,47 @@ func placeLabels(d *Drawing, o *LayoutOptions) {
 	}
 }
 
-// candidates lists the label points to try for an edge along pts, best first.
-func candidates(out [][2]float64, pts [][2]float64, gap float64) [][2]float64 {
-	type cand struct {
-		i    int
-		rank float64
-	}
-	var segs []cand
+// segmentOrder lists the indexes i of the segments pts[i-1]–pts[i] to put
+// a label on, best first: the gap crossings from the last, then the other
+// segments longest first; six at most.
+func segmentOrder(order []int, pts [][2]float64, gap float64) []int {
+	crossings := 0
 	for i := len(pts) - 1; i > 0; i-- {
-		dx, dy := pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1]
-		l := math.Hypot(dx, dy)
-		switch {
-		case l < 1:
-			continue
-		case math.Abs(dx) >= 0.9*gap && math.Abs(dx) <= gap+0.5:
-			segs = append(segs, cand{i, -1e9 + float64(len(segs))}) // gap crossings, last first
-		default:
-			segs = append(segs, cand{i, -l})
+		if dx := math.Abs(pts[i][0] - pts[i-1][0]); dx >= 0.9*gap && dx <= gap+0.5 {
+			order = append(order, i)
+			crossings++
 		}
 	}
-	slices.SortStableFunc(segs, func(a, b cand) int {
-		switch {
-		case a.rank < b.rank:
-			return -1
-		case a.rank > b.rank:
-			return 1
+	for i := len(pts) - 1; i > 0; i-- {
+		if dx := math.Abs(pts[i][0] - pts[i-1][0]); !(dx >= 0.9*gap && dx <= gap+0.5) && segLen(pts, i) >= 1 {
+			order = append(order, i)
 		}
-		return 0
-	})
-	if len(segs) > 6 {
-		segs = segs[:6]
 	}
-	for _, s := range segs {
-		a, b := pts[s.i-1], pts[s.i]
-		flat := a[1] == b[1]
-		for _, t := range [...]float64{0.5, 0.35, 0.65, 0.2, 0.8} {
-			p := [2]float64{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
-			out = append(out, p, [2]float64{p[0], p[1] + labelH + 1})
-			if !flat {
-				out = append(out, [2]float64{p[0], p[1] + labelH/2})
+	rest := order[crossings:]
+	slices.SortStableFunc(rest, func(a, b int) int { return cmp.Compare(segLen(pts, b), segLen(pts, a)) })
+	return order[:min(len(order), 6)]
+}
+
+func segLen(pts [][2]float64, i int) float64 {
+	return math.Hypot(pts[i][0]-pts[i-1][0], pts[i][1]-pts[i-1][1])
+}
+
+// candidates yields the label points to try along the segments in order:
+// the middle, then towards either end; above, below and (on a slanted
+// segment) across the line.
+func candidates(order []int, pts [][2]float64) iter.Seq[[2]float64] {
+	return func(yield func([2]float64) bool) {
+		for _, i := range order {
+			a, b := pts[i-1], pts[i]
+			for _, t := range [...]float64{0.5, 0.35, 0.65, 0.2, 0.8} {
+				p := [2]float64{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
+				if !yield(p) || !yield([2]float64{p[0], p[1] + labelH + 1}) {
+					return
+				}
+				if a[1] != b[1] && !yield([2]float64{p[0], p[1] + labelH/2}) {
+					return
+				}
 			}
 		}
 	}
-	return out
 }

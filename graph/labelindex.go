@@ -20,24 +20,25 @@ type nodeCol struct {
 }
 
 func newNodeIndex(nodes []DrawNode) *nodeIndex {
-	byLayer := map[int]*nodeCol{}
-	var ix nodeIndex
+	var cols []nodeCol // by layer
 	for i := range nodes {
 		n := &nodes[i]
-		c := byLayer[n.Layer]
-		if c == nil {
-			c = &nodeCol{x0: n.X, x1: n.X + n.W}
-			byLayer[n.Layer] = c
+		for len(cols) <= n.Layer {
+			cols = append(cols, nodeCol{x0: n.X, x1: n.X + n.W})
 		}
+		c := &cols[n.Layer]
 		c.x0, c.x1 = min(c.x0, n.X), max(c.x1, n.X+n.W)
 		c.boxes = append(c.boxes, box{n.X, n.Y, n.X + n.W, n.Y + n.H})
 	}
-	for _, c := range byLayer {
-		slices.SortFunc(c.boxes, func(a, b box) int { return cmp.Compare(a.y0, b.y0) })
-		ix.cols = append(ix.cols, *c)
+	ix := &nodeIndex{cols: cols[:0]}
+	for _, c := range cols {
+		if len(c.boxes) > 0 {
+			slices.SortStableFunc(c.boxes, func(a, b box) int { return cmp.Compare(a.y0, b.y0) })
+			ix.cols = append(ix.cols, c)
+		}
 	}
-	slices.SortFunc(ix.cols, func(a, b nodeCol) int { return cmp.Compare(a.x0, b.x0) })
-	return &ix
+	slices.SortStableFunc(ix.cols, func(a, b nodeCol) int { return cmp.Compare(a.x0, b.x0) })
+	return ix
 }
 
 // overlap returns the area b shares with node boxes.
@@ -52,43 +53,58 @@ func (ix *nodeIndex) overlap(b box) float64 {
 	return area
 }
 
-// labelGrid holds the boxes of the labels placed so far in cells.
-type labelGrid map[[2]int32][]box
+// labelGrid holds the boxes of the labels placed so far in cells: each
+// cell's entries form a linked list through next, from head.
+type labelGrid struct {
+	head  map[int64]int32 // cell → its last entry + 1 (0: none)
+	next  []int32         // entry → the cell's previous entry + 1
+	boxes []int32         // entry → index into all
+	all   []box
+}
 
 const cellW, cellH = 64.0, 32.0
 
-func cellsOf(b box) (x0, y0, x1, y1 int32) {
-	f := func(v, c float64) int32 { return int32(math.Floor(v / c)) }
+func newLabelGrid(n int) *labelGrid {
+	return &labelGrid{head: make(map[int64]int32, 2*n), all: make([]box, 0, n)}
+}
+
+func cellsOf(b box) (x0, y0, x1, y1 int64) {
+	f := func(v, c float64) int64 { return int64(math.Floor(v / c)) }
 	return f(b.x0, cellW), f(b.y0, cellH), f(b.x1, cellW), f(b.y1, cellH)
 }
 
-func (g labelGrid) add(b box) {
+func (g *labelGrid) add(b box) {
+	g.all = append(g.all, b)
 	x0, y0, x1, y1 := cellsOf(b)
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
-			g[[2]int32{x, y}] = append(g[[2]int32{x, y}], b)
+			g.next = append(g.next, g.head[x<<32^y])
+			g.boxes = append(g.boxes, int32(len(g.all)-1))
+			g.head[x<<32^y] = int32(len(g.next))
 		}
 	}
 }
 
 // overlap returns the area b shares with placed labels (counted once per
 // cell they share).
-func (g labelGrid) overlap(b box) float64 {
+func (g *labelGrid) overlap(b box) float64 {
 	area := 0.0
 	x0, y0, x1, y1 := cellsOf(b)
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
-			for _, o := range g[[2]int32{x, y}] {
-				area += o.overlap(b)
+			for i := g.head[x<<32^y]; i > 0; i = g.next[i-1] {
+				area += g.all[g.boxes[i-1]].overlap(b)
 			}
 		}
 	}
 	return area
 }
 
-// segIndex holds the edges' segments in vertical strips.
+// segIndex holds the edges' segments in vertical strips: strip x holds
+// segs[start[x]:start[x+1]].
 type segIndex struct {
-	strips [][]seg
+	start []int
+	segs  []seg
 }
 
 type seg struct {
@@ -98,19 +114,41 @@ type seg struct {
 
 const stripW = 32.0
 
+func stripsOf(a, b [2]float64) (lo, hi int) {
+	return int(max(min(a[0], b[0]), 0) / stripW), int(max(a[0], b[0], 0) / stripW)
+}
+
 func newSegIndex(edges []DrawEdge) *segIndex {
 	ix := &segIndex{}
-	for k, e := range edges {
-		for i := 1; i < len(e.Points); i++ {
-			s := seg{e.Points[i-1], e.Points[i], k}
-			lo, hi := int(max(min(s.a[0], s.b[0]), 0)/stripW), int(max(s.a[0], s.b[0], 0)/stripW)
-			for len(ix.strips) <= hi {
-				ix.strips = append(ix.strips, nil)
-			}
-			for x := lo; x <= hi; x++ {
-				ix.strips[x] = append(ix.strips[x], s)
+	for pass := 0; pass < 2; pass++ {
+		for k, e := range edges {
+			for i := 1; i < len(e.Points); i++ {
+				lo, hi := stripsOf(e.Points[i-1], e.Points[i])
+				for x := lo; x <= hi; x++ {
+					if pass == 0 {
+						for len(ix.start) <= x+1 {
+							ix.start = append(ix.start, 0)
+						}
+						ix.start[x+1]++
+					} else {
+						ix.segs[ix.start[x]] = seg{e.Points[i-1], e.Points[i], k}
+						ix.start[x]++
+					}
+				}
 			}
 		}
+		if pass == 0 {
+			for x := 1; x < len(ix.start); x++ {
+				ix.start[x] += ix.start[x-1]
+			}
+			if len(ix.start) > 0 {
+				ix.segs = make([]seg, ix.start[len(ix.start)-1])
+			}
+		}
+	}
+	if len(ix.start) > 0 { // filling moved each strip's start to its end
+		copy(ix.start[1:], ix.start[:len(ix.start)-1])
+		ix.start[0] = 0
 	}
 	return ix
 }
@@ -119,9 +157,9 @@ func newSegIndex(edges []DrawEdge) *segIndex {
 // b (a segment in several strips counts once per strip).
 func (ix *segIndex) crossings(b box, edge int) int {
 	n := 0
-	lo, hi := int(max(b.x0, 0)/stripW), min(int(max(b.x1, 0)/stripW), len(ix.strips)-1)
+	lo, hi := int(max(b.x0, 0)/stripW), min(int(max(b.x1, 0)/stripW), len(ix.start)-2)
 	for x := lo; x <= hi; x++ {
-		for _, s := range ix.strips[x] {
+		for _, s := range ix.segs[ix.start[x]:ix.start[x+1]] {
 			if s.edge != edge && max(s.a[1], s.b[1]) > b.y0 && min(s.a[1], s.b[1]) < b.y1 && clips(s.a, s.b, b) {
 				n++
 			}
