@@ -68,3 +68,24 @@ func TestLabelsClearOfNodesAndEachOther(t *testing.T) {
 		})
 	}
 }
+
+func TestServiceMapCutsLongLabels(t *testing.T) {
+	var events []event.Event
+	for _, typ := range []string{"OrderPlaced", "OrderCancelled", "OrderAmended", "OrderRefunded"} {
+		events = append(events, on(ev("id-"+typ, "", typ, len(events)), "orders", "orders"))
+	}
+	m := graph.BuildServiceMap(seq(events...))
+	d := graph.LayoutServiceMap(m, graph.LayoutOptions{})
+	const full = "OrderAmended ×1, OrderCancelled ×1, OrderPlaced ×1, OrderRefunded ×1"
+	if e := d.Edges[0]; e.Label != "OrderAmended ×1, OrderCancelled ×1,…" || e.Title != full {
+		t.Errorf("label %q title %q; want it cut after 35 characters, the whole in Title", e.Label, e.Title)
+	}
+	// the gap between the columns widens to fit the label, unless set
+	gap := func(d *graph.Drawing) float64 { return d.Nodes[1].X - d.Nodes[0].X - d.Nodes[0].W }
+	if g := gap(d); g < 36*7*10/12 || g > 240 {
+		t.Errorf("gap %v, want room for a 36-character label (at most 240)", g)
+	}
+	if g := gap(graph.LayoutServiceMap(m, graph.LayoutOptions{LayerGap: 50})); g != 50 {
+		t.Errorf("gap %v with LayerGap 50", g)
+	}
+}
