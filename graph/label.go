@@ -135,12 +135,19 @@ func segLen(pts [][2]float64, i int) float64 {
 
 // candidates yields the label points to try along the segments in order:
 // the middle, then towards either end; above, below and (on a slanted
-// segment) across the line.
+// segment) across the line. On a steep segment, points a little before
+// its end come first, so that the label stays near its target instead of
+// floating halfway along a long line.
 func candidates(order []int, pts [][2]float64) iter.Seq[[2]float64] {
 	return func(yield func([2]float64) bool) {
+		ts := make([]float64, 0, 7)
 		for _, i := range order {
 			a, b := pts[i-1], pts[i]
-			for _, t := range [...]float64{0.5, 0.35, 0.65, 0.2, 0.8} {
+			ts = ts[:0]
+			if dy := math.Abs(b[1] - a[1]); dy > 6*labelH {
+				ts = append(ts, 1-(labelH+11)/dy, 1-(2*labelH+14)/dy)
+			}
+			for _, t := range append(ts, 0.5, 0.35, 0.65, 0.2, 0.8) {
 				p := [2]float64{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
 				if !yield(p) || !yield([2]float64{p[0], p[1] + labelH + 1}) {
 					return
