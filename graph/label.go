@@ -11,8 +11,8 @@ import (
 // Edge labels are placed where they cover no node box and no other label
 // when the edge offers such a place: candidate points along the edge's
 // segments (the gap crossing nearest the target first, then the longest
-// segments; the middle, then towards either end; above, across and below
-// the line) are tried in order, and the first free one wins, else the one
+// segments; just before the end of a steep one, the middle, then towards
+// either end; above, below and across the line) are tried in order, and the first free one wins, else the one
 // that overlaps least. Boxes are estimated: a label's text is drawn in a
 // 10px font (node text is 12px, CharW wide per character), centred on
 // LabelAt's x with its baseline 3 above LabelAt's y.
