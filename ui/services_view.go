@@ -148,6 +148,7 @@ type mapNodeSVG struct {
 type mapEdgeSVG struct {
 	From, To, Points string
 	Label, LX, LY    string
+	Title            string // the whole label, as a tooltip, when Label was cut
 }
 
 // mapEdgeRow is one edge of the map in the table under the drawing.
@@ -203,11 +204,12 @@ func servicesViewOf(d serviceMapData) servicesView {
 		if strings.HasPrefix(e.To, KindGroup+":") {
 			label = "" // "subscribed": the group table says more
 		}
-		if r := []rune(label); len(r) > 40 {
-			label = string(r[:39]) + "…"
+		title := ""
+		if label != "" && e.Title != "" {
+			title = e.Title // graph cut the label to fit
 		}
 		v.SVG.Edges = append(v.SVG.Edges, mapEdgeSVG{From: e.From, To: e.To, Points: strings.Join(pts, " "),
-			Label: label, LX: fmtCoord(e.LabelAt[0]), LY: fmtCoord(e.LabelAt[1] - 4)})
+			Label: label, LX: fmtCoord(e.LabelAt[0]), LY: fmtCoord(e.LabelAt[1] - 4), Title: title})
 	}
 	for _, e := range d.Map.Edges {
 		v.Edges = append(v.Edges, edgeRow(e, names[e.From], names[e.To]))
