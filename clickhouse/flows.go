@@ -60,10 +60,24 @@ func cursorCond(cur *store.Cursor) cond {
 	return cond{"last < ? OR (last = ? AND flow_id < ?)", []any{ns, ns, cur.FlowID}}
 }
 
-// searchFlows groups the events of the flows that pass the prefilter by
-// flow and keeps those matching every term.
+// searchFlows answers a search: through flow_attrs when a term allows it
+// (attrs.go), else in one pass over the events.
 func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
-	pre := prefilter(q)
+	attrs, rows, err := s.attrDriver(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if len(attrs) > 0 {
+		return s.attrSearch(ctx, q, cur, n, attrs, rows)
+	}
+	return s.searchFlowsIn(ctx, q, cur, n, cond{sql: "1"})
+}
+
+// searchFlowsIn groups the events of the flows that pass the prefilter and
+// narrow (a condition on flow_id) by flow and keeps those matching every
+// term.
+func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
+	pre := and([]cond{prefilter(q), narrow})
 	where := []cond{pre}
 	having := []cond{cursorCond(cur)}
 	if !q.From.IsZero() || !q.To.IsZero() {
