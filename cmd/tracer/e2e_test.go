@@ -230,6 +230,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	if !compensated {
 		t.Errorf("flow %s has no OrderCancelled caused by its PaymentFailed: %+v", failed, fl.Events)
 	}
+	// Pages are compressed for clients that ask.
+	req, _ := http.NewRequest("GET", p.url+"/flows/"+url.PathEscape(failed), nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("flow page with Accept-Encoding: gzip: status %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
+	}
 	p.stop(t)
 
 	// A second start on the same store keeps the earlier flows.
