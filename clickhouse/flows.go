@@ -60,15 +60,11 @@ func cursorCond(cur *store.Cursor) cond {
 	return cond{"last < ? OR (last = ? AND flow_id < ?)", []any{ns, ns, cur.FlowID}}
 }
 
-// searchFlows answers a search: through flow_attrs when a term allows it
-// (attrs.go), else in one pass over the events.
+// searchFlows answers a search: newest flows first when it has a term
+// that usually matches many (window.go), else in one pass over the events.
 func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
-	attrs, rows, err := s.attrDriver(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if len(attrs) > 0 {
-		return s.attrSearch(ctx, q, cur, n, attrs, rows)
+	if windowed(q) {
+		return s.windowSearch(ctx, q, cur, n)
 	}
 	return s.searchFlowsIn(ctx, q, cur, n, cond{sql: "1"})
 }
@@ -103,13 +99,6 @@ GROUP BY flow_id
 HAVING ` + h.sql + `
 ORDER BY last DESC, flow_id DESC
 LIMIT ?`, args})
-}
-
-func negate(c cond, not bool) cond {
-	if not {
-		c.sql = "NOT (" + c.sql + ")"
-	}
-	return c
 }
 
 // recentFlows finds the newest flows from flow_times, reading only a

@@ -15,6 +15,14 @@ type cond struct {
 	args []any
 }
 
+// negate is NOT c when not.
+func negate(c cond, not bool) cond {
+	if not {
+		c.sql = "NOT (" + c.sql + ")"
+	}
+	return c
+}
+
 func and(cs []cond) cond { return join(cs, " AND ", "1") }
 
 func or(cs []cond) cond { return join(cs, " OR ", "0") }

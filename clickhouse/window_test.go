@@ -13,10 +13,10 @@ import (
 	"github.com/eventscope/eventscope/store"
 )
 
-// attrFixture is 300 flows of three events, 10 s apart, plus a second
+// windowFixture is 300 flows of three events, 10 s apart, plus a second
 // write adding a "Late" event to every 50th flow, an hour later: those
 // flows' last events are then newer than the values they match.
-func attrFixture() (first, second []event.Event) {
+func windowFixture() (first, second []event.Event) {
 	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ev := func(f, i int, typ, topic string, t time.Time) event.Event {
 		return event.Event{EventID: fmt.Sprintf("e%03d-%d", f, i), CorrelationID: fmt.Sprintf("f%03d", f),
@@ -38,9 +38,9 @@ func attrFixture() (first, second []event.Event) {
 	return first, second
 }
 
-// refAttrFlows is the answer to q (type:, source:, topic: terms and From
+// refWindowFlows is the answer to q (type:, source:, topic: terms and From
 // only) in plain Go.
-func refAttrFlows(evs []event.Event, q store.FlowQuery) []string {
+func refWindowFlows(evs []event.Event, q store.FlowQuery) []string {
 	byFlow := map[string][]event.Event{}
 	for _, e := range evs {
 		byFlow[e.CorrelationID] = append(byFlow[e.CorrelationID], e)
@@ -84,13 +84,13 @@ func refAttrFlows(evs []event.Event, q store.FlowQuery) []string {
 	return ids
 }
 
-// TestAttrSearchWindows checks searches through flow_attrs with pages
-// small enough that they read growing windows of flow_times, against the
-// plain Go answer, walking every page.
-func TestAttrSearchWindows(t *testing.T) {
+// TestWindowSearch checks windowed searches with pages small enough that
+// they read growing windows of flow_times (and, for rare values, then
+// every flow), against the plain Go answer, walking every page.
+func TestWindowSearch(t *testing.T) {
 	s, _ := openMigrated(t, Options{})
 	defer s.Close()
-	first, second := attrFixture()
+	first, second := windowFixture()
 	for _, evs := range [][]event.Event{first, second} {
 		if err := s.Write(t.Context(), evs); err != nil {
 			t.Fatal(err)
@@ -135,52 +135,9 @@ func TestAttrSearchWindows(t *testing.T) {
 					break
 				}
 			}
-			if diff := cmp.Diff(refAttrFlows(all, q), got); diff != "" {
+			if diff := cmp.Diff(refWindowFlows(all, q), got); diff != "" {
 				t.Errorf("flows (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// TestFlowAttrsBackfill checks that migration 0005 fills flow_attrs from
-// the events already stored: its last statement, run again on a store
-// whose flow_attrs lost its rows, gives the same search answers.
-func TestFlowAttrsBackfill(t *testing.T) {
-	s, _ := openMigrated(t, Options{})
-	defer s.Close()
-	first, _ := attrFixture()
-	if err := s.Write(t.Context(), first); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.conn.Exec(t.Context(), "TRUNCATE TABLE flow_attrs"); err != nil {
-		t.Fatal(err)
-	}
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sts []string
-	for _, m := range ms {
-		if m.version == 5 {
-			sts = m.statements(false)
-		}
-	}
-	if len(sts) == 0 || !strings.HasPrefix(sts[len(sts)-1], "INSERT INTO flow_attrs") {
-		t.Fatalf("migration 5 does not end with the backfill: %q", sts)
-	}
-	if err := s.conn.Exec(t.Context(), sts[len(sts)-1]); err != nil {
-		t.Fatal(err)
-	}
-	q := store.FlowQuery{Terms: []store.Term{{Field: store.FieldType, Value: "ShipFast"}}, Limit: 100}
-	p, err := s.Flows(t.Context(), q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := []string{}
-	for _, f := range p.Flows {
-		got = append(got, f.CorrelationID)
-	}
-	if diff := cmp.Diff(refAttrFlows(first, q), got); diff != "" {
-		t.Errorf("flows after backfill (-want +got):\n%s", diff)
 	}
 }

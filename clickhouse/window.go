@@ -1,0 +1,59 @@
+package clickhouse
+
+import (
+	"context"
+	"time"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// windowed reports whether q is searched newest flows first (windowSearch):
+// it has a positive type:, source: or topic: term with a value. Such
+// values are usually common (a type or a service of many flows), so the
+// newest few flows hold a page of matches; rare ones cost one full pass
+// plus the few small windows tried first.
+func windowed(q store.FlowQuery) bool {
+	for _, t := range q.Terms {
+		if !t.Negate && t.Value != "" &&
+			(t.Field == store.FieldType || t.Field == store.FieldSource || t.Field == store.FieldTopic) {
+			return true
+		}
+	}
+	return false
+}
+
+// windowSearch runs the search on the flows whose last event falls in a
+// window [lo, now] of event times (from flow_times, like recentFlows),
+// sized for about 4n flows, instead of on every flow. Every flow outside
+// the window ranks below every flow in it, so n results from the window
+// are the first n overall; with fewer the window grows fourfold. Past
+// maxWindow times n flows a window reads nearly as many blocks of events
+// as the whole table, so the search then runs on every flow.
+func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
+	pi, err := s.flowTimesParts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	top := pi.maxT.Add(time.Second).UnixNano()
+	if cur != nil && !cur.LastTime.IsZero() {
+		top = min(top, cur.LastTime.UnixNano()+1)
+	}
+	span := float64(pi.maxT.Sub(pi.minT) + time.Second)
+	perFlow := span / float64(max(pi.rows, 1)) // of event time, about
+	for w := time.Duration(max(float64(time.Second), perFlow*float64(4*n))); ; w *= 4 {
+		lo := top - int64(w)
+		if pi.rows == 0 || lo <= pi.minT.UnixNano() || float64(w) > perFlow*float64(maxWindow*n) ||
+			!q.From.IsZero() && lo <= q.From.UnixNano() { // the prefilter's window is narrower
+			return s.searchFlowsIn(ctx, q, cur, n, cond{sql: "1"})
+		}
+		sums, err := s.searchFlowsIn(ctx, q, cur, n,
+			cond{"flow_id IN (SELECT flow_id FROM flow_times WHERE max_ns >= ?)", []any{lo}})
+		if err != nil || len(sums) >= n {
+			return sums, err
+		}
+	}
+}
+
+// maxWindow bounds windowSearch's windows to maxWindow*n flows: 4n and
+// 16n are tried.
+const maxWindow = 16
