@@ -9,7 +9,8 @@
 // Materialized views fill three narrow lookup tables from it: events_by_id
 // (event ID -> flow), event_keys (Kafka key -> flow, one row per flow and
 // write) and flow_times (a flow's first and last event time per write,
-// ordered by the last, for the recent-flows page). Lookups go through them
+// ordered by the last, for the recent-flows page and the searches that
+// look at the newest flows first). Lookups go through them
 // to the flow's rows in events, found by primary key. Every read
 // removes not yet merged copies of a record itself (LIMIT 1 BY the record's
 // coordinates), so a record is returned once even before background merges.

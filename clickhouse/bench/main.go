@@ -139,6 +139,15 @@ func reads(ctx context.Context, s *clickhouse.Store, g *gen, n int) {
 			return err
 		})
 	}
+	// A value no flow has: the windows find nothing, then every flow is
+	// searched (what every type: search cost before windows).
+	measure("Flows: type:<absent> search", "", 5, func() error {
+		p, err := s.Flows(ctx, store.FlowQuery{Terms: []store.Term{{Field: store.FieldType, Value: "NoSuchType"}}})
+		if err == nil && len(p.Flows) != 0 {
+			err = fmt.Errorf("page has %d flows", len(p.Flows))
+		}
+		return err
+	})
 	for _, k := range []string{store.AnomalyOrphan, store.AnomalyOutOfOrder, store.AnomalyDuplicate} {
 		measure("Flows: anomaly:"+k+" (scan)", "", 3, func() error {
 			_, err := s.Flows(ctx, store.FlowQuery{Terms: []store.Term{{Field: store.FieldAnomaly, Value: k}}})
