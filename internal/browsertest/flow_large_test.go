@@ -72,22 +72,7 @@ func brokerOf(t *testing.T, d *Demo) string {
 // events it caused, as JSON envelopes, on a new topic.
 func publishBulk(t *testing.T, broker, corr string) {
 	t.Helper()
-	cfg := sarama.NewConfig()
-	cfg.Producer.Return.Successes = true
 	topic := "bulk-imports"
-	admin, err := sarama.NewClusterAdmin([]string{broker}, cfg)
-	if err != nil {
-		t.Fatalf("cluster admin: %v", err)
-	}
-	defer admin.Close()
-	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
-		t.Fatalf("create topic %s: %v", topic, err)
-	}
-	p, err := sarama.NewSyncProducer([]string{broker}, cfg)
-	if err != nil {
-		t.Fatalf("producer: %v", err)
-	}
-	defer p.Close()
 	start := time.Now().UTC()
 	msg := func(id, cause, typ string, at time.Time) *sarama.ProducerMessage {
 		v, _ := json.Marshal(map[string]string{"eventId": id, "causationId": cause, "correlationId": corr,
@@ -98,9 +83,7 @@ func publishBulk(t *testing.T, broker, corr string) {
 	for i := range bulkEvents {
 		msgs = append(msgs, msg(fmt.Sprintf("%s-%03d", corr, i), corr+"-root", "ItemImported", start.Add(time.Duration(i+1)*time.Millisecond)))
 	}
-	if err := p.SendMessages(msgs); err != nil {
-		t.Fatalf("publish %d events: %v", len(msgs), err)
-	}
+	publishTo(t, broker, topic, msgs)
 }
 
 // waitForEvents polls /api/flows/{corr} until it holds n events.

@@ -120,21 +120,6 @@ func useXSSPages(t *testing.T, b *Browser, w *pageWatch, base, corr string, ids 
 // distinct event IDs in causal order.
 func publishXSS(t *testing.T, broker, topic, corr string, nano int64) []string {
 	t.Helper()
-	cfg := sarama.NewConfig()
-	cfg.Producer.Return.Successes = true
-	admin, err := sarama.NewClusterAdmin([]string{broker}, cfg)
-	if err != nil {
-		t.Fatalf("cluster admin: %v", err)
-	}
-	defer admin.Close()
-	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
-		t.Fatalf("create topic %s: %v", topic, err)
-	}
-	p, err := sarama.NewSyncProducer([]string{broker}, cfg)
-	if err != nil {
-		t.Fatalf("producer: %v", err)
-	}
-	defer p.Close()
 	start := time.Now().UTC()
 	var ids []string
 	var msgs []*sarama.ProducerMessage
@@ -155,8 +140,6 @@ func publishXSS(t *testing.T, broker, topic, corr string, nano int64) []string {
 	add(xssPayloads[2], orphan, "ghost-"+xssPayloads[0], start.Add(10*time.Millisecond))
 	ids = append(ids, orphan)
 	add(xssPayloads[0], ids[0], "", start.Add(11*time.Millisecond)) // published twice
-	if err := p.SendMessages(msgs); err != nil {
-		t.Fatalf("publish %d events: %v", len(msgs), err)
-	}
+	publishTo(t, broker, topic, msgs)
 	return ids
 }
