@@ -154,7 +154,7 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 			row.Anchor = "record-" + e.Coordinates()
 		}
 		if n.HasCause {
-			row.Hop = "+" + fmtMS(n.HopMS)
+			row.Hop = fmtDelta(n.HopMS)
 		}
 		v.Tree = append(v.Tree, row)
 	}

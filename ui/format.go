@@ -47,6 +47,15 @@ func fmtMS(ms float64) string {
 	}
 }
 
+// fmtDelta is a signed offset: "+68 ms", "-1.83 s" (an effect stamped
+// before its cause), "0 ms".
+func fmtDelta(ms float64) string {
+	if ms > 0 {
+		return "+" + fmtMS(ms)
+	}
+	return fmtMS(ms)
+}
+
 // fmtSpan is the duration between two times.
 func fmtSpan(from, to time.Time) string {
 	if from.IsZero() || to.IsZero() {

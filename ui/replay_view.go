@@ -195,7 +195,7 @@ func (x *replayIndex) row(k, cur int) replayRowView {
 		Other: x.otherPos(k), Skipped: s.Skipped,
 	}
 	if k > 0 {
-		r.Delta = "+" + fmtMS(float64(at.Sub(stepTime(x.steps[k-1], x.p.Order)).Microseconds())/1000)
+		r.Delta = fmtDelta(float64(at.Sub(stepTime(x.steps[k-1], x.p.Order)).Microseconds()) / 1000)
 	}
 	for _, a := range s.Appeared {
 		r.Anomalies = appendOnce(r.Anomalies, a.Kind)
