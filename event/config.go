@@ -1,7 +1,6 @@
 package event
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"path"
@@ -88,6 +87,8 @@ func (m Mapping) check() error {
 		return fmt.Errorf("field %s: needs a header or a json path", m.Field)
 	case m.Header != "" && m.JSONPath != "":
 		return fmt.Errorf("field %s: has both a header and a json path (give one)", m.Field)
+	case m.JSONPath == "" && HeaderName(m.Header) == "":
+		return fmt.Errorf("field %s: header %q is only separators (- _ .)", m.Field, m.Header)
 	}
 	return nil
 }
@@ -147,8 +148,7 @@ func compileConventions(cs []Convention) []compiledConvention {
 			cm.slot, _ = slotOf(m.Field)
 			cm.isTime = m.Field == FieldTime
 			if m.Header != "" {
-				var buf [64]byte
-				cm.header = string(normKey(&buf, m.Header))
+				cm.header = HeaderName(m.Header)
 				cm.label = m.Header
 			}
 			cc.maps = append(cc.maps, cm)
@@ -203,7 +203,7 @@ func (d *Decoder) applyConventions(s *decodeState, r Record) {
 // is returned as a string result).
 func (m *compiledMapping) lookup(r Record) gjson.Result {
 	if m.header == "" {
-		v := bytes.TrimLeft(r.Value, " \t\r\n")
+		v := JSONStart(r.Value)
 		if len(v) == 0 || (v[0] != '{' && v[0] != '[') {
 			return gjson.Result{} // not JSON: paths never match
 		}

@@ -76,11 +76,8 @@ type jobject = [numJKeys]gjson.Result
 // event of a CloudEvents batch) without building maps: gjson walks the
 // value once per object and only the wanted strings are copied out.
 func scanJSON(v []byte, contentType string, s *decodeState) (j jsonScan) {
-	i := 0
-	for i < len(v) && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n') {
-		i++
-	}
-	if i == len(v) || (v[i] != '{' && v[i] != '[') {
+	v = JSONStart(v)
+	if len(v) == 0 || (v[0] != '{' && v[0] != '[') {
 		return j
 	}
 	if !gjson.ValidBytes(v) {
@@ -90,7 +87,7 @@ func scanJSON(v []byte, contentType string, s *decodeState) (j jsonScan) {
 	j.isJSON = true
 	// The value outlives this call and is not modified during it; every
 	// string kept is cloned (str), so no Event field aliases the record.
-	root := gjson.Parse(unsafe.String(&v[i], len(v)-i))
+	root := gjson.Parse(unsafe.String(&v[0], len(v)))
 	ceConv := ConventionCloudEventsStructured
 	if root.IsArray() {
 		root = root.Get("0")

@@ -95,26 +95,14 @@ var headerTable = map[string]hentry{
 	"xb3traceid":                      {lvPlain, hkXB3, 0, ConventionB3},
 }
 
-// normKey lowercases k and drops '-', '_' and '.' into buf, so that
-// "X-Correlation-ID", "x_correlation_id" and "xCorrelationId" compare equal.
-// It returns nil when k does not fit: no known name is that long.
+// normKey writes the HeaderName of k into buf. It returns nil when k does
+// not fit: no known name is that long.
 func normKey(buf *[64]byte, k string) []byte {
-	n := 0
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case c == '-' || c == '_' || c == '.':
-			continue
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		if n == len(buf) {
-			return nil
-		}
-		buf[n] = c
-		n++
+	b := appendHeaderName(buf[:0], k)
+	if len(b) > len(buf) {
+		return nil
 	}
-	return buf[:n]
+	return b
 }
 
 // headerScan is what the record headers offer, per level.

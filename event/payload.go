@@ -58,3 +58,20 @@ func isText(p []byte) bool {
 	}
 	return true
 }
+
+// utf8BOM is the UTF-8 byte order mark some producers (.NET, Windows
+// tools) put before a JSON text.
+const utf8BOM = "\xef\xbb\xbf"
+
+// JSONStart returns b from where a JSON text in it would start: past a
+// UTF-8 byte order mark and JSON white space. The decoder and redaction
+// both detect JSON through it, so a value is JSON to both or to neither.
+func JSONStart(b []byte) []byte {
+	if len(b) >= len(utf8BOM) && string(b[:len(utf8BOM)]) == utf8BOM {
+		b = b[len(utf8BOM):]
+	}
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	return b
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -20,9 +19,10 @@ const (
 	Prefix = "redacted:"
 )
 
-// Unparsable payload policies: what happens to a payload that looks like
-// JSON (starts with { or [) but cannot be parsed (for example cut at the
-// payload cap) when a JSON path rule applies to its topic.
+// Unparsable payload policies: what happens to a payload that is not
+// complete JSON (cut at the payload cap, UTF-16, text, binary) when a JSON
+// path rule applies to its topic. A UTF-8 byte order mark and white space
+// before the JSON are allowed.
 const (
 	UnparsableDrop = "drop" // remove the payload (the default: safe)
 	UnparsableKeep = "keep" // store it as it is
@@ -54,13 +54,17 @@ type Rule struct {
 
 // Fields names values of an event.
 type Fields struct {
-	// Headers are header names, case-insensitive; glob patterns allowed
-	// (x-secret-*).
+	// Headers are header names, matched as the decoder reads them:
+	// case-insensitively and ignoring '-', '_' and '.' (event.HeaderName),
+	// so "correlation-id" also catches Correlation_Id, correlation.id and
+	// CorrelationId. Glob patterns are allowed (x-secret-*).
 	Headers []string `yaml:"headers,omitempty"`
 	// JSON are paths into a JSON payload: keys separated by ".", "*" for
 	// any key or array element, "[*]" for any array element, "[N]" for
 	// element N, "**" for any number of levels (data.customer.email,
-	// data.items[*].card, **.password).
+	// data.items[*].card, **.password). Keys match exactly (case-sensitive,
+	// as JSON keys are). A string value that holds a JSON object or array
+	// (a double-encoded payload) is matched as if that JSON stood there.
 	JSON []string `yaml:"json,omitempty"`
 	// Key redacts the Kafka record key.
 	Key bool `yaml:"key,omitempty"`
@@ -122,7 +126,8 @@ func (c Config) Validate() error {
 		}
 		for _, f := range []Fields{r.Mask, r.Drop} {
 			for _, h := range f.Headers {
-				if _, err := path.Match(strings.ToLower(h), ""); err != nil || h == "" {
+				p := headerPattern(h)
+				if _, err := path.Match(p, ""); err != nil || p == "" {
 					errs = append(errs, fmt.Errorf("rule %d: header %q: bad name or glob", i+1, h))
 				}
 			}

@@ -3,6 +3,8 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/eventscope/eventscope/event"
 )
 
 // walker rewrites one JSON payload. masked collects the original strings
@@ -20,8 +22,48 @@ func (w *walker) value(raw []byte, states []state) ([]byte, bool, error) {
 		return w.container(raw, states, true)
 	case '[':
 		return w.container(raw, states, false)
+	case '"':
+		return w.embedded(raw, states)
 	}
 	return raw, false, nil
+}
+
+// embedded rewrites a JSON object or array carried inside a JSON string
+// ("{\"email\":…}", a double-encoded payload) as if it stood in the
+// string's place. Any other string is left as it is.
+func (w *walker) embedded(raw []byte, states []state) ([]byte, bool, error) {
+	if len(raw) < 4 || !mayHoldJSON(raw[1]) {
+		return raw, false, nil
+	}
+	s, ok := jsonString(raw)
+	if !ok {
+		return raw, false, nil
+	}
+	body := event.JSONStart([]byte(s))
+	if len(body) == 0 || (body[0] != '{' && body[0] != '[') || !jsonValid(body) {
+		return raw, false, nil
+	}
+	sub, changed, err := w.value(body, states)
+	if err != nil || !changed {
+		return raw, false, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s[:len(s)-len(body)] + string(sub)); err != nil {
+		return nil, false, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), true, nil
+}
+
+// mayHoldJSON reports whether a string whose first byte (after the quote)
+// is c may hold JSON: {, [, white space, an escape or a byte order mark.
+func mayHoldJSON(c byte) bool {
+	switch c {
+	case '{', '[', ' ', '\\', 0xef:
+		return true
+	}
+	return false
 }
 
 // container walks the members of an object or the elements of an array.
@@ -47,7 +89,7 @@ func (w *walker) container(raw []byte, states []state, object bool) ([]byte, boo
 		case act == actMask:
 			masked, did := w.mask(m.value)
 			m.value, changed = masked, changed || did
-		case len(buf) > 0 && (firstByte(m.value) == '{' || firstByte(m.value) == '['):
+		case len(buf) > 0 && (firstByte(m.value) == '{' || firstByte(m.value) == '[' || firstByte(m.value) == '"'):
 			// The recursion may reuse buf; give it its own copy.
 			sub, did, err := w.value(m.value, append([]state(nil), buf...))
 			if err != nil {

@@ -24,14 +24,14 @@ const (
 
 // plan is every rule that applies to one topic, merged.
 type plan struct {
-	headers     map[string]action // lower-cased exact names
+	headers     map[string]action // exact names, as event.HeaderName
 	headerGlobs []headerGlob
 	paths       []*jsonPath
 	key         action
 }
 
 type headerGlob struct {
-	pattern string // lower-cased
+	pattern string // as headerPattern
 	act     action
 }
 
@@ -107,7 +107,7 @@ func (r *Redactor) Apply(e *event.Event) {
 func (r *Redactor) headers(p *plan, e *event.Event, gone []string) []string {
 	kept := e.Headers[:0]
 	for _, h := range e.Headers {
-		act := p.headerAction(strings.ToLower(h.Key))
+		act := p.headerAction(event.HeaderName(h.Key))
 		switch {
 		case act == actDrop:
 			gone = append(gone, h.Value)
@@ -124,33 +124,42 @@ func (r *Redactor) headers(p *plan, e *event.Event, gone []string) []string {
 }
 
 func (r *Redactor) payload(p *plan, e *event.Event, gone []string) []string {
-	c := firstByte(e.Payload)
-	if c != '{' && c != '[' {
-		return gone // not JSON: headers only
-	}
-	if e.Truncated || !jsonValid(e.Payload) {
-		if r.cfg.UnparsablePayload != UnparsableKeep {
-			e.Payload, e.Truncated = nil, false
-			note := "payload dropped by redaction: JSON rules apply but it is not complete JSON"
-			if e.DecodeError != "" {
-				note = e.DecodeError + "; " + note
-			}
-			e.DecodeError = note
-		}
-		return gone
+	body := event.JSONStart(e.Payload)
+	if e.Truncated || !jsonValid(body) {
+		return r.unparsable(e, gone)
 	}
 	w := walker{r: r}
 	states := make([]state, 0, len(p.paths)*2)
 	for _, jp := range p.paths {
 		states = append(states, state{path: jp})
 	}
-	out, changed, err := w.value(e.Payload, closure(states))
-	if err != nil || !changed {
+	out, changed, err := w.value(body, closure(states))
+	if err != nil {
+		return r.unparsable(e, append(gone, w.masked...))
+	}
+	if !changed {
 		return append(gone, w.masked...)
 	}
-	e.Payload = out
-	e.PayloadSize = len(out)
+	lead := e.Payload[: len(e.Payload)-len(body) : len(e.Payload)-len(body)]
+	e.Payload = append(lead, out...) // keeps a byte order mark as it was
+	e.PayloadSize = len(e.Payload)
 	return append(gone, w.masked...)
+}
+
+// unparsable applies the UnparsablePayload policy to a payload that JSON
+// rules apply to but that is not complete JSON: cut at the cap, another
+// encoding (UTF-16), text or binary.
+func (r *Redactor) unparsable(e *event.Event, gone []string) []string {
+	if r.cfg.UnparsablePayload == UnparsableKeep {
+		return gone
+	}
+	e.Payload, e.Truncated = nil, false
+	note := "payload dropped by redaction: JSON rules apply but it is not complete JSON"
+	if e.DecodeError != "" {
+		note = e.DecodeError + "; " + note
+	}
+	e.DecodeError = note
+	return gone
 }
 
 func (p *plan) headerAction(lower string) action {
@@ -190,7 +199,7 @@ func (r *Redactor) compile(topic string) *plan {
 
 func (p *plan) add(f Fields, act action) {
 	for _, h := range f.Headers {
-		h = strings.ToLower(h)
+		h = headerPattern(h)
 		if strings.ContainsAny(h, "*?[") {
 			p.headerGlobs = append(p.headerGlobs, headerGlob{h, act})
 		} else {
@@ -244,4 +253,27 @@ func (r *Redactor) isToken(v string) bool {
 		}
 	}
 	return true
+}
+
+// headerPattern is a rule's header name or glob in the form headers are
+// matched in: event.HeaderName of the literal parts ("X-Secret-*" becomes
+// "xsecret*"); bracket expressions ([a-z]) are only lower-cased.
+func headerPattern(h string) string {
+	var b strings.Builder
+	for h != "" {
+		i := strings.IndexByte(h, '[')
+		if i < 0 {
+			b.WriteString(event.HeaderName(h))
+			break
+		}
+		b.WriteString(event.HeaderName(h[:i]))
+		j := strings.IndexByte(h[i+1:], ']')
+		if j < 0 {
+			b.WriteString(strings.ToLower(h[i:])) // a bad glob: Validate says so
+			break
+		}
+		b.WriteString(strings.ToLower(h[i : i+j+2]))
+		h = h[i+j+2:]
+	}
+	return b.String()
 }
