@@ -63,7 +63,8 @@ func dotQuote(s string) string {
 }
 
 // Mermaid writes the flow as a Mermaid flowchart, left to right. Node IDs
-// are n0, n1, … in vertex order (a comment above each names its event ID);
+// are n0, n1, … in vertex order (a comment above each names its event ID,
+// with %, { and } as #37;, #123; and #125;);
 // labels are quoted with Mermaid's entity codes for characters that would
 // break them.
 func Mermaid(f *Flow) string {
@@ -146,14 +147,22 @@ func mermaidEscape(s string) string {
 	return b.String()
 }
 
-// mermaidComment keeps a comment on one line.
+// mermaidComment keeps a comment on one line and inert: Mermaid reads a
+// "%%{…}%%" directive (init, themeCSS, …) anywhere in the text, comments
+// included, so '%', '{' and '}' are written as the entity codes labels use.
 func mermaidComment(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return ' '
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '%' || r == '{' || r == '}':
+			b.WriteString("#" + itoa(int(r)) + ";")
+		case r < ' ' || r == 0x7f:
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+	}
+	return b.String()
 }
 
 // exportLabel is a vertex's label in DOT and Mermaid: type, source, offset

@@ -61,3 +61,21 @@ func TestMermaidCommentStaysOnOneLine(t *testing.T) {
 		t.Errorf("comment not on one line:\n%s", got)
 	}
 }
+
+// TestMermaidDirectiveInjection: an event ID cannot smuggle a Mermaid
+// directive (%%{init: …}%%) into the export, in a comment or a label
+// (issue 17 F7).
+func TestMermaidDirectiveInjection(t *testing.T) {
+	evil := `%%{init: {"themeCSS": "x{background:url(https://evil.example/leak)}"}}%%`
+	e := ev(evil, "", evil, 0)
+	e.Source = evil
+	got := graph.Mermaid(graph.Build([]event.Event{e}, graph.Options{}))
+	for _, bad := range []string{"%%{", "}%%", "{init"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("export contains %q:\n%s", bad, got)
+		}
+	}
+	if !strings.Contains(got, "  %% n0: #37;#37;#123;init: #123;") {
+		t.Errorf("comment does not show the ID escaped:\n%s", got)
+	}
+}
