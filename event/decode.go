@@ -103,6 +103,7 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 		e.EventID = Coordinates(r.Topic, r.Partition, r.Offset)
 		e.IDSource = IDSourceDerived
 	}
+	canonicalize(&e, &s)
 	if e.Time.IsZero() {
 		e.Time = e.KafkaTime
 	}

@@ -120,3 +120,13 @@ func TestPayloadShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestInvalidUTF8Header: a masked header whose value is not UTF-8 still
+// masks the correlation ID the decoder made of it (in canonical form).
+func TestInvalidUTF8Header(t *testing.T) {
+	cfg := Config{Rules: []Rule{{Mask: Fields{Headers: []string{"correlation-id"}}}}}
+	rec := event.Record{Topic: "orders", Headers: []event.Header{{Key: "Correlation_Id", Value: secretValue + "\xff"}}}
+	if e := decodeRedact(t, cfg, rec); shows(t, e) {
+		t.Errorf("the secret survived: correlation %q", e.CorrelationID)
+	}
+}

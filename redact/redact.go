@@ -96,8 +96,9 @@ func (r *Redactor) Apply(e *event.Event) {
 		if v == "" {
 			continue
 		}
+		canon := event.CanonicalID(v) // the form the decoder gave the IDs
 		for _, id := range []*string{&e.EventID, &e.CorrelationID, &e.CausationID, &e.Key} {
-			if *id == v {
+			if *id == v || *id == canon {
 				*id = r.hash(v)
 			}
 		}
