@@ -104,6 +104,13 @@ func TestDropOlderThan(t *testing.T) {
 	if err := s.Write(t.Context(), evs); err != nil {
 		t.Fatal(err)
 	}
+	var pos []store.Position // a consumer group's positions, one a day
+	for i, e := range evs {
+		pos = append(pos, store.Position{Group: "g", Topic: e.Topic, Partition: 0, Committed: int64(i), High: 3, At: e.Time})
+	}
+	if err := s.WritePositions(t.Context(), pos); err != nil {
+		t.Fatal(err)
+	}
 	// Noon of day 2: day 0 and 1 are whole days before it, day 2 is not.
 	n, err := s.DropOlderThan(t.Context(), evs[2].Time)
 	if err != nil {
@@ -113,6 +120,12 @@ func TestDropOlderThan(t *testing.T) {
 		t.Errorf("dropped %d partitions, want %d", n, 2*len(partitionedTables))
 	}
 	checkKept(t, s, evs, 2)
+	if h, err := s.PositionHistory(t.Context(), "g", time.Time{}, evs[2].Time.Add(time.Hour)); err != nil || len(h) != 1 || h[0].Committed != 2 {
+		t.Errorf("positions after retention = %+v, %v; want only day 2's", h, err)
+	}
+	if r, err := s.Records(t.Context(), []store.Coord{{Topic: "t", Offset: 0}, {Topic: "t", Offset: 2}}); err != nil || len(r) != 1 || r[0].Offset != 2 {
+		t.Errorf("records after retention = %+v, %v; want only day 2's", r, err)
+	}
 	if n, err := s.DropOlderThan(t.Context(), evs[2].Time); err != nil || n != 0 {
 		t.Errorf("second DropOlderThan = %d, %v; want 0, nil", n, err)
 	}

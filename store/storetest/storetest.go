@@ -23,7 +23,7 @@ type Opener func(t *testing.T) store.Store
 
 // Run runs the whole suite against the backend open returns, in named
 // subtests (Write, Read, Resolve, Summary, Anomalies, Paging, Terms,
-// Injection, Stats, Concurrency) that run one after another. open is
+// Injection, Stats, Concurrency, and Positions for a store.Positions) that run one after another. open is
 // called for about forty fresh stores; each is closed by the suite. A
 // backend's test is a few lines:
 //
@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Injection", func(t *testing.T) { runInjection(t, o) })
 	t.Run("Stats", func(t *testing.T) { runStats(t, o) })
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, o) })
+	t.Run("Positions", func(t *testing.T) { runPositions(t, o) })
 }
 
 // fresh opens a store for one subtest and closes it at its end.

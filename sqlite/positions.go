@@ -1,0 +1,128 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+var _ store.Positions = (*Store)(nil)
+
+const positionColumns = `grp, topic, part, at, committed, high, prev, oldest`
+
+// WritePositions stores rows in one transaction; a row already stored
+// (same group, topic, partition and time) is skipped.
+func (s *Store) WritePositions(ctx context.Context, rows []store.Position) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := s.writePositions(ctx, rows); err != nil {
+		return fmt.Errorf("write %d positions: %w", len(rows), err)
+	}
+	return nil
+}
+
+func (s *Store) writePositions(ctx context.Context, rows []store.Position) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	ins, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO positions (`+positionColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	stmtCtx := context.WithoutCancel(ctx) // as in write: no watcher per statement
+	for i := range rows {
+		r := &rows[i]
+		if _, err := ins.ExecContext(stmtCtx, r.Group, r.Topic, r.Partition, nanos(r.At), r.Committed, r.High,
+			nanos(r.Prev), nanos(r.Oldest)); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// PositionHistory returns group's rows (every group's for "") in [from, to)
+// and the newest row before from of each (group, topic, partition).
+func (s *Store) PositionHistory(ctx context.Context, group string, from, to time.Time) ([]store.Position, error) {
+	// SQLite takes the bare columns of a max() aggregate from the row
+	// holding the maximum: the newest row before from.
+	q := `SELECT ` + positionColumns + ` FROM positions WHERE (?1 = '' OR grp = ?1) AND at >= ?2 AND at < ?3
+	UNION ALL
+	SELECT grp, topic, part, max(at), committed, high, prev, oldest FROM positions
+	WHERE (?1 = '' OR grp = ?1) AND at < ?2 GROUP BY grp, topic, part
+	ORDER BY grp, topic, part, at`
+	out, err := s.positions(ctx, q, group, nanos(from), nanos(to))
+	if err != nil {
+		return nil, fmt.Errorf("position history of %q: %w", group, err)
+	}
+	return out, nil
+}
+
+// FirstPassed returns, per group, the earliest row on (topic, partition)
+// whose committed offset is above offset.
+func (s *Store) FirstPassed(ctx context.Context, topic string, partition int32, offset int64) ([]store.Position, error) {
+	q := `SELECT grp, topic, part, min(at), committed, high, prev, oldest FROM positions
+	WHERE topic = ? AND part = ? AND committed > ? GROUP BY grp ORDER BY grp`
+	out, err := s.positions(ctx, q, topic, partition, offset)
+	if err != nil {
+		return nil, fmt.Errorf("groups past %s[%d]@%d: %w", topic, partition, offset, err)
+	}
+	return out, nil
+}
+
+func (s *Store) positions(ctx context.Context, q string, args ...any) ([]store.Position, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.Position{}
+	for rows.Next() {
+		var p store.Position
+		var at, prev, oldest int64
+		if err := rows.Scan(&p.Group, &p.Topic, &p.Partition, &at, &p.Committed, &p.High, &prev, &oldest); err != nil {
+			return nil, err
+		}
+		p.At, p.Prev, p.Oldest = fromNanos(at), fromNanos(prev), fromNanos(oldest)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Records looks each coordinate up on the events' record index.
+func (s *Store) Records(ctx context.Context, at []store.Coord) ([]store.RecordRef, error) {
+	out := []store.RecordRef{}
+	if len(at) == 0 {
+		return out, nil
+	}
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+	defer conn.Close()
+	st, err := conn.PrepareContext(ctx, `SELECT event_id, correlation_id, flow_id, kafka_time FROM events
+	WHERE topic = ? AND part = ? AND kafka_offset = ? ORDER BY kafka_time DESC LIMIT 1`)
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+	defer st.Close()
+	for _, c := range at {
+		r := store.RecordRef{Coord: c}
+		var kt int64
+		err := st.QueryRowContext(ctx, c.Topic, c.Partition, c.Offset).Scan(&r.EventID, &r.CorrelationID, &r.FlowID, &kt)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("record %s[%d]@%d: %w", c.Topic, c.Partition, c.Offset, err)
+		}
+		r.KafkaTime = fromNanos(kt)
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Positions is an optional interface a Store may also implement: the
+// history of consumer groups' committed offsets, and the stored records at
+// given Kafka coordinates. The poller in ingest writes it; the UI reads it
+// to tell, for every event, which groups have read it, and how far behind
+// each group is in time. The UI finds it with a type assertion and says
+// "not stored" where a store without it cannot answer.
+//
+// History rows are compact: the poller writes a row for a (group, topic,
+// partition) only when its committed offset, the partition's high
+// watermark or the known time of the oldest waiting record changed since
+// the last poll. Rows are kept as long as the events (retention drops both).
+type Positions interface {
+	// WritePositions stores rows. It returns nil only once they are durable.
+	// Writing the same row (group, topic, partition, At) again is a no-op.
+	WritePositions(ctx context.Context, rows []Position) error
+	// PositionHistory returns the rows of group (every group when "") with
+	// At in [from, to), and, for each (group, topic, partition), the newest
+	// row before from, so that the state at from is known. Ordered by
+	// group, topic, partition, then At.
+	PositionHistory(ctx context.Context, group string, from, to time.Time) ([]Position, error)
+	// FirstPassed returns, for every group with a row on (topic,
+	// partition), the earliest row whose Committed is above offset: the
+	// poll that first saw the record at offset consumed. Groups that have
+	// not passed it are left out. Sorted by group.
+	FirstPassed(ctx context.Context, topic string, partition int32, offset int64) ([]Position, error)
+	// Records returns the stored records at the given coordinates, in any
+	// order; coordinates with no stored record are left out. When several
+	// records share a coordinate (a topic deleted and created again), the
+	// one with the newest Kafka timestamp is returned.
+	Records(ctx context.Context, at []Coord) ([]RecordRef, error)
+}
+
+// Position is one observation of a consumer group's committed offset on one
+// partition.
+type Position struct {
+	Group     string    `json:"group"`
+	Topic     string    `json:"topic"`
+	Partition int32     `json:"partition"`
+	Committed int64     `json:"committed_offset"` // the next offset the group will read
+	High      int64     `json:"high_watermark"`   // the partition's next offset to be written
+	At        time.Time `json:"observed_at"`
+	// Prev is the poll before At, which still saw the previous values (zero
+	// for the first row of a key): a change happened in (Prev, At].
+	Prev time.Time `json:"previous_poll,omitzero"`
+	// Oldest is the Kafka timestamp of the record at Committed, the oldest
+	// record the group has not committed, when Committed < High and that
+	// record is stored; zero otherwise.
+	Oldest time.Time `json:"oldest_waiting,omitzero"`
+}
+
+// Coord is a record's Kafka coordinates.
+type Coord struct {
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Offset    int64  `json:"offset"`
+}
+
+// RecordRef is what Records tells of a stored record.
+type RecordRef struct {
+	Coord
+	EventID       string    `json:"event_id"`
+	CorrelationID string    `json:"correlation_id"`
+	FlowID        string    `json:"flow_id"`
+	KafkaTime     time.Time `json:"kafka_time"`
+}
