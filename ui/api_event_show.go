@@ -19,7 +19,7 @@ type eventJSON struct {
 // when published more than once), the records of its cause and the events
 // of its flow it caused.
 func (h *handler) apiEventShow(c echo.Context) error {
-	id, err := pathID(c, "/api/events/")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

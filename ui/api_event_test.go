@@ -106,7 +106,7 @@ func TestAPIEventShow(t *testing.T) {
 }
 
 func TestAPIStats(t *testing.T) {
-	ts := newTestServer(t, Options{Stats: func() any { return map[string]int{"consumed": 42} }})
+	ts := newTestServer(t, Options{Stats: func() IngestStats { return IngestStats{Consumed: 42} }})
 	rec := ts.get(t, "/api/stats")
 	var body struct {
 		Events int64 `json:"events"`
@@ -115,10 +115,10 @@ func TestAPIStats(t *testing.T) {
 			Topic  string `json:"topic"`
 			Events int64  `json:"events"`
 		} `json:"topics"`
-		Ingest map[string]int `json:"ingest"`
+		Ingest map[string]any `json:"ingest"`
 	}
 	decodeJSON(t, rec, &body)
-	if rec.Code != 200 || body.Events != 10 || body.Flows != 4 || len(body.Topics) != 7 || body.Ingest["consumed"] != 42 {
+	if rec.Code != 200 || body.Events != 10 || body.Flows != 4 || len(body.Topics) != 7 || body.Ingest["consumed"] != 42.0 {
 		t.Errorf("stats = %d %+v", rec.Code, body)
 	}
 	if body.Topics[0].Topic != "kitchen" || body.Topics[0].Events != 2 {

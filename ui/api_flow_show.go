@@ -21,7 +21,7 @@ type flowJSON struct {
 // apiFlowShow is GET /api/flows/{correlation_id}: the flow's events in
 // store order, its causal edges and its anomalies.
 func (h *handler) apiFlowShow(c echo.Context) error {
-	id, err := pathID(c, "/api/flows/")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ type statsJSON struct {
 	Events int64              `json:"events"`
 	Flows  int64              `json:"flows"`
 	Topics []store.TopicCount `json:"topics"`
-	Ingest any                `json:"ingest"`
+	Ingest *IngestStats       `json:"ingest"`
 }
 
 // apiStatsShow is GET /api/stats.
@@ -28,8 +28,8 @@ func (h *handler) apiStatsShow(c echo.Context) error {
 	if body.Topics == nil {
 		body.Topics = []store.TopicCount{}
 	}
-	if h.stats != nil {
-		body.Ingest = h.stats()
+	if ist, ok := h.ingestStats(); ok {
+		body.Ingest = &ist
 	}
 	return c.JSON(http.StatusOK, body)
 }

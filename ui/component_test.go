@@ -177,7 +177,7 @@ func TestEventDetailBinary(t *testing.T) {
 }
 
 func TestDashboardComponent(t *testing.T) {
-	ts := newTestServer(t, Options{Stats: func() any { return map[string]int{"lag": 7} }})
+	ts := newTestServer(t, Options{Stats: func() IngestStats { return IngestStats{GroupID: "tracer", Consumed: 7} }})
 	doc := parseHTML(t, ts.get(t, "/").Body.String())
 	for id, want := range map[string]string{"total-events": "10", "total-flows": "4", "total-topics": "7"} {
 		if got := strings.Join(texts(doc, `[data-testid="`+id+`"]`), "|"); got != want {
@@ -200,7 +200,7 @@ func TestDashboardComponent(t *testing.T) {
 	if got := texts(doc, `[data-testid="topic-row"] td`); len(got) != 14 || got[0] != "kitchen" || got[1] != "2" {
 		t.Errorf("topics = %q", got)
 	}
-	if got := doc.Find(`[data-testid="ingest-stats"] pre`).Text(); got != "{\n  \"lag\": 7\n}" {
+	if got := doc.Find(`[data-testid="ingest-stats"] pre`).Text(); !strings.Contains(got, "\"group_id\": \"tracer\",\n  \"consumed\": 7,\n") {
 		t.Errorf("ingest stats = %q", got)
 	}
 	if got := attrs(doc, `[data-testid="nav-Dashboard"]`, "aria-current"); !cmp.Equal(got, []string{"page"}) {

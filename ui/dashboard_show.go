@@ -44,9 +44,7 @@ func (h *handler) dashboardShow(c echo.Context) error {
 	if ist, ok := h.ingestStats(); ok {
 		v.Ingest = ingestViewOf(ist, now)
 		lag, v.LagShown = ist.lagByTopic(), len(ist.Partitions) > 0
-	}
-	if h.stats != nil {
-		v.IngestJSON = prettyJSON(h.stats())
+		v.IngestJSON = prettyJSON(ist)
 	}
 	if v.Anomalies, err = h.anomalyGroups(ctx, now); err != nil {
 		return err

@@ -22,9 +22,9 @@ func TestDashboardWithInsights(t *testing.T) {
 	drift := ev("d1", "drift", "", "OrderPlaced", "order-service", "orders", 0, 101, 900)
 	drift.Payload = []byte(`{"orderId":"d","items":[],"tip":2}`)
 	evs = append(evs, drift)
-	stats := func() any {
-		return map[string]any{"ready": true, "group_id": "tracer", "consumed": 12, "stored": 11,
-			"partitions": []map[string]any{{"topic": "orders", "partition": 0, "lag": 5}, {"topic": "orders", "partition": 1, "lag": 2}}}
+	stats := func() IngestStats {
+		return IngestStats{Ready: true, GroupID: "tracer", Consumed: 12, Stored: 11,
+			Partitions: []IngestPartition{{Topic: "orders", Partition: 0, Lag: 5}, {Topic: "orders", Partition: 1, Lag: 2}}}
 	}
 	ts := newTestServer(t, Options{Store: sqliteWith(t, evs...), Stats: stats})
 	rec := ts.get(t, "/")

@@ -64,7 +64,7 @@ type typeRowView struct {
 	at                    time.Time
 }
 
-func ingestViewOf(st ingestStats, now time.Time) *ingestView {
+func ingestViewOf(st IngestStats, now time.Time) *ingestView {
 	v := &ingestView{Ready: st.Ready, GroupID: st.GroupID, Consumed: st.Consumed, Stored: st.Stored,
 		Retries: st.Retries, Dropped: st.Abandoned, LastError: st.LastError}
 	for _, p := range st.Partitions {

@@ -14,7 +14,7 @@ import (
 
 // eventShow renders one event with links to its cause and effects.
 func (h *handler) eventShow(c echo.Context) error {
-	id, err := pathID(c, "/events/")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

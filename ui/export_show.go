@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -12,21 +11,11 @@ import (
 	"github.com/eventscope/eventscope/graph"
 )
 
-// exportSuffix ends the path of a flow's export: /flows/{id}/export. Flow
-// IDs in links are path-escaped, so a "/" inside an ID is "%2F" and never
-// makes an ID end in "/export".
-const exportSuffix = "/export"
-
 // Export formats: ?format= value, content type and file extension.
 var exportFormats = map[string]struct{ ctype, ext string }{
 	"dot":     {"text/vnd.graphviz; charset=utf-8", "dot"},
 	"mermaid": {"text/vnd.mermaid; charset=utf-8", "mmd"},
 	"json":    {echo.MIMEApplicationJSONCharsetUTF8, "json"},
-}
-
-// ExportURL is the download of a flow in format "dot", "mermaid" or "json".
-func ExportURL(flowID, format string) string {
-	return FlowURL(flowID) + exportSuffix + "?format=" + url.QueryEscape(format)
 }
 
 // exportLink is one download link on the flow page.
@@ -40,25 +29,14 @@ func exportLinks(flowID string) []exportLink {
 	}
 }
 
-// exportID returns the flow ID of an export path (/flows/ + ID + /export);
-// ok is false for any other path.
-func exportID(c echo.Context) (id string, ok bool, err error) {
-	raw, found := strings.CutPrefix(c.Request().URL.EscapedPath(), "/flows/")
-	raw, isExport := strings.CutSuffix(raw, exportSuffix)
-	if !found || !isExport || raw == "" {
-		return "", false, nil
-	}
-	id, err = url.PathUnescape(raw)
-	if err != nil {
-		return "", true, badRequest("bad ID in path: " + err.Error())
-	}
-	return id, true, nil
-}
-
 // exportShow is GET /flows/{id}/export?format=dot|mermaid|json: the flow
 // as a Graphviz digraph, a Mermaid flowchart or the JSON of
 // /api/flows/{id}, as a download named after the flow.
-func (h *handler) exportShow(c echo.Context, id string) error {
+func (h *handler) exportShow(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
 	format := c.QueryParam("format")
 	f, ok := exportFormats[format]
 	if !ok {

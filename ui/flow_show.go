@@ -14,15 +14,9 @@ import (
 // (the first event when absent); ?expand= expands groups of a collapsed
 // graph and ?from=&to= zoom the timeline (see parseFlowParams). An htmx
 // request targeting the detail panel, the graph or the timeline gets just
-// that part. /flows/{id}/export is the export (exportShow).
+// that part.
 func (h *handler) flowShow(c echo.Context) error {
-	if id, ok, err := exportID(c); ok || err != nil {
-		if err != nil {
-			return err
-		}
-		return h.exportShow(c, id)
-	}
-	id, err := pathID(c, "/flows/")
+	id, err := idParam(c)
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ func TestPagesStatusAndRoot(t *testing.T) {
 		{EventURL("payments.DLT/0/3"), 200, "event-page"},
 		{"/services", 200, "services"},
 		{"/live", 200, "live-page"},
+		{"/flows/key:cust%2F42/replay", 200, "replay-page"},
+		{"/flows/ord-1%2Freplay", 404, "error-page"}, // the flow named "ord-1/replay"
+		{"/flows/", 400, "error-page"},
 		{"/flows/nope", 404, "error-page"},
 		{"/events/nope", 404, "error-page"},
 		{"/no/such/page", 404, "error-page"},

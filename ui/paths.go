@@ -1,15 +1,21 @@
 package ui
 
 import (
-	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 )
 
 // FlowURL is the page of one flow.
 func FlowURL(flowID string) string { return "/flows/" + url.PathEscape(flowID) }
+
+// ReplayURL is the replay page of one flow.
+func ReplayURL(flowID string) string { return FlowURL(flowID) + "/replay" }
+
+// ExportURL is the download of a flow in format "dot", "mermaid" or "json".
+func ExportURL(flowID, format string) string {
+	return FlowURL(flowID) + "/export?format=" + url.QueryEscape(format)
+}
 
 // FlowEventURL is the page of one flow with one event selected and scrolled
 // to in the tree.
@@ -32,17 +38,26 @@ func SearchURL(q string) string { return "/search?q=" + url.QueryEscape(q) }
 // eventAnchor is the HTML id of an event's row in the flow tree.
 func eventAnchor(eventID string) string { return "event-" + eventID }
 
-// pathID returns the ID after prefix in the request path, unescaped. It
-// reads the escaped path, so an escaped "/" (%2F) and a literal one both
-// survive, and a literal "%" is not unescaped twice.
-func pathID(c echo.Context, prefix string) (string, error) {
-	raw, ok := strings.CutPrefix(c.Request().URL.EscapedPath(), prefix)
-	if !ok || raw == "" {
-		return "", echo.NewHTTPError(400, "missing ID in path")
+// idParam is the one way a handler reads the flow or event ID of its path:
+// the route's :id, or the rest of the path (*) on the routes that take IDs
+// with a literal "/" (see registerRoutes). echo routes on the escaped path
+// when it differs from the decoded one (an escaped "/" or an unusual
+// escape), and then hands the parameter over escaped: only that case is
+// unescaped here, so a literal "%" is never unescaped twice.
+func idParam(c echo.Context) (string, error) {
+	raw := c.Param("id")
+	if raw == "" {
+		raw = c.Param("*")
+	}
+	if raw == "" {
+		return "", badRequest("missing ID in path")
+	}
+	if c.Request().URL.RawPath == "" {
+		return raw, nil
 	}
 	id, err := url.PathUnescape(raw)
 	if err != nil {
-		return "", echo.NewHTTPError(400, fmt.Sprintf("bad ID in path: %v", err))
+		return "", badRequest("bad ID in path: " + err.Error())
 	}
 	return id, nil
 }

@@ -62,7 +62,11 @@ const maxStateCells = 250_000
 // for a flow of many entities the full form repeats them all on every step,
 // so it is refused (400) beyond maxStateCells. The steps are written as
 // they are made, so memory stays that of one step.
-func (h *handler) apiReplayShow(c echo.Context, id string) error {
+func (h *handler) apiReplayShow(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
 	p, err := parseReplayParams(c)
 	if err != nil {
 		return err

@@ -17,7 +17,11 @@ import (
 // request from replay.js (HX-Request, HX-Target: replay-frame) gets just
 // the frame of that step; an htmx zoom of the timeline (HX-Target:
 // flow-timeline) just the timeline.
-func (h *handler) replayShow(c echo.Context, id string) error {
+func (h *handler) replayShow(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
 	p, err := parseReplayParams(c)
 	if err != nil {
 		return err

@@ -8,27 +8,34 @@ import (
 	"github.com/eventscope/eventscope/static"
 )
 
-// registerRoutes is the one place that maps URLs to handlers.
+// registerRoutes is the one place that maps URLs to handlers. A page of
+// one flow, /flows/{id}/x, is one line here and one handler that reads the
+// ID with idParam.
 //
 // Flow and event IDs may contain "/" (derived IDs are topic/partition/offset)
-// and other reserved characters; links escape them with url.PathEscape, and
-// the handlers take the ID from the escaped path after the prefix (see
-// pathID), so "/flows/a%2Fb" and "/flows/a/b" both name the flow "a/b".
+// and other reserved characters; links escape them with url.PathEscape, so
+// "/flows/a%2Fb" names the flow "a/b" and "/flows/a%2Fb/replay" its replay.
+// An ID typed with a literal "/" reaches the flow or event it names through
+// the catch-all routes (/flows/*, /events/*, ...): "/flows/a/b" is the flow
+// "a/b"; its replay and export need the escaped form, as the links give it.
 //
 // Every route answers GET and HEAD (net/http drops the body of a HEAD).
 func registerRoutes(e *echo.Echo, h *handler) {
 	get := func(path string, f echo.HandlerFunc) { e.Match(readMethods, path, f) }
 	get("/", h.dashboardShow)
 	get("/search", h.searchList)
-	// the flow page (?event= ?expand= ?from=&to=), its replay (/flows/{id}/replay)
-	// or its export (/flows/{id}/export?format=dot|mermaid|json, see flowShow)
-	get("/flows/*", h.flowRoute)
-	get("/events/*", h.eventShow)
+	get("/flows/:id", h.flowShow)          // ?event= ?expand= ?from=&to=
+	get("/flows/:id/replay", h.replayShow) // ?step= ?at= ?order= ?entity= ?future=
+	get("/flows/:id/export", h.exportShow) // ?format=dot|mermaid|json
+	get("/flows/*", h.flowShow)            // an ID with a literal "/"
+	get("/events/*", h.eventShow)          // any ID, "/" escaped or not
 	get("/services", h.servicesShow)
 	get("/live", h.liveShow)
 
 	get("/api/flows", h.apiFlowSearch)
-	get("/api/flows/*", h.apiFlowRoute) // the flow, or its replay steps
+	get("/api/flows/:id", h.apiFlowShow)
+	get("/api/flows/:id/replay", h.apiReplayShow) // ?order= ?entity= ?state=
+	get("/api/flows/*", h.apiFlowShow)
 	get("/api/events/*", h.apiEventShow)
 	get("/api/stats", h.apiStatsShow)
 	get("/api/services", h.apiServicesShow)

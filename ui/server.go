@@ -23,8 +23,9 @@ type Options struct {
 	// Ready reports whether the process can serve (store ping and ingest
 	// joined); /readyz is 503 until it returns nil. Nil means always ready.
 	Ready func(ctx context.Context) error
-	// Stats returns ingest counters for /api/stats (any JSON-able value).
-	Stats func() any
+	// Stats returns the ingest counters for the dashboard and /api/stats;
+	// nil when the server has no ingest.
+	Stats func() IngestStats
 	// Metrics serves /metrics (Prometheus); not registered when nil.
 	Metrics http.Handler
 	// Logger receives 5xx errors and panics; nil discards.
@@ -51,7 +52,7 @@ const readyTimeout = 2 * time.Second
 type handler struct {
 	store   store.Reader
 	ready   func(ctx context.Context) error
-	stats   func() any
+	stats   func() IngestStats
 	metrics http.Handler
 	log     *slog.Logger
 	now     func() time.Time

@@ -37,7 +37,7 @@ func TestServicesPage(t *testing.T) {
 			{Name: "audit", State: "Empty", Topics: []string{"archive"}, Lag: -1},
 		}, nil
 	}
-	stats := func() any { return map[string]any{"group_id": "tracer"} }
+	stats := func() IngestStats { return IngestStats{GroupID: "tracer"} }
 	ts := newTestServer(t, Options{Store: sqliteWith(t, allFixtures()...), Groups: groups, Stats: stats})
 	rec := ts.get(t, "/services")
 	if rec.Code != 200 {

@@ -63,18 +63,19 @@ func xssEvents() []event.Event {
 func xssOptions(st store.Reader) Options {
 	var rules []graph.StallRule
 	var groups []ConsumerGroup
-	var parts []map[string]any
+	var parts []IngestPartition
 	for _, p := range xssPayloads {
 		rules = append(rules, graph.StallRule{Type: p, Expect: []string{p + "?"}, Within: time.Second})
 		groups = append(groups, ConsumerGroup{Name: p, State: p, Members: 1, Topics: []string{p}, Lag: 2})
-		parts = append(parts, map[string]any{"topic": p, "partition": 0, "lag": 3})
+		parts = append(parts, IngestPartition{Topic: p, Lag: 3})
 	}
 	return Options{
 		Store: st, Graph: graph.Options{StallRules: rules}, Live: NewLive(4),
 		Groups: func(context.Context) ([]ConsumerGroup, error) { return groups, nil },
-		Stats: func() any {
-			return map[string]any{"ready": true, "group_id": xssPayloads[0], "partitions": parts,
-				"last_error": strings.Join(xssPayloads, " "), "last_error_at": t0}
+		Stats: func() IngestStats {
+			at := t0
+			return IngestStats{Ready: true, GroupID: xssPayloads[0], Partitions: parts,
+				LastError: strings.Join(xssPayloads, " "), LastErrorAt: &at}
 		},
 	}
 }

@@ -69,17 +69,19 @@ func TestURLBuilders(t *testing.T) {
 
 // TestPathIDRoundTrip serves every odd ID through the links the UI makes.
 func TestPathIDRoundTrip(t *testing.T) {
-	ids := []string{"plain", "a/b/c", "key:K", "50%off", "%2F", "sp ace", "q?x=1", "h#1", "ü/ñ", "trailing/", "a+b", "..", "a/../b"}
+	ids := []string{"plain", "a/b/c", "key:K", "50%off", "%2F", "sp ace", "q?x=1", "h#1", "ü/ñ", "ü", "trailing/", "a+b", "..", "a/../b",
+		"x/replay", "x/export", "a;b", "a%2Fb/c d"}
 	for _, id := range ids {
 		e := ev("ev-"+id, id, "", "T", "s", "t", 0, 1, 0)
 		ts := newTestServer(t, Options{Store: newFakeStore(e)})
-		for _, target := range []string{FlowURL(id), "/api" + FlowURL(id), EventURL("ev-" + id), "/api" + EventURL("ev-"+id)} {
+		for _, target := range []string{FlowURL(id), "/api" + FlowURL(id), EventURL("ev-" + id), "/api" + EventURL("ev-"+id),
+			ReplayURL(id), "/api" + ReplayURL(id), ExportURL(id, "json")} {
 			rec := ts.get(t, target)
 			if rec.Code != 200 {
 				t.Errorf("ID %q: GET %s = %d %.200s", id, target, rec.Code, rec.Body)
 				continue
 			}
-			if strings.HasPrefix(target, "/api/flows/") && !strings.Contains(rec.Body.String(), `"correlation_id":"`+jsonEscape(id)+`"`) {
+			if (strings.HasPrefix(target, "/api/flows/") || strings.Contains(target, "/export?")) && !strings.Contains(rec.Body.String(), `"correlation_id":"`+jsonEscape(id)+`"`) {
 				t.Errorf("ID %q: %s answers %.200s", id, target, rec.Body)
 			}
 		}

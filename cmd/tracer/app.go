@@ -94,7 +94,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 			}
 			return st.Ping(ctx)
 		},
-		Stats:   func() any { return ing.Stats() },
+		Stats:   func() ui.IngestStats { return uiStats(ing.Stats()) },
 		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
 		Logger:  log.With("component", "ui"),
 		Graph:   c.graph,

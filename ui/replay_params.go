@@ -3,59 +3,12 @@ package ui
 import (
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/eventscope/eventscope/graph/replay"
 )
-
-// replaySuffix ends the path of a flow's replay: /flows/{id}/replay. Flow
-// IDs in links are path-escaped, so a "/" inside an ID is "%2F" and never
-// makes an ID end in "/replay".
-const replaySuffix = "/replay"
-
-// ReplayURL is the replay page of one flow.
-func ReplayURL(flowID string) string { return FlowURL(flowID) + replaySuffix }
-
-// flowRoute serves /flows/*: a flow's replay when the escaped path ends in
-// /replay, else the flow page.
-func (h *handler) flowRoute(c echo.Context) error {
-	if id, ok, err := replayID(c, "/flows/"); ok || err != nil {
-		if err != nil {
-			return err
-		}
-		return h.replayShow(c, id)
-	}
-	return h.flowShow(c)
-}
-
-// apiFlowRoute serves /api/flows/*: a flow's replay steps or the flow.
-func (h *handler) apiFlowRoute(c echo.Context) error {
-	if id, ok, err := replayID(c, "/api/flows/"); ok || err != nil {
-		if err != nil {
-			return err
-		}
-		return h.apiReplayShow(c, id)
-	}
-	return h.apiFlowShow(c)
-}
-
-// replayID returns the flow ID of a replay path (prefix + ID + /replay);
-// ok is false for any other path.
-func replayID(c echo.Context, prefix string) (id string, ok bool, err error) {
-	raw, found := strings.CutPrefix(c.Request().URL.EscapedPath(), prefix)
-	raw, isReplay := strings.CutSuffix(raw, replaySuffix)
-	if !found || !isReplay || raw == "" {
-		return "", false, nil
-	}
-	id, err = url.PathUnescape(raw)
-	if err != nil {
-		return "", true, badRequest("bad ID in path: " + err.Error())
-	}
-	return id, true, nil
-}
 
 // Values of the replay's future parameter: how events after the current
 // step show.
