@@ -170,10 +170,12 @@ func (p *pipeline) write(ctx context.Context, evs []event.Event) bool {
 		err := p.w.Write(ctx, evs)
 		p.met.writeDur.Observe(time.Since(start).Seconds())
 		if err == nil {
+			p.st.writeFail.Store(nil)
 			return true
 		}
 		err = fmt.Errorf("write %d events: %w", len(evs), err)
 		p.st.setError(err)
+		p.st.writeFailed(err, start)
 		if ctx.Err() != nil {
 			p.log.Error("batch abandoned at the shutdown deadline; its offsets stay uncommitted",
 				"events", len(evs), "err", err)

@@ -78,6 +78,8 @@ type state struct {
 	batches atomic.Int64
 	retries atomic.Int64
 	dropped atomic.Int64
+	// writeFail is set while writes fail, nil once one succeeds.
+	writeFail atomic.Pointer[WriteFailure]
 
 	mu        sync.Mutex
 	topics    map[string]*topicState

@@ -94,6 +94,10 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
+	if err := checkWritable(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", path+readerDSN)
 	if err != nil {
 		w.Close()
@@ -109,6 +113,24 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	}
 	log.Debug("sqlite store open", "read_conns", n)
 	return s, nil
+}
+
+// checkWritable fails when the database takes no writes (a read-only file
+// or file system): reads and migrations already applied work on such a
+// file, so without this probe a start would look ready while every batch
+// failed. It rewrites one migration row in place inside a transaction it
+// rolls back.
+func checkWritable(ctx context.Context, w *sql.DB) error {
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("check the database takes writes: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_migrations SET applied_at = applied_at
+WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
+		return fmt.Errorf("the database takes no writes (read-only file or file system?): %w", err)
+	}
+	return nil
 }
 
 func openMemory(ctx context.Context, log *slog.Logger) (*Store, error) {

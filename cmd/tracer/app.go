@@ -92,6 +92,9 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 			if !ing.Ready() {
 				return errors.New("ingest has not joined the consumer group yet")
 			}
+			if err := ing.WriteHealth(); err != nil {
+				return err
+			}
 			return st.Ping(ctx)
 		},
 		Stats:   func() ui.IngestStats { return uiStats(ing.Stats()) },
