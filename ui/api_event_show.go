@@ -10,24 +10,28 @@ import (
 
 // eventJSON is the body of GET /api/events/{event_id}.
 type eventJSON struct {
-	Event   event.Event   `json:"event"`
+	Event event.Event `json:"event"`
+	// Flows are the flows the ID occurs in, the one shown first (?flow=
+	// picks it): more than one when producers reuse an ID.
+	Flows   []string      `json:"flows"`
 	Causes  []event.Event `json:"causes"`
 	Effects []event.Event `json:"effects"`
 }
 
 // apiEventShow is GET /api/events/{event_id}: the event (its first record
 // when published more than once), the records of its cause and the events
-// of its flow it caused.
+// of its flow it caused. ?flow= picks the flow when the ID occurs in
+// several (all listed in "flows").
 func (h *handler) apiEventShow(c echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
 		return err
 	}
-	rel, err := h.loadEvent(c.Request().Context(), id)
+	rel, err := h.loadEvent(c.Request().Context(), id, c.QueryParam("flow"))
 	if err != nil {
 		return err
 	}
-	body := eventJSON{Event: rel.records[0], Causes: rel.causes, Effects: rel.effects}
+	body := eventJSON{Event: rel.records[0], Flows: rel.flows, Causes: rel.causes, Effects: rel.effects}
 	if body.Causes == nil {
 		body.Causes = []event.Event{}
 	}

@@ -72,7 +72,7 @@ func TestAPIEventShow(t *testing.T) {
 			}
 			var raw map[string]json.RawMessage
 			decodeJSON(t, rec, &raw)
-			if got := keys(raw); !cmp.Equal(got, []string{"causes", "effects", "event"}) {
+			if got := keys(raw); !cmp.Equal(got, []string{"causes", "effects", "event", "flows"}) {
 				t.Errorf("keys = %v", got)
 			}
 			if string(raw["causes"]) == "null" || string(raw["effects"]) == "null" {
