@@ -57,22 +57,44 @@ const (
 // sqlite://eventscope-data/events.db), "sqlite:PATH", or MemoryDSN
 // ("sqlite::memory:").
 func OpenDSN(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
-	switch {
-	case dsn == MemoryDSN:
+	if dsn == MemoryDSN {
 		return openMemory(ctx, log)
-	case strings.HasPrefix(dsn, "sqlite://"):
-		return Open(ctx, strings.TrimPrefix(dsn, "sqlite://"), log)
-	case strings.HasPrefix(dsn, "sqlite:"):
-		return Open(ctx, strings.TrimPrefix(dsn, "sqlite:"), log)
 	}
-	return nil, fmt.Errorf("open sqlite store: dsn %q does not start with sqlite:", dsn)
+	path, err := dsnPath(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
+	}
+	return Open(ctx, path, log)
+}
+
+// dsnPath is the file path of a "sqlite://PATH" or "sqlite:PATH" DSN.
+func dsnPath(dsn string) (string, error) {
+	path, ok := strings.CutPrefix(dsn, "sqlite://")
+	if !ok {
+		if path, ok = strings.CutPrefix(dsn, "sqlite:"); !ok {
+			return "", fmt.Errorf("dsn %q does not start with sqlite:", dsn)
+		}
+	}
+	if err := checkPath(path); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// checkPath refuses what the driver would read as something other than a
+// file path.
+func checkPath(path string) error {
+	if path == "" || strings.ContainsAny(path, "?") || strings.HasPrefix(path, "file:") || path == ":memory:" {
+		return fmt.Errorf("bad path %q (want a file path without '?')", path)
+	}
+	return nil
 }
 
 // Open opens (creating it and its parent directories when missing) the
 // database file at path and brings its schema up to date.
 func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
-	if path == "" || strings.ContainsAny(path, "?") || strings.HasPrefix(path, "file:") || path == ":memory:" {
-		return nil, fmt.Errorf("open sqlite store: bad path %q (want a file path without '?')", path)
+	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

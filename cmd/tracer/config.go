@@ -10,10 +10,8 @@ import (
 	"time"
 
 	"github.com/eventscope/eventscope/graph"
+	"github.com/eventscope/eventscope/store"
 )
-
-// defaultStore is where the embedded store lives unless --store says otherwise.
-const defaultStore = "sqlite://./eventscope-data/events.db"
 
 // config is everything serve and demo need, built from flags with TRACER_*
 // environment fallbacks and validated once at start.
@@ -47,7 +45,7 @@ type config struct {
 // registerServer adds the flags shared by serve and demo.
 func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.HTTPAddr, "http-addr", "127.0.0.1:8080", "address the web UI and API listen on")
-	fs.StringVar(&c.Store, "store", defaultStore, "where events are stored: sqlite://PATH or clickhouse://user:pass@host:9000/db")
+	fs.StringVar(&c.Store, "store", defaultStore, "where events are stored: "+backends.Usage(nil))
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
 	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
@@ -72,8 +70,9 @@ func (c *config) validate(needBrokers bool) error {
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return fmt.Errorf("--http-addr %q: want host:port", c.HTTPAddr)
 	}
-	if !strings.HasPrefix(c.Store, "sqlite://") && !strings.HasPrefix(c.Store, "clickhouse://") {
-		return fmt.Errorf("--store %q: want sqlite://PATH or clickhouse://host:9000/db", maskDSN(c.Store))
+	b, err := checkStore(c.Store)
+	if err != nil {
+		return err
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
@@ -87,13 +86,13 @@ func (c *config) validate(needBrokers bool) error {
 	if c.BatchInterval <= 0 {
 		return fmt.Errorf("--batch-interval %s: want a positive duration", c.BatchInterval)
 	}
-	if c.Retention > 0 && !strings.HasPrefix(c.Store, "clickhouse://") {
-		return fmt.Errorf("--retention %s: only the ClickHouse store drops old events; the embedded store keeps everything", c.Retention.String())
+	if c.Retention > 0 && !b.Retention {
+		return fmt.Errorf("--retention %s: the %s keeps everything; only %s drops old events",
+			c.Retention.String(), b.Name, backends.Usage(func(b store.Backend) bool { return b.Retention }))
 	}
 	if err := c.Decoding.load(); err != nil {
 		return err
 	}
-	var err error
 	if c.brokers, err = parseBrokers(c.Brokers, needBrokers); err != nil {
 		return err
 	}

@@ -28,7 +28,7 @@ const flowTimeout = 30 * time.Second
 // GET /api/flows/{id}. The ID goes first or last.
 func runFlow(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("flow", flag.ContinueOnError)
-	dsn := fs.String("store", "", "read the store directly: sqlite://PATH or clickhouse://host:9000/db")
+	dsn := fs.String("store", "", "read the store directly: "+backends.Usage(nil))
 	base := fs.String("url", "", "read through a running server, e.g. http://127.0.0.1:8080")
 	token := fs.String("token", "", "bearer token for --url (when the server requires token auth)")
 	id, flagArgs := splitFlowArgs(args)

@@ -13,7 +13,18 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/eventscope/eventscope/clickhouse"
+	"github.com/eventscope/eventscope/sqlite"
+	"github.com/eventscope/eventscope/store"
 )
+
+// backends are the stores --store can name, the only place cmd/tracer
+// names them: the rest asks this list (store.Backends) by DSN.
+var backends = store.Backends{sqlite.Backend(), clickhouse.Backend()}
+
+// defaultStore is where the embedded store lives unless --store says otherwise.
+const defaultStore = "sqlite://./eventscope-data/events.db"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -7,11 +7,11 @@ import (
 	"io"
 	"strings"
 
-	"github.com/eventscope/eventscope/clickhouse"
+	"github.com/eventscope/eventscope/store"
 )
 
-// runMigrate creates the ClickHouse database of --store and applies the
-// migrations. It takes the same --clickhouse-* credential and TLS flags
+// runMigrate creates the database of --store and applies the migrations,
+// for the backends that migrate apart from opening (ClickHouse). It takes the same --clickhouse-* credential and TLS flags
 // (and TRACER_* fallbacks) as serve, so a secured server needs no
 // password in the DSN.
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -19,7 +19,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if err := clickhouse.Migrate(ctx, dsn); err != nil {
+	b, err := backends.Lookup(dsn)
+	if err != nil {
+		return err
+	}
+	if err := b.Migrate(ctx, dsn); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "migrated", maskDSN(dsn))
@@ -30,16 +34,16 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // the --clickhouse-* flags applied.
 func parseMigrate(args []string, stderr io.Writer) (string, error) {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	store := fs.String("store", "", "clickhouse://user:pass@host:9000/db to create and migrate")
+	dsn := fs.String("store", "", migratable()+" to create and migrate")
 	var sec security
 	registerClickHouse(fs, &sec)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return "", err
 	}
-	if !strings.HasPrefix(*store, "clickhouse://") {
-		return "", fmt.Errorf("--store %q: migrate is for clickhouse://host:9000/db (the embedded store migrates itself)", maskDSN(*store))
+	if b, err := backends.Lookup(*dsn); err != nil || b.Migrate == nil {
+		return "", fmt.Errorf("--store %q: migrate is for %s (the other stores migrate themselves as they open)", maskDSN(*dsn), migratable())
 	}
-	return sec.storeDSN(*store)
+	return sec.storeDSN(*dsn)
 }
 
 // registerClickHouse adds the --clickhouse-* flags of serve to fs, bound to
@@ -53,4 +57,9 @@ func registerClickHouse(fs *flag.FlagSet, s *security) {
 			fs.Var(f.Value, f.Name, f.Usage)
 		}
 	})
+}
+
+// migratable lists the DSN forms of the backends migrated apart.
+func migratable() string {
+	return backends.Usage(func(b store.Backend) bool { return b.Migrate != nil })
 }

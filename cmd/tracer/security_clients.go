@@ -5,13 +5,14 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/xdg-go/scram"
+
+	"github.com/eventscope/eventscope/store"
 )
 
 // validateKafka builds the sarama base config for TLS and SASL; without
@@ -124,47 +125,28 @@ func tlsConfig(caFile, certFile, keyFile, serverName string, insecure bool) (*tl
 	return tc, nil
 }
 
-// storeDSN adds the ClickHouse flags (user, password, TLS) to a
-// clickhouse:// DSN. Other DSNs pass unchanged; ClickHouse flags with them
-// are an error.
+// storeDSN applies the ClickHouse flags (user, password, TLS) to a DSN
+// through its backend (store.Backend.Secure); they are an error with a
+// backend that takes no credentials.
 func (s *security) storeDSN(dsn string) (string, error) {
 	password, err := secretValue("clickhouse-password", s.ClickHousePassword, s.ClickHousePasswordFile)
 	if err != nil {
 		return "", err
 	}
-	given := s.ClickHouseUser != "" || password != "" || s.ClickHouseTLS || s.ClickHouseTLSInsecure
-	if !strings.HasPrefix(dsn, "clickhouse://") {
-		if given {
-			return "", errors.New("--clickhouse-* flags need a clickhouse:// --store")
+	c := store.Credentials{User: s.ClickHouseUser, Password: password, TLS: s.ClickHouseTLS, TLSInsecure: s.ClickHouseTLSInsecure}
+	b, err := backends.Lookup(dsn)
+	if err != nil {
+		return "", fmt.Errorf("--store %q: %w", maskDSN(dsn), err)
+	}
+	if b.Secure == nil {
+		if !c.IsZero() {
+			return "", fmt.Errorf("--clickhouse-* flags do not apply to the %s (--store %s://...)", b.Name, b.Scheme)
 		}
 		return dsn, nil
 	}
-	if !given {
-		return dsn, nil
-	}
-	u, err := url.Parse(dsn)
+	out, err := b.Secure(dsn, c)
 	if err != nil {
 		return "", fmt.Errorf("--store %s: %w", maskDSN(dsn), err)
 	}
-	user := u.User.Username()
-	if s.ClickHouseUser != "" {
-		user = s.ClickHouseUser
-	}
-	if old, ok := u.User.Password(); ok && password == "" {
-		password = old
-	}
-	if password != "" {
-		u.User = url.UserPassword(user, password)
-	} else if user != "" {
-		u.User = url.User(user)
-	}
-	q := u.Query()
-	if s.ClickHouseTLS || s.ClickHouseTLSInsecure {
-		q.Set("secure", "true")
-	}
-	if s.ClickHouseTLSInsecure {
-		q.Set("skip_verify", "true")
-	}
-	u.RawQuery = q.Encode()
-	return u.String(), nil
+	return out, nil
 }

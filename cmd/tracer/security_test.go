@@ -241,7 +241,7 @@ func TestStoreDSN(t *testing.T) {
 		{name: "tls", sec: security{ClickHouseTLS: true}, dsn: "clickhouse://u:p@ch:9440/db", want: "clickhouse://u:p@ch:9440/db?secure=true"},
 		{name: "tls insecure", sec: security{ClickHouseTLSInsecure: true}, dsn: "clickhouse://ch:9440/db", want: "clickhouse://ch:9440/db?secure=true&skip_verify=true"},
 		{name: "sqlite untouched", dsn: "sqlite://./x.db", want: "sqlite://./x.db"},
-		{name: "clickhouse flags on sqlite", sec: security{ClickHouseTLS: true}, dsn: "sqlite://./x.db", err: "need a clickhouse://"},
+		{name: "clickhouse flags on sqlite", sec: security{ClickHouseTLS: true}, dsn: "sqlite://./x.db", err: "do not apply to the embedded store"},
 		{name: "password twice", sec: security{ClickHousePassword: "a", ClickHousePasswordFile: pwFile}, dsn: "clickhouse://ch:9000/db", err: "not both"},
 	}
 	for _, tt := range tests {

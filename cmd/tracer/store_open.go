@@ -4,31 +4,36 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
-	"github.com/eventscope/eventscope/clickhouse"
-	"github.com/eventscope/eventscope/sqlite"
 	"github.com/eventscope/eventscope/store"
 )
 
-// openStore opens the backend a --store DSN names. cmd/tracer is the only
-// place that knows the concrete backends. keep > 0 drops older events (the
-// ClickHouse store drops whole day partitions).
-func openStore(ctx context.Context, dsn string, keep time.Duration, log *slog.Logger) (store.Store, error) {
-	switch {
-	case strings.HasPrefix(dsn, "sqlite://"):
-		st, err := sqlite.OpenDSN(ctx, dsn, log)
-		if err != nil {
-			return nil, fmt.Errorf("open embedded store %s: %w", dsn, err)
-		}
-		return st, nil
-	case strings.HasPrefix(dsn, "clickhouse://"):
-		st, err := clickhouse.Open(ctx, dsn, clickhouse.Options{Logger: log, Retention: keep})
-		if err != nil {
-			return nil, fmt.Errorf("open clickhouse store: %w", err)
-		}
-		return st, nil
+// checkStore finds the backend of a --store DSN and checks the DSN, so a
+// bad one fails at start.
+func checkStore(dsn string) (store.Backend, error) {
+	b, err := backends.Lookup(dsn)
+	if err != nil {
+		return b, fmt.Errorf("--store %q: %w", maskDSN(dsn), err)
 	}
-	return nil, fmt.Errorf("--store %q: want sqlite://PATH or clickhouse://host:9000/db", dsn)
+	if b.Check != nil {
+		if err := b.Check(dsn); err != nil {
+			return b, fmt.Errorf("--store %q: %w", maskDSN(dsn), err)
+		}
+	}
+	return b, nil
+}
+
+// openStore opens the backend a --store DSN names. keep > 0 drops older
+// events (backends with store.Backend.Retention).
+func openStore(ctx context.Context, dsn string, keep time.Duration, log *slog.Logger) (store.Store, error) {
+	b, err := checkStore(dsn)
+	if err != nil {
+		return nil, err
+	}
+	st, err := b.Open(ctx, dsn, store.OpenOptions{Logger: log, Retention: keep})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", b.Name, err)
+	}
+	return st, nil
 }

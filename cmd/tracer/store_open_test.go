@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// TestStoreFlagChecked checks that --store is validated at start by the
+// backend it names, with the message a user needs.
+func TestStoreFlagChecked(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string // "" for valid
+	}{
+		{args: []string{"--store", "sqlite://./x.db"}},
+		{args: []string{"--store", "clickhouse://ch:9000/es", "--retention", "7d"}},
+		{args: []string{"--store", "postgres://db/x"}, wantErr: `--store "postgres://db/x": no store for this DSN: want sqlite://PATH or clickhouse://user:pass@host:9000/db`},
+		{args: []string{"--store", "sqlite://"}, wantErr: `bad path ""`},
+		{args: []string{"--store", "clickhouse://ch:9000/no-dash"}, wantErr: `database name "no-dash"`},
+		{args: []string{"--store", "clickhouse://u:s3cret@ch:9000/no-dash"}, wantErr: `--store "clickhouse://u:***@ch:9000/no-dash"`},
+		{args: []string{"--store", "sqlite://./x.db", "--retention", "7d"},
+			wantErr: "--retention 7d: the embedded store keeps everything; only clickhouse://user:pass@host:9000/db drops old events"},
+	}
+	for _, tc := range tests {
+		_, err := parseServe(t, append(tc.args, "--brokers", "k:9092")...)
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%q: %v", tc.args, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%q: got %v, want an error with %q", tc.args, err, tc.wantErr)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("%q: the error shows the password: %v", tc.args, err)
+		}
+	}
+}
+
+// TestOpenStoreError checks that a failed open is a nil store.Store (not a
+// nil pointer inside one) with the backend named.
+func TestOpenStoreError(t *testing.T) {
+	st, err := openStore(context.Background(), "sqlite://"+t.TempDir(), 0, slog.New(slog.DiscardHandler))
+	if err == nil || st != nil || !strings.HasPrefix(err.Error(), "open embedded store: ") {
+		t.Errorf("openStore(a directory) = %v, %v", st, err)
+	}
+}

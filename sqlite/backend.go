@@ -1,0 +1,29 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// Backend is the embedded store as the tracer binary picks it from a
+// --store DSN: sqlite://PATH, migrated as it opens, no credentials and no
+// retention.
+func Backend() store.Backend {
+	return store.Backend{
+		Scheme: "sqlite",
+		Name:   "embedded store",
+		Usage:  "sqlite://PATH",
+		Open: func(ctx context.Context, dsn string, o store.OpenOptions) (store.Store, error) {
+			st, err := OpenDSN(ctx, dsn, o.Logger)
+			if err != nil {
+				return nil, err // not a nil *Store in a non-nil store.Store
+			}
+			return st, nil
+		},
+		Check: func(dsn string) error {
+			_, err := dsnPath(dsn)
+			return err
+		},
+	}
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Backend is one storage backend as the tracer binary picks it from a
+// --store DSN: each backend package declares its own (sqlite.Backend,
+// clickhouse.Backend) and cmd/tracer lists them in a Backends, which is all
+// it asks. A new backend is one such value and one line in that list.
+type Backend struct {
+	// Scheme starts the backend's DSNs, before "://" ("sqlite").
+	Scheme string
+	// Name is how messages call the backend ("the embedded store").
+	Name string
+	// Usage shows the form of a DSN, for help and errors
+	// ("sqlite://PATH").
+	Usage string
+	// Open opens the store a DSN names. A backend that migrates itself
+	// does it here.
+	Open func(ctx context.Context, dsn string, o OpenOptions) (Store, error)
+	// Migrate creates the DSN's database and applies the schema; nil when
+	// Open migrates by itself.
+	Migrate func(ctx context.Context, dsn string) error
+	// Check validates a DSN before anything is opened, so a bad one fails
+	// at start with a clear message; nil accepts any DSN of the scheme.
+	Check func(dsn string) error
+	// Secure applies connection credentials to a DSN; nil when the backend
+	// takes none.
+	Secure func(dsn string, c Credentials) (string, error)
+	// Retention tells whether the backend can drop old events
+	// (OpenOptions.Retention).
+	Retention bool
+}
+
+// OpenOptions tune a store as it opens. The zero value is usable.
+type OpenOptions struct {
+	// Logger receives the store's logs; nil discards them.
+	Logger *slog.Logger
+	// Retention drops events older than this (only backends with
+	// Backend.Retention); zero keeps everything.
+	Retention time.Duration
+}
+
+// Credentials are the connection settings given apart from the DSN (flags,
+// environment, files), so secrets need not sit in it.
+type Credentials struct {
+	User, Password   string
+	TLS, TLSInsecure bool // TLSInsecure: TLS without verifying the server
+}
+
+// IsZero reports whether no credential is given.
+func (c Credentials) IsZero() bool { return c == Credentials{} }
+
+// Backends are the backends a binary is built with, the first the default.
+type Backends []Backend
+
+// Lookup finds the backend of a DSN by its scheme.
+func (bs Backends) Lookup(dsn string) (Backend, error) {
+	for _, b := range bs {
+		if strings.HasPrefix(dsn, b.Scheme+"://") {
+			return b, nil
+		}
+	}
+	return Backend{}, fmt.Errorf("no store for this DSN: want %s", bs.Usage(nil))
+}
+
+// Usage lists the DSN forms of the backends keep accepts (all when keep is
+// nil): "sqlite://PATH or clickhouse://host:9000/db".
+func (bs Backends) Usage(keep func(Backend) bool) string {
+	var forms []string
+	for _, b := range bs {
+		if keep == nil || keep(b) {
+			forms = append(forms, b.Usage)
+		}
+	}
+	return strings.Join(forms, " or ")
+}
