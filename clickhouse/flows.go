@@ -74,7 +74,7 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 // term.
 func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
 	pre := and([]cond{prefilter(q), narrow})
-	where := []cond{pre}
+	where := []cond{pre, {sql: "internal = 0"}}
 	having := []cond{cursorCond(cur)}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		having = append(having, cond{"countIf(time_ns >= ? AND time_ns < ?) > 0",
@@ -238,7 +238,8 @@ func (s *Store) pageSummaries(ctx context.Context, heads cond) ([]store.FlowSumm
 // flowRecords reads what summaries need of the records (each once) of the
 // flows where selects: the summary column (see migrations/0001_events.sql).
 func (s *Store) flowRecords(ctx context.Context, where cond) (map[string][]event.Event, error) {
-	rows, err := s.conn.Query(ctx, "SELECT flow_id, summary FROM events WHERE "+where.sql, where.args...)
+	// Internal records (Event.Internal) are no part of a summary.
+	rows, err := s.conn.Query(ctx, "SELECT flow_id, summary FROM events WHERE internal = 0 AND ("+where.sql+")", where.args...)
 	if err != nil {
 		return nil, err
 	}

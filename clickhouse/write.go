@@ -14,7 +14,8 @@ import (
 const insertEvents = `INSERT INTO events (flow_id, topic, kafka_partition, kafka_offset,
 event_id, id_source, correlation_id, causation_id, type, version, source,
 time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_values,
-payload, payload_size, truncated, content_type, convention, decode_error, dead_letter)`
+payload, payload_size, truncated, content_type, convention, decode_error, dead_letter,
+payload_raw, key_raw, internal)`
 
 // Write stores events as one batch (one PrepareBatch, Append, Send) and
 // returns nil only once the server acknowledged it. Writing a record again
@@ -34,7 +35,7 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 			e.EventID, e.IDSource, e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source,
 			nanos(e.Time), seconds(e.Time), nanos(e.KafkaTime), nanos(e.IngestedAt), e.Key, hk, hv,
 			payloadBytes(e.Payload), int64(e.PayloadSize), flag(e.Truncated), e.ContentType, e.Convention,
-			e.DecodeError, flag(event.IsDeadLetterTopic(e.Topic)))
+			e.DecodeError, flag(event.IsDeadLetterTopic(e.Topic)), payloadBytes(e.PayloadRaw), e.KeyRaw, flag(e.Internal))
 		if err != nil {
 			_ = batch.Abort()
 			return fmt.Errorf("write %d events: append %s: %w", len(events), e.Coordinates(), err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -46,6 +47,11 @@ func (c Config) Validate() error {
 	for i, p := range c.DeadLetterPatterns {
 		if err := checkPattern(p); err != nil {
 			errs = append(errs, fmt.Errorf("dead-letter pattern %d: %w", i+1, err))
+		}
+	}
+	if c.InternalTopics != "" {
+		if _, err := regexp.Compile(c.InternalTopics); err != nil {
+			errs = append(errs, fmt.Errorf("internal topics %q: %w", c.InternalTopics, err))
 		}
 	}
 	for i, cv := range c.Conventions {

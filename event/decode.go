@@ -1,6 +1,7 @@
 package event
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,10 @@ type Config struct {
 	// every built-in convention: a field a mapping fills is never
 	// overridden by a built-in convention.
 	Conventions []Convention
+	// InternalTopics is a regular expression (RE2) naming more internal
+	// topics than IsInternalTopic knows; their events are stored with
+	// Event.Internal set.
+	InternalTopics string
 }
 
 // Decoder turns Kafka records into Events following the ID conventions.
@@ -34,6 +39,7 @@ type Decoder struct {
 	// topicConvs caches, per topic, the indexes of the config conventions
 	// whose topic patterns match it ([]int).
 	topicConvs sync.Map
+	internal   *regexp.Regexp
 }
 
 // NewDecoder returns a Decoder for cfg. Invalid parts of cfg (see
@@ -43,7 +49,7 @@ func NewDecoder(cfg Config) *Decoder {
 	if cfg.PayloadCap <= 0 {
 		cfg.PayloadCap = DefaultPayloadCap
 	}
-	d := &Decoder{cfg: cfg, convs: compileConventions(cfg.Conventions)}
+	d := &Decoder{cfg: cfg, convs: compileConventions(cfg.Conventions), internal: compileInternal(cfg.InternalTopics)}
 	for _, p := range cfg.DeadLetterPatterns {
 		d.dlq = append(d.dlq, strings.ToLower(p))
 	}
@@ -61,16 +67,27 @@ func NewDecoder(cfg Config) *Decoder {
 // (ce_traceparent, traceparent, b3, X-B3-TraceId).
 func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	e := Event{
-		Topic:       r.Topic,
-		Partition:   r.Partition,
-		Offset:      r.Offset,
-		Key:         string(r.Key),
-		KafkaTime:   r.Timestamp.UTC(),
-		IngestedAt:  ingestedAt.UTC(),
-		Headers:     r.Headers,
-		PayloadSize: len(r.Value),
-		Payload:     r.Value,
+		Topic:      r.Topic,
+		Partition:  r.Partition,
+		Offset:     r.Offset,
+		Key:        string(r.Key),
+		KafkaTime:  r.Timestamp.UTC(),
+		IngestedAt: ingestedAt.UTC(),
+		Headers:    r.Headers,
+		Internal:   d.IsInternal(r.Topic),
 	}
+	raw := r.Value
+	if k, ok := keyValue(r.Key); ok {
+		e.KeyRaw, e.Key = e.Key, k
+	}
+	wrapped := false
+	if p, ok := connectPayload(r.Value); ok {
+		// Every convention reads the business value, not the envelope.
+		r.Value, wrapped = p, true
+		e.PayloadRaw = d.capped(raw)
+	}
+	e.PayloadSize = len(r.Value)
+	e.Payload = r.Value
 	if len(e.Payload) > d.cfg.PayloadCap {
 		e.Payload = e.Payload[:d.cfg.PayloadCap]
 		e.Truncated = true
@@ -85,6 +102,7 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	s.merge(&h.lv[lvFramework])
 	s.merge(&h.lv[lvPlain])
 	s.merge(&j.env)
+	s.set(sType, springType(h.springType), ConventionSpring)
 	s.set(sCorrelation, h.ceTrace, ConventionTraceparent)
 	s.set(sCorrelation, j.ceTrace, ConventionTraceparent)
 	s.set(sCorrelation, h.trace, ConventionTraceparent)
@@ -107,13 +125,41 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	if e.Time.IsZero() {
 		e.Time = e.KafkaTime
 	}
-	e.SchemaID = schemaID(r.Value)
+	e.SchemaID = schemaID(raw)
 	e.ContentType = h.contentType
 	if e.ContentType == "" {
 		e.ContentType = detectContentType(e.Payload, j, e.SchemaID)
+	}
+	if wrapped || e.KeyRaw != "" && e.KeyRaw[0] == '{' {
+		e.Convention = joinConvention(e.Convention, ConventionKafkaConnect)
+	}
+	if wrapped {
+		e.ContentType = joinParam(e.ContentType, "envelope="+EnvelopeKafkaConnect)
 	}
 	if len(s.notes) > 0 {
 		e.DecodeError = strings.Join(s.notes, "; ")
 	}
 	return e
+}
+
+// capped returns v cut at the payload cap.
+func (d *Decoder) capped(v []byte) []byte {
+	if len(v) > d.cfg.PayloadCap {
+		return v[:d.cfg.PayloadCap]
+	}
+	return v
+}
+
+func joinConvention(conv, add string) string {
+	if conv == "" {
+		return add
+	}
+	return conv + "+" + add
+}
+
+func joinParam(ct, param string) string {
+	if ct == "" {
+		return "; " + param
+	}
+	return ct + "; " + param
 }

@@ -41,18 +41,29 @@ type Event struct {
 	Partition int32  `json:"partition"`
 	Offset    int64  `json:"offset"`
 	Key       string `json:"key"`
+	// KeyRaw is the key as the record carried it when Key is what it
+	// wraps (a Kafka Connect envelope or a JSON string); else empty.
+	KeyRaw string `json:"key_raw,omitempty"`
 
 	KafkaTime  time.Time `json:"kafka_time"`
 	IngestedAt time.Time `json:"ingested_at"`
 
 	Headers []Header `json:"headers"`
 	// Payload is the record value, at most the decoder's cap.
-	Payload     []byte `json:"-"`
+	Payload []byte `json:"-"`
+	// PayloadRaw is the record value as it was (at most the cap) when
+	// Payload is what it wrapped (a Kafka Connect envelope); else nil.
+	PayloadRaw  []byte `json:"-"`
 	PayloadSize int    `json:"payload_size"`
 	Truncated   bool   `json:"truncated"`
 	// SchemaID is the Confluent Schema Registry schema ID when the value is
 	// in the registry's wire format (magic byte 0, 4-byte ID, data); else 0.
 	SchemaID int32 `json:"schema_id,omitempty"`
+
+	// Internal marks a record of a framework's internal topic (see
+	// IsInternalTopic): stored, but hidden from flows, counts and the
+	// service map unless asked for, and never part of an anomaly.
+	Internal bool `json:"internal,omitempty"`
 
 	ContentType string `json:"content_type,omitempty"`
 	Convention  string `json:"convention,omitempty"`
@@ -128,11 +139,19 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if e.Headers == nil {
 		e.Headers = []Header{}
 	}
+	var raw any
+	if e.PayloadRaw != nil {
+		raw = string(e.PayloadRaw)
+		if json.Valid(e.PayloadRaw) {
+			raw = json.RawMessage(e.PayloadRaw)
+		}
+	}
 	return json.Marshal(struct {
 		eventJSON
 		Payload         any    `json:"payload"`
 		PayloadEncoding string `json:"payload_encoding"`
-	}{eventJSON(e), payload, enc})
+		PayloadRaw      any    `json:"payload_raw,omitempty"`
+	}{eventJSON(e), payload, enc, raw})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -141,11 +160,19 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		eventJSON
 		Payload         json.RawMessage `json:"payload"`
 		PayloadEncoding string          `json:"payload_encoding"`
+		PayloadRaw      json.RawMessage `json:"payload_raw"`
 	}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
 	*e = Event(aux.eventJSON)
+	if len(aux.PayloadRaw) > 0 && string(aux.PayloadRaw) != "null" {
+		e.PayloadRaw = []byte(aux.PayloadRaw)
+		var s string
+		if json.Unmarshal(aux.PayloadRaw, &s) == nil {
+			e.PayloadRaw = []byte(s)
+		}
+	}
 	switch aux.PayloadEncoding {
 	case EncodingJSON:
 		e.Payload = []byte(aux.Payload)

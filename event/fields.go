@@ -32,6 +32,7 @@ const (
 	ConventionEventStoreDB          = "eventstoredb"
 	ConventionTraceparent           = "traceparent"
 	ConventionB3                    = "b3"
+	ConventionSpring                = "spring"
 	// ConventionConfig is the name of a config-file convention without a name.
 	ConventionConfig = "config"
 )

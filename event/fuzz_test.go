@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -46,7 +47,14 @@ func checkInvariants(t *testing.T, d *Decoder, r Record, e Event) {
 	if e.EventID == "" {
 		t.Fatal("empty event ID")
 	}
-	if e.PayloadSize != len(r.Value) || len(e.Payload) > d.cfg.PayloadCap || e.Truncated != (len(r.Value) > d.cfg.PayloadCap) {
+	size := len(r.Value)
+	if e.PayloadRaw != nil { // a Connect envelope: the payload is what it wraps
+		if len(e.PayloadRaw) != min(len(r.Value), d.cfg.PayloadCap) || !bytes.HasPrefix(r.Value, e.PayloadRaw) {
+			t.Fatalf("payload_raw: %d bytes of a %d-byte value", len(e.PayloadRaw), len(r.Value))
+		}
+		size = e.PayloadSize
+	}
+	if e.PayloadSize != size || len(e.Payload) > d.cfg.PayloadCap || e.Truncated != (size > d.cfg.PayloadCap) {
 		t.Fatalf("payload: size %d of %d, kept %d, truncated %v", e.PayloadSize, len(r.Value), len(e.Payload), e.Truncated)
 	}
 	if e.Time.IsZero() != r.Timestamp.IsZero() && e.Time.IsZero() {

@@ -112,6 +112,7 @@ type headerScan struct {
 	ceTrace     string // trace ID from ce_traceparent
 	trace       string // trace ID from traceparent
 	b3          string // trace ID from b3 or X-B3-TraceId
+	springType  string // Spring Kafka's __TypeId__
 }
 
 // scanHeaders reads every header once; the first header for a field wins
@@ -134,6 +135,9 @@ func scanHeaders(hs []Header, s *decodeState) headerScan {
 		}
 		ent, ok := headerTable[string(k)]
 		if !ok {
+			if hs[i].Key == springTypeHeader && h.springType == "" {
+				h.springType = strings.TrimSpace(hs[i].Value)
+			}
 			continue
 		}
 		v := strings.TrimSpace(hs[i].Value)
@@ -232,6 +236,21 @@ func mtType(v string) string {
 			return rest[:i] + "." + rest[i+1:]
 		}
 		return rest
+	}
+	return v
+}
+
+// springTypeHeader is where Spring Kafka's JSON serializer names the
+// value's Java type ("com.example.shop.OrderPlaced"); "__Key_TypeId__"
+// names the key's and is not a type of the event.
+const springTypeHeader = "__TypeId__"
+
+// springType is the simple name of a Java class name: what follows the
+// last '.' and, for a nested class, the last '$'. The full name stays in
+// the headers.
+func springType(v string) string {
+	if i := strings.LastIndexAny(v, ".$"); i >= 0 && i < len(v)-1 {
+		return v[i+1:]
 	}
 	return v
 }

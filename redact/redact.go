@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"hash"
 	"path"
@@ -78,6 +79,7 @@ func (r *Redactor) Apply(e *event.Event) {
 		return
 	}
 	var gone []string // original values masked or dropped
+	key := e.Key
 	if len(p.headers)+len(p.headerGlobs) > 0 && len(e.Headers) > 0 {
 		gone = r.headers(p, e, gone)
 	}
@@ -101,6 +103,37 @@ func (r *Redactor) Apply(e *event.Event) {
 			if *id == v || *id == canon {
 				*id = r.hash(v)
 			}
+		}
+	}
+	r.raw(p, e, key)
+}
+
+// raw makes the raw copies of a wrapped payload and key (Event.PayloadRaw,
+// Event.KeyRaw) show what the redacted payload and key show, so that no
+// redacted value stays readable there: the envelope is rebuilt around the
+// redacted value, or dropped when it cannot be.
+func (r *Redactor) raw(p *plan, e *event.Event, key string) {
+	if e.PayloadRaw != nil && len(p.paths) > 0 {
+		raw, ok := event.RewrapConnect(e.PayloadRaw, e.Payload)
+		if !ok {
+			raw = nil // e.g. cut at the payload cap: nothing to rebuild
+		}
+		e.PayloadRaw = raw
+	}
+	if e.KeyRaw == "" || e.Key == key {
+		return
+	}
+	switch {
+	case e.Key == "":
+		e.KeyRaw = ""
+	case e.KeyRaw[0] == '"':
+		b, _ := json.Marshal(e.Key)
+		e.KeyRaw = string(b)
+	default:
+		raw, ok := event.RewrapConnect([]byte(e.KeyRaw), []byte(e.Key))
+		e.KeyRaw = ""
+		if ok {
+			e.KeyRaw = string(raw)
 		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 const (
 	eventColumns = `event_id, id_source, correlation_id, causation_id, type, version, source, time,
 	topic, part, kafka_offset, msg_key, kafka_time, ingested_at, headers, payload, payload_size,
-	truncated, content_type, convention, decode_error`
+	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal`
 	flowOrder = ` ORDER BY time, topic, part, kafka_offset`
 )
 
@@ -65,7 +65,7 @@ func scanEvent(rows *sql.Rows) (event.Event, error) {
 	var headers []byte
 	if err := rows.Scan(&e.EventID, &e.IDSource, &e.CorrelationID, &e.CausationID, &e.Type, &e.Version,
 		&e.Source, &t, &e.Topic, &e.Partition, &e.Offset, &e.Key, &kt, &it, &headers, &e.Payload,
-		&e.PayloadSize, &e.Truncated, &e.ContentType, &e.Convention, &e.DecodeError); err != nil {
+		&e.PayloadSize, &e.Truncated, &e.ContentType, &e.Convention, &e.DecodeError, &e.PayloadRaw, &e.KeyRaw, &e.Internal); err != nil {
 		return e, err
 	}
 	e.Time, e.KafkaTime, e.IngestedAt = fromNanos(t), fromNanos(kt), fromNanos(it)

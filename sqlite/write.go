@@ -12,8 +12,8 @@ import (
 const insertEvent = `INSERT OR IGNORE INTO events (
 	flow_id, event_id, id_source, correlation_id, causation_id, type, version, source, time,
 	topic, part, kafka_offset, msg_key, kafka_time, ingested_at, headers, payload, payload_size,
-	truncated, content_type, convention, decode_error
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // The bookkeeping queries behind the summary anomalies (see flowSum.add).
 const (
@@ -93,12 +93,15 @@ func (w *writeTx) add(ctx context.Context, e *event.Event) error {
 	res, err := w.ins.ExecContext(ctx, flowID, e.EventID, e.IDSource, e.CorrelationID, e.CausationID,
 		e.Type, e.Version, e.Source, t, e.Topic, e.Partition, e.Offset, e.Key, nanos(e.KafkaTime),
 		nanos(e.IngestedAt), encodeHeaders(e.Headers), orEmpty(e.Payload), e.PayloadSize, e.Truncated,
-		e.ContentType, e.Convention, e.DecodeError)
+		e.ContentType, e.Convention, e.DecodeError, e.PayloadRaw, e.KeyRaw, e.Internal)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", e.Coordinates(), err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err // already stored: nothing changes
+	}
+	if e.Internal {
+		return nil // stored, but no part of a flow summary or the counts
 	}
 	id, err := res.LastInsertId()
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"time"
@@ -90,6 +91,8 @@ type eventDetailView struct {
 	ContentType, Convention, DecodeError     string
 	Headers                                  []event.Header
 	PayloadKind, Payload                     string
+	PayloadRaw, KeyRaw                       string // as on the topic, when the payload or key was unwrapped
+	Internal                                 bool
 	PayloadSize                              int
 	Truncated                                bool
 	Duplicates                               []string  // coordinates of the other records with this event ID
@@ -114,7 +117,18 @@ func detailFor(e *event.Event, cause *eventLinkView, effects []eventLinkView, du
 		ContentType: e.ContentType, Convention: e.Convention, DecodeError: e.DecodeError,
 		Headers: e.Headers, PayloadKind: kind, Payload: text, PayloadSize: e.PayloadSize, Truncated: e.Truncated,
 		Duplicates: dups, EventURL: EventURL(e.EventID), SchemaID: e.SchemaID,
+		PayloadRaw: rawView(e.PayloadRaw), KeyRaw: e.KeyRaw, Internal: e.Internal,
 	}
+}
+
+// rawView shows a raw copy (a Kafka Connect envelope) indented when it is
+// JSON, as text otherwise.
+func rawView(raw []byte) string {
+	var b bytes.Buffer
+	if json.Indent(&b, raw, "", "  ") == nil {
+		return b.String()
+	}
+	return string(raw)
 }
 
 // prettyJSON renders v indented, or "" when v is nil or cannot be encoded.

@@ -50,6 +50,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Stats", func(t *testing.T) { runStats(t, o) })
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, o) })
 	t.Run("Positions", func(t *testing.T) { runPositions(t, o) })
+	t.Run("Wrapped", func(t *testing.T) { runWrapped(t, o) })
+	t.Run("Internal", func(t *testing.T) { runInternal(t, o) })
 }
 
 // fresh opens a store for one subtest and closes it at its end.
