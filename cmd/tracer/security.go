@@ -30,6 +30,7 @@ type security struct {
 	ProxyTrusted   string
 	PublicPaths    string
 	InsecureListen bool
+	AllowedHosts   string
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
 	SearchRate     float64
@@ -74,6 +75,7 @@ func (s *security) registerHTTP(fs *flag.FlagSet) {
 	fs.StringVar(&s.ProxyTrusted, "auth-proxy-trusted", "", "comma-separated CIDRs the trusted proxy connects from, for --auth proxy")
 	fs.StringVar(&s.PublicPaths, "public-paths", strings.Join(auth.DefaultPublicPaths, ","), "comma-separated paths served without auth (add /metrics to let Prometheus scrape without credentials)")
 	fs.BoolVar(&s.InsecureListen, "insecure-listen", false, "allow --auth none on a non-loopback --http-addr (anyone who reaches the port sees every event)")
+	fs.StringVar(&s.AllowedHosts, "allowed-hosts", "", "comma-separated host names served besides localhost and loopback addresses (and any IP address when not on loopback): name, .suffix for subdomains, or * for any; other Host headers get 421 (DNS rebinding)")
 	fs.Int64Var(&s.MaxBodyBytes, "max-body-bytes", auth.DefaultMaxBodyBytes, "largest request body accepted")
 	fs.DurationVar(&s.RequestTimeout, "request-timeout", auth.DefaultRequestTimeout, "deadline of each request (not of the /api/live stream); negative: none")
 	fs.Float64Var(&s.SearchRate, "search-rate", auth.DefaultSearchRate, "searches per second allowed per client address on /search and /api/flows; negative: unlimited")
@@ -110,17 +112,24 @@ func checkListen(addr, mode string, insecure bool) error {
 	if mode != auth.ModeNone || insecure {
 		return nil
 	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("--http-addr %q: want host:port", addr)
-	}
-	if host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
+	loopback, err := isLoopback(addr)
+	if err != nil || loopback {
+		return err
 	}
 	return fmt.Errorf("--http-addr %s is not a loopback address and --auth is none: set --auth basic, token or proxy, or --insecure-listen to serve every event to anyone who reaches the port", addr)
+}
+
+// isLoopback reports whether the listen address addr is on loopback only.
+func isLoopback(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, fmt.Errorf("--http-addr %q: want host:port", addr)
+	}
+	if host == "localhost" {
+		return true, nil
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback(), nil
 }
 
 // validateHTTP checks the auth flags and loads their files, and builds the
@@ -135,10 +144,14 @@ func (s *security) validateHTTP(httpAddr, configFile string) error {
 		MaxBodyBytes: s.MaxBodyBytes, RequestTimeout: s.RequestTimeout,
 		SearchRate: s.SearchRate, SearchBurst: s.SearchBurst,
 	}
+	loopback, err := isLoopback(httpAddr)
+	if err != nil {
+		return err
+	}
+	a.Hosts = auth.Hosts{Check: true, Loopback: loopback, Allowed: splitList(s.AllowedHosts)}
 	if a.PublicPaths == nil {
 		a.PublicPaths = []string{}
 	}
-	var err error
 	if a.ProxyTrusted, err = auth.ParsePrefixes(s.ProxyTrusted); err != nil {
 		return fmt.Errorf("--auth-proxy-trusted: %w", err)
 	}

@@ -25,8 +25,8 @@ func User(c echo.Context) string {
 }
 
 // Middleware returns the chain for cfg, outermost first, to pass to
-// echo's Use: security headers, body limit, CSRF check, authentication,
-// search rate limit, request timeout.
+// echo's Use: security headers, Host and Origin check, body limit, CSRF
+// check, authentication, search rate limit, request timeout.
 func Middleware(cfg Config) ([]echo.MiddlewareFunc, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
@@ -36,7 +36,11 @@ func Middleware(cfg Config) ([]echo.MiddlewareFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	mws := []echo.MiddlewareFunc{securityHeaders(cfg.CSP), bodyLimit(cfg.MaxBodyBytes), crossOrigin(), authn}
+	mws := []echo.MiddlewareFunc{securityHeaders(cfg.CSP)}
+	if cfg.Hosts.Check {
+		mws = append(mws, hostCheck(cfg.Hosts))
+	}
+	mws = append(mws, bodyLimit(cfg.MaxBodyBytes), crossOrigin(), authn)
 	if cfg.SearchRate > 0 {
 		mws = append(mws, rateLimit(cfg))
 	}

@@ -76,6 +76,8 @@ type Config struct {
 	SearchRate     float64
 	SearchBurst    int
 	RateLimitPaths []string
+	// Hosts are the Host and Origin names served (DNS rebinding).
+	Hosts Hosts
 	// Now is the clock of the rate limiter; nil means time.Now.
 	Now func() time.Time
 }
