@@ -3,10 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 
+	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -20,55 +20,71 @@ type flowSum struct {
 	deadLetters         int64
 }
 
-// flow returns the summary of flowID as this transaction sees it, loading
-// it once per batch.
-func (w *writeTx) flow(ctx context.Context, flowID string) (*flowSum, error) {
-	if f, ok := w.flows[flowID]; ok {
-		return f, nil
-	}
-	f := &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
-	var services, types, topics []byte
-	err := w.flw.QueryRowContext(ctx, flowID).Scan(&f.first, &f.last, &f.count, &services, &types, &topics,
-		&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return nil, fmt.Errorf("load flow %q: %w", flowID, err)
-	default:
-		if f.services, err = decodeList(services); err != nil {
-			return nil, fmt.Errorf("load flow %q services: %w", flowID, err)
-		}
-		if f.types, err = decodeList(types); err != nil {
-			return nil, fmt.Errorf("load flow %q types: %w", flowID, err)
-		}
-		if f.topics, err = decodeList(topics); err != nil {
-			return nil, fmt.Errorf("load flow %q topics: %w", flowID, err)
+// loadFlows reads the summaries of the flows of fresh; a flow not stored
+// yet starts empty.
+func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) error {
+	want := map[string]bool{}
+	for _, e := range fresh {
+		id := e.FlowID()
+		if !want[id] {
+			want[id] = true
+			w.flows[id] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
 		}
 	}
-	w.flows[flowID] = f
-	return f, nil
+	return inChunks(ctx, w.tx, `SELECT flow_id, first_time, last_time, event_count, services, types, topics,
+		duplicates, orphans, out_of_order, dead_letters FROM flows WHERE flow_id IN (%s)`, keys(want), nil,
+		func(rows *sql.Rows) error {
+			var id string
+			var services, types, topics []byte
+			f := &flowSum{}
+			if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types, &topics,
+				&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
+				return fmt.Errorf("load flows: %w", err)
+			}
+			var err error
+			if f.services, err = decodeList(services); err != nil {
+				return fmt.Errorf("load flow %q services: %w", id, err)
+			}
+			if f.types, err = decodeList(types); err != nil {
+				return fmt.Errorf("load flow %q types: %w", id, err)
+			}
+			if f.topics, err = decodeList(topics); err != nil {
+				return fmt.Errorf("load flow %q topics: %w", id, err)
+			}
+			w.flows[id] = f
+			return nil
+		})
 }
 
-// flush writes the changed summaries (every flow loaded got a new record)
-// and topic counts.
+// flush writes the changed summaries (every flow loaded got a new record),
+// topic counts and orphans, with multi-row statements.
 func (w *writeTx) flush(ctx context.Context) error {
-	up, err := w.tx.PrepareContext(ctx, upsertFlow)
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
+	rows := make([]any, 0, len(w.flows)*11)
 	for id, f := range w.flows {
-		if _, err := up.ExecContext(ctx, id, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types), encodeList(f.topics),
-			f.duplicates, f.orphans, f.outOfOrder, f.deadLetters); err != nil {
-			return fmt.Errorf("update flow %q: %w", id, err)
-		}
+		rows = append(rows, id, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types), encodeList(f.topics),
+			f.duplicates, f.orphans, f.outOfOrder, f.deadLetters)
 	}
+	if err := insertRows(ctx, w.tx, `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types,
+		topics, duplicates, orphans, out_of_order, dead_letters) VALUES `, 11, rows, upsertFlow); err != nil {
+		return fmt.Errorf("update flows: %w", err)
+	}
+	rows = rows[:0]
 	for topic, n := range w.topics {
-		if _, err := w.tx.ExecContext(ctx, upsertTopic, topic, n); err != nil {
-			return fmt.Errorf("update topic %q count: %w", topic, err)
-		}
+		rows = append(rows, topic, n)
 	}
-	return nil
+	if err := insertRows(ctx, w.tx, `INSERT INTO topics (topic, events) VALUES `, 2, rows,
+		` ON CONFLICT (topic) DO UPDATE SET events = events + excluded.events`); err != nil {
+		return fmt.Errorf("update topic counts: %w", err)
+	}
+	return w.flushOrphans(ctx)
 }
+
+// upsertFlow ends the multi-row INSERT of flush: a stored flow takes the
+// new summary.
+const upsertFlow = ` ON CONFLICT (flow_id) DO UPDATE SET first_time = excluded.first_time, last_time = excluded.last_time,
+	event_count = excluded.event_count, services = excluded.services, types = excluded.types, topics = excluded.topics,
+	duplicates = excluded.duplicates, orphans = excluded.orphans, out_of_order = excluded.out_of_order,
+	dead_letters = excluded.dead_letters`
 
 // anomalies returns the kinds the counters show, sorted.
 func (f *flowSum) anomalies() []string {
