@@ -1,17 +1,16 @@
 package auth
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"math"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // userKey is where the authenticated user name is kept in the echo context.
@@ -51,8 +50,9 @@ func Middleware(cfg Config) ([]echo.MiddlewareFunc, error) {
 }
 
 // check authenticates one request: the user name, or ok false with the
-// WWW-Authenticate challenge to send.
-type check func(r *http.Request) (user string, ok bool, challenge string)
+// WWW-Authenticate challenge to send (401), or with retryAfter set when the
+// client must wait before trying again (429).
+type check func(r *http.Request) (user string, ok bool, challenge string, retryAfter time.Duration)
 
 func authenticator(cfg Config) (echo.MiddlewareFunc, error) {
 	var chk check
@@ -60,7 +60,7 @@ func authenticator(cfg Config) (echo.MiddlewareFunc, error) {
 	case ModeNone:
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }, nil
 	case ModeBasic:
-		b, err := newBasic(cfg.Users)
+		b, err := newBasic(cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +76,11 @@ func authenticator(cfg Config) (echo.MiddlewareFunc, error) {
 			if matchPath(public, c.Request().URL.Path) {
 				return next(c)
 			}
-			user, ok, challenge := chk(c.Request())
+			user, ok, challenge, retryAfter := chk(c.Request())
+			if !ok && retryAfter > 0 {
+				c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
+				return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed logins from this address; retry later")
+			}
 			if !ok {
 				c.Response().Header().Set("WWW-Authenticate", challenge)
 				return echo.NewHTTPError(http.StatusUnauthorized, "authentication required")
@@ -87,79 +91,6 @@ func authenticator(cfg Config) (echo.MiddlewareFunc, error) {
 	}, nil
 }
 
-// basic checks Basic credentials against bcrypt hashes. bcrypt is slow on
-// purpose (tens of ms); browsers send the credentials with every request,
-// so verified credentials are remembered for a while, keyed by a salted
-// digest.
-type basic struct {
-	users map[string][]byte
-	dummy []byte // compared for unknown users, so timing does not tell
-	salt  [32]byte
-
-	mu   sync.Mutex
-	seen map[[32]byte]time.Time // digest -> valid until
-}
-
-const (
-	basicCacheTTL  = 5 * time.Minute
-	basicCacheSize = 1024
-)
-
-func newBasic(users map[string][]byte) (*basic, error) {
-	b := &basic{users: users, seen: map[[32]byte]time.Time{}}
-	rand.Read(b.salt[:])
-	cost := bcrypt.DefaultCost
-	for _, h := range users { // the users' own cost, so timing does not tell
-		if c, err := bcrypt.Cost(h); err == nil {
-			cost = c
-			break
-		}
-	}
-	dummy, err := bcrypt.GenerateFromPassword(b.salt[:16], cost)
-	if err != nil {
-		return nil, err
-	}
-	b.dummy = dummy
-	return b, nil
-}
-
-const basicChallenge = `Basic realm="eventscope", charset="UTF-8"`
-
-func (b *basic) check(r *http.Request) (string, bool, string) {
-	user, pass, ok := r.BasicAuth()
-	if !ok {
-		return "", false, basicChallenge
-	}
-	h := sha256.New()
-	h.Write(b.salt[:])
-	h.Write([]byte(user))
-	h.Write([]byte{0})
-	h.Write([]byte(pass))
-	var digest [32]byte
-	h.Sum(digest[:0])
-	now := time.Now()
-	b.mu.Lock()
-	until, hit := b.seen[digest]
-	b.mu.Unlock()
-	if hit && now.Before(until) {
-		return user, true, ""
-	}
-	hash, known := b.users[user]
-	if !known {
-		hash = b.dummy
-	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(pass)) != nil || !known {
-		return "", false, basicChallenge
-	}
-	b.mu.Lock()
-	if len(b.seen) >= basicCacheSize {
-		clear(b.seen)
-	}
-	b.seen[digest] = now.Add(basicCacheTTL)
-	b.mu.Unlock()
-	return user, true, ""
-}
-
 // tokenCheck accepts "Authorization: Bearer T" for any configured token,
 // comparing digests in constant time and always against every token.
 func tokenCheck(tokens []string) check {
@@ -167,11 +98,11 @@ func tokenCheck(tokens []string) check {
 	for i, t := range tokens {
 		sums[i] = sha256.Sum256([]byte(t))
 	}
-	return func(r *http.Request) (string, bool, string) {
+	return func(r *http.Request) (string, bool, string, time.Duration) {
 		h := r.Header.Get("Authorization")
 		scheme, tok, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return "", false, `Bearer realm="eventscope"`
+			return "", false, `Bearer realm="eventscope"`, 0
 		}
 		got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
 		match := 0
@@ -179,9 +110,9 @@ func tokenCheck(tokens []string) check {
 			match |= subtle.ConstantTimeCompare(got[:], sums[i][:])
 		}
 		if match != 1 {
-			return "", false, `Bearer realm="eventscope", error="invalid_token"`
+			return "", false, `Bearer realm="eventscope", error="invalid_token"`, 0
 		}
-		return "token", true, ""
+		return "token", true, "", 0
 	}
 }
 
@@ -189,16 +120,16 @@ func tokenCheck(tokens []string) check {
 // trusted proxy network.
 func proxyCheck(header string, trusted []netip.Prefix) check {
 	challenge := `TrustedProxy realm="eventscope", header="` + header + `"`
-	return func(r *http.Request) (string, bool, string) {
+	return func(r *http.Request) (string, bool, string, time.Duration) {
 		addr, ok := remoteAddr(r)
 		if !ok || !contains(trusted, addr) {
-			return "", false, challenge
+			return "", false, challenge, 0
 		}
 		user := strings.TrimSpace(r.Header.Get(header))
 		if user == "" {
-			return "", false, challenge
+			return "", false, challenge, 0
 		}
-		return user, true, ""
+		return user, true, "", 0
 	}
 }
 
