@@ -24,11 +24,21 @@ func partitionsOf(client sarama.Client, topics []string) (map[string][]int32, er
 // OffsetNewest) offset of every partition in parts, with one request per
 // leader broker rather than one per partition.
 func listOffsets(client sarama.Client, parts map[string][]int32, at int64) (map[tp]int64, error) {
+	return offsetsAt(client, parts, at, true)
+}
+
+// offsetsAt is listOffsets; unless strict, it leaves out the partitions
+// without a leader or with an error in the answer (a topic being deleted)
+// instead of failing.
+func offsetsAt(client sarama.Client, parts map[string][]int32, at int64, strict bool) (map[tp]int64, error) {
 	reqs := map[*sarama.Broker]*sarama.OffsetRequest{}
 	asked := map[*sarama.Broker][]tp{}
 	for t, ps := range parts {
 		for _, p := range ps {
 			b, err := client.Leader(t, p)
+			if err != nil && !strict {
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("leader of %s/%d: %w", t, p, err)
 			}
@@ -47,15 +57,21 @@ func listOffsets(client sarama.Client, parts map[string][]int32, at int64) (map[
 		}
 		for _, k := range asked[b] {
 			block := resp.GetBlock(k.topic, k.partition)
+			var err error
 			switch {
 			case block == nil:
-				return nil, fmt.Errorf("list offsets of %s/%d: %w", k.topic, k.partition, sarama.ErrIncompleteResponse)
+				err = fmt.Errorf("list offsets of %s/%d: %w", k.topic, k.partition, sarama.ErrIncompleteResponse)
 			case !errors.Is(block.Err, sarama.ErrNoError):
-				return nil, fmt.Errorf("list offsets of %s/%d: %w", k.topic, k.partition, block.Err)
+				err = fmt.Errorf("list offsets of %s/%d: %w", k.topic, k.partition, block.Err)
 			case len(block.Offsets) != 1:
-				return nil, fmt.Errorf("list offsets of %s/%d: %d offsets in answer", k.topic, k.partition, len(block.Offsets))
+				err = fmt.Errorf("list offsets of %s/%d: %d offsets in answer", k.topic, k.partition, len(block.Offsets))
 			}
-			out[k] = block.Offsets[0]
+			if err != nil && strict {
+				return nil, err
+			}
+			if err == nil {
+				out[k] = block.Offsets[0]
+			}
 		}
 	}
 	return out, nil

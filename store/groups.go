@@ -68,7 +68,7 @@ func (p *PartitionStatus) Stuck(now time.Time, poll time.Duration) bool {
 }
 
 // Group returns the status of the group named name, and whether there is one.
-func (s *GroupsSnapshot) Group(name string) (GroupStatus, bool) {
+func (s GroupsSnapshot) Group(name string) (GroupStatus, bool) {
 	for _, g := range s.Groups {
 		if g.Name == name {
 			return g, true

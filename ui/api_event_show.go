@@ -16,11 +16,17 @@ type eventJSON struct {
 	Flows   []string      `json:"flows"`
 	Causes  []event.Event `json:"causes"`
 	Effects []event.Event `json:"effects"`
+	// Deliveries tell, for every consumer group that reads the event's
+	// topic, whether it has read it (see deliveryJSON).
+	Deliveries []deliveryJSON `json:"deliveries"`
+	// DeliveriesError is "consumer positions unavailable: <reason>" when
+	// the deliveries could not be told (polling off, the broker refusing).
+	DeliveriesError string `json:"deliveries_error,omitempty"`
 }
 
 // apiEventShow is GET /api/events/{event_id}: the event (its first record
 // when published more than once), the records of its cause and the events
-// of its flow it caused. ?flow= picks the flow when the ID occurs in
+// of its flow it caused, and which consumer groups have read it. ?flow= picks the flow when the ID occurs in
 // several (all listed in "flows").
 func (h *handler) apiEventShow(c echo.Context) error {
 	id, err := idParam(c)
@@ -32,6 +38,9 @@ func (h *handler) apiEventShow(c echo.Context) error {
 		return err
 	}
 	body := eventJSON{Event: rel.records[0], Flows: rel.flows, Causes: rel.causes, Effects: rel.effects}
+	if body.Deliveries, body.DeliveriesError, err = h.deliveries(c.Request().Context(), &body.Event); err != nil {
+		return err
+	}
 	if body.Causes == nil {
 		body.Causes = []event.Event{}
 	}

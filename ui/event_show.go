@@ -35,5 +35,11 @@ func (h *handler) eventShow(c echo.Context) error {
 	if i := recordIndex(rel.flow, e); i >= 0 {
 		v.Diff = buildDiff(rel.flow, i, eventLinker)
 	}
+	ds, dErr, err := h.deliveries(c.Request().Context(), e)
+	if err != nil {
+		return err
+	}
+	dv := deliveriesViewOf(ds, dErr)
+	v.Deliveries = &dv
 	return render(c, http.StatusOK, eventPage(pageMeta{Title: "Event " + label(e)}, v, flowChoices(id, rel)))
 }

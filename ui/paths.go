@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"net/url"
 
 	"github.com/labstack/echo/v4"
@@ -31,6 +32,15 @@ func flowEventPartialURL(flowID, eventID string) string {
 
 // EventURL is the page of one event.
 func EventURL(eventID string) string { return "/events/" + url.PathEscape(eventID) }
+
+// GroupURL is the page of one consumer group.
+func GroupURL(name string) string { return "/groups/" + url.PathEscape(name) }
+
+// RecordURL is the permalink of the record at a Kafka coordinate: it
+// redirects to the record's event.
+func RecordURL(topic string, partition int32, offset int64) string {
+	return fmt.Sprintf("/records/%s/%d/%d", url.PathEscape(topic), partition, offset)
+}
 
 // SearchURL is the search page for q.
 func SearchURL(q string) string { return "/search?q=" + url.QueryEscape(q) }

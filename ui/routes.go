@@ -31,6 +31,9 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/events/*", h.eventShow)          // any ID, "/" escaped or not
 	get("/services", h.servicesShow)
 	get("/live", h.liveShow)
+	get("/groups", h.groupList)
+	get("/groups/*", h.groupShow)
+	get("/records/*", h.recordShow) // /records/{topic}/{partition}/{offset}: 303 to its event
 
 	get("/api/flows", h.apiFlowSearch)
 	get("/api/flows/:id", h.apiFlowShow)
@@ -40,6 +43,8 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/api/stats", h.apiStatsShow)
 	get("/api/services", h.apiServicesShow)
 	get("/api/live", h.apiLiveStream)
+	get("/api/groups", h.apiGroupList)
+	get("/api/groups/*", h.apiGroupShow)
 
 	get("/healthz", h.healthCheck)
 	get("/readyz", h.readyCheck)

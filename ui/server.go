@@ -40,6 +40,10 @@ type Options struct {
 	// Groups lists the cluster's consumer groups for the service map; nil
 	// leaves them out.
 	Groups func(ctx context.Context) ([]ConsumerGroup, error)
+	// Positions returns the latest poll of the consumer groups' positions
+	// (ingest's Poller); nil when polling is off. The history and the
+	// records come from Store when it implements store.Positions.
+	Positions func() store.GroupsSnapshot
 	// StatsTTL reuses the store's totals (store.Reader.Stats) for this long;
 	// 0 asks the store on every request.
 	StatsTTL time.Duration
@@ -60,6 +64,8 @@ type handler struct {
 	live    *Live
 	groups  func(ctx context.Context) ([]ConsumerGroup, error)
 	totals  *statsCache
+	// positions is the consumer groups' latest poll; nil when off.
+	positions func() store.GroupsSnapshot
 }
 
 // New returns the web UI and JSON API as an echo server, ready to be used as
@@ -72,6 +78,7 @@ func New(opts Options) *echo.Echo {
 		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
 		log: opts.Logger, now: opts.Now, graph: opts.Graph,
 		live: opts.Live, groups: opts.Groups, totals: &statsCache{ttl: opts.StatsTTL},
+		positions: opts.Positions,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)

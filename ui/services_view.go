@@ -239,9 +239,12 @@ func edgeRow(e graph.MapEdge, from, to graph.MapNode) mapEdgeRow {
 	return r
 }
 
-// nodeSearchURL lists the flows a node takes part in.
+// nodeSearchURL lists the flows a node takes part in; a consumer group's
+// node links to the group's page.
 func nodeSearchURL(n graph.MapNode) string {
 	switch {
+	case n.Kind == KindGroup:
+		return GroupURL(n.Name)
 	case n.Kind == graph.KindService && n.Name != "(unknown)":
 		return SearchURL("source:" + queryValue(n.Name))
 	case n.Kind == graph.KindTopic:

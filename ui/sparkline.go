@@ -24,6 +24,11 @@ type sparklineView struct {
 // values evenly, the y axis goes from 0 (bottom) to the maximum (top, with
 // a pixel of margin).
 func sparkline(values []float64, title string) sparklineView {
+	return lineChart(values, title, sparkW, sparkH)
+}
+
+// lineChart is sparkline in a box of another size.
+func lineChart(values []float64, title string, sparkW, sparkH int) sparklineView {
 	v := sparklineView{W: strconv.Itoa(sparkW), H: strconv.Itoa(sparkH), Title: title}
 	peak := 0.0
 	for _, x := range values {

@@ -95,10 +95,11 @@ type eventDetailView struct {
 	Internal                                 bool
 	PayloadSize                              int
 	Truncated                                bool
-	Duplicates                               []string  // coordinates of the other records with this event ID
-	EventURL                                 string    // the event's own page
-	SchemaID                                 int32     // Confluent Schema Registry ID; 0 when none
-	Diff                                     *diffView // against the previous event of the same entity; nil when none
+	Duplicates                               []string        // coordinates of the other records with this event ID
+	EventURL                                 string          // the event's own page
+	SchemaID                                 int32           // Confluent Schema Registry ID; 0 when none
+	Diff                                     *diffView       // against the previous event of the same entity; nil when none
+	Deliveries                               *deliveriesView // which consumer groups have read it; nil when not asked
 }
 
 // detailFor builds the detail of e. cause is nil for a root or a cause

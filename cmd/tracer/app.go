@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -41,6 +42,7 @@ type server struct {
 	log   *slog.Logger
 	store store.Store
 	ing   *ingest.Ingester
+	poll  *ingest.Poller // nil when --group-poll is 0
 	http  *http.Server
 	ln    net.Listener
 	live  *ui.Live
@@ -81,6 +83,14 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		st.Close()
 		return nil, fmt.Errorf("set up ingest: %w", err)
 	}
+	var poll *ingest.Poller
+	groups, positions := consumerGroups(c), (func() store.GroupsSnapshot)(nil)
+	if c.GroupPoll > 0 {
+		ps, _ := st.(store.Positions) // nil: no history, the latest poll only
+		poll = ingest.NewPoller(ingest.PollerConfig{Brokers: c.brokers, Sarama: c.sec.sarama, Interval: c.GroupPoll,
+			OwnGroup: c.GroupID}, ps, log)
+		groups, positions = polledGroups(poll), poll.Snapshot
+	}
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {
 		st.Close()
@@ -97,12 +107,13 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 			}
 			return st.Ping(ctx)
 		},
-		Stats:   func() ui.IngestStats { return uiStats(ing.Stats()) },
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
-		Logger:  log.With("component", "ui"),
-		Graph:   c.graph,
-		Live:    live,
-		Groups:  consumerGroups(c),
+		Stats:     func() ui.IngestStats { return uiStats(ing.Stats()) },
+		Metrics:   promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}),
+		Logger:    log.With("component", "ui"),
+		Graph:     c.graph,
+		Live:      live,
+		Groups:    groups,
+		Positions: positions,
 		// The totals count every record: seconds on ClickHouse at 10M events.
 		StatsTTL: 5 * time.Second,
 	})
@@ -127,7 +138,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Handler: compress(e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 	}
-	return &server{log: log, store: st, ing: ing, http: srv, ln: ln, live: live}, nil
+	return &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live}, nil
 }
 
 // liveBuffer is how many events a slow live-tail client may fall behind
@@ -193,6 +204,13 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 	defer stopIngest()
 	ingDone := make(chan error, 1)
 	go func() { ingDone <- s.ing.Run(ingCtx) }()
+	pollDone := make(chan struct{})
+	go func() {
+		defer close(pollDone)
+		if s.poll != nil {
+			s.poll.Run(ingCtx)
+		}
+	}()
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- s.http.Serve(s.ln) }()
 	s.log.Info("eventscope is up", "url", s.URL())
@@ -218,6 +236,7 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 		beforeIngestStop()
 	}
 	stopIngest()
+	<-pollDone
 	if err := <-ingDone; err != nil && !errors.Is(err, context.Canceled) && runErr == nil {
 		runErr = fmt.Errorf("ingest: %w", err)
 	}
@@ -228,4 +247,27 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 		s.log.Info("stopped cleanly")
 	}
 	return runErr
+}
+
+// polledGroups lists the consumer groups for the service map from the
+// poller's latest snapshot, instead of asking the cluster again.
+func polledGroups(p *ingest.Poller) func(ctx context.Context) ([]ui.ConsumerGroup, error) {
+	return func(context.Context) ([]ui.ConsumerGroup, error) {
+		s := p.Snapshot()
+		if s.At.IsZero() && s.Err != "" {
+			return nil, errors.New(s.Err)
+		}
+		out := make([]ui.ConsumerGroup, 0, len(s.Groups))
+		for _, g := range s.Groups {
+			cg := ui.ConsumerGroup{Name: g.Name, State: g.State, Members: g.Members, Topics: []string{}, Lag: -1}
+			for _, p := range g.Partitions {
+				if !slices.Contains(cg.Topics, p.Topic) {
+					cg.Topics = append(cg.Topics, p.Topic)
+				}
+				cg.Lag = max(cg.Lag, 0) + p.Behind()
+			}
+			out = append(out, cg)
+		}
+		return out, nil
+	}
 }

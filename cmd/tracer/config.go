@@ -30,6 +30,7 @@ type config struct {
 	BatchInterval time.Duration
 	Decoding      decoding
 	Retention     retention
+	GroupPoll     time.Duration
 
 	sec   security      // auth, hardening, redaction, Kafka and ClickHouse security
 	flags *flag.FlagSet // for the config dump at start
@@ -51,6 +52,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
 	c.Decoding.register(fs)
+	fs.DurationVar(&c.GroupPoll, "group-poll", 10*time.Second, "how often to read every consumer group's committed offsets (their lag and which events they have read); 0 turns it off")
 	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
 	c.sec.registerHTTP(fs)
 	c.flags = fs
@@ -85,6 +87,9 @@ func (c *config) validate(needBrokers bool) error {
 	}
 	if c.BatchInterval <= 0 {
 		return fmt.Errorf("--batch-interval %s: want a positive duration", c.BatchInterval)
+	}
+	if c.GroupPoll < 0 {
+		return fmt.Errorf("--group-poll %s: want a duration, or 0 to turn it off", c.GroupPoll)
 	}
 	if c.Retention > 0 && !b.Retention {
 		return fmt.Errorf("--retention %s: the %s keeps everything; only %s drops old events",

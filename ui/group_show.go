@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// groupList is the /groups page: every consumer group, the furthest
+// behind in time first.
+func (h *handler) groupList(c echo.Context) error {
+	s := h.groupsState()
+	gs, err := h.allGroups(c.Request().Context(), s)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, groupListPage(pageMeta{Title: "Consumer groups", Active: "/groups"},
+		groupListViewOf(gs, s.err, asOf(s.snap.At))))
+}
+
+// groupShow is the /groups/{name} page: the group's lag in records and in
+// time, its last hour, and its partitions with the records it waits on.
+func (h *handler) groupShow(c echo.Context) error {
+	name, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := h.groupDetail(c.Request().Context(), name)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, groupPage(pageMeta{Title: "Group " + name, Active: "/groups"}, groupPageViewOf(d)))
+}
