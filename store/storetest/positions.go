@@ -13,9 +13,8 @@ import (
 
 // runPositions checks store.Positions: idempotent writes, history with the
 // state before the window, the first poll past an offset (through an
-// offset reset), and records by coordinates. A store without the interface
-// skips it, saying so.
-func runPositions(t *testing.T, o Opener) {
+// offset reset), and records by coordinates.
+func runPositions(t *testing.T, o Opener, lacks []Capability) {
 	t0 := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
 	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
 	pos := func(g, topic string, p int32, committed, high int64, at, prev int) store.Position {
@@ -40,11 +39,7 @@ func runPositions(t *testing.T, o Opener) {
 		pos("audit", "payments", 0, 1, 1, 0, -1),
 	}
 	open := func(t *testing.T) store.Positions {
-		s := o.fresh(t)
-		ps, ok := s.(store.Positions)
-		if !ok {
-			t.Skip("the store does not implement store.Positions (capability: consumer positions)")
-		}
+		ps := capable[store.Positions](t, o.fresh(t), Positions, lacks)
 		// Written twice (a retried poll) and in two batches.
 		for _, b := range [][]store.Position{rows[:4], rows[4:], rows} {
 			if err := ps.WritePositions(t.Context(), b); err != nil {
@@ -100,10 +95,7 @@ func runPositions(t *testing.T, o Opener) {
 	})
 	t.Run("Records", func(t *testing.T) {
 		s := o.fresh(t)
-		ps, ok := s.(store.Positions)
-		if !ok {
-			t.Skip("the store does not implement store.Positions (capability: consumer positions)")
-		}
+		ps := capable[store.Positions](t, s, Positions, lacks)
 		a := MakeEvent("orders", 1, 7, "e7", "c1", "", t0)
 		b := MakeEvent("orders", 1, 8, "e8", "c1", "e7", t0.Add(time.Second))
 		again := MakeEvent("orders", 1, 7, "e7-new", "c2", "", t0.Add(time.Hour)) // the offset reused by a new topic

@@ -23,8 +23,11 @@ type Opener func(t *testing.T) store.Store
 
 // Run runs the whole suite against the backend open returns, in named
 // subtests (Write, Read, Resolve, Summary, Anomalies, Paging, Terms,
-// Injection, Stats, Concurrency, and Positions for a store.Positions) that run one after another. open is
-// called for about forty fresh stores; each is closed by the suite. A
+// MatchesEvent, Injection, Stats, Concurrency, Wrapped, Internal, and one per optional
+// interface: Insights, Positions) that run one after another. lacks names
+// the optional interfaces (Capability) the backend does not implement:
+// their subtests are skipped; any other one the store lacks fails. open
+// is called for about fifty fresh stores; each is closed by the suite. A
 // backend's test is a few lines:
 //
 //	func TestConformance(t *testing.T) {
@@ -34,9 +37,9 @@ type Opener func(t *testing.T) store.Store
 //				t.Fatal(err)
 //			}
 //			return s
-//		})
+//		}) // , storetest.Positions when it lacks store.Positions
 //	}
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+func Run(t *testing.T, open func(t *testing.T) store.Store, lacks ...Capability) {
 	t.Helper()
 	o := Opener(open)
 	t.Run("Write", func(t *testing.T) { runWrite(t, o) })
@@ -46,12 +49,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("Anomalies", func(t *testing.T) { runAnomalies(t, o) })
 	t.Run("Paging", func(t *testing.T) { runPaging(t, o) })
 	t.Run("Terms", func(t *testing.T) { runTerms(t, o) })
+	t.Run("MatchesEvent", func(t *testing.T) { runMatchesEvent(t, o) })
 	t.Run("Injection", func(t *testing.T) { runInjection(t, o) })
 	t.Run("Stats", func(t *testing.T) { runStats(t, o) })
 	t.Run("Concurrency", func(t *testing.T) { runConcurrency(t, o) })
-	t.Run("Positions", func(t *testing.T) { runPositions(t, o) })
 	t.Run("Wrapped", func(t *testing.T) { runWrapped(t, o) })
 	t.Run("Internal", func(t *testing.T) { runInternal(t, o) })
+	t.Run("Insights", func(t *testing.T) { runInsights(t, o, lacks) })
+	t.Run("Positions", func(t *testing.T) { runPositions(t, o, lacks) })
 }
 
 // fresh opens a store for one subtest and closes it at its end.
