@@ -23,8 +23,8 @@ type Opener func(t *testing.T) store.Store
 
 // Run runs the whole suite against the backend open returns, in named
 // subtests (Write, Read, Resolve, Summary, Anomalies, Paging, Terms,
-// MatchesEvent, Injection, Stats, Concurrency, Wrapped, Internal, and one per optional
-// interface: Insights, Positions) that run one after another. lacks names
+// MatchesEvent, Injection, Stats, Concurrency, Wrapped, Internal, and one
+// per optional interface: Insights, Positions) that run one after another. lacks names
 // the optional interfaces (Capability) the backend does not implement:
 // their subtests are skipped; any other one the store lacks fails. open
 // is called for about fifty fresh stores; each is closed by the suite. A

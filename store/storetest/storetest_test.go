@@ -84,7 +84,7 @@ func (m *memStore) Resolve(ctx context.Context, tok string) (store.Resolution, e
 }
 
 func (m *memStore) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
-	all := m.where(func(*event.Event) bool { return true })
+	all := m.where(func(e *event.Event) bool { return !e.Internal }) // internal records: in flows, not in listings
 	ids := refFlows(all, q)
 	var cur store.Cursor
 	if q.Cursor != "" {
@@ -101,7 +101,7 @@ func (m *memStore) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage
 	limit = min(limit, store.MaxLimit)
 	page := store.FlowPage{Flows: []store.FlowSummary{}}
 	for _, id := range ids {
-		evs, _ := m.Flow(ctx, id)
+		evs := m.where(func(e *event.Event) bool { return e.FlowID() == id && !e.Internal })
 		s := summarize(id, evs)
 		if q.Cursor != "" && (s.LastTime.After(cur.LastTime) || s.LastTime.Equal(cur.LastTime) && id >= cur.FlowID) {
 			continue
@@ -136,7 +136,7 @@ func summarize(id string, evs []event.Event) store.FlowSummary {
 }
 
 func (m *memStore) Stats(context.Context) (store.Stats, error) {
-	all := m.where(func(*event.Event) bool { return true })
+	all := m.where(func(e *event.Event) bool { return !e.Internal })
 	st := store.Stats{Events: int64(len(all)), Topics: []store.TopicCount{}}
 	flows, topics := map[string]bool{}, map[string]int64{}
 	for _, e := range all {
