@@ -67,6 +67,9 @@ func (h *handler) dashboardShow(c echo.Context) error {
 		v.Slowest, v.NewTypes = flowRows(now, slow), newTypeRows(now, types)
 	}
 	v.Topics = topicRows(st.Topics, series, lag, v.RatesShown)
+	if v.Behind, err = h.groupsBehind(ctx); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, dashboardPage(pageMeta{Title: "Dashboard", Active: "/"}, v))
 }
 

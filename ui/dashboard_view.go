@@ -25,6 +25,9 @@ type homeView struct {
 	NewTypes      []typeRowView
 	Recent        []flowRowView
 	MoreURL       string // the search page listing all flows
+	// Behind is the consumer groups furthest behind in time; nil when
+	// positions are not polled.
+	Behind *groupListView
 }
 
 // topicRowView is one topic: totals, current rate, sparkline and lag.

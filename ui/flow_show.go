@@ -36,9 +36,13 @@ func (h *handler) flowShow(c echo.Context) error {
 			return render(c, http.StatusOK, eventDetail(v.Detail))
 		}
 	case isPartial(c, "flow-graph"):
-		return render(c, http.StatusOK, graphSection(buildFlowPage(f, p).Graph))
+		v := buildFlowPage(f, p)
+		h.markPending(&v.Graph, f)
+		return render(c, http.StatusOK, graphSection(v.Graph))
 	case isPartial(c, "flow-timeline"):
 		return render(c, http.StatusOK, timelineSection(buildFlowPage(f, p).Timeline))
 	}
-	return render(c, http.StatusOK, flowPage(pageMeta{Title: "Flow " + id}, buildFlowPage(f, p)))
+	v := buildFlowPage(f, p)
+	h.markPending(&v.Graph, f)
+	return render(c, http.StatusOK, flowPage(pageMeta{Title: "Flow " + id}, v))
 }

@@ -39,6 +39,11 @@ type graphNodeView struct {
 	URL     string // the full page: select the event, or expand the group
 	HX      string // htmx: for a group, the graph fragment with it expanded
 	Count   int
+	// Pending counts the consumer groups that read the event's topic and
+	// have not read it (see markPending); BadgeX/Y place the badge.
+	Pending        int
+	PendingTitle   string
+	BadgeX, BadgeY string
 }
 
 // graphEdgeView is one arrow with its latency label.

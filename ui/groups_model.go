@@ -188,3 +188,27 @@ func (h *handler) allGroups(ctx context.Context, s groupsState) ([]groupJSON, er
 func errNoGroup(name string) error {
 	return fmt.Errorf("consumer group %q: %w", name, store.ErrNotFound)
 }
+
+// dashboardGroups is how many groups the dashboard lists.
+const dashboardGroups = 5
+
+// groupsBehind is the dashboard's groups furthest behind in time (only
+// those with records waiting); nil when positions are not polled.
+func (h *handler) groupsBehind(ctx context.Context) (*groupListView, error) {
+	if h.positions == nil {
+		return nil, nil
+	}
+	s := h.groupsState()
+	gs, err := h.allGroups(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	behind := gs[:0]
+	for _, g := range gs {
+		if g.LagMessages > 0 && len(behind) < dashboardGroups {
+			behind = append(behind, g)
+		}
+	}
+	v := groupListViewOf(behind, s.err, asOf(s.snap.At))
+	return &v, nil
+}

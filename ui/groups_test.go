@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/eventscope/eventscope/store"
@@ -160,5 +161,29 @@ func TestGroupPage(t *testing.T) {
 	list := parseHTML(t, ts.get(t, "/groups").Body.String())
 	if got := texts(list, "[data-testid=group-lag-row] td:first-child"); len(got) != 3 || got[0] != "billing" {
 		t.Errorf("group list = %q", got)
+	}
+}
+
+func TestFlowPendingBadge(t *testing.T) {
+	ts := groupsFixture(t, "")
+	doc := parseHTML(t, ts.get(t, "/flows/ord-1").Body.String())
+	got := map[string]string{}
+	doc.Find("[data-testid=graph-node]").Each(func(_ int, s *goquery.Selection) {
+		if b := s.Find("[data-testid=pending-badge]"); b.Length() > 0 {
+			got[s.AttrOr("data-event-id", "")] = b.Find("title").Text()
+		}
+	})
+	want := map[string]string{"e1": "1 group has not read this: billing", "e4": "1 group has not read this: billing"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("pending badges (-want +got):\n%s", d)
+	}
+}
+
+func TestDashboardGroupsBehind(t *testing.T) {
+	ts := groupsFixture(t, "")
+	doc := parseHTML(t, ts.get(t, "/").Body.String())
+	got := texts(doc, "[data-testid=groups-behind] [data-testid=group-lag-row] td:first-child")
+	if d := cmp.Diff([]string{"billing", "reset"}, got); d != "" { // audit has read everything
+		t.Errorf("groups behind (-want +got):\n%s", d)
 	}
 }
