@@ -27,10 +27,13 @@ type item struct {
 }
 
 // chunkSize bounds the records a claim hands over at once; inCap the chunks
-// waiting for the batcher.
+// waiting for the batcher. initialBatchCap is the room a new batch starts
+// with: a batch cut by the interval at a low rate stays small, a batch of
+// a backlog grows to BatchSize.
 const (
-	chunkSize = 64
-	inCap     = 16
+	chunkSize       = 64
+	inCap           = 16
+	initialBatchCap = 1024
 )
 
 // batch is a run of events of one session, or (done != nil) a barrier that
@@ -118,7 +121,7 @@ func (p *pipeline) runBatcher() {
 			}
 			for evs := it.evs; len(evs) > 0; {
 				if len(cur.events) == 0 {
-					cur.events = make([]event.Event, 0, p.cfg.BatchSize)
+					cur.events = make([]event.Event, 0, min(p.cfg.BatchSize, initialBatchCap))
 					cur.m = it.m
 					timer.Reset(p.cfg.BatchInterval)
 					timerC = timer.C

@@ -155,15 +155,19 @@ func listTerm(tm store.Term) (string, []any) {
 
 // keyFlows is the condition "the flow has an event whose key matches tm".
 // IDs and keys are searched to find one flow among many: the flows are
-// looked up once through the (partial, non-empty) key index rather than
-// by checking every flow.
+// looked up once through the (partial) key index rather than by checking
+// every flow. That index leaves out the empty key and records keyed by
+// their own flow's ID (the usual case: key and correlation ID are the
+// order's ID); those flows are found by their ID.
 func keyFlows(tm store.Term) (string, []any) {
 	if tm.Value == "" { // the empty key is not indexed
 		c, a := match("e.msg_key", tm)
 		return inFlow(c), a
 	}
 	c, a := match("msg_key", tm)
-	return "f.flow_id IN (SELECT flow_id FROM events WHERE msg_key <> '' AND " + c + ")", a
+	cf, af := match("f.flow_id", tm)
+	return "(f.flow_id IN (SELECT flow_id FROM events WHERE msg_key <> '' AND msg_key <> flow_id AND " + c + ") OR (" +
+		cf + " AND " + inFlow("e.msg_key = f.flow_id") + "))", append(a, af...)
 }
 
 // term adds the condition of one term: column names come from fixed

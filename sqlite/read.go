@@ -95,8 +95,14 @@ func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, er
 	if !errors.Is(err, sql.ErrNoRows) {
 		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
 	}
-	err = s.r.QueryRowContext(ctx, `SELECT flow_id FROM events WHERE msg_key = ? AND msg_key <> ''
-		ORDER BY time DESC, topic DESC, part DESC, kafka_offset DESC LIMIT 1`, token).Scan(&flowID)
+	// The key index leaves out records keyed by their own flow's ID (see
+	// migration 0007): here the token names no listed flow, so those can
+	// only be records of a flow of internal records, looked up by flow.
+	err = s.r.QueryRowContext(ctx, `SELECT flow_id FROM (
+		SELECT flow_id, time, topic, part, kafka_offset FROM events WHERE msg_key = ?1 AND msg_key <> '' AND msg_key <> flow_id
+		UNION ALL
+		SELECT flow_id, time, topic, part, kafka_offset FROM events WHERE flow_id = ?1 AND msg_key = ?1 AND msg_key <> ''
+	) ORDER BY time DESC, topic DESC, part DESC, kafka_offset DESC LIMIT 1`, token).Scan(&flowID)
 	switch {
 	case err == nil:
 		return store.Resolution{FlowID: flowID, Match: store.MatchKey}, nil

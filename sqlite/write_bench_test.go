@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ import (
 func BenchmarkWriteUUID(b *testing.B) {
 	n, size := envInt(b, "EVENTSCOPE_BENCH_EVENTS", 100_000), envInt(b, "EVENTSCOPE_BENCH_BATCH", 1000)
 	evs := uuidEvents(n)
-	b.ResetTimer()
+	cpu0 := cpuNow()
 	for b.Loop() {
 		b.StopTimer()
 		s, err := Open(b.Context(), b.TempDir()+"/events.db", nil)
@@ -44,6 +45,16 @@ func BenchmarkWriteUUID(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64((cpuNow()-cpu0).Microseconds())/float64(n*b.N), "cpu-µs/event")
+}
+
+// cpuNow is the CPU time (user+sys) this process has used.
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func envInt(b *testing.B, name string, def int) int {
