@@ -30,6 +30,9 @@ func (h *handler) apiFlowShow(c echo.Context) error {
 		return fmt.Errorf("flow %q: %w", id, err)
 	}
 	f := graph.Build(events, h.graphOptions())
+	if err := h.explainStalls(c.Request().Context(), f); err != nil {
+		return err
+	}
 	body := flowJSON{CorrelationID: id, Events: f.Events, Edges: f.Edges, Anomalies: f.Anomalies}
 	if body.Events == nil {
 		body.Events = []event.Event{}

@@ -29,6 +29,9 @@ func (h *handler) flowShow(c echo.Context) error {
 		return fmt.Errorf("flow %q: %w", id, err)
 	}
 	f := graph.Build(events, h.graphOptions())
+	if err := h.explainStalls(c.Request().Context(), f); err != nil {
+		return err
+	}
 	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
 	switch {
 	case isPartial(c, "event-detail"):

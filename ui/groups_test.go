@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -17,6 +18,11 @@ import (
 // billing waits on e1 since t0 (stuck), audit read everything between
 // t0+19m50s and t0+20m, reset read it and was reset to 0.
 func groupsFixture(t *testing.T, snapErr string) *testServer {
+	t.Helper()
+	return groupsFixtureWith(t, snapErr, graph.Options{})
+}
+
+func groupsFixtureWith(t *testing.T, snapErr string, g graph.Options) *testServer {
 	t.Helper()
 	now := t0.Add(time.Hour)
 	st := sqliteWith(t, pizzaFlow()...)
@@ -39,7 +45,7 @@ func groupsFixture(t *testing.T, snapErr string) *testServer {
 		{Name: "billing", State: "Stable", Members: 2, Partitions: []store.PartitionStatus{part("billing", 1, t0)}},
 		{Name: "reset", State: "Stable", Members: 1, Partitions: []store.PartitionStatus{reset}},
 	}}
-	return newTestServer(t, Options{Store: st, Positions: func() store.GroupsSnapshot { return snap }})
+	return newTestServer(t, Options{Store: st, Graph: g, Positions: func() store.GroupsSnapshot { return snap }})
 }
 
 func f64(x float64) *float64 { return &x }
@@ -185,5 +191,36 @@ func TestDashboardGroupsBehind(t *testing.T) {
 	got := texts(doc, "[data-testid=groups-behind] [data-testid=group-lag-row] td:first-child")
 	if d := cmp.Diff([]string{"billing", "reset"}, got); d != "" { // audit has read everything
 		t.Errorf("groups behind (-want +got):\n%s", d)
+	}
+}
+
+func TestStallNamesTheGroup(t *testing.T) {
+	rules := graph.Options{StallRules: []graph.StallRule{{Type: "OrderCancelled", Expect: []string{"OrderRefunded"}, Within: time.Minute}}}
+	ts := groupsFixtureWith(t, "", rules)
+	var body flowJSON
+	decodeJSON(t, ts.get(t, "/api/flows/ord-1"), &body)
+	var detail string
+	for _, a := range body.Anomalies {
+		if a.Kind == graph.Stalled {
+			detail = a.Detail
+		}
+	}
+	want := "OrderCancelled expects OrderRefunded within 1m0s; nothing followed in 1h0m0s; " +
+		"waiting on billing: stopped for 1h0m0s at orders[0]@1, 9 records behind"
+	if detail != want {
+		t.Errorf("stalled detail =\n%q\nwant\n%q", detail, want)
+	}
+	page := ts.get(t, "/flows/ord-1").Body.String()
+	if !strings.Contains(page, "waiting on billing: stopped for 1h0m0s at orders[0]@1, 9 records behind") {
+		t.Errorf("the flow page does not name the group the flow waits on")
+	}
+
+	// Every reader has read it: say so, with when.
+	after, before := t0.Add(19*time.Minute+50*time.Second), t0.Add(20*time.Minute)
+	e := pizzaFlow()[3]
+	note := consumerNote(store.GroupsSnapshot{}, &e, []deliveryJSON{
+		{Group: "audit", State: stateConsumed, ConsumedAfter: &after, ConsumedBefore: &before}}, t0.Add(time.Hour))
+	if want := "read by audit between 10:19:50 and 10:20:00; no effect since"; note != want {
+		t.Errorf("note = %q, want %q", note, want)
 	}
 }
