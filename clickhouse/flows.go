@@ -3,19 +3,15 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
-	ch "github.com/ClickHouse/clickhouse-go/v2"
-
-	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
 
 // Flows lists the flows matching q, newest last event first, a page at a
 // time. The plain "recent flows" listing reads flow_times by time; searches
-// group events by flow. Either way one query then reads the page's flows'
-// records from events by primary key and sums them up here.
+// merge the flow_summary states of the flows they look at. Either way one
+// query then merges the page's flows' summaries, by primary key.
 func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -69,36 +65,48 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 	return s.searchFlowsIn(ctx, q, cur, n, cond{sql: "1"})
 }
 
-// searchFlowsIn groups the events of the flows that pass the prefilter and
-// narrow (a condition on flow_id) by flow and keeps those matching every
-// term.
+// searchFlowsIn finds the flows that pass the prefilter and narrow (a
+// condition on flow_id) and match every term, on their merged
+// flow_summary states (terms.go); terms on single events (header:, text:,
+// prefix or negated id: and key:) first select flows from events.
 func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
 	pre := and([]cond{prefilter(q), narrow})
-	where := []cond{pre, {sql: "internal = 0"}}
-	having := []cond{cursorCond(cur)}
+	where := []cond{pre}
+	var having []cond
+	need := map[string]bool{}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		having = append(having, cond{"countIf(time_ns >= ? AND time_ns < ?) > 0",
+		having = append(having, cond{"arrayExists(x -> tupleElement(x, 2) >= ? AND tupleElement(x, 2) < ?, it)",
 			[]any{fromNanos(q.From), toNanos(q.To)}})
+		need["it"] = true
 	}
 	for _, t := range q.Terms {
-		if t.Field == store.FieldAnomaly {
-			where = append(where, negate(anomalyCond(t, pre), t.Negate))
-			continue
-		}
-		ec, err := eventCond(t)
+		fc, mc, err := termCond(t, pre, need)
 		if err != nil {
 			return nil, err
 		}
-		having = append(having, negate(cond{"countIf(" + ec.sql + ") > 0", ec.args}, t.Negate))
+		if fc.sql != "" {
+			where = append(where, fc)
+		}
+		if mc.sql != "" {
+			having = append(having, mc)
+		}
 	}
+	having = append(having, cursorCond(cur))
 	w, h := and(where), and(having)
-	args := append(append(append([]any{}, w.args...), h.args...), n)
-	return s.pageSummaries(ctx, cond{`SELECT flow_id, max(time_ns) AS last FROM events
-WHERE ` + w.sql + `
-GROUP BY flow_id
-HAVING ` + h.sql + `
+	cols := "flow_id, maxMerge(last_ns) AS last"
+	for _, c := range mergedColumns {
+		if need[c.alias] {
+			cols += ", " + c.sql + " AS " + c.alias
+		}
+	}
+	heads := cond{`SELECT flow_id, last FROM (
+  SELECT ` + cols + `
+  FROM flow_summary WHERE ` + w.sql + `
+  GROUP BY flow_id
+) WHERE ` + h.sql + `
 ORDER BY last DESC, flow_id DESC
-LIMIT ?`, args})
+LIMIT ?`, append(append(append([]any{}, w.args...), h.args...), n)}
+	return s.pageSummaries(ctx, heads)
 }
 
 // recentFlows finds the newest flows from flow_times, reading only a
@@ -168,132 +176,8 @@ WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&pi.rows, &p
 	return pi, nil
 }
 
-// head is a flow and its last event time (for insights.go).
-type head struct {
-	flow string
-	last int64
-}
-
-// heads runs a query selecting flow_id and a last time.
-func (s *Store) heads(ctx context.Context, query string, args ...any) ([]head, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var hs []head
-	for rows.Next() {
-		var h head
-		if err := rows.Scan(&h.flow, &h.last); err != nil {
-			return nil, err
-		}
-		hs = append(hs, h)
-	}
-	return hs, rows.Err()
-}
-
-// summaries sums up the flows hs names, in the order of hs.
-func (s *Store) summaries(ctx context.Context, hs []head) ([]store.FlowSummary, error) {
-	out := []store.FlowSummary{}
-	if len(hs) == 0 {
-		return out, nil
-	}
-	ids := make([]any, len(hs))
-	for i, h := range hs {
-		ids[i] = h.flow
-	}
-	byFlow, err := s.flowRecords(ctx, cond{"flow_id IN ?", []any{ch.GroupSet{Value: ids}}})
-	if err != nil {
-		return nil, fmt.Errorf("read flow summaries: %w", err)
-	}
-	for _, h := range hs {
-		if evs := byFlow[h.flow]; len(evs) > 0 {
-			out = append(out, summarize(h.flow, evs))
-		}
-	}
-	return out, nil
-}
-
 // pageSummaries sums up the flows the query heads selects (flow_id first,
 // at most a page of them) in one round trip, in the Flows order.
 func (s *Store) pageSummaries(ctx context.Context, heads cond) ([]store.FlowSummary, error) {
-	byFlow, err := s.flowRecords(ctx, cond{"flow_id IN (SELECT flow_id FROM (" + heads.sql + "))", heads.args})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]store.FlowSummary, 0, len(byFlow))
-	for flow, evs := range byFlow {
-		out = append(out, summarize(flow, evs))
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if !a.LastTime.Equal(b.LastTime) {
-			return a.LastTime.After(b.LastTime)
-		}
-		return a.CorrelationID > b.CorrelationID
-	})
-	return out, nil
-}
-
-// flowRecords reads what summaries need of the records (each once) of the
-// flows where selects: the summary column (see migrations/0001_events.sql).
-func (s *Store) flowRecords(ctx context.Context, where cond) (map[string][]event.Event, error) {
-	// Internal records (Event.Internal) are no part of a summary.
-	rows, err := s.conn.Query(ctx, "SELECT flow_id, summary FROM events WHERE internal = 0 AND ("+where.sql+")", where.args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	type identity struct {
-		flow, topic string
-		partition   int32
-		offset, kt  int64
-	}
-	seen := map[identity]bool{}
-	byFlow := map[string][]event.Event{}
-	for rows.Next() {
-		var flow, sum string
-		if err := rows.Scan(&flow, &sum); err != nil {
-			return nil, err
-		}
-		e, kt, err := parseSummary(sum)
-		if err != nil {
-			return nil, fmt.Errorf("flow %q: %w", flow, err)
-		}
-		// Copies of a record a retried write left, not merged yet.
-		if id := (identity{flow, e.Topic, e.Partition, e.Offset, kt}); !seen[id] {
-			seen[id] = true
-			byFlow[flow] = append(byFlow[flow], e)
-		}
-	}
-	return byFlow, rows.Err()
-}
-
-func summarize(flow string, evs []event.Event) store.FlowSummary {
-	sum := store.FlowSummary{CorrelationID: flow, EventCount: len(evs),
-		FirstTime: evs[0].Time, LastTime: evs[0].Time, Anomalies: store.FlowAnomalies(evs)}
-	services, types := map[string]bool{}, map[string]bool{}
-	for i := range evs {
-		e := &evs[i]
-		if e.Time.Before(sum.FirstTime) {
-			sum.FirstTime = e.Time
-		}
-		if e.Time.After(sum.LastTime) {
-			sum.LastTime = e.Time
-		}
-		services[e.Source], types[e.Type] = true, true
-	}
-	sum.Services, sum.Types = sortedSet(services), sortedSet(types)
-	return sum
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := []string{}
-	for k := range m {
-		if k != "" {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return s.readSummaries(ctx, cond{"flow_id IN (SELECT flow_id FROM (" + heads.sql + "))", heads.args})
 }

@@ -3,6 +3,9 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
@@ -26,7 +29,9 @@ const (
 	typeSamplePerVersion = 200
 )
 
-// TopicRates counts distinct records per topic and bucket of arrival time.
+// TopicRates counts distinct records per topic and bucket of arrival
+// time, from topic_buckets when the window and step are whole buckets of
+// it (the dashboard's are), else from the events of the window.
 func (s *Store) TopicRates(ctx context.Context, from, to time.Time, step time.Duration) ([]store.TopicSeries, error) {
 	n := store.Buckets(from, to, step)
 	if n == 0 {
@@ -34,11 +39,19 @@ func (s *Store) TopicRates(ctx context.Context, from, to time.Time, step time.Du
 	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, `SELECT topic, intDiv(kafka_time_ns - ?, ?) AS b,
+	q := cond{`SELECT topic, intDiv(kafka_time_ns - ?, ?) AS b,
 uniqExact(kafka_partition, kafka_offset) AS c FROM events
 WHERE event_time >= ? AND event_time <= ? AND kafka_time_ns >= ? AND kafka_time_ns < ?
-GROUP BY topic, b ORDER BY topic`, from.UnixNano(), int64(step),
-		seconds(from.Add(-partitionSlack)), seconds(to.Add(partitionSlack)), from.UnixNano(), to.UnixNano())
+GROUP BY topic, b ORDER BY topic`, []any{from.UnixNano(), int64(step),
+		seconds(from.Add(-partitionSlack)), seconds(to.Add(partitionSlack)), from.UnixNano(), to.UnixNano()}}
+	if tb := int64(topicBucket); step%topicBucket == 0 && from.UnixNano()%tb == 0 && to.UnixNano()%tb == 0 {
+		lo, hi := floorDiv(from.UnixNano(), tb), floorDiv(to.UnixNano(), tb)
+		q = cond{`SELECT topic, intDiv(bucket - ?, ?) AS b, sum(c) FROM (
+  SELECT topic, bucket, uniqExactArrayMerge(records) AS c FROM topic_buckets
+  WHERE bucket >= ? AND bucket < ? GROUP BY topic, bucket
+) GROUP BY topic, b ORDER BY topic`, []any{lo, int64(step / topicBucket), lo, hi}}
+	}
+	rows, err := s.conn.Query(ctx, q.sql, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("topic rates: %w", err)
 	}
@@ -64,58 +77,93 @@ GROUP BY topic, b ORDER BY topic`, from.UnixNano(), int64(step),
 	return out, nil
 }
 
-// SlowestFlows finds the flows with an event since since (flow_times),
-// ranks them by span over all their events (events, by primary key) and
-// sums up the top ones.
+// SlowestFlows finds the flows with an event since since (a range of
+// flow_times), ranks them by span on their merged flow_summary times (by
+// primary key) and sums up the top ones.
 func (s *Store) SlowestFlows(ctx context.Context, since time.Time, limit int) ([]store.FlowSummary, error) {
 	if limit <= 0 {
 		return []store.FlowSummary{}, nil
 	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	hs, err := s.heads(ctx, `SELECT flow_id, max(time_ns) AS last FROM events
-WHERE flow_id IN (SELECT flow_id FROM events WHERE event_time >= ? AND time_ns >= ?)
-GROUP BY flow_id HAVING last >= ?
-ORDER BY last - min(time_ns) DESC, last DESC, flow_id DESC
-LIMIT ?`, seconds(since), since.UnixNano(), since.UnixNano(), limit)
+	ns := since.UnixNano()
+	sums, err := s.readSummaries(ctx, cond{`flow_id IN (SELECT flow_id FROM (
+  SELECT flow_id, minMerge(first_ns) AS first, maxMerge(last_ns) AS last FROM flow_summary
+  WHERE flow_id IN (SELECT flow_id FROM flow_times WHERE max_ns >= ?)
+  GROUP BY flow_id HAVING last >= ?
+  ORDER BY last - first DESC, last DESC, flow_id DESC
+  LIMIT ?))`, []any{ns, ns, limit}})
 	if err != nil {
 		return nil, fmt.Errorf("slowest flows: %w", err)
 	}
-	sums, err := s.summaries(ctx, hs)
-	if err != nil {
-		return nil, fmt.Errorf("slowest flows: %w", err)
-	}
+	sort.SliceStable(sums, func(i, j int) bool {
+		return sums[i].LastTime.Sub(sums[i].FirstTime) > sums[j].LastTime.Sub(sums[j].FirstTime)
+	})
 	return sums, nil
 }
 
-// EventTypes compares the variants of the newest events per (type,
-// version) that arrived since since with those that arrived in
-// [baseline, since), at most typeSamplePerVersion of each on each side.
-// Events counts the rows read: copies a retried write left before
-// ReplacingMergeTree merged them count too.
+// EventTypes compares the variants seen since since with those seen in
+// [baseline, since), from type_minutes: per (type, version, field set)
+// and minute of arrival, the first and last arrival and the records. The
+// minute that holds since counts in the window; field sets are those of
+// a sample of each write's events (rollup.go), so Events counts that
+// sample.
 func (s *Store) EventTypes(ctx context.Context, baseline, since time.Time) ([]store.TypeInfo, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	tally := store.NewTypeTally(since)
-	for _, span := range [][2]time.Time{{since, {}}, {baseline, since}} {
-		cond := cond{sql: "event_time >= ? AND kafka_time_ns >= ? AND kafka_time_ns < ?",
-			args: []any{seconds(span[0].Add(-partitionSlack)), span[0].UnixNano(), toNanos(span[1])}}
-		if !span[1].IsZero() {
-			cond.sql += " AND event_time <= ?"
-			cond.args = append(cond.args, seconds(span[1].Add(partitionSlack)))
-		}
-		rows, err := s.conn.Query(ctx, `SELECT type, version, payload, kafka_time_ns FROM events
-WHERE `+cond.sql+`
-ORDER BY kafka_time_ns DESC
-LIMIT ? BY type, version`, append(cond.args, typeSamplePerVersion)...)
-		if err != nil {
-			return nil, fmt.Errorf("event types: %w", err)
-		}
-		if err := tally.AddRows(rows, timeOf); err != nil {
-			return nil, fmt.Errorf("event types: %w", err)
-		}
+	m := int64(typeMinute)
+	rows, err := s.conn.Query(ctx, `SELECT type, version, fields, minute >= ? AS win,
+minMerge(first_ns), maxMerge(last_ns), uniqExactArrayMerge(records)
+FROM type_minutes WHERE minute >= ?
+GROUP BY type, version, fields, win`, floorDiv(since.UnixNano(), m), floorDiv(baseline.UnixNano(), m))
+	if err != nil {
+		return nil, fmt.Errorf("event types: %w", err)
 	}
-	return tally.Result(), nil
+	defer rows.Close()
+	known, knownType := map[string]bool{}, map[string]bool{}
+	var out []store.TypeInfo
+	for rows.Next() {
+		var ti store.TypeInfo
+		var fields string
+		var win uint8
+		var first, last int64
+		var n uint64
+		if err := rows.Scan(&ti.Type, &ti.Version, &fields, &win, &first, &last, &n); err != nil {
+			return nil, fmt.Errorf("event types: %w", err)
+		}
+		if win == 0 {
+			known[ti.Type+"\x00"+ti.Version+"\x00"+fields], knownType[ti.Type] = true, true
+			continue
+		}
+		ti.Fields = []string{}
+		if fields != "" {
+			ti.Fields = strings.Split(fields, ",")
+		}
+		ti.FirstSeen, ti.LastSeen, ti.Events = timeOf(first), timeOf(last), int64(n)
+		out = append(out, ti)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("event types: %w", err)
+	}
+	for i := range out {
+		ti := &out[i]
+		ti.Known = known[ti.Type+"\x00"+ti.Version+"\x00"+strings.Join(ti.Fields, ",")]
+		ti.TypeKnown = knownType[ti.Type]
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		if a.Version != b.Version {
+			return a.Version < b.Version
+		}
+		return slices.Compare(a.Fields, b.Fields) < 0
+	})
+	if out == nil {
+		out = []store.TypeInfo{}
+	}
+	return out, nil
 }
 
 // RecentEvents returns the newest arrivals since since, each record once.

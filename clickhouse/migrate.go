@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"sort"
 	"strconv"
@@ -91,8 +92,14 @@ const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // Migrate creates the DSN's database when missing and applies the embedded
 // migrations it has not applied yet, recording each in schema_migrations.
 // Every statement is idempotent, so running it again (or concurrently after
-// a crash) is harmless.
+// a crash) is harmless. Backfills of new tables from existing events log
+// their progress to slog's default logger (MigrateLog chooses another).
 func Migrate(ctx context.Context, dsn string) error {
+	return MigrateLog(ctx, dsn, slog.Default())
+}
+
+// MigrateLog is Migrate logging to log.
+func MigrateLog(ctx context.Context, dsn string, log *slog.Logger) error {
 	o, err := parseDSN(dsn)
 	if err != nil {
 		return err
@@ -117,10 +124,10 @@ func Migrate(ctx context.Context, dsn string) error {
 		return fmt.Errorf("open clickhouse %s: %w", where(o), err)
 	}
 	defer dconn.Close()
-	return applyMigrations(ctx, dconn)
+	return applyMigrations(ctx, dconn, log)
 }
 
-func applyMigrations(ctx context.Context, conn driver.Conn) error {
+func applyMigrations(ctx context.Context, conn driver.Conn, log *slog.Logger) error {
 	ms, err := migrations()
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
@@ -142,6 +149,11 @@ func applyMigrations(ctx context.Context, conn driver.Conn) error {
 		}
 		for _, st := range m.statements(lc) {
 			if err := conn.Exec(ctx, st); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+		}
+		if bf := backfills[m.version]; bf != nil {
+			if err := bf(ctx, conn, log); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 		}

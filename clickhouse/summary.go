@@ -1,43 +1,129 @@
 package clickhouse
 
 import (
-	"errors"
-	"strconv"
-	"strings"
+	"context"
+	"fmt"
+	"sort"
 
-	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
 )
 
-var errSummary = errors.New("malformed summary column")
+// mergedSummaries merges the flow_summary states of the flows where
+// selects (a condition on flow_id), one row per flow, with the columns
+// scanMerged reads. Tuples are split into plain arrays for the driver.
+func mergedSummaries(where cond) cond {
+	return cond{`SELECT flow_id, first, last, n, svcs, typs, dl,
+  arrayMap(x -> tupleElement(x, 1), it), arrayMap(x -> tupleElement(x, 2), it),
+  arrayMap(x -> tupleElement(x, 1), ct), arrayMap(x -> tupleElement(x, 2), ct)
+FROM (
+  SELECT flow_id, minMerge(first_ns) AS first, maxMerge(last_ns) AS last, uniqExactArrayMerge(records) AS n,
+    groupUniqArrayArrayMerge(services) AS svcs, groupUniqArrayArrayMerge(types) AS typs,
+    maxMerge(dead_letter) AS dl, groupArrayArrayMerge(id_times) AS it, groupArrayArrayMerge(cause_times) AS ct
+  FROM flow_summary WHERE ` + where.sql + `
+  GROUP BY flow_id
+)`, where.args}
+}
 
-// parseSummary reads the summary column (migrations/0001_events.sql): the
-// event ID, causation ID, type, source and topic length-prefixed ("3:abc"),
-// then partition, offset, Kafka time and event time, each ending in ";".
-// It returns the event with those fields, and the Kafka time in
-// nanoseconds (part of the record's identity).
-func parseSummary(s string) (event.Event, int64, error) {
-	var e event.Event
-	strs := []*string{&e.EventID, &e.CausationID, &e.Type, &e.Source, &e.Topic}
-	for _, p := range strs {
-		n, rest, ok := strings.Cut(s, ":")
-		l, err := strconv.Atoi(n)
-		if !ok || err != nil || l < 0 || l > len(rest) {
-			return event.Event{}, 0, errSummary
+// readSummaries runs mergedSummaries(where) and returns the summaries in
+// the Flows order (newest last event first, then higher flow ID).
+func (s *Store) readSummaries(ctx context.Context, where cond) ([]store.FlowSummary, error) {
+	q := mergedSummaries(where)
+	rows, err := s.conn.Query(ctx, q.sql, q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("read flow summaries: %w", err)
+	}
+	defer rows.Close()
+	out := []store.FlowSummary{}
+	for rows.Next() {
+		var (
+			m           merged
+			first, last int64
+			n           uint64
+		)
+		if err := rows.Scan(&m.flow, &first, &last, &n, &m.services, &m.types, &m.deadLetter,
+			&m.ids, &m.idTimes, &m.causes, &m.causeTimes); err != nil {
+			return nil, fmt.Errorf("read flow summaries: %w", err)
 		}
-		*p, s = rest[:l], rest[l:]
+		m.first, m.last, m.records = first, last, n
+		out = append(out, m.summary())
 	}
-	var nums [4]int64
-	for i := range nums {
-		n, rest, ok := strings.Cut(s, ";")
-		v, err := strconv.ParseInt(n, 10, 64)
-		if !ok || err != nil {
-			return event.Event{}, 0, errSummary
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read flow summaries: %w", err)
+	}
+	sortFlows(out)
+	return out, nil
+}
+
+// sortFlows puts summaries in the Flows order.
+func sortFlows(out []store.FlowSummary) {
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if !a.LastTime.Equal(b.LastTime) {
+			return a.LastTime.After(b.LastTime)
 		}
-		nums[i], s = v, rest
+		return a.CorrelationID > b.CorrelationID
+	})
+}
+
+// merged is one flow's flow_summary states, merged.
+type merged struct {
+	flow                string
+	first, last         int64
+	records             uint64
+	services, types     []string
+	deadLetter          uint8
+	ids, causes         []uint64 // event and causation ID hashes, one per record
+	idTimes, causeTimes []int64
+}
+
+// summary is the FlowSummary of m, with the anomalies of
+// store.FlowAnomalies computed on ID hashes.
+func (m *merged) summary() store.FlowSummary {
+	return store.FlowSummary{CorrelationID: m.flow, FirstTime: timeOf(m.first), LastTime: timeOf(m.last),
+		EventCount: int(m.records), Services: sortedSet(m.services), Types: sortedSet(m.types),
+		Anomalies: m.anomalies()}
+}
+
+func (m *merged) anomalies() []string {
+	earliest := make(map[uint64]int64, len(m.ids)) // event ID -> earliest record time
+	for i, id := range m.ids {
+		if t, ok := earliest[id]; !ok || m.idTimes[i] < t {
+			earliest[id] = m.idTimes[i]
+		}
 	}
-	if s != "" || nums[0] != int64(int32(nums[0])) {
-		return event.Event{}, 0, errSummary
+	kinds := []string{}
+	if m.deadLetter != 0 {
+		kinds = append(kinds, store.AnomalyDeadLetter)
 	}
-	e.Partition, e.Offset, e.Time = int32(nums[0]), nums[1], timeOf(nums[3])
-	return e, nums[2], nil
+	if m.records > uint64(len(earliest)) {
+		kinds = append(kinds, store.AnomalyDuplicate)
+	}
+	orphan, late := false, false
+	for i, c := range m.causes {
+		t, ok := earliest[c]
+		switch {
+		case !ok:
+			orphan = true
+		case m.causeTimes[i] < t:
+			late = true
+		}
+	}
+	if orphan {
+		kinds = append(kinds, store.AnomalyOrphan)
+	}
+	if late {
+		kinds = append(kinds, store.AnomalyOutOfOrder)
+	}
+	return kinds
+}
+
+func sortedSet(vals []string) []string {
+	out := make([]string, 0, len(vals))
+	for _, v := range vals {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

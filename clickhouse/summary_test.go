@@ -1,22 +1,57 @@
 package clickhouse
 
 import (
-	"math"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
 )
 
-func TestParseSummary(t *testing.T) {
-	e, kt, err := parseSummary("5:a:b\x00c0:2:T;1:s3:x.y7;-9;" + "-9223372036854775808;1700000000000000001;")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.EventID != "a:b\x00c" || e.CausationID != "" || e.Type != "T;" || e.Source != "s" || e.Topic != "x.y" ||
-		e.Partition != 7 || e.Offset != -9 || kt != math.MinInt64 || e.Time.UnixNano() != 1700000000000000001 {
-		t.Errorf("parsed %+v, kafka time %d", e, kt)
-	}
-	for _, bad := range []string{"", "5:abc", "x:", "0:0:0:0:0:1;2;3;", "0:0:0:0:0:1;2;3;4;x", "0:0:0:0:0:99999999999;2;3;4;"} {
-		if _, _, err := parseSummary(bad); err == nil {
-			t.Errorf("parseSummary(%q) succeeded", bad)
+// TestMergedAnomalies checks the anomalies computed on the hashes of a
+// flow's rollup rows against store.FlowAnomalies, the reference, on random
+// flows written in random batches, some written twice (redeliveries).
+func TestMergedAnomalies(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	t0 := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
+	for round := range 3000 {
+		n := 1 + rnd.IntN(6)
+		var all []event.Event
+		for i := range n {
+			e := event.Event{EventID: fmt.Sprintf("e%d", rnd.IntN(n+1)), CorrelationID: "c", Topic: "t",
+				Offset: int64(i), Time: t0.Add(time.Duration(rnd.IntN(5)) * time.Second)}
+			if rnd.IntN(3) > 0 {
+				e.CausationID = fmt.Sprintf("e%d", rnd.IntN(n+2))
+			}
+			if rnd.IntN(10) == 0 {
+				e.Topic = "orders.DLT"
+			}
+			e.KafkaTime = e.Time
+			all = append(all, e)
+		}
+		m := merged{flow: "c", first: nanos(all[0].Time), last: nanos(all[0].Time)}
+		recs := map[uint64]bool{}
+		for rest := all; len(rest) > 0; {
+			k := 1 + rnd.IntN(len(rest))
+			for range 1 + rnd.IntN(2) {
+				f := rollUp(rest[:k]).flows[0]
+				for _, r := range f.records {
+					recs[r] = true
+				}
+				m.ids, m.idTimes = append(m.ids, f.ids...), append(m.idTimes, f.idTimes...)
+				m.causes, m.causeTimes = append(m.causes, f.causes...), append(m.causeTimes, f.causeTimes...)
+				m.first, m.last = min(m.first, f.first), max(m.last, f.last)
+				m.deadLetter = max(m.deadLetter, f.deadLetter)
+			}
+			rest = rest[k:]
+		}
+		m.records = uint64(len(recs))
+		got, want := m.summary(), store.FlowAnomalies(all)
+		if !slices.Equal(got.Anomalies, want) || got.EventCount != n {
+			t.Fatalf("round %d: anomalies %v, %d events; want %v, %d\n%+v", round, got.Anomalies, got.EventCount, want, n, all)
 		}
 	}
 }

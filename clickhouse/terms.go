@@ -85,64 +85,118 @@ func anomalyKinds(t store.Term) []string {
 	return ks
 }
 
-// causalFlows selects the flows showing an orphan or out_of_order record
-// among the flows that pass pre, as store.FlowAnomalies defines them,
-// with array functions over each flow's records (18.16 lambdas cannot use
-// columns from outside, so set tests go through arrayIntersect):
-//
-//   - orphan: a distinct non-empty causation ID missing from the event IDs;
-//   - out_of_order: sort the records as (ID, time, role) for both roles,
-//     role 0 being a record under its event ID and role 1 an effect under
-//     its causation ID; an ID whose earliest entry is an effect, and that
-//     is an event ID of the flow, has an effect strictly before its
-//     earliest record (an effect at the same time sorts after it).
-func causalFlows(kind string, pre cond) cond {
-	if kind == store.AnomalyOrphan {
-		return cond{`flow_id IN (
-SELECT flow_id FROM (
-  SELECT flow_id, groupUniqArray(event_id) AS uids, groupUniqArrayIf(causation_id, causation_id != '') AS causes
-  FROM events WHERE ` + pre.sql + `
-  GROUP BY flow_id
-)
-WHERE length(arrayIntersect(causes, uids)) < length(causes))`, pre.args}
-	}
-	return cond{`flow_id IN (
-SELECT flow_id FROM (
-  SELECT flow_id, uids, arrayMap(x -> tupleElement(x, 1), sorted) AS sid,
-         arrayMap(x -> tupleElement(x, 3), sorted) AS srole
-  FROM (
-    SELECT flow_id, uids, arraySort(arrayConcat(
-             arrayMap((i, t) -> (i, t, toUInt8(0)), ids, ts),
-             arrayFilter(x -> tupleElement(x, 1) != '', arrayMap((c, t) -> (c, t, toUInt8(1)), cs, ts)))) AS sorted
-    FROM (
-      SELECT flow_id, groupArray(event_id) AS ids, groupArray(causation_id) AS cs,
-             groupArray(time_ns) AS ts, groupUniqArray(event_id) AS uids
-      FROM events WHERE ` + pre.sql + `
-      GROUP BY flow_id
-    )
-  )
-)
-WHERE length(arrayIntersect(arrayFilter((i, r, p, n) -> r = 1 AND (n = 1 OR i != p),
-  sid, srole, arrayPushFront(arrayPopBack(sid), ''), arrayEnumerate(sid)), uids)) > 0)`, pre.args}
+// mergedColumns are the merged flow_summary states a search may test, by
+// the alias its conditions use.
+var mergedColumns = []struct{ alias, sql string }{
+	{"n", "uniqExactArrayMerge(records)"},
+	{"it", "groupArrayArrayMerge(id_times)"},
+	{"ct", "groupArrayArrayMerge(cause_times)"},
+	{"dl", "maxMerge(dead_letter)"},
+	{"svcs", "groupUniqArrayArrayMerge(services)"},
+	{"typs", "groupUniqArrayArrayMerge(types)"},
+	{"tops", "groupUniqArrayArrayMerge(topics)"},
 }
 
-// anomalyCond is the condition of a FieldAnomaly term on flow_id: each
-// kind is a subquery over the flows passing pre. (18.16 cannot resolve
-// such subqueries inside HAVING, so they go in WHERE.)
-func anomalyCond(t store.Term, pre cond) cond {
-	var cs []cond
-	for _, k := range anomalyKinds(t) {
-		switch k {
-		case store.AnomalyDuplicate:
-			cs = append(cs, cond{`flow_id IN (SELECT flow_id FROM events WHERE ` + pre.sql + `
-GROUP BY flow_id HAVING uniqExact(topic, kafka_partition, kafka_offset, kafka_time_ns) > uniqExact(event_id))`, pre.args})
-		case store.AnomalyDeadLetter:
-			cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM events WHERE (" + pre.sql + ") AND dead_letter = 1)", pre.args})
-		case store.AnomalyOrphan, store.AnomalyOutOfOrder:
-			cs = append(cs, causalFlows(k, pre))
+// Anomalies on merged states, as store.FlowAnomalies defines them (18.16
+// lambdas cannot use columns from outside, so set tests go through
+// arrayIntersect): it holds (event ID hash, time) per record, ct
+// (causation ID hash, time) per record with a cause.
+const (
+	uidsSQL = "arrayReduce('groupUniqArray', arrayMap(x -> tupleElement(x, 1), it))"
+	// orphan: a distinct causation ID missing from the event IDs.
+	orphanSQL = "length(arrayIntersect(arrayReduce('groupUniqArray', arrayMap(x -> tupleElement(x, 1), ct)), " +
+		uidsSQL + ")) < length(arrayReduce('groupUniqArray', arrayMap(x -> tupleElement(x, 1), ct)))"
+	// out_of_order: sort both roles as (ID, time, role), role 0 a record
+	// under its event ID, 1 an effect under its causation ID; an ID whose
+	// earliest entry is an effect, and that is an event ID of the flow, has
+	// an effect strictly before its earliest record (a tie sorts the
+	// record first).
+	outOfOrderSQL = `length(arrayIntersect(arrayFilter((i, r, p, k) -> r = 1 AND (k = 1 OR i != p),
+  arrayMap(x -> tupleElement(x, 1), arraySort(arrayConcat(
+    arrayMap(x -> (tupleElement(x, 1), tupleElement(x, 2), toUInt8(0)), it),
+    arrayMap(x -> (tupleElement(x, 1), tupleElement(x, 2), toUInt8(1)), ct))) AS ooo_sorted) AS ooo_ids,
+  arrayMap(x -> tupleElement(x, 3), ooo_sorted),
+  arrayPushFront(arrayPopBack(ooo_ids), toUInt64(0)),
+  arrayEnumerate(ooo_ids)), ` + uidsSQL + `)) > 0`
+)
+
+// anomalyCond is the condition of one kind on the merged states, and the
+// states it needs.
+func anomalyCond(kind string, need map[string]bool) cond {
+	switch kind {
+	case store.AnomalyDeadLetter:
+		need["dl"] = true
+		return cond{sql: "dl = 1"}
+	case store.AnomalyDuplicate:
+		need["n"], need["it"] = true, true
+		return cond{sql: "n > length(" + uidsSQL + ")"}
+	case store.AnomalyOrphan:
+		need["it"], need["ct"] = true, true
+		return cond{sql: orphanSQL}
+	case store.AnomalyOutOfOrder:
+		need["it"], need["ct"] = true, true
+		return cond{sql: outOfOrderSQL}
+	}
+	return cond{sql: "0"}
+}
+
+// arrayMatch tests a merged array of distinct values against a term value.
+func arrayMatch(alias string, t store.Term) cond {
+	if t.Prefix {
+		return cond{"arrayExists(x -> startsWith(x, ?), " + alias + ")", []any{t.Value}}
+	}
+	return cond{"has(" + alias + ", ?)", []any{t.Value}}
+}
+
+// termCond is a term as a condition on flow_id (fc, in WHERE: a lookup
+// table or events) or on the merged states (mc, after GROUP BY), and
+// records in need the states mc uses. Exact positive id: and key: terms
+// are the prefilter's (fc and mc both empty).
+func termCond(t store.Term, pre cond, need map[string]bool) (fc, mc cond, err error) {
+	switch t.Field {
+	case store.FieldType:
+		need["typs"] = true
+		return cond{}, negate(arrayMatch("typs", t), t.Negate), nil
+	case store.FieldSource:
+		need["svcs"] = true
+		return cond{}, negate(arrayMatch("svcs", t), t.Negate), nil
+	case store.FieldTopic:
+		need["tops"] = true
+		return cond{}, negate(arrayMatch("tops", t), t.Negate), nil
+	case store.FieldAnomaly:
+		var cs []cond
+		for _, k := range anomalyKinds(t) {
+			cs = append(cs, anomalyCond(k, need))
+		}
+		return cond{}, negate(or(cs), t.Negate), nil
+	case store.FieldID, store.FieldKey:
+		if !t.Prefix && t.Value != "" {
+			if !t.Negate {
+				return cond{}, cond{}, nil // prefilter
+			}
+			return negate(lookupCond(t), true), cond{}, nil
 		}
 	}
-	return or(cs)
+	ec, err := eventCond(t)
+	if err != nil {
+		return cond{}, cond{}, err
+	}
+	in := "flow_id IN"
+	if t.Negate {
+		in = "flow_id NOT IN"
+	}
+	return cond{in + " (SELECT flow_id FROM events WHERE internal = 0 AND (" + pre.sql + ") AND (" + ec.sql + "))",
+		append(append([]any{}, pre.args...), ec.args...)}, cond{}, nil
+}
+
+// lookupCond selects the flows an exact, non-empty id: or key: value
+// names, through the lookup tables.
+func lookupCond(t store.Term) cond {
+	if t.Field == store.FieldKey {
+		return cond{"flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?)", []any{t.Value}}
+	}
+	return cond{`flow_id = ? OR flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?)
+OR flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?)`, []any{t.Value, t.Value, t.Value}}
 }
 
 // prefilter narrows a search to flows that can match, through the lookup
@@ -160,12 +214,8 @@ func prefilter(q store.FlowQuery) cond {
 		if t.Negate || t.Prefix || t.Value == "" { // event_keys holds no empty key
 			continue
 		}
-		switch t.Field {
-		case store.FieldID:
-			cs = append(cs, cond{`flow_id = ? OR flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?)
-OR flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?)`, []any{t.Value, t.Value, t.Value}})
-		case store.FieldKey:
-			cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM event_keys WHERE key = ?)", []any{t.Value}})
+		if t.Field == store.FieldID || t.Field == store.FieldKey {
+			cs = append(cs, lookupCond(t))
 		}
 	}
 	return and(cs)

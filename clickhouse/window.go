@@ -2,24 +2,48 @@ package clickhouse
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/eventscope/eventscope/store"
 )
 
 // windowed reports whether q is searched newest flows first (windowSearch):
-// it has a positive type:, source: or topic: term with a value. Such
-// values are usually common (a type or a service of many flows), so the
-// newest few flows hold a page of matches; rare ones cost one full pass
-// plus the few small windows tried first.
+// it has a positive type:, source:, topic: or anomaly: term with a value.
+// Such values are usually common (a type or a service of many flows, the
+// anomalies the dashboard lists), so the newest few flows hold a page of
+// matches; rare ones cost one full pass over flow_summary plus the few
+// small windows tried first, and values no flow has are answered from
+// value_minutes (absent).
 func windowed(q store.FlowQuery) bool {
 	for _, t := range q.Terms {
-		if !t.Negate && t.Value != "" &&
-			(t.Field == store.FieldType || t.Field == store.FieldSource || t.Field == store.FieldTopic) {
+		if !t.Negate && t.Value != "" && (t.Field == store.FieldType || t.Field == store.FieldSource ||
+			t.Field == store.FieldTopic || t.Field == store.FieldAnomaly) {
 			return true
 		}
 	}
 	return false
+}
+
+// absent reports whether a positive type:, source: or topic: term of q
+// names a value (or prefix) that no stored event has, from value_minutes:
+// then no flow matches.
+func (s *Store) absent(ctx context.Context, q store.FlowQuery) (bool, error) {
+	for _, t := range q.Terms {
+		if t.Negate || t.Field != store.FieldType && t.Field != store.FieldSource && t.Field != store.FieldTopic {
+			continue
+		}
+		m := match("value", t.Value, t.Prefix)
+		var n uint64
+		if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM value_minutes WHERE field = ? AND "+m.sql+" LIMIT 1)",
+			append([]any{string(t.Field)}, m.args...)...).Scan(&n); err != nil {
+			return false, fmt.Errorf("look up %s:%s: %w", t.Field, t.Value, err)
+		}
+		if n == 0 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // windowSearch runs the search on the flows whose last event falls in a
@@ -30,6 +54,9 @@ func windowed(q store.FlowQuery) bool {
 // maxWindow times n flows a window reads nearly as many blocks of events
 // as the whole table, so the search then runs on every flow.
 func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
+	if none, err := s.absent(ctx, q); err != nil || none {
+		return []store.FlowSummary{}, err
+	}
 	pi, err := s.flowTimesParts(ctx)
 	if err != nil {
 		return nil, err

@@ -17,13 +17,32 @@ time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_val
 payload, payload_size, truncated, content_type, convention, decode_error, dead_letter,
 payload_raw, key_raw, internal)`
 
-// Write stores events as one batch (one PrepareBatch, Append, Send) and
-// returns nil only once the server acknowledged it. Writing a record again
-// is harmless: copies collapse on merge and readers never return them.
+// Write stores events as one batch (one PrepareBatch, Append, Send) and,
+// at the same time, the rows the read models gain from them (rollup.go);
+// it returns nil only once the server acknowledged both. Writing a record
+// again is harmless: copies collapse on merge, readers never return them,
+// and every read-model state is idempotent.
 func (s *Store) Write(ctx context.Context, events []event.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	done := make(chan error, 1)
+	go func() {
+		if err := s.writeRollup(ctx, rollUp(events)); err != nil {
+			done <- fmt.Errorf("write %d events: read models: %w", len(events), err)
+			return
+		}
+		done <- nil
+	}()
+	if err := s.writeEvents(ctx, events); err != nil {
+		<-done
+		return err
+	}
+	return <-done
+}
+
+// writeEvents inserts the events table's rows.
+func (s *Store) writeEvents(ctx context.Context, events []event.Event) error {
 	batch, err := s.conn.PrepareBatch(ctx, insertEvents)
 	if err != nil {
 		return fmt.Errorf("write %d events: prepare: %w", len(events), err)
