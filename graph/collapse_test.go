@@ -65,7 +65,7 @@ func TestLayoutCollapsed(t *testing.T) {
 	}
 	n := d.Nodes[1]
 	got := []string{n.ID, n.Label, n.Sub, n.Detail, n.Class}
-	want := []string{graph.GroupID("svc-PizzaPrepared", "PizzaPrepared"), "PizzaPrepared", "svc-PizzaPrepared · ×3", "hop 100ms / 200ms / 400ms", "group critical"}
+	want := []string{graph.GroupID("svc-PizzaPrepared", "PizzaPrepared"), "PizzaPrepared", "svc-PizzaPrepared · ×3", "hop 100 ms / 200 ms / 400 ms", "group critical"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("group node (-want +got):\n%s", diff)
 	}
@@ -75,7 +75,7 @@ func TestLayoutCollapsed(t *testing.T) {
 	if diff := cmp.Diff([]int{0, 1, 2, 1, 2, 1, 2}, d.EventNode); diff != "" {
 		t.Errorf("EventNode (-want +got):\n%s", diff)
 	}
-	if e := d.Edges[0]; e.Label != "×3 · 200ms" || e.Count != 3 || !e.Critical {
+	if e := d.Edges[0]; e.Label != "×3 · 200 ms" || e.Count != 3 || !e.Critical {
 		t.Errorf("group edge: %+v", e)
 	}
 }

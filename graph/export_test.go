@@ -20,9 +20,9 @@ func nasty() *graph.Flow {
 func TestDOTEscaping(t *testing.T) {
 	got := graph.DOT(nasty())
 	for _, want := range []string{
-		`	"a\"1\\" [label="Order\"Placed\n<b>\nsrc|#[x]{y}(z)&` + "`" + ` · +0ms", color="#c0392b", penwidth=2];`,
-		`	"b;2" [label="Pay-->ment\nsvc-Pay-->ment · +12ms", color="#c0392b", penwidth=2];`,
-		`	"a\"1\\" -> "b;2" [label="12ms", color="#c0392b", penwidth=2];`,
+		`	"a\"1\\" [label="Order\"Placed\n<b>\nsrc|#[x]{y}(z)&` + "`" + ` · +0 ms", color="#c0392b", penwidth=2];`,
+		`	"b;2" [label="Pay-->ment\nsvc-Pay-->ment · +12 ms", color="#c0392b", penwidth=2];`,
+		`	"a\"1\\" -> "b;2" [label="12 ms", color="#c0392b", penwidth=2];`,
 	} {
 		if !strings.Contains(got, want+"\n") {
 			t.Errorf("DOT lacks line\n%s\nin\n%s", want, got)
@@ -37,9 +37,9 @@ func TestMermaidEscaping(t *testing.T) {
 	got := graph.Mermaid(nasty())
 	for _, want := range []string{
 		`  %% n0: a"1\`,
-		`  n0["Order#quot;Placed<br/>#lt;b#gt;<br/>src#124;#35;#91;x#93;#123;y#125;#40;z#41;#amp;#96; · +0ms"]`,
-		`  n1["Pay--#gt;ment<br/>svc-Pay--#gt;ment · +12ms"]`,
-		`  n0 -->|"12ms"| n1`,
+		`  n0["Order#quot;Placed<br/>#lt;b#gt;<br/>src#124;#35;#91;x#93;#123;y#125;#40;z#41;#amp;#96; · +0 ms"]`,
+		`  n1["Pay--#gt;ment<br/>svc-Pay--#gt;ment · +12 ms"]`,
+		`  n0 -->|"12 ms"| n1`,
 		`  class n0,n1 critical`,
 		`  linkStyle 0 stroke:#c0392b,stroke-width:2px`,
 	} {

@@ -8,23 +8,21 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// FormatMS formats a latency in milliseconds for people: "0.25ms", "4.5ms",
-// "120ms", "1.25s", "12.5s", "2m5s"; negative latencies get a minus sign.
+// FormatMS formats a latency in milliseconds for people, the one duration
+// format of every page, export and the CLI: "0 ms", "0.25 ms", "4.5 ms",
+// "68 ms", "1.83 s", "12.5 s", "2m5s"; at most two decimals, trailing
+// zeros dropped; negative latencies get a minus sign.
 func FormatMS(v float64) string {
 	if v < 0 {
 		return "-" + FormatMS(-v)
 	}
 	switch {
-	case v < 1:
-		return trimFloat(v, 2) + "ms"
 	case v < 10:
-		return trimFloat(v, 1) + "ms"
+		return trimFloat(v, 2) + " ms"
 	case v < 1000:
-		return strconv.FormatFloat(v, 'f', 0, 64) + "ms"
-	case v < 10000:
-		return trimFloat(v/1000, 2) + "s"
+		return strconv.FormatFloat(v, 'f', 0, 64) + " ms"
 	case v < 60000:
-		return trimFloat(v/1000, 1) + "s"
+		return trimFloat(v/1000, 2) + " s"
 	default:
 		return (time.Duration(v * float64(time.Millisecond))).Round(time.Second).String()
 	}

@@ -57,7 +57,7 @@ func TestServiceMap(t *testing.T) {
 	if len(d.Nodes) != 8 || len(d.Edges) != 7 {
 		t.Fatalf("drew %d nodes %d edges", len(d.Nodes), len(d.Edges))
 	}
-	if e := d.Edges[5]; e.From != "topic:orders" || e.To != "service:kitchen" || e.Label != "OrderPlaced ×2 · 100ms" {
+	if e := d.Edges[5]; e.From != "topic:orders" || e.To != "service:kitchen" || e.Label != "OrderPlaced ×2 · 100 ms" {
 		t.Errorf("edge %+v", e)
 	}
 	if n := d.Nodes[1]; n.Class != "service" || n.Label != "kitchen" || n.Sub != "service · 2" {
@@ -97,8 +97,8 @@ func itoa(i int) string {
 }
 
 func TestFormatMS(t *testing.T) {
-	for in, want := range map[float64]string{0: "0ms", 0.25: "0.25ms", 4.56: "4.6ms", 120.4: "120ms", 1250: "1.25s",
-		12500: "12.5s", 125000: "2m5s", -50: "-50ms", 3600000: "1h0m0s"} {
+	for in, want := range map[float64]string{0: "0 ms", 0.25: "0.25 ms", 4.56: "4.56 ms", 4.5: "4.5 ms", 120.4: "120 ms", 1250: "1.25 s",
+		12500: "12.5 s", 12345: "12.35 s", 125000: "2m5s", -50: "-50 ms", 3600000: "1h0m0s"} {
 		if got := graph.FormatMS(in); got != want {
 			t.Errorf("FormatMS(%v) = %q, want %q", in, got, want)
 		}

@@ -59,7 +59,7 @@ func TestTimeline(t *testing.T) {
 	for _, tk := range tl.Ticks {
 		ticks = append(ticks, tk.Label)
 	}
-	if diff := cmp.Diff([]string{"0", "+200ms", "+400ms", "+600ms", "+800ms", "+1s"}, ticks); diff != "" {
+	if diff := cmp.Diff([]string{"0", "+200 ms", "+400 ms", "+600 ms", "+800 ms", "+1 s"}, ticks); diff != "" {
 		t.Errorf("ticks (-want +got):\n%s", diff)
 	}
 	if tl.Ticks[0].X != 176.8 || tl.Height != 24+4*28+10 {
@@ -85,7 +85,7 @@ func TestTimelineZoom(t *testing.T) {
 		ticks = append(ticks, tk.Label)
 	}
 	// 400ms over 9 slots of 90 units: 50ms steps, at round offsets from the start
-	if diff := cmp.Diff([]string{"+150ms", "+200ms", "+250ms", "+300ms", "+350ms", "+400ms", "+450ms", "+500ms", "+550ms"}, ticks); diff != "" {
+	if diff := cmp.Diff([]string{"+150 ms", "+200 ms", "+250 ms", "+300 ms", "+350 ms", "+400 ms", "+450 ms", "+500 ms", "+550 ms"}, ticks); diff != "" {
 		t.Errorf("ticks (-want +got):\n%s", diff)
 	}
 	from, to := tl.Zoom(0.5)

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -76,7 +78,7 @@ func ingestViewOf(st IngestStats, now time.Time) *ingestView {
 	if b := st.Backfill; b != nil && !b.Complete {
 		v.Backfill = strconv.FormatInt(b.Done, 10) + " / " + strconv.FormatInt(b.Total, 10) + " records"
 		if b.ETASeconds > 0 {
-			v.Backfill += ", about " + (time.Duration(b.ETASeconds) * time.Second).String() + " left"
+			v.Backfill += ", about " + graph.FormatMS(math.Round(b.ETASeconds)*1000) + " left"
 		}
 	}
 	if st.LastErrorAt != nil {

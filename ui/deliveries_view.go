@@ -2,6 +2,8 @@ package ui
 
 import (
 	"strconv"
+
+	"github.com/eventscope/eventscope/graph"
 )
 
 // deliveriesView is the event page's "read by" section.
@@ -28,7 +30,7 @@ func deliveriesViewOf(ds []deliveryJSON, errMsg string) deliveriesView {
 		}
 		switch {
 		case d.State == statePending:
-			r.When = "waiting " + fmtMS(d.Waiting*1000)
+			r.When = "waiting " + graph.FormatMS(d.Waiting*1000)
 			r.Behind = strconv.FormatInt(d.Behind, 10)
 		case d.ConsumedBefore != nil && d.ConsumedAfter != nil:
 			r.When = "between " + fmtTime(*d.ConsumedAfter) + " and " + fmtTime(*d.ConsumedBefore)

@@ -5,11 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math"
-	"strconv"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
 )
 
 // timeLayout shows event times: UTC, to the millisecond, sortable.
@@ -26,34 +25,13 @@ func fmtTime(t time.Time) string {
 // fmtRFC3339 is the machine-readable form for <time datetime>.
 func fmtRFC3339(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
-// fmtMS formats a latency in milliseconds compactly: "0.42 ms", "12 ms",
-// "1.25 s", "2m3s".
-func fmtMS(ms float64) string {
-	sign := ""
-	if ms < 0 {
-		sign, ms = "-", -ms
-	}
-	switch {
-	case ms == 0:
-		return "0 ms"
-	case ms < 10:
-		return sign + strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
-	case ms < 1000:
-		return sign + strconv.FormatFloat(math.Round(ms), 'f', 0, 64) + " ms"
-	case ms < 60_000:
-		return sign + strconv.FormatFloat(ms/1000, 'f', 2, 64) + " s"
-	default:
-		return sign + time.Duration(ms*float64(time.Millisecond)).Round(time.Second).String()
-	}
-}
-
 // fmtDelta is a signed offset: "+68 ms", "-1.83 s" (an effect stamped
 // before its cause), "0 ms".
 func fmtDelta(ms float64) string {
 	if ms > 0 {
-		return "+" + fmtMS(ms)
+		return "+" + graph.FormatMS(ms)
 	}
-	return fmtMS(ms)
+	return graph.FormatMS(ms)
 }
 
 // fmtSpan is the duration between two times.
@@ -61,7 +39,7 @@ func fmtSpan(from, to time.Time) string {
 	if from.IsZero() || to.IsZero() {
 		return "—"
 	}
-	return fmtMS(float64(to.Sub(from).Microseconds()) / 1000)
+	return graph.FormatMS(float64(to.Sub(from).Microseconds()) / 1000)
 }
 
 // fmtAgo says how long before now t was: "5s ago", "3m ago", "2h ago".

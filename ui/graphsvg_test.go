@@ -40,12 +40,12 @@ func TestGraphSVG(t *testing.T) {
 		got = append(got, node{id, cls, href, s.Find("text.label").Text(), s.Find("text.sub").Text()})
 	})
 	want := []node{
-		{"e1", "node event root", "/flows/ord-1?event=e1#event-e1", "OrderPlaced", "order-service · +0ms"},
-		{"e3", "node event selected", "/flows/ord-1?event=e3#event-e3", "PaymentFailed", "payment · +80ms"},
-		{"e2", "node event duplicate duplicate", "/flows/ord-1?event=e2#event-e2", "PizzaPrepared", "kitchen · +120ms · ×2"},
-		{"e4", "node event", "/flows/ord-1?event=e4#event-e4", "OrderCancelled", "order-service · +200ms"},
+		{"e1", "node event root", "/flows/ord-1?event=e1#event-e1", "OrderPlaced", "order-service · +0 ms"},
+		{"e3", "node event selected", "/flows/ord-1?event=e3#event-e3", "PaymentFailed", "payment · +80 ms"},
+		{"e2", "node event duplicate duplicate", "/flows/ord-1?event=e2#event-e2", "PizzaPrepared", "kitchen · +120 ms · ×2"},
+		{"e4", "node event", "/flows/ord-1?event=e4#event-e4", "OrderCancelled", "order-service · +200 ms"},
 		// the orphan finished last: the critical path is just it
-		{"e6", "node event root critical missing-cause orphan", "/flows/ord-1?event=e6#event-e6", "PointsAwarded", "loyalty · +300ms"},
+		{"e6", "node event root critical missing-cause orphan", "/flows/ord-1?event=e6#event-e6", "PointsAwarded", "loyalty · +300 ms"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("nodes (-want +got):\n%s", diff)
@@ -81,9 +81,9 @@ func TestGraphSVGCriticalPath(t *testing.T) {
 		edges = append(edges, edge{f, to, cls, m, s.Find("text.edge-label").Text()})
 	})
 	wantEdges := []edge{
-		{"e1", "e3", "edge critical", "url(#g-arrow-crit)", "80ms"},
-		{"e1", "e2", "edge", "url(#g-arrow)", "120ms"},
-		{"e3", "e4", "edge critical", "url(#g-arrow-crit)", "120ms"},
+		{"e1", "e3", "edge critical", "url(#g-arrow-crit)", "80 ms"},
+		{"e1", "e2", "edge", "url(#g-arrow)", "120 ms"},
+		{"e3", "e4", "edge critical", "url(#g-arrow-crit)", "120 ms"},
 	}
 	if diff := cmp.Diff(wantEdges, edges); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)

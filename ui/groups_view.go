@@ -3,6 +3,8 @@ package ui
 import (
 	"strconv"
 	"time"
+
+	"github.com/eventscope/eventscope/graph"
 )
 
 // consumerRowView is one consumer group in a list.
@@ -55,7 +57,7 @@ func fmtLag(s *float64) string {
 	if s == nil {
 		return "not stored"
 	}
-	return fmtMS(*s * 1000)
+	return graph.FormatMS(*s * 1000)
 }
 
 func consumerRow(g groupJSON) consumerRowView {
@@ -89,7 +91,7 @@ func groupPageViewOf(d groupDetailJSON) groupPageView {
 			LagMessages: strconv.FormatInt(p.LagMessages, 10), LagTime: fmtLag(p.LagSeconds), Stuck: p.Stuck,
 			NotStored: !p.Stored}
 		if p.StillFor > 0 {
-			r.StillFor = fmtMS(p.StillFor * 1000)
+			r.StillFor = graph.FormatMS(p.StillFor * 1000)
 		}
 		if p.StuckAt != nil {
 			r.StuckURL, r.StuckLabel = p.StuckAt.URL, p.StuckAt.EventID
@@ -109,9 +111,9 @@ func groupPageViewOf(d groupDetailJSON) groupPageView {
 			peakS, peakM = max(peakS, secs[i]), max(peakM, msgs[i])
 		}
 		v.HasTrend = true
-		v.TimeChart = lineChart(secs, "lag in time over the last hour, peak "+fmtMS(peakS*1000), trendW, trendH)
+		v.TimeChart = lineChart(secs, "lag in time over the last hour, peak "+graph.FormatMS(peakS*1000), trendW, trendH)
 		v.MsgChart = lineChart(msgs, "lag in messages over the last hour, peak "+strconv.FormatFloat(peakM, 'f', 0, 64), trendW, trendH)
-		v.TimePeak, v.MsgPeak = fmtMS(peakS*1000), strconv.FormatFloat(peakM, 'f', 0, 64)
+		v.TimePeak, v.MsgPeak = graph.FormatMS(peakS*1000), strconv.FormatFloat(peakM, 'f', 0, 64)
 		v.TrendFrom = d.Trend[0].Time.Format(time.TimeOnly) + "–" + d.Trend[len(d.Trend)-1].Time.Format(time.TimeOnly) + " UTC"
 	}
 	return v

@@ -220,7 +220,7 @@ func servicesViewOf(d serviceMapData) servicesView {
 func edgeRow(e graph.MapEdge, from, to graph.MapNode) mapEdgeRow {
 	r := mapEdgeRow{From: from.Name, To: to.Name, Type: e.Label, Count: strconv.Itoa(e.Count), Rate: fmtRate(e.Rate)}
 	if e.P50MS > 0 || e.P99MS > 0 {
-		r.P50, r.P99 = fmtMS(e.P50MS), fmtMS(e.P99MS)
+		r.P50, r.P99 = graph.FormatMS(e.P50MS), graph.FormatMS(e.P99MS)
 	}
 	switch {
 	case from.Kind == graph.KindService:

@@ -36,7 +36,7 @@ func TestTimelineSection(t *testing.T) {
 	if len(ticks) < 4 || ticks[0] != "0" && !strings.HasPrefix(ticks[0], "-") {
 		t.Errorf("ticks = %q", ticks)
 	}
-	if got := texts(doc, `[data-testid="timeline-window"]`); !cmp.Equal(got, []string{"-50ms … +350ms"}) {
+	if got := texts(doc, `[data-testid="timeline-window"]`); !cmp.Equal(got, []string{"-50 ms … +350 ms"}) {
 		t.Errorf("window = %q", got)
 	}
 	if doc.Find(`[data-testid="zoom-reset"]`).Length() != 0 {

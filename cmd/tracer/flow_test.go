@@ -33,13 +33,13 @@ func flowFixture() []event.Event {
 	}
 }
 
-const wantFlowTree = `flow ord-1: 5 events, 2026-11-23 10:00:00.000 → 10:00:02.000 (2s)
-TYPE                  SOURCE           TOPIC     TIME (UTC)    HOP     ANOMALIES
+const wantFlowTree = `flow ord-1: 5 events, 2026-11-23 10:00:00.000 → 10:00:02.000 (2 s)
+TYPE                  SOURCE           TOPIC     TIME (UTC)    HOP      ANOMALIES
 OrderPlaced           order-service    orders    10:00:00.000
-├─ PaymentAuthorized  payment-service  payments  10:00:00.080  +80ms
-└─ PizzaPrepared      kitchen-service  kitchen   10:00:00.120  +120ms
-   └─ PizzaBoxed      kitchen-service  kitchen   10:00:01.500  +1.38s
-PointsAdded           loyalty-service  loyalty   10:00:02.000          orphan
+├─ PaymentAuthorized  payment-service  payments  10:00:00.080  +80 ms
+└─ PizzaPrepared      kitchen-service  kitchen   10:00:00.120  +120 ms
+   └─ PizzaBoxed      kitchen-service  kitchen   10:00:01.500  +1.38 s
+PointsAdded           loyalty-service  loyalty   10:00:02.000           orphan
 1 anomalies:
   orphan: caused by ghost, which was not seen [e5]
 `
