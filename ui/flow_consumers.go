@@ -94,7 +94,7 @@ func consumerNote(snap store.GroupsSnapshot, e *event.Event, ds []deliveryJSON, 
 			waiting = append(waiting, fmt.Sprintf("waiting on %s: it has committed nothing on %s[%d]", d.Group, e.Topic, e.Partition))
 		case d.Stuck:
 			waiting = append(waiting, fmt.Sprintf("waiting on %s: stopped for %s at %s[%d]@%d, %d records behind",
-				d.Group, fmtMS(float64(now.Sub(p.Moved).Milliseconds())), p.Topic, p.Partition, p.Committed, p.Behind()))
+				d.Group, graph.FormatMS(float64(now.Sub(p.Moved).Milliseconds())), p.Topic, p.Partition, p.Committed, p.Behind()))
 		default:
 			waiting = append(waiting, fmt.Sprintf("waiting on %s: %d records ahead of it, the group moving (at %s[%d]@%d)",
 				d.Group, d.Behind, p.Topic, p.Partition, p.Committed))
