@@ -18,7 +18,7 @@ const (
 	DefaultGroupID         = "eventscope-tracer"
 	DefaultBatchSize       = 1000
 	DefaultBatchInterval   = 200 * time.Millisecond
-	DefaultMaxInFlight     = 4
+	DefaultMaxInFlight     = 2
 	DefaultRefreshInterval = 5 * time.Second
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultRetryBackoff    = 100 * time.Millisecond

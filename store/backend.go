@@ -35,6 +35,12 @@ type Backend struct {
 	// Retention tells whether the backend can drop old events
 	// (OpenOptions.Retention).
 	Retention bool
+	// BatchSize is the most events ingest hands one Write when none is
+	// configured: what the backend writes fastest without holding too
+	// many events in memory (docs/PERFORMANCE.md, Ingest). Ingest cuts a
+	// batch sooner at its interval, so it is reached only under a backlog.
+	// Zero: ingest's default.
+	BatchSize int
 }
 
 // OpenOptions tune a store as it opens. The zero value is usable.

@@ -74,7 +74,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Topics:        c.topics,
 		ExcludeTopics: c.exclude,
 		FromBeginning: c.FromBeginning,
-		BatchSize:     c.BatchSize,
+		BatchSize:     batchSize(c.BatchSize, c.storeDSN),
 		BatchInterval: c.BatchInterval,
 		Sarama:        c.sec.sarama,
 		OnStored:      live.Publish, // never blocks: slow clients skip

@@ -49,7 +49,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.Store, "store", defaultStore, "where events are stored: "+backends.Usage(nil))
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
-	fs.IntVar(&c.BatchSize, "batch-size", 1000, "events per store write, at most")
+	fs.IntVar(&c.BatchSize, "batch-size", 0, "events per store write, at most (0: the store's own, embedded 10000, ClickHouse 20000)")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
 	c.Decoding.register(fs)
 	fs.DurationVar(&c.GroupPoll, "group-poll", 10*time.Second, "how often to read every consumer group's committed offsets (their lag and which events they have read); 0 turns it off")
@@ -82,8 +82,8 @@ func (c *config) validate(needBrokers bool) error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format %q: want text or json", c.LogFormat)
 	}
-	if c.BatchSize < 1 {
-		return fmt.Errorf("--batch-size %d: want at least 1", c.BatchSize)
+	if c.BatchSize < 0 {
+		return fmt.Errorf("--batch-size %d: want 0 (the store's own) or more", c.BatchSize)
 	}
 	if c.BatchInterval <= 0 {
 		return fmt.Errorf("--batch-interval %s: want a positive duration", c.BatchInterval)

@@ -24,6 +24,18 @@ func checkStore(dsn string) (store.Backend, error) {
 	return b, nil
 }
 
+// batchSize is the --batch-size to ingest with: given, else the backend's.
+func batchSize(given int, dsn string) int {
+	if given > 0 {
+		return given
+	}
+	b, err := backends.Lookup(dsn)
+	if err != nil {
+		return 0 // ingest's default
+	}
+	return b.BatchSize
+}
+
 // openStore opens the backend a --store DSN names. keep > 0 drops older
 // events (backends with store.Backend.Retention).
 func openStore(ctx context.Context, dsn string, keep time.Duration, log *slog.Logger) (store.Store, error) {

@@ -85,7 +85,7 @@ func run(o options) error {
 		return fmt.Errorf("kafka admin: %w", err)
 	}
 	defer admin.Close()
-	id := uuid()[:8]
+	id := strings.ReplaceAll(uuid()[:8], "-", "")
 	prefix := "ingestbench-" + id + "."
 	names := topics(prefix)
 	dir, err := os.MkdirTemp("", "ingestbench-")
@@ -114,6 +114,7 @@ func run(o options) error {
 	evs := decodeAll(recs, prefix)
 	recs = nil
 
+	rawDB := "eventscope_ingestbench_raw_" + id
 	stores := strings.Split(o.stores, ",")
 	useCH := o.chDSN != "" && strings.Contains(o.stores, "clickhouse")
 	if !useCH {
@@ -122,7 +123,7 @@ func run(o options) error {
 	}
 	chBatch := 0
 	if useCH {
-		if chBatch, err = sweepCH(ctx, o, evs); err != nil {
+		if chBatch, err = sweepCH(ctx, o, rawDB, evs); err != nil {
 			return err
 		}
 	}
@@ -158,11 +159,11 @@ func run(o options) error {
 					return err
 				}
 			case "clickhouse":
-				r, err := rawClickHouse(ctx, o.chDSN, "eventscope_ingestbench_raw", evs, chBatch)
+				r, err := rawClickHouse(ctx, o.chDSN, rawDB, evs, chBatch)
 				if err := add(fmt.Sprintf("raw clickhouse-go insert (batches of %d)", chBatch), r, err); err != nil {
 					return err
 				}
-				db := fmt.Sprintf("eventscope_ingestbench_%d", round)
+				db := fmt.Sprintf("eventscope_ingestbench_%s_%d", id, round)
 				dsn, err := withDatabase(o.chDSN, db)
 				if err != nil {
 					return err
@@ -180,7 +181,7 @@ func run(o options) error {
 			}
 		}
 	}
-	dropCH(ctx, o.chDSN, "eventscope_ingestbench_raw")
+	dropCH(ctx, o.chDSN, rawDB)
 	summary(all, stores, chBatch, o)
 	return nil
 }

@@ -13,7 +13,7 @@ import (
 
 // sweepCH inserts the first records with each raw batch size tried and
 // returns the fastest size: the baseline is the driver at its best.
-func sweepCH(ctx context.Context, o options, evs []event.Event) (int, error) {
+func sweepCH(ctx context.Context, o options, db string, evs []event.Event) (int, error) {
 	sizes, err := parseInts(o.chBatches)
 	if err != nil {
 		return 0, err
@@ -24,7 +24,7 @@ func sweepCH(ctx context.Context, o options, evs []event.Event) (int, error) {
 	sample := evs[:min(len(evs), 400_000)]
 	best, bestRate := 0, 0.0
 	for _, size := range sizes {
-		r, err := rawClickHouse(ctx, o.chDSN, "eventscope_ingestbench_raw", sample, size)
+		r, err := rawClickHouse(ctx, o.chDSN, db, sample, size)
 		if err != nil {
 			return 0, fmt.Errorf("raw clickhouse sweep: %w", err)
 		}
@@ -49,7 +49,13 @@ func dropCH(ctx context.Context, dsn, db string) {
 		return
 	}
 	defer conn.Close()
-	_ = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db) // best effort: disk space
+	// Best effort, for the disk space: a server still merging may take
+	// minutes to drop (the names are the run's own, so nothing collides).
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db); err != nil {
+		fmt.Printf("    drop database %s: %v\n", db, err)
+	}
 }
 
 func printRun(name string, r result) {
