@@ -120,8 +120,9 @@ func (p *Poller) Poll(ctx context.Context) error {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		defer p.busy.Store(false)
-		done <- p.poll(ctx)
+		err := p.poll(ctx)
+		p.busy.Store(false) // before the answer: the caller may poll again at once
+		done <- err
 	}()
 	select {
 	case err := <-done:

@@ -100,6 +100,7 @@ type posState struct {
 	moved           time.Time // the poll that first saw committed at its value
 	waiting         time.Time // since when records wait without a move; zero when none
 	pace            time.Duration
+	movedSeen       bool // a move was seen: moved is a real move, not the first poll
 	reset           *store.OffsetReset
 	dirty           bool // to be written
 }
@@ -136,6 +137,7 @@ func (t *tracker) update(r reading, at time.Time) []store.Coord {
 		}
 	}
 	var need []store.Coord
+	asked := map[store.Coord]bool{} // groups reading one partition wait on the same records
 	for k, s := range t.keys {
 		ok, listed := present[k.group]
 		switch {
@@ -144,7 +146,10 @@ func (t *tracker) update(r reading, at time.Time) []store.Coord {
 		case ok && s.seen != at: // its offsets are gone (deleted, or expired)
 			delete(t.keys, k)
 		case s.seen == at && s.committed < s.high && s.oldest.IsZero() && at.Sub(s.lookedUp) >= retryMissing:
-			need = append(need, store.Coord{Topic: k.topic, Partition: k.partition, Offset: s.committed})
+			if c := (store.Coord{Topic: k.topic, Partition: k.partition, Offset: s.committed}); !asked[c] {
+				asked[c] = true
+				need = append(need, c)
+			}
 		}
 	}
 	return need
@@ -162,7 +167,7 @@ func (t *tracker) observe(k posKey, committed, high int64, at time.Time) {
 	if committed != s.committed {
 		if committed < s.committed {
 			s.reset = &store.OffsetReset{At: at, From: s.committed, To: committed}
-		} else if !s.waiting.IsZero() {
+		} else if !s.waiting.IsZero() && s.movedSeen {
 			gap := at.Sub(s.waiting)
 			if s.pace == 0 {
 				s.pace = gap
@@ -171,6 +176,7 @@ func (t *tracker) observe(k posKey, committed, high int64, at time.Time) {
 			}
 		}
 		s.committed, s.moved, s.oldest, s.lookedUp, s.waiting, s.dirty = committed, at, time.Time{}, time.Time{}, time.Time{}, true
+		s.movedSeen = true
 	}
 	if high != s.high {
 		s.high, s.dirty = high, true

@@ -55,10 +55,14 @@ type OffsetReset struct {
 // Behind is how many records wait for the group on the partition.
 func (p *PartitionStatus) Behind() int64 { return max(p.High-p.Committed, 0) }
 
+// MinStuck is the shortest stillness that counts as stuck.
+const MinStuck = time.Minute
+
 // StuckAfter is how long a group may sit still with records waiting before
-// it counts as stuck: ten times its usual pace, and at least three polls.
+// it counts as stuck: ten times its usual pace, at least three polls and
+// at least MinStuck.
 func (p *PartitionStatus) StuckAfter(poll time.Duration) time.Duration {
-	return max(10*p.Pace, 3*poll)
+	return max(10*p.Pace, 3*poll, MinStuck)
 }
 
 // Stuck reports whether records wait on the partition and the group has

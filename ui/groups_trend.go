@@ -22,9 +22,21 @@ type trendPoint struct {
 // lagTrend replays a group's position history (as PositionHistory returns
 // it: ordered by topic, partition, then time, with the state before from)
 // at trendPoints times from from to now: at each, the sum of records
-// waiting and the age of the oldest stored one. Points before the first
-// row (the history starts later) are left out.
+// waiting and the age of the oldest stored one. A history younger than
+// the window is sampled from its first row.
 func lagTrend(rows []store.Position, from, now time.Time) []trendPoint {
+	if len(rows) == 0 {
+		return []trendPoint{}
+	}
+	start := now
+	for i := range rows {
+		if rows[i].At.Before(start) {
+			start = rows[i].At
+		}
+	}
+	if start.After(from) {
+		from = start
+	}
 	step := now.Sub(from) / trendPoints
 	pts := make([]trendPoint, trendPoints+1)
 	for i := range pts {

@@ -102,7 +102,7 @@ func groupPageViewOf(d groupDetailJSON) groupPageView {
 		}
 		v.Partitions = append(v.Partitions, r)
 	}
-	if len(d.Trend) > 0 {
+	if len(d.Trend) > 1 {
 		secs := make([]float64, len(d.Trend))
 		msgs := make([]float64, len(d.Trend))
 		var peakS, peakM float64
