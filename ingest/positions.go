@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -183,7 +182,8 @@ type reading struct {
 type groupReading struct {
 	name, state string
 	members     int
-	err         string
+	note        string // its description failed: state and members unknown
+	err         string // its offsets could not be read
 }
 
 // read asks the cluster for the groups, their committed offsets and the
@@ -208,10 +208,9 @@ func (p *Poller) read() (reading, error) {
 	if len(names) == 0 {
 		return r, nil
 	}
-	descs, err := admin.DescribeConsumerGroups(names)
-	if err != nil {
-		return reading{}, fmt.Errorf("describe %d consumer groups: %w", len(names), err)
-	}
+	// A broker refusing DescribeGroups (an ACL) costs the groups' state
+	// and members, not their offsets.
+	descs, descErr := admin.DescribeConsumerGroups(names)
 	byName := map[string]*sarama.GroupDescription{}
 	for _, d := range descs {
 		byName[d.GroupId] = d
@@ -222,8 +221,10 @@ func (p *Poller) read() (reading, error) {
 		if d := byName[name]; d != nil {
 			g.state, g.members = d.State, len(d.Members)
 			if !errors.Is(d.Err, sarama.ErrNoError) {
-				g.err = "describe: " + d.Err.Error()
+				g.note = "describe: " + d.Err.Error()
 			}
+		} else if descErr != nil {
+			g.note = "describe: " + descErr.Error()
 		}
 		if g.state == "Dead" { // deleted since it was listed
 			continue
@@ -235,7 +236,7 @@ func (p *Poller) read() (reading, error) {
 		g := &r.groups[i]
 		f := fetched[g.name]
 		if f.err != "" {
-			g.err = strings.TrimPrefix(g.err+"; ", "; ") + f.err
+			g.err = f.err
 			continue
 		}
 		r.offsets[g.name] = f.offsets

@@ -237,13 +237,20 @@ func (t *tracker) groups(r reading) []store.GroupStatus {
 	out := make([]store.GroupStatus, 0, len(r.groups))
 	for _, g := range r.groups {
 		ps := byGroup[g.name]
+		if g.err != "" {
+			ps = nil // kept for the next poll, not shown as current
+		}
 		slices.SortFunc(ps, func(a, b store.PartitionStatus) int {
 			return cmp.Or(strings.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
 		})
 		if ps == nil {
 			ps = []store.PartitionStatus{}
 		}
-		out = append(out, store.GroupStatus{Name: g.name, State: g.state, Members: g.members, Partitions: ps, Err: g.err})
+		err := g.err
+		if g.note != "" {
+			err = strings.TrimSuffix(g.note+"; "+g.err, "; ")
+		}
+		out = append(out, store.GroupStatus{Name: g.name, State: g.state, Members: g.members, Partitions: ps, Err: err})
 	}
 	return out
 }

@@ -89,7 +89,10 @@ func (h *handler) groupsState() groupsState {
 // groupOf sums a group's partitions up; with parts it lists them, looking
 // up the records stuck partitions wait on.
 func (h *handler) groupOf(ctx context.Context, s groupsState, g store.GroupStatus, parts bool) (groupJSON, error) {
-	out := groupJSON{Name: g.Name, State: g.State, Members: g.Members, Topics: []string{}, Error: g.Err, URL: GroupURL(g.Name)}
+	out := groupJSON{Name: g.Name, State: g.State, Members: g.Members, Topics: []string{}, URL: GroupURL(g.Name)}
+	if g.Err != "" {
+		out.Error = unavailable(g.Err)
+	}
 	var worst *float64
 	var stuck []store.Coord
 	for i := range g.Partitions {
