@@ -27,6 +27,7 @@ var backends = store.Backends{sqlite.Backend(), clickhouse.Backend()}
 const defaultStore = "sqlite://./eventscope-data/events.db"
 
 func main() {
+	limitMemory()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

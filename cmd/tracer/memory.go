@@ -1,0 +1,20 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+// softMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets
+// another: a backfill holds up to four batches of events (tens of MB) and
+// would otherwise let the heap double past them before collecting, which
+// took the process past 300 MB (docs/PERFORMANCE.md, Ingest). The embedded
+// store's page caches (about 100 MB) are not Go heap and come on top.
+const softMemoryLimit = 192 << 20
+
+// limitMemory applies softMemoryLimit when GOMEMLIMIT is unset.
+func limitMemory() {
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
+}
