@@ -119,3 +119,20 @@ func TestLayoutLargeFlowCollapses(t *testing.T) {
 	}
 	checkDrawing(t, d)
 }
+
+// TestNodeIDsMatchLayout checks that NodeIDs names the box Layout draws
+// each record in, plain, collapsed and with a group expanded.
+func TestNodeIDsMatchLayout(t *testing.T) {
+	f := pizzas()
+	for _, o := range []graph.LayoutOptions{{}, {CollapseAbove: 2},
+		{CollapseAbove: 2, Expand: map[string]bool{graph.GroupID("svc-PizzaPrepared", "PizzaPrepared"): true}}} {
+		d := graph.Layout(f, o)
+		want := make([]string, len(d.EventNode))
+		for i, n := range d.EventNode {
+			want[i] = d.Nodes[n].ID
+		}
+		if diff := cmp.Diff(want, graph.NodeIDs(f, o)); diff != "" {
+			t.Errorf("NodeIDs with %+v (-layout +NodeIDs):\n%s", o, diff)
+		}
+	}
+}

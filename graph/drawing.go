@@ -114,7 +114,7 @@ type DrawEdge struct {
 func Layout(f *Flow, opts LayoutOptions) *Drawing {
 	fitGap := opts.LayerGap <= 0
 	opts.defaults()
-	if opts.CollapseAbove >= 0 && len(f.Vertices) > opts.CollapseAbove {
+	if opts.collapses(f) {
 		return layoutCollapsed(f, Collapse(f, opts.Expand), &opts, fitGap)
 	}
 	g := &lgraph{minLayer: make([]int, len(f.Vertices))}
@@ -253,4 +253,30 @@ func labelAt(pts [][2]float64, gap float64) [2]float64 {
 	}
 	a, b := pts[best-1], pts[best]
 	return [2]float64{round1((a[0] + b[0]) / 2), round1((a[1] + b[1]) / 2)}
+}
+
+// collapses reports whether Layout draws f as groups.
+func (o *LayoutOptions) collapses(f *Flow) bool {
+	return o.CollapseAbove >= 0 && len(f.Vertices) > o.CollapseAbove
+}
+
+// NodeIDs returns, for each record of f, the ID of the box Layout(f, opts)
+// draws it in (Drawing.EventNode as IDs): its event's ID, or its group's
+// ID when the flow is collapsed and the group not expanded. It costs a
+// Collapse, not a layout, for views that link to the boxes without drawing
+// them.
+func NodeIDs(f *Flow, opts LayoutOptions) []string {
+	opts.defaults()
+	out := make([]string, len(f.Events))
+	if !opts.collapses(f) {
+		for i := range f.Events {
+			out[i] = f.Vertices[f.VertexOf[i]].ID
+		}
+		return out
+	}
+	c := Collapse(f, opts.Expand)
+	for i := range f.Events {
+		out[i] = c.Units[c.UnitOf[f.VertexOf[i]]].ID
+	}
+	return out
 }

@@ -106,6 +106,14 @@ type Flow struct {
 	CriticalPath []string
 	// Start and End are the earliest and latest event times.
 	Start, End time.Time
+
+	idx map[string]int // event ID -> vertex (see VertexByID)
+}
+
+// VertexByID returns the index in Vertices of the event with ID id.
+func (f *Flow) VertexByID(id string) (int, bool) {
+	v, ok := f.idx[id]
+	return v, ok
 }
 
 // StallRule says that an event of type Type expects an event of one of the
@@ -163,6 +171,7 @@ func Build(events []event.Event, opts Options) *Flow {
 	f := &Flow{Events: events, Edges: []Edge{}, Anomalies: []Anomaly{}}
 	b := newBuilder(f)
 	b.vertices()
+	f.idx = b.idx
 	b.edges()
 	b.breakCycles()
 	b.depths()

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -25,14 +24,16 @@ func (h *handler) apiFlowShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	events, err := h.store.Flow(c.Request().Context(), id)
+	f, err := h.loadFlow(c.Request().Context(), id)
 	if err != nil {
-		return fmt.Errorf("flow %q: %w", id, err)
-	}
-	f := graph.Build(events, h.graphOptions())
-	if err := h.explainStalls(c.Request().Context(), f); err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, flowJSONOf(id, f))
+}
+
+// flowJSONOf is the JSON of a flow (also its JSON export): events, edges
+// and anomalies, with empty lists as [] rather than null.
+func flowJSONOf(id string, f *graph.Flow) flowJSON {
 	body := flowJSON{CorrelationID: id, Events: f.Events, Edges: f.Edges, Anomalies: f.Anomalies}
 	if body.Events == nil {
 		body.Events = []event.Event{}
@@ -42,5 +43,5 @@ func (h *handler) apiFlowShow(c echo.Context) error {
 			body.Anomalies[i].EventIDs = []string{}
 		}
 	}
-	return c.JSON(http.StatusOK, body)
+	return body
 }

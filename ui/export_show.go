@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
 )
 
@@ -42,11 +40,10 @@ func (h *handler) exportShow(c echo.Context) error {
 	if !ok {
 		return badRequest("bad format " + quote(format) + ": want dot, mermaid or json")
 	}
-	events, err := h.store.Flow(c.Request().Context(), id)
+	fl, err := h.loadFlow(c.Request().Context(), id)
 	if err != nil {
-		return fmt.Errorf("flow %q: %w", id, err)
+		return err
 	}
-	fl := graph.Build(events, h.graphOptions())
 	hd := c.Response().Header()
 	hd.Set("Content-Disposition", `attachment; filename="`+exportName(id)+"."+f.ext+`"`)
 	switch format {
@@ -55,22 +52,8 @@ func (h *handler) exportShow(c echo.Context) error {
 	case "mermaid":
 		return c.Blob(http.StatusOK, f.ctype, []byte(graph.Mermaid(fl)))
 	default:
-		return c.JSON(http.StatusOK, exportFlowBody(id, fl))
+		return c.JSON(http.StatusOK, flowJSONOf(id, fl))
 	}
-}
-
-// exportFlowBody is the JSON API's flow (see apiFlowShow).
-func exportFlowBody(id string, f *graph.Flow) flowJSON {
-	body := flowJSON{CorrelationID: id, Events: f.Events, Edges: f.Edges, Anomalies: f.Anomalies}
-	if body.Events == nil {
-		body.Events = []event.Event{}
-	}
-	for i := range body.Anomalies {
-		if body.Anomalies[i].EventIDs == nil {
-			body.Anomalies[i].EventIDs = []string{}
-		}
-	}
-	return body
 }
 
 // exportName makes a safe file name from a flow ID: letters, digits, ".",

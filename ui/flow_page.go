@@ -8,33 +8,12 @@ import "github.com/eventscope/eventscope/graph"
 func buildFlowPage(f *graph.Flow, p flowParams) flowView {
 	v := buildFlowView(p.FlowID, f, p.Event)
 	v.Graph = buildGraphView(f, p, v.Selected)
-	node := nodeOfRecords(f, &v.Graph, p)
-	v.Timeline = buildTimelineView(f, p, node, v.Selected)
+	v.Timeline = buildTimelineView(f, p, v.Graph.NodeOf, v.Selected)
 	for i := range v.Tree {
 		r := &v.Tree[i]
-		r.Node = node[r.Index]
+		r.Node = v.Graph.NodeOf[r.Index]
 		r.URL, r.HX = p.eventURL(r.EventID)
 	}
 	v.Exports = exportLinks(p.FlowID)
 	return v
-}
-
-// nodeOfRecords maps each record of f to the ID of the graph box that shows
-// it: its event's ID, or its group's ID when the group is collapsed.
-func nodeOfRecords(f *graph.Flow, g *graphView, p flowParams) []string {
-	out := make([]string, len(f.Events))
-	if !g.Collapsed {
-		for i := range f.Events {
-			out[i] = f.Events[i].EventID
-		}
-		return out
-	}
-	for i := range f.Events {
-		e := &f.Events[i]
-		out[i] = graph.GroupID(e.Source, e.Type)
-		if p.expanded(out[i]) {
-			out[i] = e.EventID
-		}
-	}
-	return out
 }

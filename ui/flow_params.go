@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/graph"
 )
 
 // flowParams is the state of the flow page that its URL carries: the
@@ -73,6 +75,11 @@ func (p flowParams) expandSet() map[string]bool {
 		m[g] = true
 	}
 	return m
+}
+
+// layoutOptions lay the causal graph out with the expanded groups.
+func (p flowParams) layoutOptions() graph.LayoutOptions {
+	return graph.LayoutOptions{Expand: p.expandSet()}
 }
 
 // withEvent, withExpand, withoutExpand and withWindow return copies with

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -14,7 +13,7 @@ import (
 // (the first event when absent); ?expand= expands groups of a collapsed
 // graph and ?from=&to= zoom the timeline (see parseFlowParams). An htmx
 // request targeting the detail panel, the graph or the timeline gets just
-// that part.
+// that part, and computes only what that part shows.
 func (h *handler) flowShow(c echo.Context) error {
 	id, err := idParam(c)
 	if err != nil {
@@ -24,26 +23,21 @@ func (h *handler) flowShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	events, err := h.store.Flow(c.Request().Context(), id)
+	f, err := h.loadFlow(c.Request().Context(), id)
 	if err != nil {
-		return fmt.Errorf("flow %q: %w", id, err)
-	}
-	f := graph.Build(events, h.graphOptions())
-	if err := h.explainStalls(c.Request().Context(), f); err != nil {
 		return err
 	}
 	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
+	sel := selectedRecord(f, p.Event)
 	switch {
-	case isPartial(c, "event-detail"):
-		if v := buildFlowView(id, f, p.Event); v.HasDetail {
-			return render(c, http.StatusOK, eventDetail(v.Detail))
-		}
+	case isPartial(c, "event-detail") && sel >= 0:
+		return render(c, http.StatusOK, eventDetail(flowDetail(f, sel, flowLinker(id))))
 	case isPartial(c, "flow-graph"):
-		v := buildFlowPage(f, p)
-		h.markPending(&v.Graph, f)
-		return render(c, http.StatusOK, graphSection(v.Graph))
-	case isPartial(c, "flow-timeline"):
-		return render(c, http.StatusOK, timelineSection(buildFlowPage(f, p).Timeline))
+		g := buildGraphView(f, p, sel)
+		h.markPending(&g, f)
+		return render(c, http.StatusOK, graphSection(g))
+	case isPartial(c, "flow-timeline"): // links to the graph's boxes without laying it out
+		return render(c, http.StatusOK, timelineSection(buildTimelineView(f, p, graph.NodeIDs(f, p.layoutOptions()), sel)))
 	}
 	v := buildFlowPage(f, p)
 	h.markPending(&v.Graph, f)

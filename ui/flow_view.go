@@ -69,42 +69,60 @@ type flowView struct {
 
 // buildFlowView turns a flow's causal graph into the flow page, with the
 // event selected (first record with that ID; the first in tree order when
-// empty or unknown) in the detail panel.
+// empty or unknown) in the detail panel. It reads the flow through the
+// graph's own indexes (vertices by event ID, their records and edges).
 func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 	link := flowLinker(flowID)
-	byID := map[string]int{}
-	records := map[string][]int{}
-	effects := map[string][]int{}
+	v := flowView{Header: headerOf(flowID, f), APIURL: "/api" + FlowURL(flowID), Selected: selectedRecord(f, selected)}
+	kinds := v.addAnomalies(f, link)
+	order := f.Order
+	if len(order) > maxTreeRows {
+		v.Omitted = len(order) - maxTreeRows
+		order = order[:maxTreeRows]
+	}
+	for _, n := range order {
+		e := &f.Events[n.Index]
+		l := link(e)
+		row := treeRowView{
+			Anchor: eventAnchor(e.EventID), EventID: e.EventID, Type: label(e), Source: e.Source, Topic: e.Topic,
+			Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Depth: n.Depth, Index: n.Index, URL: l.URL, HX: l.HX,
+			Selected: n.Index == v.Selected, Duplicate: !original(f, n.Index), DecodeError: e.DecodeError != "",
+			Anomalies: kinds[e.EventID],
+		}
+		if row.Duplicate { // the original record owns the plain anchor
+			row.Anchor = "record-" + e.Coordinates()
+		}
+		if n.HasCause {
+			row.Hop = fmtDelta(n.HopMS)
+		}
+		v.Tree = append(v.Tree, row)
+	}
+	if v.Selected >= 0 {
+		v.Detail, v.HasDetail = flowDetail(f, v.Selected, link), true
+	}
+	return v
+}
+
+// headerOf sums up f.
+func headerOf(flowID string, f *graph.Flow) flowHeaderView {
 	var sources, topics []string
 	for i := range f.Events {
-		e := &f.Events[i]
-		if _, ok := byID[e.EventID]; !ok {
-			byID[e.EventID] = i
-		}
-		records[e.EventID] = append(records[e.EventID], i)
-		if e.CausationID != "" {
-			effects[e.CausationID] = append(effects[e.CausationID], i)
-		}
-		sources = append(sources, e.Source)
-		topics = append(topics, e.Topic)
+		sources = append(sources, f.Events[i].Source)
+		topics = append(topics, f.Events[i].Topic)
 	}
-	v := flowView{Header: flowHeaderView{
-		ID: flowID, Events: len(f.Events), Edges: len(f.Edges), Anomaly: len(f.Anomalies),
-		Services: distinct(sources), Topics: distinct(topics),
-	}}
-	if n := len(f.Events); n > 0 {
-		first, last := f.Events[0].Time, f.Events[0].Time
-		for i := range f.Events {
-			if t := f.Events[i].Time; t.Before(first) {
-				first = t
-			} else if t.After(last) {
-				last = t
-			}
-		}
-		v.Header.First, v.Header.Last = fmtTime(first), fmtTime(last)
-		v.Header.FirstISO, v.Header.LastISO = fmtRFC3339(first), fmtRFC3339(last)
-		v.Header.Span = fmtSpan(first, last)
+	h := flowHeaderView{ID: flowID, Events: len(f.Events), Edges: len(f.Edges), Anomaly: len(f.Anomalies),
+		Services: distinct(sources), Topics: distinct(topics)}
+	if len(f.Events) > 0 {
+		h.First, h.Last = fmtTime(f.Start), fmtTime(f.End)
+		h.FirstISO, h.LastISO = fmtRFC3339(f.Start), fmtRFC3339(f.End)
+		h.Span = fmtSpan(f.Start, f.End)
 	}
+	return h
+}
+
+// addAnomalies lists f's anomalies (at most maxAnomaliesPerKind of a kind)
+// and returns the kinds each event ID is involved in.
+func (v *flowView) addAnomalies(f *graph.Flow, link linker) map[string][]string {
 	kinds := map[string][]string{}
 	perKind := map[string]int{}
 	for _, a := range f.Anomalies {
@@ -121,7 +139,7 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 				av.More = len(a.EventIDs) - j
 				break
 			}
-			if i, ok := byID[id]; ok {
+			if i, ok := firstRecord(f, id); ok {
 				av.Events = append(av.Events, link(&f.Events[i]))
 			} else {
 				av.Events = append(av.Events, eventLinkView{ID: id, Label: id})
@@ -129,61 +147,57 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 		}
 		v.Anomalies = append(v.Anomalies, av)
 	}
-	sel := -1
-	if i, ok := byID[selected]; ok {
-		sel = i
-	} else if len(f.Order) > 0 {
-		sel = f.Order[0].Index
+	return kinds
+}
+
+// flowDetail is the detail panel of record sel: its cause, its effects
+// (one link per effect event, through the graph's edges) and its other
+// records.
+func flowDetail(f *graph.Flow, sel int, link linker) eventDetailView {
+	e := &f.Events[sel]
+	var cause *eventLinkView
+	if i, ok := firstRecord(f, e.CausationID); ok && e.CausationID != "" {
+		l := link(&f.Events[i])
+		cause = &l
 	}
-	order := f.Order
-	if len(order) > maxTreeRows {
-		v.Omitted = len(order) - maxTreeRows
-		order = order[:maxTreeRows]
-	}
-	v.APIURL = "/api" + FlowURL(flowID)
-	for _, n := range order {
-		e := &f.Events[n.Index]
-		l := link(e)
-		row := treeRowView{
-			Anchor: eventAnchor(e.EventID), EventID: e.EventID, Type: label(e), Source: e.Source, Topic: e.Topic,
-			Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Depth: n.Depth, Index: n.Index, URL: l.URL, HX: l.HX,
-			Selected: n.Index == sel, Duplicate: !original(f, n.Index), DecodeError: e.DecodeError != "",
-			Anomalies: kinds[e.EventID],
+	vx := &f.Vertices[f.VertexOf[sel]]
+	var effs []eventLinkView
+	for _, k := range vx.Out { // one edge per effect event, in order of its first record
+		if len(effs) == maxEffectLinks {
+			break
 		}
-		if row.Duplicate { // the original record owns the plain anchor
-			row.Anchor = "record-" + e.Coordinates()
-		}
-		if n.HasCause {
-			row.Hop = fmtDelta(n.HopMS)
-		}
-		v.Tree = append(v.Tree, row)
-	}
-	if sel >= 0 {
-		e := &f.Events[sel]
-		var cause *eventLinkView
-		if i, ok := byID[e.CausationID]; ok && e.CausationID != "" {
-			l := link(&f.Events[i])
-			cause = &l
-		}
-		var effs []eventLinkView
-		seen := map[string]bool{}
-		for _, i := range effects[e.EventID] {
-			if id := f.Events[i].EventID; !seen[id] { // one link per event, not per record
-				seen[id] = true
-				effs = append(effs, link(&f.Events[i]))
+		for _, r := range f.Vertices[f.Edges[k].ToV].Records {
+			if f.Events[r].CausationID == e.EventID { // the effect's first record that names this cause
+				effs = append(effs, link(&f.Events[r]))
+				break
 			}
 		}
-		more := 0
-		if len(effs) > maxEffectLinks {
-			more, effs = len(effs)-maxEffectLinks, effs[:maxEffectLinks]
-		}
-		v.Detail = detailFor(e, cause, effs, otherCoordinates(f.Events, records[e.EventID], sel))
-		v.Detail.MoreEffects = more
-		v.Detail.Diff = buildDiff(f.Events, sel, link)
-		v.HasDetail = true
 	}
-	v.Selected = sel
-	return v
+	d := detailFor(e, cause, effs, otherCoordinates(f.Events, vx.Records, sel))
+	d.MoreEffects = len(vx.Out) - len(effs)
+	d.Diff = buildDiff(f.Events, sel, link)
+	return d
+}
+
+// selectedRecord is the record the detail panel shows for ?event=id: the
+// first with that ID, else the first in tree order; -1 for an empty flow.
+func selectedRecord(f *graph.Flow, id string) int {
+	if i, ok := firstRecord(f, id); ok {
+		return i
+	}
+	if len(f.Order) > 0 {
+		return f.Order[0].Index
+	}
+	return -1
+}
+
+// firstRecord is the index in f.Events of the first record with event ID id.
+func firstRecord(f *graph.Flow, id string) (int, bool) {
+	v, ok := f.VertexByID(id)
+	if !ok {
+		return -1, false
+	}
+	return f.Vertices[v].Records[0], true
 }
 
 // original reports whether record i is the first publication of its event

@@ -17,6 +17,10 @@ type graphView struct {
 	Events        int            // distinct events in the flow
 	Groups        []groupRowView // when Collapsed: every group, for the list under the graph
 	Empty         bool
+	// NodeOf maps each record (Flow.Events index) to the ID of the box
+	// that shows it: its event, or its group when collapsed (the
+	// drawing's EventNode). The tree and the timeline link to it.
+	NodeOf []string
 }
 
 // graphNodeView is one box: an event (a link that selects it) or a group
@@ -71,12 +75,16 @@ type groupRowView struct {
 // buildGraphView lays out f and turns the drawing into a view. sel is the
 // selected record (-1 for none); its box gets the class "selected".
 func buildGraphView(f *graph.Flow, p flowParams, sel int) graphView {
-	d := graph.Layout(f, graph.LayoutOptions{Expand: p.expandSet()})
+	d := graph.Layout(f, p.layoutOptions())
 	v := graphView{Width: num(d.Width), Height: num(d.Height), Collapsed: d.Collapsed,
 		Events: len(f.Vertices), Empty: len(d.Nodes) == 0}
 	selNode := -1
 	if sel >= 0 && sel < len(d.EventNode) {
 		selNode = d.EventNode[sel]
+	}
+	v.NodeOf = make([]string, len(d.EventNode))
+	for i, n := range d.EventNode {
+		v.NodeOf[i] = d.Nodes[n].ID
 	}
 	v.Nodes = make([]graphNodeView, len(d.Nodes))
 	for i := range d.Nodes {

@@ -39,10 +39,11 @@ func (h *handler) replayShow(c echo.Context) error {
 		x := newReplayIndex(id, p, steps)
 		return render(c, http.StatusOK, replayFrame(x.frame(cur, x.otherPos(cur))))
 	}
-	v := buildReplayView(id, steps, cur, p, graph.Build(events, h.graphOptions()))
+	f := graph.Build(events, h.graphOptions())
 	if isPartial(c, "flow-timeline") { // a zoom link handled by htmx alone
-		return render(c, http.StatusOK, timelineSection(*v.Timeline))
+		return render(c, http.StatusOK, timelineSection(newReplayIndex(id, p, steps).replayTimeline(f, cur)))
 	}
+	v := buildReplayView(id, steps, cur, p, f)
 	return render(c, http.StatusOK, replayPage(pageMeta{Title: "Replay " + id}, v))
 }
 
