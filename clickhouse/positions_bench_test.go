@@ -1,11 +1,10 @@
 package clickhouse
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/eventscope/eventscope/store"
+	"github.com/eventscope/eventscope/store/storetest"
 )
 
 // BenchmarkWritePositions is the store's cost of a poll in which 10,000
@@ -16,13 +15,9 @@ func BenchmarkWritePositions(b *testing.B) {
 	s, _ := openMigrated(b, Options{})
 	defer s.Close()
 	at := time.Now()
-	rows := make([]store.Position, 10_000)
 	for b.Loop() {
 		at = at.Add(10 * time.Second)
-		for i := range rows {
-			rows[i] = store.Position{Group: fmt.Sprintf("g%03d", i%100), Topic: fmt.Sprintf("t%02d", i/1000),
-				Partition: int32(i % 1000 / 10), Committed: at.Unix(), High: at.Unix() + 5, At: at}
-		}
+		rows := storetest.MovedPositions(10_000, at)
 		if err := s.WritePositions(b.Context(), rows); err != nil {
 			b.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/eventscope/eventscope/sqlite"
-	"github.com/eventscope/eventscope/store"
+	"github.com/eventscope/eventscope/store/storetest"
 )
 
 // Size of the positions benchmark: benchGroups groups, each with committed
@@ -105,31 +105,13 @@ func commitAll(addrs []string, group string, topics []string) error {
 	defer cg.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	h := committerAll{done: cancel}
+	h := committer{done: cancel}
 	if err := cg.Consume(ctx, topics, h); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	if ctx.Err() != context.Canceled {
 		return fmt.Errorf("group %s: %w", group, ctx.Err())
 	}
-	return nil
-}
-
-type committerAll struct{ done func() }
-
-func (c committerAll) Setup(s sarama.ConsumerGroupSession) error {
-	for t, ps := range s.Claims() {
-		for _, p := range ps {
-			s.MarkOffset(t, p, 0, "")
-		}
-	}
-	s.Commit()
-	c.done()
-	return nil
-}
-func (committerAll) Cleanup(sarama.ConsumerGroupSession) error { return nil }
-func (committerAll) ConsumeClaim(s sarama.ConsumerGroupSession, _ sarama.ConsumerGroupClaim) error {
-	<-s.Context().Done()
 	return nil
 }
 
@@ -214,13 +196,9 @@ func BenchmarkWritePositions(b *testing.B) {
 	}
 	defer st.Close()
 	at := time.Now()
-	rows := make([]store.Position, 10_000)
 	for b.Loop() {
 		at = at.Add(10 * time.Second)
-		for i := range rows {
-			rows[i] = store.Position{Group: fmt.Sprintf("g%03d", i%100), Topic: fmt.Sprintf("t%02d", i/1000),
-				Partition: int32(i % 1000 / 10), Committed: at.Unix(), High: at.Unix() + 5, At: at}
-		}
+		rows := storetest.MovedPositions(10_000, at)
 		if err := st.WritePositions(b.Context(), rows); err != nil {
 			b.Fatal(err)
 		}

@@ -96,6 +96,8 @@ func (f *posFixture) commit(t *testing.T, offsets map[int32]int64) {
 	}
 }
 
+// committer commits offsets on topic in its session's Setup and ends
+// the session; a nil offsets map commits 0 on every claimed partition.
 type committer struct {
 	offsets map[int32]int64
 	topic   string
@@ -103,9 +105,15 @@ type committer struct {
 }
 
 func (c committer) Setup(s sarama.ConsumerGroupSession) error {
-	for p, off := range c.offsets {
-		s.ResetOffset(c.topic, p, off, "")
-		s.MarkOffset(c.topic, p, off, "")
+	for t, ps := range s.Claims() {
+		for _, p := range ps {
+			if c.offsets == nil {
+				s.MarkOffset(t, p, 0, "")
+			} else if off, ok := c.offsets[p]; ok && t == c.topic {
+				s.ResetOffset(t, p, off, "")
+				s.MarkOffset(t, p, off, "")
+			}
+		}
 	}
 	s.Commit()
 	c.done()

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -121,4 +122,16 @@ func runPositions(t *testing.T, o Opener, lacks []Capability) {
 			t.Errorf("Records: %d refs, -want +got:\n%s", len(got), d)
 		}
 	})
+}
+
+// MovedPositions returns n position rows observed at at, as a poll in
+// which n positions moved would write them: 100 groups over topics of
+// 1,000 partitions (benchmarks of a poll's store cost use it).
+func MovedPositions(n int, at time.Time) []store.Position {
+	rows := make([]store.Position, n)
+	for i := range rows {
+		rows[i] = store.Position{Group: fmt.Sprintf("g%03d", i%100), Topic: fmt.Sprintf("t%02d", i/1000),
+			Partition: int32(i % 1000 / 10), Committed: at.Unix(), High: at.Unix() + 5, At: at}
+	}
+	return rows
 }
