@@ -16,6 +16,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/eventscope/eventscope/internal/kafkatest"
+	"github.com/eventscope/eventscope/internal/tracerproc"
 )
 
 // TestServeEndToEnd runs the real binary's serve against a Kafka broker (the
@@ -49,11 +50,11 @@ func serveFlows(t *testing.T, brokers []string, storeDSN string) {
 	args := []string{"serve", "--brokers", brokers[0], "--store", storeDSN,
 		"--from-beginning", "--topics", "^" + topic + "$", "--group-id", kafkatest.Name(t, "tracer")}
 
-	p := startTracer(t, args...)
+	p := tracerproc.Start(t, args...)
 	q := "/api/flows?limit=100&q=" + url.QueryEscape("topic:"+topic)
 	poll(t, 60*time.Second, fmt.Sprintf("%d flows of %d events", e2eFlows, e2eFlowEvent), func() bool {
 		var fl apiFlows
-		if getJSON(t, p.url, q, &fl) != 200 || len(fl.Flows) != e2eFlows {
+		if getJSON(t, p.URL, q, &fl) != 200 || len(fl.Flows) != e2eFlows {
 			return false
 		}
 		for _, f := range fl.Flows {
@@ -65,26 +66,26 @@ func serveFlows(t *testing.T, brokers []string, storeDSN string) {
 	})
 	var fl apiFlow
 	id := prefix + "-0"
-	if code := getJSON(t, p.url, "/api/flows/"+url.PathEscape(id), &fl); code != 200 {
+	if code := getJSON(t, p.URL, "/api/flows/"+url.PathEscape(id), &fl); code != 200 {
 		t.Fatalf("GET flow %s: status %d", id, code)
 	}
 	if len(fl.Events) != e2eFlowEvent || len(fl.Edges) != e2eFlowEvent-1 {
 		t.Errorf("flow %s: %d events, %d edges; want %d and %d", id, len(fl.Events), len(fl.Edges), e2eFlowEvent, e2eFlowEvent-1)
 	}
-	p.stop(t)
+	p.Stop(t)
 
 	// The same group again: its offsets were committed, and whatever is
 	// read again is stored once.
-	p2 := startTracer(t, args...)
-	poll(t, 30*time.Second, "/readyz", func() bool { return getJSON(t, p2.url, "/readyz", nil) == 200 })
+	p2 := tracerproc.Start(t, args...)
+	poll(t, 30*time.Second, "/readyz", func() bool { return getJSON(t, p2.URL, "/readyz", nil) == 200 })
 	var again apiFlows
-	getJSON(t, p2.url, q, &again)
+	getJSON(t, p2.URL, q, &again)
 	for _, f := range again.Flows {
 		if f.EventCount != e2eFlowEvent {
 			t.Errorf("after restart, flow %s has %d events, want %d", f.CorrelationID, f.EventCount, e2eFlowEvent)
 		}
 	}
-	p2.stop(t)
+	p2.Stop(t)
 }
 
 // produceChains writes e2eFlows flows of e2eFlowEvent events, each caused by
@@ -155,7 +156,7 @@ func freshClickHouse(t *testing.T) string {
 			t.Errorf("drop %s: %v", db, err)
 		}
 	})
-	bin, err := buildTracer()
+	bin, err := tracerproc.Build()
 	if err != nil {
 		t.Fatal(err)
 	}

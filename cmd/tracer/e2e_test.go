@@ -1,122 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/eventscope/eventscope/internal/tracerproc"
 )
-
-// buildTracer builds the real binary once per test binary run.
-var buildTracer = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "tracer-e2e-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "tracer")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-// proc is a running tracer binary.
-type proc struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan error
-	logs *strings.Builder
-	mu   sync.Mutex
-}
-
-// startTracer starts the binary with args plus --http-addr 127.0.0.1:0 and
-// waits until it prints the URL it serves on.
-func startTracer(t *testing.T, args ...string) *proc {
-	t.Helper()
-	bin, err := buildTracer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, append(args, "--http-addr", "127.0.0.1:0")...)
-	cmd.Env = append(os.Environ(), "TRACER_LOG_LEVEL=info")
-	stdout, _ := cmd.StdoutPipe()
-	p := &proc{cmd: cmd, done: make(chan error, 1), logs: &strings.Builder{}}
-	cmd.Stderr = writerFunc(func(b []byte) (int, error) {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		return p.logs.Write(b)
-	})
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			for _, prefix := range []string{"eventscope demo: open ", "eventscope serve: open "} {
-				if u, ok := strings.CutPrefix(sc.Text(), prefix); ok {
-					urls <- u
-				}
-			}
-		}
-		p.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			<-p.done
-		}
-		if t.Failed() {
-			t.Logf("tracer logs:\n%s", p.Logs())
-		}
-	})
-	select {
-	case p.url = <-urls:
-	case err := <-p.done:
-		t.Fatalf("tracer exited before serving: %v\n%s", err, p.Logs())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("tracer did not print its URL within 60s\n%s", p.Logs())
-	}
-	return p
-}
-
-func (p *proc) Logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.logs.String()
-}
-
-// stop sends SIGTERM and requires a clean exit within the deadline.
-func (p *proc) stop(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Fatalf("tracer did not exit cleanly after SIGTERM: %v\n%s", err, p.Logs())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("tracer still running 30s after SIGTERM\n%s", p.Logs())
-	}
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
 // getJSON fetches path and decodes it into v, returning the status code.
 func getJSON(t *testing.T, base, path string, v any) int {
@@ -178,15 +73,15 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Skip("end-to-end demo test skipped in -short mode")
 	}
 	storeDSN := "sqlite://" + filepath.Join(t.TempDir(), "events.db")
-	p := startTracer(t, "demo", "--store", storeDSN, "--rate", "20")
+	p := tracerproc.Start(t, "demo", "--store", storeDSN, "--rate", "20")
 
 	poll(t, 30*time.Second, "/readyz to answer 200", func() bool {
-		return getJSON(t, p.url, "/readyz", nil) == 200
+		return getJSON(t, p.URL, "/readyz", nil) == 200
 	})
 	var failed string
 	var flows apiFlows
 	poll(t, 60*time.Second, "at least 5 flows and one with PaymentFailed and OrderCancelled", func() bool {
-		if getJSON(t, p.url, "/api/flows?limit=200", &flows) != 200 {
+		if getJSON(t, p.URL, "/api/flows?limit=200", &flows) != 200 {
 			return false
 		}
 		for _, f := range flows.Flows {
@@ -200,7 +95,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	// Every edge of a flow joins two events of that flow.
 	for _, f := range flows.Flows[:5] {
 		var fl apiFlow
-		if code := getJSON(t, p.url, "/api/flows/"+url.PathEscape(f.CorrelationID), &fl); code != 200 {
+		if code := getJSON(t, p.URL, "/api/flows/"+url.PathEscape(f.CorrelationID), &fl); code != 200 {
 			t.Fatalf("GET flow %s: status %d", f.CorrelationID, code)
 		}
 		ids := map[string]bool{}
@@ -216,7 +111,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 	// The compensation: OrderCancelled is caused by PaymentFailed.
 	var fl apiFlow
-	getJSON(t, p.url, "/api/flows/"+url.PathEscape(failed), &fl)
+	getJSON(t, p.URL, "/api/flows/"+url.PathEscape(failed), &fl)
 	byID := map[string]string{}
 	for _, e := range fl.Events {
 		byID[e.EventID] = e.Type
@@ -231,7 +126,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Errorf("flow %s has no OrderCancelled caused by its PaymentFailed: %+v", failed, fl.Events)
 	}
 	// Pages are compressed for clients that ask.
-	req, _ := http.NewRequest("GET", p.url+"/flows/"+url.PathEscape(failed), nil)
+	req, _ := http.NewRequest("GET", p.URL+"/flows/"+url.PathEscape(failed), nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
 	if err != nil {
@@ -241,19 +136,19 @@ func TestDemoEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("flow page with Accept-Encoding: gzip: status %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
 	}
-	p.stop(t)
+	p.Stop(t)
 
 	// A second start on the same store keeps the earlier flows.
 	restarted := time.Now()
-	p2 := startTracer(t, "demo", "--store", storeDSN, "--rate", "1")
-	if code := getJSON(t, p2.url, "/api/flows/"+url.PathEscape(failed), &fl); code != 200 || len(fl.Events) == 0 {
+	p2 := tracerproc.Start(t, "demo", "--store", storeDSN, "--rate", "1")
+	if code := getJSON(t, p2.URL, "/api/flows/"+url.PathEscape(failed), &fl); code != 200 || len(fl.Events) == 0 {
 		t.Errorf("after restart, flow %s: status %d, %d events", failed, code, len(fl.Events))
 	}
 	// ...and stores the new run's events although the new embedded broker
 	// hands out the same offsets again.
 	poll(t, 30*time.Second, "a flow of the second run with its OrderPlaced", func() bool {
 		var now apiFlows
-		getJSON(t, p2.url, "/api/flows?limit=20", &now)
+		getJSON(t, p2.URL, "/api/flows?limit=20", &now)
 		for _, f := range now.Flows {
 			if f.FirstTime.After(restarted) && contains(f.Types, "OrderPlaced") {
 				return true
@@ -261,7 +156,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 		return false
 	})
-	p2.stop(t)
+	p2.Stop(t)
 }
 
 func contains(xs []string, x string) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/eventscope/eventscope/internal/kafkatest"
+	"github.com/eventscope/eventscope/internal/tracerproc"
 )
 
 // TestConsumerPositionsEndToEnd runs the real binary against the broker of
@@ -30,20 +31,20 @@ func TestConsumerPositionsEndToEnd(t *testing.T) {
 	base := time.Now().Add(-10 * time.Minute).Truncate(time.Millisecond)
 	ts := produceTimed(t, brokers, topic, 10, base)
 
-	p := startTracer(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"),
+	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"),
 		"--from-beginning", "--topics", "^"+topic+"$", "--group-id", kafkatest.Name(t, "tracer"), "--group-poll", "100ms")
-	defer p.stop(t)
+	defer p.Stop(t)
 	poll(t, 60*time.Second, "10 events stored", func() bool {
-		return getJSON(t, p.url, "/api/events/"+eventID(topic, 9), nil) == 200
+		return getJSON(t, p.URL, "/api/events/"+eventID(topic, 9), nil) == 200
 	})
 
 	consumeUpTo(t, brokers, topic, group, 6) // reads 0..5, commits 6, leaves
 	var g apiGroup
 	poll(t, 30*time.Second, "the group's committed offset 6", func() bool {
-		return getJSON(t, p.url, "/api/groups/"+group, &g) == 200 && len(g.Partitions) == 1 && g.Partitions[0].Committed == 6
+		return getJSON(t, p.URL, "/api/groups/"+group, &g) == 200 && len(g.Partitions) == 1 && g.Partitions[0].Committed == 6
 	})
 	before := time.Now()
-	getJSON(t, p.url, "/api/groups/"+group, &g)
+	getJSON(t, p.URL, "/api/groups/"+group, &g)
 	after := time.Now()
 	part := g.Partitions[0]
 	lo, hi := before.Sub(ts[6]).Seconds()-0.1, after.Sub(ts[6]).Seconds()+0.1 // one poll either way
@@ -51,7 +52,7 @@ func TestConsumerPositionsEndToEnd(t *testing.T) {
 		t.Errorf("group = %+v, partition %+v; want 4 records behind and lag_seconds in [%.3f, %.3f] (age of record 6)", g, part, lo, hi)
 	}
 	for off, want := range map[int]string{0: "consumed", 5: "consumed", 6: "pending", 9: "pending"} {
-		d := delivery(t, p.url, eventID(topic, off), group)
+		d := delivery(t, p.URL, eventID(topic, off), group)
 		if d.State != want {
 			t.Errorf("record %d: state %q, want %q (%+v)", off, d.State, want, d)
 		}
@@ -65,13 +66,13 @@ func TestConsumerPositionsEndToEnd(t *testing.T) {
 
 	consumeUpTo(t, brokers, topic, group, 10) // resumes: reads the rest
 	poll(t, 30*time.Second, "the group caught up", func() bool {
-		return getJSON(t, p.url, "/api/groups/"+group, &g) == 200 && g.LagMessages == 0
+		return getJSON(t, p.URL, "/api/groups/"+group, &g) == 200 && g.LagMessages == 0
 	})
 	if g.LagSeconds == nil || *g.LagSeconds != 0 {
 		t.Errorf("lag_seconds = %v after catching up, want 0", g.LagSeconds)
 	}
 	for _, off := range []int{6, 9} {
-		d := delivery(t, p.url, eventID(topic, off), group)
+		d := delivery(t, p.URL, eventID(topic, off), group)
 		if d.State != "consumed" || d.ConsumedAfter == nil || d.ConsumedBefore == nil || !d.ConsumedAfter.Before(*d.ConsumedBefore) {
 			t.Errorf("record %d after the group resumed: %+v, want consumed between two polls", off, d)
 		}

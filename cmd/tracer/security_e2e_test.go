@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/internal/tracerproc"
 	"github.com/eventscope/eventscope/ui/auth"
 )
 
@@ -42,13 +43,13 @@ func TestRedactionEndToEnd(t *testing.T) {
 	cfgFile := filepath.Join(dir, "tracer.yaml")
 	writeFileAt(t, cfgFile, redactE2EConfig)
 	t.Setenv("TRACER_REDACT_SECRET", "an-e2e-secret-of-enough-bytes")
-	p := startTracer(t, "demo", "--store", "sqlite://"+filepath.Join(dir, "events.db"), "--rate", "20", "--redact-config", cfgFile)
+	p := tracerproc.Start(t, "demo", "--store", "sqlite://"+filepath.Join(dir, "events.db"), "--rate", "20", "--redact-config", cfgFile)
 
 	var placed []string // event IDs of OrderPlaced events
 	var flowIDs []string
 	poll(t, 60*time.Second, "3 flows with an OrderPlaced", func() bool {
 		var flows apiFlows
-		if getJSON(t, p.url, "/api/flows?limit=50", &flows) != 200 {
+		if getJSON(t, p.URL, "/api/flows?limit=50", &flows) != 200 {
 			return false
 		}
 		placed, flowIDs = nil, nil
@@ -60,7 +61,7 @@ func TestRedactionEndToEnd(t *testing.T) {
 					Payload json.RawMessage `json:"payload"`
 				} `json:"events"`
 			}
-			if getJSON(t, p.url, "/api/flows/"+url.PathEscape(f.CorrelationID), &fl) != 200 {
+			if getJSON(t, p.URL, "/api/flows/"+url.PathEscape(f.CorrelationID), &fl) != 200 {
 				continue
 			}
 			for _, e := range fl.Events {
@@ -80,12 +81,12 @@ func TestRedactionEndToEnd(t *testing.T) {
 	}
 	pages = append(pages, "/", "/search?q=type:OrderPlaced", "/api/flows?q=type:OrderPlaced")
 	for _, path := range pages {
-		body := get(t, p.url+path)
+		body := get(t, p.URL+path)
 		if leak := leaked(body); leak != "" {
 			t.Errorf("GET %s shows the redacted value %q", path, leak)
 		}
 	}
-	p.stop(t)
+	p.Stop(t)
 
 	files, _ := filepath.Glob(filepath.Join(dir, "events.db*"))
 	if len(files) == 0 {
@@ -174,7 +175,7 @@ func TestAuthEndToEnd(t *testing.T) {
 	}
 	const token = "e2e-token-0123456789abcdef0123456789"
 	t.Setenv("TRACER_AUTH_TOKEN", token)
-	p := startTracer(t, "demo", "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"), "--auth", "token")
+	p := tracerproc.Start(t, "demo", "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"), "--auth", "token")
 	tests := []struct {
 		path, token string
 		want        int
@@ -189,7 +190,7 @@ func TestAuthEndToEnd(t *testing.T) {
 		{"/metrics", token, http.StatusOK},
 	}
 	for _, tt := range tests {
-		req, _ := http.NewRequest("GET", p.url+tt.path, nil)
+		req, _ := http.NewRequest("GET", p.URL+tt.path, nil)
 		if tt.token != "" {
 			req.Header.Set("Authorization", "Bearer "+tt.token)
 		}
@@ -211,5 +212,5 @@ func TestAuthEndToEnd(t *testing.T) {
 	if strings.Contains(p.Logs(), token) {
 		t.Error("the logs show the auth token")
 	}
-	p.stop(t)
+	p.Stop(t)
 }
