@@ -164,10 +164,16 @@ func keyFlows(tm store.Term) (string, []any) {
 		c, a := match("e.msg_key", tm)
 		return inFlow(c), a
 	}
-	c, a := match("msg_key", tm)
+	c, a := keyIndexFlows(tm)
 	cf, af := match("f.flow_id", tm)
-	return "(f.flow_id IN (SELECT flow_id FROM events WHERE msg_key <> '' AND msg_key <> flow_id AND " + c + ") OR (" +
-		cf + " AND " + inFlow("e.msg_key = f.flow_id") + "))", append(a, af...)
+	return "(" + c + " OR (" + cf + " AND " + inFlow("e.msg_key = f.flow_id") + "))", append(a, af...)
+}
+
+// keyIndexFlows is keyFlows for the keys in the key index: those of
+// records keyed by another ID than their flow's.
+func keyIndexFlows(tm store.Term) (string, []any) {
+	c, a := match("msg_key", tm)
+	return "f.flow_id IN (SELECT flow_id FROM events WHERE msg_key <> '' AND msg_key <> flow_id AND " + c + ")", a
 }
 
 // term adds the condition of one term: column names come from fixed
@@ -184,6 +190,10 @@ func (w *where) term(tm store.Term) error {
 		c1, a1 := match("f.flow_id", tm)
 		c2, a2 := match("event_id", tm)
 		c3, a3 := keyFlows(tm)
+		if tm.Value != "" {
+			// A flow keyed by its own ID matches c1 already.
+			c3, a3 = keyIndexFlows(tm)
+		}
 		cond = "(" + c1 + " OR f.flow_id IN (SELECT flow_id FROM events WHERE " + c2 + ") OR " + c3 + ")"
 		args = append(append(a1, a2...), a3...)
 	case store.FieldHeader:
