@@ -8,7 +8,6 @@ import (
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/eventscope/eventscope/store"
 )
@@ -57,7 +56,7 @@ GROUP BY grp, topic, kafka_partition`,
 	if err != nil {
 		return nil, fmt.Errorf("position history of %q: %w", group, err)
 	}
-	out, err := scanPositions(rows)
+	out, err := store.ScanPositions(rows, timeOf)
 	if err != nil {
 		return nil, fmt.Errorf("position history of %q: %w", group, err)
 	}
@@ -77,26 +76,11 @@ GROUP BY grp ORDER BY grp`, topic, partition, offset)
 	if err != nil {
 		return nil, fmt.Errorf("groups past %s[%d]@%d: %w", topic, partition, offset, err)
 	}
-	out, err := scanPositions(rows)
+	out, err := store.ScanPositions(rows, timeOf)
 	if err != nil {
 		return nil, fmt.Errorf("groups past %s[%d]@%d: %w", topic, partition, offset, err)
 	}
 	return out, nil
-}
-
-func scanPositions(rows driver.Rows) ([]store.Position, error) {
-	defer rows.Close()
-	out := []store.Position{}
-	for rows.Next() {
-		var p store.Position
-		var at, prev, oldest int64
-		if err := rows.Scan(&p.Group, &p.Topic, &p.Partition, &at, &p.Committed, &p.High, &prev, &oldest); err != nil {
-			return nil, err
-		}
-		p.At, p.Prev, p.Oldest = timeOf(at), timeOf(prev), timeOf(oldest)
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 func comparePositions(a, b store.Position) int {

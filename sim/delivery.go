@@ -114,14 +114,14 @@ func (d *deliveryService) dispatch(cause inEvent, w waiting) {
 	s := d.shop
 	d.after(s.between(50*time.Millisecond, 250*time.Millisecond), func() {
 		out := outEvent{
-			ID: newUUID(), Type: TypeOutForDelivery, Topic: TopicDelivery, OrderID: cause.OrderID,
+			ID: NewUUID(), Type: TypeOutForDelivery, Topic: TopicDelivery, OrderID: cause.OrderID,
 			CorrelationID: cause.CorrelationID, CausationID: cause.ID, Time: time.Now(),
 			Data: outForDelivery{OrderID: cause.OrderID, Status: "out_for_delivery", Courier: pick(s, couriers), ETAMinutes: 10 + s.intn(25)},
 		}
 		d.publish(out)
 		d.after(s.between(100*time.Millisecond, 500*time.Millisecond), func() {
 			d.publish(outEvent{
-				ID: newUUID(), Type: TypeOrderDelivered, Topic: TopicDelivery, OrderID: cause.OrderID,
+				ID: NewUUID(), Type: TypeOrderDelivered, Topic: TopicDelivery, OrderID: cause.OrderID,
 				CorrelationID: cause.CorrelationID, CausationID: out.ID, Time: time.Now(),
 				Data: orderDelivered{OrderID: cause.OrderID, Status: "delivered", DeliveredAt: formatTime(time.Now()), CustomerID: w.customerID, Total: w.amount},
 			})

@@ -218,8 +218,9 @@ func decode(key, value []byte, headers []*sarama.RecordHeader, recordTime time.T
 	return in, nil
 }
 
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
+// NewUUID returns a random (version 4) UUID, as the demo's services and
+// the ingest benchmark (data like production) use for IDs.
+func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 	b[6] = b[6]&0x0f | 0x40

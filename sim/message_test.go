@@ -139,12 +139,12 @@ func TestNewUUID(t *testing.T) {
 	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 1000 {
-		id := newUUID()
+		id := NewUUID()
 		if !re.MatchString(id) {
-			t.Fatalf("newUUID() = %q, not a version 4 UUID", id)
+			t.Fatalf("NewUUID() = %q, not a version 4 UUID", id)
 		}
 		if seen[id] {
-			t.Fatalf("newUUID() repeated %q", id)
+			t.Fatalf("NewUUID() repeated %q", id)
 		}
 		seen[id] = true
 	}

@@ -56,8 +56,8 @@ func (o *orderService) place() {
 	}
 	data.Total = roundCents(data.Total + 2.50) // delivery fee
 	e := outEvent{
-		ID: newUUID(), Type: TypeOrderPlaced, Topic: TopicOrders, OrderID: id,
-		CorrelationID: newUUID(), Time: time.Now(), Data: data,
+		ID: NewUUID(), Type: TypeOrderPlaced, Topic: TopicOrders, OrderID: id,
+		CorrelationID: NewUUID(), Time: time.Now(), Data: data,
 	}
 	o.publish(e)
 	if s.chance("duplicate", id, s.cfg.Faults.Duplicate) {
@@ -74,7 +74,7 @@ func (o *orderService) handle(_ string, in inEvent) {
 	_ = json.Unmarshal(in.Data, &p)
 	o.after(o.shop.between(10*time.Millisecond, 80*time.Millisecond), func() {
 		o.publish(outEvent{
-			ID: newUUID(), Type: TypeOrderCancelled, Topic: TopicOrders, OrderID: in.OrderID,
+			ID: NewUUID(), Type: TypeOrderCancelled, Topic: TopicOrders, OrderID: in.OrderID,
 			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
 			Data: orderCancelled{OrderID: in.OrderID, Status: "cancelled", CancelReason: "payment failed: " + p.FailureReason},
 		})
@@ -105,7 +105,7 @@ func (k *kitchenService) handle(_ string, in inEvent) {
 			at = in.Time.Add(-s.between(300*time.Millisecond, 2*time.Second))
 		}
 		prepared := outEvent{
-			ID: newUUID(), Type: TypePizzaPrepared, Topic: TopicKitchen, OrderID: in.OrderID,
+			ID: NewUUID(), Type: TypePizzaPrepared, Topic: TopicKitchen, OrderID: in.OrderID,
 			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: at,
 			Data: pizzaPrepared{OrderID: in.OrderID, KitchenStatus: "prepared", Chef: pick(s, chefs), Oven: 1 + s.intn(3), Pizzas: pizzas},
 		}
@@ -120,7 +120,7 @@ func (k *kitchenService) handle(_ string, in inEvent) {
 		}
 		k.after(d, func() {
 			k.publish(outEvent{
-				ID: newUUID(), Type: TypePizzaBoxed, Topic: TopicKitchen, OrderID: in.OrderID,
+				ID: NewUUID(), Type: TypePizzaBoxed, Topic: TopicKitchen, OrderID: in.OrderID,
 				CorrelationID: in.CorrelationID, CausationID: prepared.ID, Time: time.Now(),
 				Data: pizzaBoxed{OrderID: in.OrderID, KitchenStatus: "boxed", Boxes: pizzas},
 			})
@@ -148,7 +148,7 @@ func (p *paymentService) handle(topic string, in inEvent) {
 			return
 		}
 		p.publishAs(outEvent{
-			ID: newUUID(), Type: in.Type, Topic: TopicPaymentDLT, OrderID: in.OrderID,
+			ID: NewUUID(), Type: in.Type, Topic: TopicPaymentDLT, OrderID: in.OrderID,
 			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
 			Data: deadLettered{OrderID: in.OrderID, PaymentStatus: "dead_lettered", Error: "payment gateway timeout", Attempts: 3},
 			Headers: []sarama.RecordHeader{
@@ -175,10 +175,10 @@ func (p *paymentService) charge(in inEvent, o orderPlaced) {
 	cause := in.ID
 	if s.chance("orphan", in.OrderID, f.Orphan) {
 		// Names the internal AuthorizePayment command, never published.
-		cause = newUUID()
+		cause = NewUUID()
 	}
 	p.publish(outEvent{
-		ID: newUUID(), Type: typ, Topic: TopicPayments, OrderID: in.OrderID,
+		ID: NewUUID(), Type: typ, Topic: TopicPayments, OrderID: in.OrderID,
 		CorrelationID: in.CorrelationID, CausationID: cause, Time: time.Now(), Data: data,
 	})
 }
@@ -204,7 +204,7 @@ func (l *loyaltyService) handle(_ string, in inEvent) {
 	l.mu.Unlock()
 	l.after(l.shop.between(20*time.Millisecond, 150*time.Millisecond), func() {
 		l.publish(outEvent{
-			ID: newUUID(), Type: TypePointsAwarded, Topic: TopicLoyalty, OrderID: in.OrderID,
+			ID: NewUUID(), Type: TypePointsAwarded, Topic: TopicLoyalty, OrderID: in.OrderID,
 			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
 			Data: pointsAwarded{OrderID: in.OrderID, CustomerID: d.CustomerID, Points: points, PointsBalance: balance},
 		})

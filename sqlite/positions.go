@@ -80,18 +80,7 @@ func (s *Store) positions(ctx context.Context, q string, args ...any) ([]store.P
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := []store.Position{}
-	for rows.Next() {
-		var p store.Position
-		var at, prev, oldest int64
-		if err := rows.Scan(&p.Group, &p.Topic, &p.Partition, &at, &p.Committed, &p.High, &prev, &oldest); err != nil {
-			return nil, err
-		}
-		p.At, p.Prev, p.Oldest = fromNanos(at), fromNanos(prev), fromNanos(oldest)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return store.ScanPositions(rows, fromNanos)
 }
 
 // Records looks each coordinate up on the events' record index.

@@ -70,3 +70,21 @@ type RecordRef struct {
 	FlowID        string    `json:"flow_id"`
 	KafkaTime     time.Time `json:"kafka_time"`
 }
+
+// ScanPositions reads rows of (group, topic, partition, at, committed,
+// high, prev, oldest), the three times as int64 that timeOf turns into
+// times: the columns both backends select. It closes rows.
+func ScanPositions(rows Rows, timeOf func(int64) time.Time) ([]Position, error) {
+	defer rows.Close()
+	out := []Position{}
+	for rows.Next() {
+		var p Position
+		var at, prev, oldest int64
+		if err := rows.Scan(&p.Group, &p.Topic, &p.Partition, &at, &p.Committed, &p.High, &prev, &oldest); err != nil {
+			return nil, err
+		}
+		p.At, p.Prev, p.Oldest = timeOf(at), timeOf(prev), timeOf(oldest)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

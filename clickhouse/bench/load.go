@@ -12,6 +12,7 @@ import (
 
 	"github.com/eventscope/eventscope/clickhouse"
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/internal/chbaseline"
 )
 
 type bench struct {
@@ -47,24 +48,6 @@ func (b *bench) reset(ctx context.Context) error {
 	return clickhouse.Migrate(ctx, b.dsn)
 }
 
-// rawTable has the columns of the store's events table, in a plain
-// MergeTree with the same partitions and sorting key, and no views.
-const rawTable = `CREATE TABLE raw_events (
-    flow_id String, topic String, kafka_partition Int32, kafka_offset Int64,
-    event_id String, id_source String, correlation_id String, causation_id String,
-    type String, version String, source String, time_ns Int64, event_time DateTime,
-    kafka_time_ns Int64, ingested_at_ns Int64, key String,
-    header_keys Array(String), header_values Array(String), payload String,
-    payload_size Int64, truncated UInt8, content_type String, convention String,
-    decode_error String, dead_letter UInt8
-) ENGINE = MergeTree PARTITION BY toYYYYMMDD(event_time)
-ORDER BY (flow_id, topic, kafka_partition, kafka_offset)`
-
-const rawInsertSQL = `INSERT INTO raw_events (flow_id, topic, kafka_partition, kafka_offset,
-event_id, id_source, correlation_id, causation_id, type, version, source,
-time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_values,
-payload, payload_size, truncated, content_type, convention, decode_error, dead_letter)`
-
 // load writes every batch twice, alternating which goes first: with
 // plain clickhouse-go batches into raw_events (skipped with skipRaw) and
 // through the store's Write. Interleaving gives both the same machine
@@ -83,7 +66,7 @@ func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (*clic
 	}
 	defer conn.Close()
 	if !skipRaw {
-		if err := conn.Exec(ctx, rawTable); err != nil {
+		if err := conn.Exec(ctx, chbaseline.CreateSQL("raw_events")); err != nil {
 			return nil, 0, 0, fmt.Errorf("create raw table: %w", err)
 		}
 	}
@@ -96,7 +79,7 @@ func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (*clic
 				return nil
 			}
 			t := time.Now()
-			if err := rawInsert(ctx, conn, evs); err != nil {
+			if err := chbaseline.Insert(ctx, conn, "raw_events", evs); err != nil {
 				return fmt.Errorf("raw insert: %w", err)
 			}
 			rawSpent += time.Since(t)
@@ -132,30 +115,6 @@ func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (*clic
 		rawRate = float64(n) / rawSpent.Seconds()
 	}
 	return s, rawRate, float64(n) / storeSpent.Seconds(), nil
-}
-
-// rawInsert is what an application would write with clickhouse-go alone:
-// one PrepareBatch, an Append per row, one Send.
-func rawInsert(ctx context.Context, conn driver.Conn, evs []event.Event) error {
-	bt, err := conn.PrepareBatch(ctx, rawInsertSQL)
-	if err != nil {
-		return err
-	}
-	for i := range evs {
-		e := &evs[i]
-		hk, hv := make([]string, len(e.Headers)), make([]string, len(e.Headers))
-		for j, h := range e.Headers {
-			hk[j], hv[j] = h.Key, h.Value
-		}
-		if err := bt.Append(e.FlowID(), e.Topic, e.Partition, e.Offset, e.EventID, e.IDSource,
-			e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source, e.Time.UnixNano(),
-			e.Time.Truncate(time.Second), e.KafkaTime.UnixNano(), e.IngestedAt.UnixNano(), e.Key, hk, hv,
-			e.Payload, int64(e.PayloadSize), uint8(0), e.ContentType, e.Convention, e.DecodeError, uint8(0)); err != nil {
-			_ = bt.Abort()
-			return err
-		}
-	}
-	return bt.Send()
 }
 
 func (b *bench) diskSize(ctx context.Context) string {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	mrand "math/rand/v2"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/sim"
 )
 
 // services are the business topics (one producing service each); the
@@ -64,7 +63,7 @@ func generate(n, flowSize int, seed uint64) []rec {
 	pad := strings.Repeat("x", valueSize)
 	now := time.Now().UTC()
 	newFlow := func() *genFlow {
-		return &genFlow{id: uuid(), lastAt: now.Add(-time.Duration(rnd.Int64N(int64(72 * time.Hour)))),
+		return &genFlow{id: sim.NewUUID(), lastAt: now.Add(-time.Duration(rnd.Int64N(int64(72 * time.Hour)))),
 			svc0: rnd.IntN(len(services))}
 	}
 	active := make([]*genFlow, activeFlows)
@@ -80,11 +79,11 @@ func generate(n, flowSize int, seed uint64) []rec {
 		if rnd.IntN(100) == 0 {
 			topic = dltTopic
 		}
-		id := uuid()
+		id := sim.NewUUID()
 		cause := f.lastID
 		switch {
 		case f.next > 0 && rnd.IntN(100) == 0:
-			cause = uuid() // an orphan: its cause is never published
+			cause = sim.NewUUID() // an orphan: its cause is never published
 		}
 		at := f.lastAt.Add(time.Duration(10+rnd.IntN(490)) * time.Millisecond)
 		if f.next > 0 && rnd.IntN(100) == 0 {
@@ -112,24 +111,6 @@ func generate(n, flowSize int, seed uint64) []rec {
 		}
 	}
 	return out
-}
-
-func uuid() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:])
 }
 
 // topics returns the full names of the run's topics.

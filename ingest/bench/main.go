@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/eventscope/eventscope/sim"
 )
 
 type options struct {
@@ -85,7 +87,7 @@ func run(o options) error {
 		return fmt.Errorf("kafka admin: %w", err)
 	}
 	defer admin.Close()
-	id := strings.ReplaceAll(uuid()[:8], "-", "")
+	id := strings.ReplaceAll(sim.NewUUID()[:8], "-", "")
 	prefix := "ingestbench-" + id + "."
 	names := topics(prefix)
 	dir, err := os.MkdirTemp("", "ingestbench-")

@@ -12,6 +12,7 @@ import (
 	_ "modernc.org/sqlite" // the driver the embedded store uses
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/internal/chbaseline"
 )
 
 // rawSQLiteTable has the columns of the embedded store's events table and
@@ -89,24 +90,6 @@ func headerBlob(hs []event.Header) []byte {
 	return b
 }
 
-// rawCHTable has the columns of the ClickHouse store's events table, in a
-// plain MergeTree with its partitions and sorting key, and no views.
-const rawCHTable = `CREATE TABLE %s.raw_events (
-    flow_id String, topic String, kafka_partition Int32, kafka_offset Int64,
-    event_id String, id_source String, correlation_id String, causation_id String,
-    type String, version String, source String, time_ns Int64, event_time DateTime,
-    kafka_time_ns Int64, ingested_at_ns Int64, key String,
-    header_keys Array(String), header_values Array(String), payload String,
-    payload_size Int64, truncated UInt8, content_type String, convention String,
-    decode_error String, dead_letter UInt8
-) ENGINE = MergeTree PARTITION BY toYYYYMMDD(event_time)
-ORDER BY (flow_id, topic, kafka_partition, kafka_offset)`
-
-const rawCHInsert = `INSERT INTO %s.raw_events (flow_id, topic, kafka_partition, kafka_offset,
-event_id, id_source, correlation_id, causation_id, type, version, source,
-time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_values,
-payload, payload_size, truncated, content_type, convention, decode_error, dead_letter)`
-
 // rawClickHouse inserts evs with clickhouse-go alone (PrepareBatch, Append
 // per row, Send per batch) into a new plain table in database db.
 func rawClickHouse(ctx context.Context, dsn, db string, evs []event.Event, batch int) (result, error) {
@@ -120,7 +103,7 @@ func rawClickHouse(ctx context.Context, dsn, db string, evs []event.Event, batch
 	}
 	defer conn.Close()
 	for _, q := range []string{"CREATE DATABASE IF NOT EXISTS " + db, "DROP TABLE IF EXISTS " + db + ".raw_events",
-		fmt.Sprintf(rawCHTable, db)} {
+		chbaseline.CreateSQL(db + ".raw_events")} {
 		if err := conn.Exec(ctx, q); err != nil {
 			return result{}, fmt.Errorf("raw clickhouse table: %w", err)
 		}
@@ -128,25 +111,7 @@ func rawClickHouse(ctx context.Context, dsn, db string, evs []event.Event, batch
 	defer conn.Exec(ctx, "DROP TABLE IF EXISTS "+db+".raw_events") //nolint:errcheck // best effort
 	cpu0, start := selfCPU(), time.Now()
 	for i := 0; i < len(evs); i += batch {
-		bt, err := conn.PrepareBatch(ctx, fmt.Sprintf(rawCHInsert, db))
-		if err != nil {
-			return result{}, err
-		}
-		for j := i; j < min(i+batch, len(evs)); j++ {
-			e := &evs[j]
-			hk, hv := make([]string, len(e.Headers)), make([]string, len(e.Headers))
-			for k, h := range e.Headers {
-				hk[k], hv[k] = h.Key, h.Value
-			}
-			if err := bt.Append(e.FlowID(), e.Topic, e.Partition, e.Offset, e.EventID, e.IDSource,
-				e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source, e.Time.UnixNano(),
-				e.Time.Truncate(time.Second), e.KafkaTime.UnixNano(), e.IngestedAt.UnixNano(), e.Key, hk, hv,
-				e.Payload, int64(e.PayloadSize), uint8(0), e.ContentType, e.Convention, e.DecodeError, uint8(0)); err != nil {
-				_ = bt.Abort()
-				return result{}, err
-			}
-		}
-		if err := bt.Send(); err != nil {
+		if err := chbaseline.Insert(ctx, conn, db+".raw_events", evs[i:min(i+batch, len(evs))]); err != nil {
 			return result{}, fmt.Errorf("raw clickhouse insert: %w", err)
 		}
 	}
