@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -51,4 +52,19 @@ func pendingText(names []string) string {
 		return "1 group has not read this: " + names[0]
 	}
 	return strconv.Itoa(len(names)) + " groups have not read this: " + strings.Join(names, ", ")
+}
+
+// addDeliveries puts the "read by" table of the selected event in the
+// flow page's detail panel; nothing when positions are not polled.
+func (h *handler) addDeliveries(ctx context.Context, d *eventDetailView, f *graph.Flow, sel int) error {
+	if h.positions == nil || sel < 0 || sel >= len(f.Events) {
+		return nil
+	}
+	ds, dErr, err := h.deliveries(ctx, &f.Events[sel])
+	if err != nil {
+		return err
+	}
+	dv := deliveriesViewOf(ds, dErr)
+	d.Deliveries = &dv
+	return nil
 }

@@ -31,7 +31,11 @@ func (h *handler) flowShow(c echo.Context) error {
 	sel := selectedRecord(f, p.Event)
 	switch {
 	case isPartial(c, "event-detail") && sel >= 0:
-		return render(c, http.StatusOK, eventDetail(flowDetail(f, sel, flowLinker(id))))
+		d := flowDetail(f, sel, flowLinker(id))
+		if err := h.addDeliveries(c.Request().Context(), &d, f, sel); err != nil {
+			return err
+		}
+		return render(c, http.StatusOK, eventDetail(d))
 	case isPartial(c, "flow-graph"):
 		g := buildGraphView(f, p, sel)
 		h.markPending(&g, f)
@@ -41,5 +45,8 @@ func (h *handler) flowShow(c echo.Context) error {
 	}
 	v := buildFlowPage(f, p)
 	h.markPending(&v.Graph, f)
+	if err := h.addDeliveries(c.Request().Context(), &v.Detail, f, v.Selected); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, flowPage(pageMeta{Title: "Flow " + id}, v))
 }

@@ -224,3 +224,16 @@ func TestStallNamesTheGroup(t *testing.T) {
 		t.Errorf("note = %q, want %q", note, want)
 	}
 }
+
+func TestFlowDetailReadBy(t *testing.T) {
+	ts := groupsFixture(t, "")
+	doc := parseHTML(t, ts.get(t, "/flows/ord-1?event=e1").Body.String())
+	got := attrs(doc, "#event-detail [data-testid=delivery-row]", "data-state")
+	if d := cmp.Diff([]string{"consumed", "pending", "consumed"}, got); d != "" {
+		t.Errorf("read-by states in the detail panel (-want +got):\n%s", d)
+	}
+	part := parseHTML(t, ts.get(t, "/flows/ord-1?event=e4", "HX-Request", "true", "HX-Target", "event-detail").Body.String())
+	if n := part.Find("[data-testid=delivery-row]").Length(); n != 3 {
+		t.Errorf("htmx detail partial: %d read-by rows, want 3", n)
+	}
+}
