@@ -55,23 +55,8 @@ GROUP BY topic, b ORDER BY topic`, []any{from.UnixNano(), int64(step),
 	if err != nil {
 		return nil, fmt.Errorf("topic rates: %w", err)
 	}
-	defer rows.Close()
-	out := []store.TopicSeries{}
-	for rows.Next() {
-		var topic string
-		var b int64
-		var c uint64
-		if err := rows.Scan(&topic, &b, &c); err != nil {
-			return nil, fmt.Errorf("topic rates: %w", err)
-		}
-		if len(out) == 0 || out[len(out)-1].Topic != topic {
-			out = append(out, store.TopicSeries{Topic: topic, Start: from.UTC(), Step: step, Counts: make([]int64, n)})
-		}
-		if b >= 0 && b < int64(n) {
-			out[len(out)-1].Counts[b] += int64(c)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.ScanTopicRates(rows, from, step, n)
+	if err != nil {
 		return nil, fmt.Errorf("topic rates: %w", err)
 	}
 	return out, nil

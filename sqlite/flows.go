@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -62,34 +63,13 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 			return store.FlowPage{}, err
 		}
 	}
-	query := `SELECT f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
-		f.duplicates, f.orphans, f.out_of_order, f.dead_letters FROM flows f` + b.sql() +
-		` ORDER BY f.last_time DESC, f.flow_id DESC LIMIT ?`
+	query := `SELECT ` + summaryColumns + ` FROM flows f` + b.sql() + ` ORDER BY f.last_time DESC, f.flow_id DESC LIMIT ?`
 	rows, err := s.r.QueryContext(ctx, query, append(b.args, limit+1)...)
 	if err != nil {
 		return store.FlowPage{}, err
 	}
-	defer rows.Close()
-	page := store.FlowPage{Flows: []store.FlowSummary{}}
-	for rows.Next() {
-		var f flowSum
-		var id string
-		var services, types []byte
-		if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types,
-			&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
-			return store.FlowPage{}, err
-		}
-		sum := store.FlowSummary{CorrelationID: id, FirstTime: fromNanos(f.first), LastTime: fromNanos(f.last),
-			EventCount: int(f.count), Anomalies: f.anomalies()}
-		if sum.Services, err = decodeList(services); err != nil {
-			return store.FlowPage{}, fmt.Errorf("flow %q services: %w", id, err)
-		}
-		if sum.Types, err = decodeList(types); err != nil {
-			return store.FlowPage{}, fmt.Errorf("flow %q types: %w", id, err)
-		}
-		page.Flows = append(page.Flows, sum)
-	}
-	if err := rows.Err(); err != nil {
+	page := store.FlowPage{}
+	if page.Flows, err = scanSummaries(rows); err != nil {
 		return store.FlowPage{}, err
 	}
 	if len(page.Flows) > limit {
@@ -235,4 +215,35 @@ func match(col string, tm store.Term) (string, []any) {
 		return "(" + col + " >= ? AND " + col + " < ?)", []any{tm.Value, hi}
 	}
 	return col + " >= ?", []any{tm.Value}
+}
+
+// summaryColumns are the flows table's columns of a flow summary, as
+// scanSummaries reads them.
+const summaryColumns = `f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
+	f.duplicates, f.orphans, f.out_of_order, f.dead_letters`
+
+// scanSummaries reads rows of summaryColumns. It closes rows.
+func scanSummaries(rows *sql.Rows) ([]store.FlowSummary, error) {
+	defer rows.Close()
+	out := []store.FlowSummary{}
+	for rows.Next() {
+		var f flowSum
+		var id string
+		var services, types []byte
+		if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types,
+			&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
+			return nil, err
+		}
+		sum := store.FlowSummary{CorrelationID: id, FirstTime: fromNanos(f.first), LastTime: fromNanos(f.last),
+			EventCount: int(f.count), Anomalies: f.anomalies()}
+		var err error
+		if sum.Services, err = decodeList(services); err != nil {
+			return nil, fmt.Errorf("flow %q services: %w", id, err)
+		}
+		if sum.Types, err = decodeList(types); err != nil {
+			return nil, fmt.Errorf("flow %q types: %w", id, err)
+		}
+		out = append(out, sum)
+	}
+	return out, rows.Err()
 }

@@ -75,22 +75,8 @@ func (s *Store) TopicRates(ctx context.Context, from, to time.Time, step time.Du
 	if err != nil {
 		return nil, fmt.Errorf("topic rates: %w", err)
 	}
-	defer rows.Close()
-	out := []store.TopicSeries{}
-	for rows.Next() {
-		var topic string
-		var b, c int64
-		if err := rows.Scan(&topic, &b, &c); err != nil {
-			return nil, fmt.Errorf("topic rates: %w", err)
-		}
-		if len(out) == 0 || out[len(out)-1].Topic != topic {
-			out = append(out, store.TopicSeries{Topic: topic, Start: from.UTC(), Step: step, Counts: make([]int64, n)})
-		}
-		if b >= 0 && b < int64(n) {
-			out[len(out)-1].Counts[b] += c
-		}
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.ScanTopicRates(rows, from, step, n)
+	if err != nil {
 		return nil, fmt.Errorf("topic rates: %w", err)
 	}
 	return out, nil
@@ -102,33 +88,13 @@ func (s *Store) SlowestFlows(ctx context.Context, since time.Time, limit int) ([
 	if limit <= 0 {
 		return []store.FlowSummary{}, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
-		f.duplicates, f.orphans, f.out_of_order, f.dead_letters FROM flows f WHERE f.last_time >= ?
+	rows, err := s.r.QueryContext(ctx, `SELECT `+summaryColumns+` FROM flows f WHERE f.last_time >= ?
 		ORDER BY f.last_time - f.first_time DESC, f.last_time DESC, f.flow_id DESC LIMIT ?`, nanos(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("slowest flows: %w", err)
 	}
-	defer rows.Close()
-	out := []store.FlowSummary{}
-	for rows.Next() {
-		var f flowSum
-		var id string
-		var services, types []byte
-		if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types,
-			&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
-			return nil, fmt.Errorf("slowest flows: %w", err)
-		}
-		sum := store.FlowSummary{CorrelationID: id, FirstTime: fromNanos(f.first), LastTime: fromNanos(f.last),
-			EventCount: int(f.count), Anomalies: f.anomalies()}
-		if sum.Services, err = decodeList(services); err != nil {
-			return nil, fmt.Errorf("slowest flows: flow %q services: %w", id, err)
-		}
-		if sum.Types, err = decodeList(types); err != nil {
-			return nil, fmt.Errorf("slowest flows: flow %q types: %w", id, err)
-		}
-		out = append(out, sum)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanSummaries(rows)
+	if err != nil {
 		return nil, fmt.Errorf("slowest flows: %w", err)
 	}
 	return out, nil

@@ -237,3 +237,27 @@ func (t *TypeTally) AddRows(rows Rows, timeOf func(int64) time.Time) error {
 	}
 	return rows.Err()
 }
+
+// ScanTopicRates builds TopicRates' answer from rows of (topic, bucket,
+// count) ordered by topic, bucket i counting [from + i·step, from +
+// (i+1)·step) of n; rows outside the n buckets are left out. Both
+// backends select these columns. It closes rows.
+func ScanTopicRates(rows Rows, from time.Time, step time.Duration, n int) ([]TopicSeries, error) {
+	defer rows.Close()
+	out := []TopicSeries{}
+	for rows.Next() {
+		var topic string
+		var b int64
+		var c uint64
+		if err := rows.Scan(&topic, &b, &c); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].Topic != topic {
+			out = append(out, TopicSeries{Topic: topic, Start: from.UTC(), Step: step, Counts: make([]int64, n)})
+		}
+		if b >= 0 && b < int64(n) {
+			out[len(out)-1].Counts[b] += int64(c)
+		}
+	}
+	return out, rows.Err()
+}
