@@ -39,14 +39,15 @@ const MemoryDSN = "sqlite::memory:"
 // the WAL, so Write returns only once the batch survives a power cut (the
 // ingest commits Kafka offsets after Write; NORMAL would survive a process
 // crash but could lose the last commits on power loss). The cost is one
-// fsync per batch, small with batches of hundreds of events.
+// fsync per batch, small with batches of thousands of events.
 // busy_timeout covers other processes holding the database (the CLI, a
 // backup); within the process writes are serialised by the single writer.
-// Page caches: 64 MiB for the writer (its index lookups per event), 16 MiB
-// per reader.
+// Page caches: 48 MiB for the writer (its bulk look-ups of event IDs and
+// flows), 16 MiB per reader; they are not Go heap, and with the tracer's
+// Go heap limit keep the process under 300 MB (docs/PERFORMANCE.md).
 const (
 	pragmas     = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
-	writerDSN   = "?" + pragmas + "&_pragma=cache_size(-65536)&_txlock=immediate"
+	writerDSN   = "?" + pragmas + "&_pragma=cache_size(-49152)&_txlock=immediate"
 	readerDSN   = "?" + pragmas + "&_pragma=cache_size(-16384)&_pragma=query_only(1)"
 	memoryDSN   = ":memory:?_pragma=foreign_keys(1)"
 	maxReadConn = 8

@@ -9,8 +9,8 @@ import (
 // another: a backfill holds up to four batches of events (tens of MB) and
 // would otherwise let the heap double past them before collecting, which
 // took the process past 300 MB (docs/PERFORMANCE.md, Ingest). The embedded
-// store's page caches (about 100 MB) are not Go heap and come on top.
-const softMemoryLimit = 192 << 20
+// store's page caches (up to 80 MB) are not Go heap and come on top.
+const softMemoryLimit = 160 << 20
 
 // limitMemory applies softMemoryLimit when GOMEMLIMIT is unset.
 func limitMemory() {

@@ -54,7 +54,7 @@ func main() {
 	flag.StringVar(&o.chBatches, "clickhouse-batches", "10000,50000,200000", "raw ClickHouse batch sizes tried; the fastest is the baseline")
 	flag.StringVar(&o.stores, "stores", "sqlite,clickhouse", "stores to measure")
 	flag.StringVar(&o.tracerArgs, "tracer-args", "", "extra flags for tracer serve, space-separated")
-	flag.IntVar(&o.freshRate, "fresh-rate", 2000, "background records per second while freshness is measured")
+	flag.IntVar(&o.freshRate, "fresh-rate", 0, "background records per second while freshness is measured (0: a quarter of the tracer's measured rate, at most 2000)")
 	flag.DurationVar(&o.freshDur, "fresh-duration", 15*time.Second, "how long probes are sent")
 	flag.DurationVar(&o.freshEvery, "fresh-every", 50*time.Millisecond, "one probe record this often")
 	flag.BoolVar(&o.keepTopics, "keep-topics", false, "do not delete the topics at the end")
@@ -201,7 +201,12 @@ func product(o options, dsn string, brokers []string, admin sarama.ClusterAdmin,
 		b, _ := os.ReadFile(filepath.Join(dir, group+".log"))
 		return r, fmt.Errorf("%w; tracer log:\n%s", err, tailLines(string(b), 20))
 	}
-	r.fresh, err = tr.freshness(brokers, prefix, o.freshRate, o.freshDur, o.freshEvery)
+	rate := o.freshRate
+	if rate <= 0 { // keeping up: well under what this tracer just managed
+		rate = min(2000, int(r.rate()/4))
+	}
+	fmt.Printf("    freshness with %d background records/s\n", rate)
+	r.fresh, err = tr.freshness(brokers, prefix, rate, o.freshDur, o.freshEvery)
 	if err != nil {
 		return r, err
 	}
