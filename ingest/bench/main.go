@@ -55,7 +55,7 @@ func main() {
 	flag.StringVar(&o.stores, "stores", "sqlite,clickhouse", "stores to measure")
 	flag.StringVar(&o.tracerArgs, "tracer-args", "", "extra flags for tracer serve, space-separated")
 	flag.IntVar(&o.freshRate, "fresh-rate", 0, "background records per second while freshness is measured (0: a quarter of the tracer's measured rate, at most 2000)")
-	flag.DurationVar(&o.freshDur, "fresh-duration", 15*time.Second, "how long probes are sent")
+	flag.DurationVar(&o.freshDur, "fresh-duration", 20*time.Second, "how long probes are sent")
 	flag.DurationVar(&o.freshEvery, "fresh-every", 50*time.Millisecond, "one probe record this often")
 	flag.BoolVar(&o.keepTopics, "keep-topics", false, "do not delete the topics at the end")
 	flag.Parse()

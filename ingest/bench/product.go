@@ -137,7 +137,8 @@ func vmHWM(path string) float64 {
 
 // freshness measures, while background records arrive at rate per second,
 // how long a probe record takes from the producer's send to being served
-// by GET /api/events/{id}: probes are sent every interval for dur.
+// by GET /api/events/{id}: a probe is sent every interval (later while
+// probesInFlight are not found yet) for dur.
 func (t *tracerRun) freshness(brokers []string, prefix string, rate int, dur, interval time.Duration) ([]time.Duration, error) {
 	cfg := sarama.NewConfig()
 	cfg.Producer.RequiredAcks = sarama.WaitForLocal
@@ -160,13 +161,23 @@ func (t *tracerRun) freshness(brokers []string, prefix string, rate int, dur, in
 	probes := generate(int(dur/interval), 1, uint64(time.Now().UnixNano()))
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	// At most probesInFlight probes are polled at once: a person looking
+	// for a few records, not a herd that would slow the reads it times.
+	inFlight := make(chan struct{}, probesInFlight)
+	sent, end := 0, time.Now().Add(dur)
 	for _, p := range probes {
 		<-tick.C
+		inFlight <- struct{}{}
+		if sent > 0 && time.Now().After(end) {
+			break
+		}
+		sent++
 		t0 := time.Now()
 		if _, _, err := sp.SendMessage(message(prefix, p)); err != nil {
 			return nil, fmt.Errorf("probe: %w", err)
 		}
 		wg.Go(func() {
+			defer func() { <-inFlight }()
 			d, err := t.poll(client, p.eventID, t0)
 			mu.Lock()
 			defer mu.Unlock()
@@ -185,13 +196,13 @@ func (t *tracerRun) freshness(brokers []string, prefix string, rate int, dur, in
 		lat = append(lat, probeLimit)
 	}
 	if len(errs) > 0 {
-		fmt.Printf("    %d of %d probes not served within %s: %v\n", len(errs), len(probes), probeLimit, errs[0])
+		fmt.Printf("    %d of %d probes not served within %s: %v\n", len(errs), sent, probeLimit, errs[0])
 	}
 	slices.Sort(lat)
 	return lat, nil
 }
 
-// poll asks for event id every 10 ms until the tracer serves it; a failed
+// poll asks for event id every 20 ms until the tracer serves it; a failed
 // request (a timeout while the store is busy) is asked again.
 func (t *tracerRun) poll(client *http.Client, id string, t0 time.Time) (time.Duration, error) {
 	url := "http://" + t.addr + "/api/events/" + id
@@ -206,13 +217,17 @@ func (t *tracerRun) poll(client *http.Client, id string, t0 time.Time) (time.Dur
 			err = fmt.Errorf("status %s", resp.Status)
 		}
 		last = err
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	return 0, fmt.Errorf("event %s not served after %s (last answer: %w)", id, probeLimit, last)
 }
 
-// probeLimit is how long a probe is looked for.
-const probeLimit = 30 * time.Second
+// probeLimit is how long a probe is looked for; probesInFlight how many
+// are looked for at once.
+const (
+	probeLimit     = 30 * time.Second
+	probesInFlight = 4
+)
 
 // background produces generated records at rate per second (in bursts
 // every 20 ms) until ctx is done.
