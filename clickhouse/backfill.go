@@ -84,11 +84,12 @@ func backfillPartition(ctx context.Context, conn driver.Conn, p uint32) error {
 	where := " FROM events WHERE toYYYYMMDD(event_time) = ? AND internal = 0"
 	stmts := []string{
 		`INSERT INTO flow_rows (flow_id, w_last_time, w_first_ns, w_last_ns, w_records, w_ids, w_id_times,
-w_causes, w_cause_times, w_services, w_types, w_topics, w_dead_letter, w_flags)
+w_causes, w_cause_times, w_services, w_types, w_topics, w_dead_letter, w_flags, w_id_topics)
 SELECT flow_id, max(event_time), min(time_ns), max(time_ns), groupArray(` + recordHashSQL + `),
 groupArray(cityHash64(event_id)), groupArray(time_ns),
 groupArrayIf(cityHash64(causation_id), causation_id != ''), groupArrayIf(time_ns, causation_id != ''),
-groupUniqArray(source), groupUniqArray(type), groupUniqArray(topic), max(dead_letter), toUInt64(0)` +
+groupUniqArray(source), groupUniqArray(type), groupUniqArray(topic), max(dead_letter), toUInt64(0),
+groupArray(` + idTopicHashSQL + `)` +
 			where + " GROUP BY flow_id",
 		`INSERT INTO topic_rows (topic, bucket, w_last_time, w_records)
 SELECT topic, ` + floorSQL("kafka_time_ns", topicBucket) + ` AS b, toDateTime(max(intDiv(kafka_time_ns, 1000000000))),

@@ -41,7 +41,7 @@ func (s *Store) TopicRates(ctx context.Context, from, to time.Time, step time.Du
 	defer cancel()
 	q := cond{`SELECT topic, intDiv(kafka_time_ns - ?, ?) AS b,
 uniqExact(kafka_partition, kafka_offset) AS c FROM events
-WHERE event_time >= ? AND event_time <= ? AND kafka_time_ns >= ? AND kafka_time_ns < ?
+WHERE event_time >= ? AND event_time <= ? AND kafka_time_ns >= ? AND kafka_time_ns < ? AND internal = 0
 GROUP BY topic, b ORDER BY topic`, []any{from.UnixNano(), int64(step),
 		seconds(from.Add(-partitionSlack)), seconds(to.Add(partitionSlack)), from.UnixNano(), to.UnixNano()}}
 	if tb := int64(topicBucket); step%topicBucket == 0 && from.UnixNano()%tb == 0 && to.UnixNano()%tb == 0 {

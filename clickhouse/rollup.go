@@ -30,6 +30,15 @@ const (
 // flow_summary, the same in Go (Write) and SQL (the backfill).
 func hashString(s string) uint64 { return city.CH64([]byte(s)) }
 
+// idTopicHash hashes a record's (event ID, topic) pair, the duplicate
+// rule's unit, as idTopicHashSQL does.
+func idTopicHash(e *event.Event) uint64 {
+	b := make([]byte, 0, len(e.EventID)+1+len(e.Topic))
+	return city.CH64(append(append(append(b, e.EventID...), 0), e.Topic...))
+}
+
+const idTopicHashSQL = `cityHash64(concat(event_id, '\0', topic))`
+
 // recordHash hashes a record's identity (topic, partition, offset, Kafka
 // time) as recordHashSQL does.
 func recordHash(e *event.Event) uint64 {
@@ -51,6 +60,7 @@ type flowRow struct {
 	first, last             int64
 	records                 []uint64
 	ids, causes             []uint64
+	idTopics                []uint64 // idTopicHash per record
 	idTimes, causeTimes     []int64
 	services, types, topics set
 	deadLetter              uint8
@@ -130,6 +140,7 @@ func rollUp(events []event.Event) *rollup {
 		f.first, f.last = min(f.first, t), max(f.last, t)
 		f.records = append(f.records, rec)
 		f.ids, f.idTimes = append(f.ids, hashString(e.EventID)), append(f.idTimes, t)
+		f.idTopics = append(f.idTopics, idTopicHash(e))
 		if e.CausationID != "" {
 			f.causes, f.causeTimes = append(f.causes, hashString(e.CausationID)), append(f.causeTimes, t)
 		}
@@ -186,10 +197,10 @@ func floorDiv(a, b int64) int64 {
 // writeRollup inserts a write's read-model rows, one batch per table.
 func (s *Store) writeRollup(ctx context.Context, r *rollup) error {
 	if err := insertRows(ctx, s.conn, `INSERT INTO flow_rows (flow_id, w_last_time, w_first_ns, w_last_ns, w_records,
-w_ids, w_id_times, w_causes, w_cause_times, w_services, w_types, w_topics, w_dead_letter, w_flags)`, len(r.flows), func(b driver.Batch) error {
+w_ids, w_id_times, w_causes, w_cause_times, w_services, w_types, w_topics, w_dead_letter, w_flags, w_id_topics)`, len(r.flows), func(b driver.Batch) error {
 		for _, f := range r.flows {
 			if err := b.Append(f.flow, f.lastTime, f.first, f.last, f.records, f.ids, f.idTimes, f.causes, f.causeTimes,
-				f.services.list(), f.types.list(), f.topics.list(), f.deadLetter, uint64(0)); err != nil {
+				f.services.list(), f.types.list(), f.topics.list(), f.deadLetter, uint64(0), f.idTopics); err != nil {
 				return err
 			}
 		}

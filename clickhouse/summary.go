@@ -12,12 +12,12 @@ import (
 // selects (a condition on flow_id), one row per flow, with the columns
 // scanMerged reads. Tuples are split into plain arrays for the driver.
 func mergedSummaries(where cond) cond {
-	return cond{`SELECT flow_id, first, last, n, svcs, typs, dl,
+	return cond{`SELECT flow_id, first, last, n, nit, svcs, typs, dl,
   arrayMap(x -> tupleElement(x, 1), it), arrayMap(x -> tupleElement(x, 2), it),
   arrayMap(x -> tupleElement(x, 1), ct), arrayMap(x -> tupleElement(x, 2), ct)
 FROM (
   SELECT flow_id, minMerge(first_ns) AS first, maxMerge(last_ns) AS last, uniqExactArrayMerge(records) AS n,
-    groupUniqArrayArrayMerge(services) AS svcs, groupUniqArrayArrayMerge(types) AS typs,
+    uniqExactArrayMerge(id_topics) AS nit, groupUniqArrayArrayMerge(services) AS svcs, groupUniqArrayArrayMerge(types) AS typs,
     maxMerge(dead_letter) AS dl, groupArrayArrayMerge(id_times) AS it, groupArrayArrayMerge(cause_times) AS ct
   FROM flow_summary WHERE ` + where.sql + `
   GROUP BY flow_id
@@ -40,7 +40,7 @@ func (s *Store) readSummaries(ctx context.Context, where cond) ([]store.FlowSumm
 			first, last int64
 			n           uint64
 		)
-		if err := rows.Scan(&m.flow, &first, &last, &n, &m.services, &m.types, &m.deadLetter,
+		if err := rows.Scan(&m.flow, &first, &last, &n, &m.idTopics, &m.services, &m.types, &m.deadLetter,
 			&m.ids, &m.idTimes, &m.causes, &m.causeTimes); err != nil {
 			return nil, fmt.Errorf("read flow summaries: %w", err)
 		}
@@ -70,6 +70,7 @@ type merged struct {
 	flow                string
 	first, last         int64
 	records             uint64
+	idTopics            uint64 // distinct (event ID, topic) pairs; 0 for rows older than migration 0008
 	services, types     []string
 	deadLetter          uint8
 	ids, causes         []uint64 // event and causation ID hashes, one per record
@@ -95,8 +96,8 @@ func (m *merged) anomalies() []string {
 	if m.deadLetter != 0 {
 		kinds = append(kinds, store.AnomalyDeadLetter)
 	}
-	if m.records > uint64(len(earliest)) {
-		kinds = append(kinds, store.AnomalyDuplicate)
+	if pairs := m.idTopics; m.records > pairs && pairs > 0 || pairs == 0 && m.records > uint64(len(earliest)) {
+		kinds = append(kinds, store.AnomalyDuplicate) // an event ID twice on one topic
 	}
 	orphan, late := false, false
 	for i, c := range m.causes {

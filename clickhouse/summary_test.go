@@ -33,13 +33,16 @@ func TestMergedAnomalies(t *testing.T) {
 			all = append(all, e)
 		}
 		m := merged{flow: "c", first: nanos(all[0].Time), last: nanos(all[0].Time)}
-		recs := map[uint64]bool{}
+		recs, pairs := map[uint64]bool{}, map[uint64]bool{}
 		for rest := all; len(rest) > 0; {
 			k := 1 + rnd.IntN(len(rest))
 			for range 1 + rnd.IntN(2) {
 				f := rollUp(rest[:k]).flows[0]
 				for _, r := range f.records {
 					recs[r] = true
+				}
+				for _, p := range f.idTopics {
+					pairs[p] = true
 				}
 				m.ids, m.idTimes = append(m.ids, f.ids...), append(m.idTimes, f.idTimes...)
 				m.causes, m.causeTimes = append(m.causes, f.causes...), append(m.causeTimes, f.causeTimes...)
@@ -48,7 +51,7 @@ func TestMergedAnomalies(t *testing.T) {
 			}
 			rest = rest[k:]
 		}
-		m.records = uint64(len(recs))
+		m.records, m.idTopics = uint64(len(recs)), uint64(len(pairs))
 		got, want := m.summary(), store.FlowAnomalies(all)
 		if !slices.Equal(got.Anomalies, want) || got.EventCount != n {
 			t.Fatalf("round %d: anomalies %v, %d events; want %v, %d\n%+v", round, got.Anomalies, got.EventCount, want, n, all)

@@ -89,6 +89,7 @@ func anomalyKinds(t store.Term) []string {
 // the alias its conditions use.
 var mergedColumns = []struct{ alias, sql string }{
 	{"n", "uniqExactArrayMerge(records)"},
+	{"nit", "uniqExactArrayMerge(id_topics)"},
 	{"it", "groupArrayArrayMerge(id_times)"},
 	{"ct", "groupArrayArrayMerge(cause_times)"},
 	{"dl", "maxMerge(dead_letter)"},
@@ -128,8 +129,10 @@ func anomalyCond(kind string, need map[string]bool) cond {
 		need["dl"] = true
 		return cond{sql: "dl = 1"}
 	case store.AnomalyDuplicate:
-		need["n"], need["it"] = true, true
-		return cond{sql: "n > length(" + uidsSQL + ")"}
+		// an event ID twice on one topic; rows older than migration 0008
+		// have no (ID, topic) pairs: more records than IDs there
+		need["n"], need["it"], need["nit"] = true, true, true
+		return cond{sql: "(nit > 0 AND n > nit OR nit = 0 AND n > length(" + uidsSQL + "))"}
 	case store.AnomalyOrphan:
 		need["it"], need["ct"] = true, true
 		return cond{sql: orphanSQL}

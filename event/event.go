@@ -27,8 +27,11 @@ const (
 // (Topic, Partition, Offset) is its identity: the same record stored twice is
 // one event. Two records with the same EventID are a duplicate publication.
 type Event struct {
-	EventID       string `json:"event_id"`
-	IDSource      string `json:"id_source,omitempty"`
+	EventID  string `json:"event_id"`
+	IDSource string `json:"id_source,omitempty"`
+	// CopyOf is set on a derived copy (see MarkCopy): the event ID its
+	// record carries, which EventID then extends with "@" and the topic.
+	CopyOf        string `json:"copy_of,omitempty"`
 	CorrelationID string `json:"correlation_id"`
 	CausationID   string `json:"causation_id"`
 	Type          string `json:"type"`
@@ -188,4 +191,24 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 		e.Payload = []byte(s)
 	}
 	return nil
+}
+
+// CopyID is the event ID of a derived copy: a record that carries the event
+// ID id of an earlier record but sits on another topic with another payload
+// (a stream processor such as Kafka Streams forwards the input's headers to
+// its outputs). It is id + "@" + topic: unique, because a copy is told apart
+// by its topic, and stable, because neither part changes when more records
+// arrive.
+func CopyID(id, topic string) string { return id + "@" + topic }
+
+// MarkCopy turns e into the derived copy of the event its ID names: EventID
+// becomes CopyID(id, topic), CopyOf keeps id, and the copied event is its
+// cause (CausationID), so that the copy is drawn after what it copies.
+func (e *Event) MarkCopy() {
+	if e.CopyOf != "" {
+		return
+	}
+	e.CopyOf = e.EventID
+	e.EventID = CopyID(e.EventID, e.Topic)
+	e.CausationID = e.CopyOf
 }

@@ -15,34 +15,40 @@ func (b *builder) anomalies(opts *Options) {
 	seenMiss := map[string]bool{} // one orphan per (event ID, missing cause)
 	for _, m := range b.miss {
 		e := &f.Events[m[0]]
+		if e.Internal {
+			continue
+		}
 		if key := e.EventID + "\x00" + e.CausationID; !seenMiss[key] {
 			seenMiss[key] = true
 			b.add(Orphan, "caused by "+e.CausationID+", which was not seen", e.EventID)
 		}
 	}
 	for v := range f.Vertices {
-		if rs := f.Vertices[v].Records; len(rs) > 1 {
+		if topic, n := b.duplicated(v); n > 1 {
+			f.Vertices[v].Dup = true
 			var where []string
-			for i, r := range rs {
-				if i == 5 {
-					where = append(where, "…")
-					break
+			for _, r := range f.Vertices[v].Records {
+				if e := &f.Events[r]; e.Topic == topic && !e.Internal {
+					if len(where) == 5 {
+						where = append(where, "…")
+						break
+					}
+					where = append(where, e.Coordinates())
 				}
-				where = append(where, f.Events[r].Coordinates())
 			}
-			b.add(Duplicate, "published "+itoa(len(rs))+" times: "+strings.Join(where, ", "), f.Vertices[v].ID)
+			b.add(Duplicate, "published "+itoa(n)+" times on "+topic+": "+strings.Join(where, ", "), f.Vertices[v].ID)
 		}
 	}
 	for k := range f.Edges {
 		// a cycle must run back in time somewhere: its closing edge is the
 		// cycle anomaly's to report
-		if e := &f.Edges[k]; e.LatencyMS < 0 && !e.Cyclic {
+		if e := &f.Edges[k]; e.LatencyMS < 0 && !e.Cyclic && !b.orig(e.ToV).Internal && !b.orig(e.FromV).Internal {
 			b.add(OutOfOrder, b.orig(e.ToV).Type+" is timestamped "+FormatMS(-e.LatencyMS)+
 				" before its cause "+b.orig(e.FromV).Type, e.From, e.To)
 		}
 	}
 	for i := range f.Events {
-		if e := &f.Events[i]; opts.IsDeadLetter(e.Topic) {
+		if e := &f.Events[i]; !e.Internal && opts.IsDeadLetter(e.Topic) {
 			b.add(DeadLetter, e.Type+" went to dead-letter topic "+e.Topic, e.EventID)
 		}
 	}
@@ -60,6 +66,27 @@ func (b *builder) anomalies(opts *Options) {
 	for v := range f.Vertices {
 		slices.Sort(f.Vertices[v].Kinds)
 	}
+}
+
+// duplicated returns the topic on which vertex v has the most business
+// records, and how many: more than one is a duplicate (the same event
+// published or delivered again on one topic). Records on other topics are
+// the same event published to several topics, not duplicates.
+func (b *builder) duplicated(v int) (topic string, n int) {
+	rs := b.f.Vertices[v].Records
+	if len(rs) < 2 {
+		return "", len(rs)
+	}
+	count := map[string]int{}
+	for _, r := range rs {
+		if e := &b.f.Events[r]; !e.Internal {
+			count[e.Topic]++
+			if c := count[e.Topic]; c > n || c == n && e.Topic < topic {
+				topic, n = e.Topic, c
+			}
+		}
+	}
+	return topic, n
 }
 
 func (b *builder) add(kind, detail string, ids ...string) {

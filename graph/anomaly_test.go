@@ -29,7 +29,7 @@ func TestAnomalies(t *testing.T) {
 		{"orphan", seq(ev("a", "", "A", 0), ev("b", "zz", "B", 10)), graph.Options{},
 			[]graph.Anomaly{{Kind: graph.Orphan, EventIDs: []string{"b"}, Detail: "caused by zz, which was not seen"}}},
 		{"duplicate", seq(ev("a", "", "A", 0), ev("b", "a", "B", 10), ev("b", "a", "B", 30)), graph.Options{},
-			[]graph.Anomaly{{Kind: graph.Duplicate, EventIDs: []string{"b"}, Detail: "published 2 times: t/0/1, t/0/2"}}},
+			[]graph.Anomaly{{Kind: graph.Duplicate, EventIDs: []string{"b"}, Detail: "published 2 times on t: t/0/1, t/0/2"}}},
 		{"out of order", seq(ev("b", "a", "B", 50), ev("a", "", "A", 100)), graph.Options{},
 			[]graph.Anomaly{{Kind: graph.OutOfOrder, EventIDs: []string{"a", "b"}, Detail: "B is timestamped 50 ms before its cause A"}}},
 		{"self causation", seq(ev("a", "a", "A", 0), ev("b", "a", "B", 5)), graph.Options{},

@@ -1,6 +1,11 @@
 package graph
 
-import "github.com/eventscope/eventscope/event"
+import (
+	"bytes"
+	"slices"
+
+	"github.com/eventscope/eventscope/event"
+)
 
 // builder holds the indexes Build needs while it fills a Flow.
 type builder struct {
@@ -9,26 +14,41 @@ type builder struct {
 	topo  []int          // vertices in a topological order of non-cyclic edges
 	miss  [][2]int       // (record, vertex) whose cause was not seen
 	anoms []Anomaly
+	// cloned is set once Flow.Events is a copy of the caller's slice
+	// (made before the first derived copy is marked).
+	cloned bool
 }
 
 func newBuilder(f *Flow) *builder {
 	return &builder{f: f, idx: make(map[string]int, len(f.Events))}
 }
 
-// vertices makes one vertex per distinct event ID, in order of first record.
+// vertices makes one vertex per distinct event ID, in order of first
+// record (business records before internal ones, so that an original is
+// never a record of an internal topic). A record whose ID an earlier
+// record of another topic carries with another payload is a derived copy
+// (see event.MarkCopy): it gets its own vertex, caused by the original.
 func (b *builder) vertices() {
 	f := b.f
 	f.VertexOf = make([]int, len(f.Events))
 	f.Vertices = make([]Vertex, 0, len(f.Events))
 	recs := make([]int, len(f.Events)) // one backing array; a duplicate's append copies
-	for i := range f.Events {
+	add := func(i int) {
 		e := &f.Events[i]
+		if v, ok := b.idx[e.EventID]; ok && b.isCopy(v, e) {
+			if !b.cloned { // the caller's events stay as they were
+				f.Events = slices.Clone(f.Events)
+				b.cloned = true
+				e = &f.Events[i]
+			}
+			e.MarkCopy()
+		}
 		v, ok := b.idx[e.EventID]
 		if !ok {
 			v = len(f.Vertices)
 			b.idx[e.EventID] = v
 			recs[i] = i
-			f.Vertices = append(f.Vertices, Vertex{ID: e.EventID, CauseID: e.CausationID, Records: recs[i : i+1 : i+1]})
+			f.Vertices = append(f.Vertices, Vertex{ID: e.EventID, CauseID: e.CausationID, Records: recs[i : i+1 : i+1], Copy: e.CopyOf != ""})
 		} else {
 			f.Vertices[v].Records = append(f.Vertices[v].Records, i)
 		}
@@ -40,6 +60,22 @@ func (b *builder) vertices() {
 			f.End = e.Time
 		}
 	}
+	for _, internal := range [...]bool{false, true} {
+		for i := range f.Events {
+			if f.Events[i].Internal == internal {
+				add(i)
+			}
+		}
+	}
+}
+
+// isCopy reports whether record e, whose event ID vertex v has, is a
+// derived copy of v's original: a business record on another topic with
+// another payload. The same payload on another topic is one event
+// published to several topics; the same topic is a duplicate.
+func (b *builder) isCopy(v int, e *event.Event) bool {
+	o := b.orig(v)
+	return !e.Internal && !o.Internal && o.Topic != e.Topic && !bytes.Equal(o.Payload, e.Payload)
 }
 
 // orig returns the original record of vertex v.
@@ -73,11 +109,15 @@ func (b *builder) edges() {
 		pair[key] = len(f.Edges)
 		f.Vertices[cv].Out = append(f.Vertices[cv].Out, len(f.Edges))
 		f.Vertices[v].In = append(f.Vertices[v].In, len(f.Edges))
-		f.Edges = append(f.Edges, Edge{
+		ed := Edge{
 			From: e.CausationID, To: e.EventID,
 			LatencyMS: ms(e.Time.Sub(b.orig(cv).Time)),
 			FromV:     cv, ToV: v, Records: 1, Cyclic: cv == v,
-		})
+		}
+		if e.CopyOf != "" {
+			ed.Kind = EdgeCopy
+		}
+		f.Edges = append(f.Edges, ed)
 	}
 }
 
@@ -195,7 +235,7 @@ func (b *builder) order() []Node {
 			}
 			seen[it.i] = true
 			nd := Node{Index: it.i, Depth: it.depth,
-				Duplicate: len(f.Vertices[f.VertexOf[it.i]].Records) > 1}
+				Duplicate: f.Vertices[f.VertexOf[it.i]].Dup}
 			if it.depth > 0 && parent[it.i] >= 0 {
 				nd.HasCause = true
 				nd.HopMS = ms(f.Events[it.i].Time.Sub(f.Events[parent[it.i]].Time))

@@ -86,7 +86,7 @@ func TestBuildVertices(t *testing.T) {
 	want := []graph.Vertex{
 		{ID: "x", Records: []int{0}, Out: []int{0}, Critical: false},
 		{ID: "y", Records: []int{1}, Out: []int{1}, Critical: false},
-		{ID: "z", Records: []int{2, 3}, In: []int{0, 1}, Depth: 1, CauseID: "x", Kinds: []string{graph.Duplicate}},
+		{ID: "z", Records: []int{2, 3}, In: []int{0, 1}, Depth: 1, CauseID: "x", Kinds: []string{graph.Duplicate}, Dup: true},
 		{ID: "o", Records: []int{4}, CauseID: "gone", Missing: true, Critical: true, Kinds: []string{graph.Orphan}},
 	}
 	if diff := cmp.Diff(want, f.Vertices); diff != "" {

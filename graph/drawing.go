@@ -132,6 +132,10 @@ func Layout(f *Flow, opts LayoutOptions) *Drawing {
 		g.edges = append(g.edges, [2]int{e.FromV, e.ToV})
 		d.Edges[k] = DrawEdge{From: e.From, To: e.To, Label: FormatMS(e.LatencyMS), Critical: e.Critical,
 			Count: e.Records, LatencyMS: e.LatencyMS, Class: edgeClass(e.Critical, e.Cyclic, e.Slow, e.LatencyMS < 0)}
+		if e.Kind == EdgeCopy {
+			d.Edges[k].Label = "copy · " + d.Edges[k].Label
+			d.Edges[k].Class += " copy"
+		}
 	}
 	d.EventNode = make([]int, len(f.Events))
 	copy(d.EventNode, f.VertexOf)
@@ -183,8 +187,11 @@ func eventNode(f *Flow, v int, o *LayoutOptions) DrawNode {
 	if vx.Critical {
 		cls = append(cls, "critical")
 	}
-	if len(vx.Records) > 1 {
+	if vx.Dup {
 		cls = append(cls, "duplicate")
+	}
+	if vx.Copy {
+		cls = append(cls, "copy")
 	}
 	if vx.Missing {
 		cls = append(cls, "missing-cause")

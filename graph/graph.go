@@ -6,9 +6,16 @@
 // no I/O and no clock (callers pass "now" in), and deterministic: the same
 // input always gives the same output, byte for byte.
 //
-// Duplicates. Every distinct event ID is one Vertex of the graph; all
-// records carrying that ID (duplicate publications) belong to it, the first
-// one in the given order being the original. A record's causation ID links
+// Duplicates and copies. Every distinct event ID is one Vertex of the
+// graph; all records carrying that ID belong to it, the first business
+// record in the given order being the original. Two records of a vertex on
+// one topic are a duplicate; the same ID with the same payload on several
+// topics is one event published to several topics. A record with the ID
+// of an earlier one but on another topic and with another payload is a
+// derived copy (a stream processor forwarded the headers): its own vertex,
+// with ID event.CopyID(id, topic), linked from the original by an edge of
+// Kind EdgeCopy. Records of internal topics (event.Event.Internal) join
+// their ID's vertex, never start a copy and are never part of an anomaly. A record's causation ID links
 // the cause's vertex to the record's vertex, so the effects of a duplicated
 // event attach once, to its original, and a duplicate record that names a
 // different cause than the original adds a second incoming edge (fan-in).
@@ -28,6 +35,9 @@ type Edge struct {
 	From      string  `json:"from"`
 	To        string  `json:"to"`
 	LatencyMS float64 `json:"latency_ms"`
+	// Kind is EdgeCopy for the link from an event to its derived copy,
+	// "" for a causal link.
+	Kind string `json:"kind,omitempty"`
 
 	// FromV and ToV index Flow.Vertices.
 	FromV int `json:"-"`
@@ -41,6 +51,9 @@ type Edge struct {
 	Critical bool `json:"-"` // on Flow.CriticalPath
 	Slow     bool `json:"-"` // flagged slow_hop
 }
+
+// EdgeCopy is the Kind of an edge from an event to its derived copy.
+const EdgeCopy = "copy"
 
 // Anomaly kinds.
 const (
@@ -86,6 +99,9 @@ type Vertex struct {
 	Missing  bool
 	Critical bool     // on Flow.CriticalPath
 	Kinds    []string // anomaly kinds this vertex is involved in, sorted
+	// Copy marks a derived copy (ID from event.CopyID); Dup a duplicate:
+	// two business records of the vertex on one topic.
+	Copy, Dup bool
 }
 
 // Flow is the causal graph of one flow.

@@ -133,7 +133,7 @@ func BuildTimeline(f *Flow, opts TimelineOptions) *Timeline {
 		if vx.Critical {
 			cls += " critical"
 		}
-		if len(vx.Records) > 1 {
+		if vx.Dup {
 			cls += " duplicate"
 		}
 		for _, k := range vx.Kinds {

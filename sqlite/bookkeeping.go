@@ -68,9 +68,13 @@ func (w *writeTx) anomalies(ctx context.Context, f *flowSum, flowID string, e *e
 	old := w.ids[key]
 	now := idState{n: old.n + 1, min: t}
 	if old.n > 0 {
-		f.duplicates++
 		now.min = min(old.min, t)
 	}
+	tk := [3]string{flowID, e.EventID, e.Topic}
+	if w.onTopic[tk] > 0 { // the same ID again on one topic: a duplicate
+		f.duplicates++
+	}
+	w.onTopic[tk]++
 	w.ids[key] = now
 	// As a cause: the earliest time of this event ID may have moved.
 	switch {
@@ -120,7 +124,7 @@ func (w *writeTx) anomalies(ctx context.Context, f *flowSum, flowID string, e *e
 func (w *writeTx) effectsBetween(ctx context.Context, flowID, id string, from, to int64) (int64, error) {
 	var n int64
 	err := w.tx.QueryRowContext(ctx, `SELECT count(*) FROM events
-		WHERE flow_id = ? AND time >= ? AND time < ? AND causation_id = ? AND id < ?`,
+		WHERE flow_id = ? AND time >= ? AND time < ? AND causation_id = ? AND id < ? AND internal = 0`,
 		flowID, from, to, id, w.base).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("look up effects: %w", err)
@@ -134,17 +138,35 @@ func (w *writeTx) effectsBetween(ctx context.Context, flowID, id string, from, t
 }
 
 // loadIDs reads, for every event ID and cause the records name, how many
-// records it had in each flow before this write and the earliest time.
+// business records (internal ones are no part of a summary) it had in each
+// flow before this write and the earliest time, and for the records' own
+// event IDs how many per topic.
 func (w *writeTx) loadIDs(ctx context.Context, fresh []*event.Event) error {
-	want := map[string]bool{}
+	want, own := map[string]bool{}, map[string]bool{}
 	for _, e := range fresh {
-		want[e.EventID] = true
+		want[e.EventID], own[e.EventID] = true, true
 		if e.CausationID != "" {
 			want[e.CausationID] = true
 		}
 	}
+	err := inChunks(ctx, w.tx, `SELECT event_id, flow_id, topic, count(*) FROM events
+		WHERE event_id IN (%s) AND id < ? AND internal = 0 GROUP BY event_id, flow_id, topic`, keys(own), []any{w.base},
+		func(rows *sql.Rows) error {
+			var k [3]string
+			var n int64
+			if err := rows.Scan(&k[1], &k[0], &k[2], &n); err != nil {
+				return fmt.Errorf("look up event IDs by topic: %w", err)
+			}
+			if _, ok := w.flows[k[0]]; ok {
+				w.onTopic[k] = n
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
 	return inChunks(ctx, w.tx, `SELECT event_id, flow_id, count(*), min(time) FROM events
-		WHERE event_id IN (%s) AND id < ? GROUP BY event_id, flow_id`, keys(want), []any{w.base},
+		WHERE event_id IN (%s) AND id < ? AND internal = 0 GROUP BY event_id, flow_id`, keys(want), []any{w.base},
 		func(rows *sql.Rows) error {
 			var id, flow string
 			var st idState

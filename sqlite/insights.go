@@ -70,7 +70,7 @@ func (s *Store) TopicRates(ctx context.Context, from, to time.Time, step time.Du
 		return nil, fmt.Errorf("topic rates: %w", err)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT topic, (kafka_time - ?) / ? AS b, count(*) FROM events
-		WHERE id >= ? AND kafka_time >= ? AND kafka_time < ? GROUP BY topic, b ORDER BY topic`,
+		WHERE id >= ? AND kafka_time >= ? AND kafka_time < ? AND internal = 0 GROUP BY topic, b ORDER BY topic`,
 		nanos(from), int64(step), lo, nanos(from), nanos(to))
 	if err != nil {
 		return nil, fmt.Errorf("topic rates: %w", err)

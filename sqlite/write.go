@@ -33,10 +33,13 @@ type writeTx struct {
 	tx *sql.Tx
 	// base is the first row ID of this write: rows below it were stored
 	// before, the bookkeeping's lookups see only those.
-	base   int64
-	flows  map[string]*flowSum
-	ids    map[[2]string]idState // (flow ID, event ID)
-	topics map[string]int64
+	base  int64
+	flows map[string]*flowSum
+	ids   map[[2]string]idState // (flow ID, event ID)
+	// onTopic: records per (flow ID, event ID, topic), for the duplicate
+	// rule (the same event ID twice on one topic).
+	onTopic map[[3]string]int64
+	topics  map[string]int64
 	// effects: per (flow ID, cause ID), the times of this write's new
 	// records with that cause, in the order they were accounted.
 	effects map[[2]string][]int64
@@ -60,6 +63,7 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	w := &writeTx{tx: tx, flows: map[string]*flowSum{}, ids: map[[2]string]idState{}, topics: map[string]int64{},
+		onTopic: map[[3]string]int64{},
 		effects: map[[2]string][]int64{}, orphans: map[[2]string][]int64{}}
 	// Statements inside the transaction run without ctx's cancellation
 	// (the driver would start a watcher goroutine per statement); ctx is

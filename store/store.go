@@ -175,7 +175,9 @@ const (
 	// AnomalyDeadLetter: an event on a topic for which
 	// event.IsDeadLetterTopic is true.
 	AnomalyDeadLetter = "dead_letter"
-	// AnomalyDuplicate: one event ID on several records of the flow.
+	// AnomalyDuplicate: one event ID on several records of one topic of
+	// the flow (the same ID on other topics is one event published to
+	// several topics, or a derived copy: see graph).
 	AnomalyDuplicate = "duplicate"
 	// AnomalyOrphan: a non-empty causation ID naming no event ID of the flow.
 	AnomalyOrphan = "orphan"
@@ -188,19 +190,24 @@ const (
 var AnomalyKinds = []string{AnomalyDeadLetter, AnomalyDuplicate, AnomalyOrphan, AnomalyOutOfOrder}
 
 // FlowAnomalies is the reference definition of FlowSummary.Anomalies: the
-// sorted kinds the records of one flow show, in any order. It never
+// sorted kinds the records of one flow show, in any order. Records of
+// internal topics (event.Event.Internal) are no part of it. It never
 // returns nil.
 func FlowAnomalies(events []event.Event) []string {
 	causeTime := map[string]time.Time{} // event ID -> earliest record time
-	records := map[string]int{}
+	records := map[[2]string]int{}      // (event ID, topic) -> records
 	found := map[string]bool{}
 	for i := range events {
 		e := &events[i]
-		records[e.EventID]++
+		if e.Internal {
+			continue
+		}
+		id := [2]string{e.EventID, e.Topic}
+		records[id]++
 		if t, ok := causeTime[e.EventID]; !ok || e.Time.Before(t) {
 			causeTime[e.EventID] = e.Time
 		}
-		if records[e.EventID] > 1 {
+		if records[id] > 1 {
 			found[AnomalyDuplicate] = true
 		}
 		if event.IsDeadLetterTopic(e.Topic) {
@@ -209,7 +216,7 @@ func FlowAnomalies(events []event.Event) []string {
 	}
 	for i := range events {
 		e := &events[i]
-		if e.CausationID == "" {
+		if e.CausationID == "" || e.Internal {
 			continue
 		}
 		t, ok := causeTime[e.CausationID]

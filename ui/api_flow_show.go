@@ -24,7 +24,7 @@ func (h *handler) apiFlowShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.loadFlow(c.Request().Context(), id)
+	f, _, err := h.loadFlow(c.Request().Context(), id, showInternal(c.QueryParams()))
 	if err != nil {
 		return err
 	}

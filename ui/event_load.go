@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -23,16 +25,15 @@ type related struct {
 // loadEvent finds the records with event ID id, the records of its cause
 // and the events of its flow that it caused. One ID may occur in several
 // flows (two producers reusing an ID): inFlow picks the flow ("" the
-// first record's); the others are listed in related.flows.
+// first record's); the others are listed in related.flows. Records are
+// seen as the flow's graph sees them: a derived copy (graph, event.CopyID)
+// answers to its copy ID "ID@topic", not to the ID it carries.
 // store.ErrNotFound (wrapped) when no record has the ID, or none in inFlow.
 func (h *handler) loadEvent(ctx context.Context, id, inFlow string) (related, error) {
 	var rel related
-	recs, err := h.store.EventsByID(ctx, id)
+	recs, err := h.eventRecords(ctx, id)
 	if err != nil {
 		return rel, fmt.Errorf("event %q: %w", id, err)
-	}
-	if len(recs) == 0 { // a store breaking its contract; treat as unknown
-		return rel, fmt.Errorf("event %q: %w", id, store.ErrNotFound)
 	}
 	if inFlow == "" {
 		inFlow = recs[0].FlowID()
@@ -52,26 +53,72 @@ func (h *handler) loadEvent(ctx context.Context, id, inFlow string) (related, er
 	if len(chosen) == 0 {
 		return rel, fmt.Errorf("event %q in flow %q: %w", id, inFlow, store.ErrNotFound)
 	}
-	rel.records = append(chosen, others...)
-	e := &rel.records[0]
-	if e.CausationID != "" && e.CausationID != e.EventID {
-		causes, err := h.store.EventsByID(ctx, e.CausationID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return rel, fmt.Errorf("cause %q of event %q: %w", e.CausationID, id, err)
-		}
-		rel.causes = causes
-	}
 	flow, err := h.store.Flow(ctx, inFlow)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return rel, fmt.Errorf("flow %q of event %q: %w", inFlow, id, err)
 	}
-	rel.flow = flow
-	for _, f := range flow {
+	rel.flow, _ = withoutInternal(flow, false)
+	fl := graph.Build(rel.flow, h.graphOptions())
+	var mine []event.Event
+	for _, e := range fl.Events {
+		if e.EventID == id {
+			mine = append(mine, e)
+		}
+	}
+	if len(mine) == 0 {
+		if recs[0].EventID != id { // "ID@topic" that is no copy in this flow
+			return rel, fmt.Errorf("event %q in flow %q: %w", id, inFlow, store.ErrNotFound)
+		}
+		mine = chosen // e.g. records of internal topics only
+	}
+	rel.records = append(mine, others...)
+	e := &rel.records[0]
+	if e.CausationID != "" && e.CausationID != e.EventID {
+		for _, c := range fl.Events {
+			if c.EventID == e.CausationID {
+				rel.causes = append(rel.causes, c)
+			}
+		}
+		if len(rel.causes) == 0 {
+			causes, err := h.store.EventsByID(ctx, e.CausationID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return rel, fmt.Errorf("cause %q of event %q: %w", e.CausationID, id, err)
+			}
+			rel.causes = causes
+		}
+	}
+	for _, f := range fl.Events {
 		if f.CausationID == id && f.EventID != id {
 			rel.effects = append(rel.effects, f)
 		}
 	}
 	return rel, nil
+}
+
+// eventRecords returns the records with event ID id, or, when none has it
+// and id has the form of a copy ID (event.CopyID: "ID@topic"), the records
+// of ID on that topic. store.ErrNotFound when none.
+func (h *handler) eventRecords(ctx context.Context, id string) ([]event.Event, error) {
+	recs, err := h.store.EventsByID(ctx, id)
+	if err == nil && len(recs) > 0 {
+		return recs, nil
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	i := strings.LastIndexByte(id, '@')
+	if i <= 0 {
+		return nil, store.ErrNotFound
+	}
+	all, err := h.store.EventsByID(ctx, id[:i])
+	if err != nil {
+		return nil, err
+	}
+	recs = slices.DeleteFunc(all, func(e event.Event) bool { return e.Topic != id[i+1:] })
+	if len(recs) == 0 {
+		return nil, store.ErrNotFound
+	}
+	return recs, nil
 }
 
 // eventFlowChoice is one flow an event ID occurs in, on the event page.

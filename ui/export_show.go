@@ -40,7 +40,7 @@ func (h *handler) exportShow(c echo.Context) error {
 	if !ok {
 		return badRequest("bad format " + quote(format) + ": want dot, mermaid or json")
 	}
-	fl, err := h.loadFlow(c.Request().Context(), id)
+	fl, _, err := h.loadFlow(c.Request().Context(), id, showInternal(c.QueryParams()))
 	if err != nil {
 		return err
 	}

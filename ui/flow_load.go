@@ -9,15 +9,18 @@ import (
 
 // loadFlow reads a flow and analyses it as the flow page, its JSON and its
 // exports show it: the causal graph with the consumer groups' word on its
-// stalls (explainStalls). store.ErrNotFound (wrapped) for an unknown ID.
-func (h *handler) loadFlow(ctx context.Context, id string) (*graph.Flow, error) {
+// stalls (explainStalls). Records of internal topics are left out unless
+// internal is set; hidden is how many were. store.ErrNotFound (wrapped)
+// for an unknown ID.
+func (h *handler) loadFlow(ctx context.Context, id string, internal bool) (f *graph.Flow, hidden int, err error) {
 	events, err := h.store.Flow(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("flow %q: %w", id, err)
+		return nil, 0, fmt.Errorf("flow %q: %w", id, err)
 	}
-	f := graph.Build(events, h.graphOptions())
+	events, hidden = withoutInternal(events, internal)
+	f = graph.Build(events, h.graphOptions())
 	if err := h.explainStalls(ctx, f); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return f, nil
+	return f, hidden, nil
 }

@@ -15,5 +15,16 @@ func buildFlowPage(f *graph.Flow, p flowParams) flowView {
 		r.URL, r.HX = p.eventURL(r.EventID)
 	}
 	v.Exports = exportLinks(p.FlowID)
+	v.Header.Hidden = p.Hidden
+	if p.Internal {
+		for i := range f.Events {
+			if f.Events[i].Internal {
+				v.Header.Shown++
+			}
+		}
+	}
+	if v.Header.Hidden+v.Header.Shown > 0 {
+		v.Header.ToggleURL = p.withInternal(!p.Internal).url()
+	}
 	return v
 }

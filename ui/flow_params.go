@@ -20,6 +20,9 @@ type flowParams struct {
 	Event    string    // ?event=ID; "" selects the first event
 	Expand   []string  // ?expand=group:SOURCE/TYPE (repeatable), sorted
 	From, To time.Time // ?from=&to= (RFC 3339); both zero for the whole flow
+	Internal bool      // ?internal=1: show the records of internal topics
+	// Hidden is how many internal records the page does not show.
+	Hidden int
 }
 
 // parseFlowParams reads the flow page's query. A from/to that is not RFC
@@ -27,7 +30,7 @@ type flowParams struct {
 // expand value that is not a group ID is a 400.
 func parseFlowParams(c echo.Context, flowID string) (flowParams, error) {
 	q := c.QueryParams()
-	p := flowParams{FlowID: flowID, Event: q.Get("event")}
+	p := flowParams{FlowID: flowID, Event: q.Get("event"), Internal: showInternal(q)}
 	for _, g := range q["expand"] {
 		if !strings.HasPrefix(g, "group:") {
 			return p, badRequest("bad expand " + quote(g) + ": want a group ID like group:SOURCE/TYPE")
@@ -99,6 +102,8 @@ func (p flowParams) withoutExpand(id string) flowParams {
 	return p
 }
 
+func (p flowParams) withInternal(show bool) flowParams { p.Internal = show; return p }
+
 func (p flowParams) withWindow(from, to time.Time) flowParams { p.From, p.To = from, to; return p }
 
 // url is the flow page with these parameters (keys in a fixed order, so
@@ -114,6 +119,9 @@ func (p flowParams) url() string {
 	if !p.From.IsZero() && !p.To.IsZero() {
 		q.Set("from", fmtRFC3339(p.From))
 		q.Set("to", fmtRFC3339(p.To))
+	}
+	if p.Internal {
+		q.Set("internal", "1")
 	}
 	u := FlowURL(p.FlowID)
 	if len(q) > 0 {

@@ -23,10 +23,11 @@ func (h *handler) flowShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.loadFlow(c.Request().Context(), id)
+	f, hidden, err := h.loadFlow(c.Request().Context(), id, p.Internal)
 	if err != nil {
 		return err
 	}
+	p.Hidden = hidden
 	c.Response().Header().Add("Vary", "HX-Request, HX-Target")
 	sel := selectedRecord(f, p.Event)
 	switch {

@@ -13,6 +13,11 @@ type flowHeaderView struct {
 	Span                   string
 	Events, Edges, Anomaly int
 	Services, Topics       []string
+	// The internal-topics toggle: Hidden records not shown, or Shown
+	// internal records on show; ToggleURL flips it (empty: no internal
+	// records in the flow).
+	Hidden, Shown int
+	ToggleURL     string
 }
 
 // anomalyView is one anomaly with links to its events.

@@ -53,6 +53,7 @@ func (h *handler) replaySteps(c echo.Context, id string, p replayParams) ([]even
 	if err != nil {
 		return nil, nil, fmt.Errorf("flow %q: %w", id, err)
 	}
+	events, _ = withoutInternal(events, false) // replay is of the business flow
 	if len(events) == 0 {
 		return nil, nil, fmt.Errorf("flow %q: %w", id, store.ErrNotFound) // a store breaking its contract
 	}

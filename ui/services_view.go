@@ -57,7 +57,8 @@ func (h *handler) serviceMap(ctx context.Context) (serviceMapData, error) {
 	if err != nil {
 		return d, err
 	}
-	slices.Reverse(evs) // oldest first: the first record of an ID is its original
+	slices.Reverse(evs)                  // oldest first: the first record of an ID is its original
+	evs, _ = withoutInternal(evs, false) // internal topics are no part of the map
 	d.Events = len(evs)
 	if len(evs) > 0 {
 		d.Map = graph.BuildServiceMap(evs)

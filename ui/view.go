@@ -92,6 +92,7 @@ type eventDetailView struct {
 	Headers                                  []event.Header
 	PayloadKind, Payload                     string
 	PayloadRaw, KeyRaw                       string // as on the topic, when the payload or key was unwrapped
+	CopyOf, CopyOfURL                        string // a derived copy: the event it copies
 	Internal                                 bool
 	PayloadSize                              int
 	Truncated                                bool
@@ -119,7 +120,16 @@ func detailFor(e *event.Event, cause *eventLinkView, effects []eventLinkView, du
 		Headers: e.Headers, PayloadKind: kind, Payload: text, PayloadSize: e.PayloadSize, Truncated: e.Truncated,
 		Duplicates: dups, EventURL: EventURL(e.EventID), SchemaID: e.SchemaID,
 		PayloadRaw: rawView(e.PayloadRaw), KeyRaw: e.KeyRaw, Internal: e.Internal,
+		CopyOf: e.CopyOf, CopyOfURL: copyOfURL(e),
 	}
+}
+
+// copyOfURL is the page of the event a derived copy copies ("" if none).
+func copyOfURL(e *event.Event) string {
+	if e.CopyOf == "" {
+		return ""
+	}
+	return EventURL(e.CopyOf)
 }
 
 // rawView shows a raw copy (a Kafka Connect envelope) indented when it is

@@ -80,6 +80,17 @@ func runInternal(t *testing.T, o Opener) {
 			t.Errorf("a flow of internal records only is listed: %+v", f)
 		}
 	}
+	if ins, ok := s.(store.Insights); ok {
+		series, err := ins.TopicRates(t.Context(), Base.Add(-time.Hour), Base.Add(time.Hour), time.Minute)
+		if err != nil {
+			t.Fatalf("TopicRates: %v", err)
+		}
+		for _, ts := range series {
+			if ts.Topic != "orders" {
+				t.Errorf("TopicRates has internal topic %q", ts.Topic)
+			}
+		}
+	}
 	st := mustStats(t, s)
 	if st.Events != 2 || len(st.Topics) != 1 || st.Topics[0].Topic != "orders" {
 		t.Errorf("stats = %+v, want 2 events on orders only", st)

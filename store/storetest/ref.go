@@ -13,10 +13,14 @@ import (
 
 // refFlows is the reference answer to Flows (all pages): the flow IDs of
 // evs that match q (its terms and window), newest last event first. It
-// spells out the store package's contract in plain Go.
+// spells out the store package's contract in plain Go. Records of internal
+// topics are no part of any flow summary.
 func refFlows(evs []event.Event, q store.FlowQuery) []string {
 	byFlow := map[string][]event.Event{}
 	for _, e := range evs {
+		if e.Internal {
+			continue
+		}
 		byFlow[e.FlowID()] = append(byFlow[e.FlowID()], e)
 	}
 	type flow struct {

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// streamsFlow is an order whose enrichment ran through a Kafka Streams
+// topology: its repartition copy (same event ID, forwarded headers) is on an
+// internal topic.
+func streamsFlow() []event.Event {
+	order := ev("o-1", "st-1", "", "OrderPlaced", "orders", "orders", 0, 1, 0)
+	paid := ev("p-1", "st-1", "o-1", "PaymentProcessed", "payments", "payments", 0, 1, 20)
+	rep := ev("o-1", "st-1", "", "OrderPlaced", "orders", "enricher-KSTREAM-KEY-SELECT-0000000002-repartition", 0, 1, 5)
+	rep.Internal = true
+	return []event.Event{order, rep, paid}
+}
+
+// TestFlowInternalToggle: internal records are hidden from the flow page and
+// the API by default, shown with ?internal=1, and never make an anomaly.
+func TestFlowInternalToggle(t *testing.T) {
+	ts := newTestServer(t, Options{Store: newFakeStore(streamsFlow()...)})
+	doc := parseHTML(t, ts.get(t, "/flows/st-1").Body.String())
+	if got := texts(doc, `[data-testid="flow-events"]`); len(got) != 1 || got[0] != "2" {
+		t.Errorf("events = %v, want 2 (the internal copy hidden)", got)
+	}
+	if got := texts(doc, `[data-testid="flow-topics"]`); strings.Contains(strings.Join(got, " "), "repartition") {
+		t.Errorf("topics %v show the internal topic", got)
+	}
+	show := attrs(doc, `[data-testid="internal-show"]`, "href")
+	if len(show) != 1 || !strings.Contains(show[0], "internal=1") {
+		t.Fatalf("show link = %v", show)
+	}
+	rec := ts.get(t, show[0])
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: %d", show[0], rec.Code)
+	}
+	doc = parseHTML(t, rec.Body.String())
+	if got := texts(doc, `[data-testid="flow-events"]`); len(got) != 1 || got[0] != "3" {
+		t.Errorf("events with internal shown = %v, want 3", got)
+	}
+	if got := texts(doc, `[data-testid="anomaly"]`); len(got) != 0 {
+		t.Errorf("anomalies with internal shown = %v, want none", got)
+	}
+	if hide := attrs(doc, `[data-testid="internal-hide"]`, "href"); len(hide) != 1 || strings.Contains(hide[0], "internal=") {
+		t.Errorf("hide link = %v", hide)
+	}
+	for target, want := range map[string]int{"/api/flows/st-1": 2, "/api/flows/st-1?internal=1": 3} {
+		var f flowBody
+		decodeJSON(t, ts.get(t, target), &f)
+		if len(f.Events) != want || len(f.Anomalies) != 0 {
+			t.Errorf("%s: %d events, anomalies %v; want %d and none", target, len(f.Events), f.Anomalies, want)
+		}
+	}
+}
