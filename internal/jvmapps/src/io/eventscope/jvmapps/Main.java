@@ -144,6 +144,8 @@ public final class Main {
         p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/eventscope-streams-" + app);
         p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         StreamsBuilder b = new StreamsBuilder();
         AtomicInteger seen = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(1);
@@ -160,8 +162,18 @@ public final class Main {
                 }
             });
         try (KafkaStreams s = new KafkaStreams(b.build(), p)) {
+            s.setStateListener((now, before) -> {
+                System.err.println("streams: " + before + " -> " + now);
+                if (now == KafkaStreams.State.ERROR) {
+                    done.countDown(); // fail fast: seen stays below n
+                }
+            });
+            s.setUncaughtExceptionHandler(e -> {
+                e.printStackTrace();
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
             s.start();
-            if (!done.await(90, TimeUnit.SECONDS)) {
+            if (!done.await(90, TimeUnit.SECONDS) || seen.get() < n) {
                 throw new IllegalStateException("streams: " + seen.get() + " of " + n + " records in 90 s");
             }
             s.close(Duration.ofSeconds(30));
