@@ -21,12 +21,21 @@ import (
 // explicit timestamps, commits and stops: the API must say consumed and
 // pending exactly at the committed offset, and the lag in time must be the
 // age of the first unread record; once the group reads the rest, pending
-// turns consumed and the lag returns to 0.
+// turns consumed and the lag returns to 0. Into both stores.
 func TestConsumerPositionsEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end positions test skipped in -short mode")
 	}
 	brokers := kafkatest.Broker(t)
+	t.Run("sqlite", func(t *testing.T) {
+		consumerPositions(t, brokers, "sqlite://"+filepath.Join(t.TempDir(), "events.db"))
+	})
+	t.Run("clickhouse", func(t *testing.T) {
+		consumerPositions(t, brokers, freshClickHouse(t))
+	})
+}
+
+func consumerPositions(t *testing.T, brokers []string, storeDSN string) {
 	topic, group := kafkatest.Name(t, "billing-requests"), kafkatest.Name(t, "billing")
 	base := time.Now().Add(-10 * time.Minute).Truncate(time.Millisecond)
 	ts := produceTimed(t, brokers, topic, 10, base)
