@@ -48,9 +48,10 @@ func SearchURL(q string) string { return "/search?q=" + url.QueryEscape(q) }
 // eventAnchor is the HTML id of an event's row in the flow tree.
 func eventAnchor(eventID string) string { return "event-" + eventID }
 
-// idParam is the one way a handler reads the flow or event ID of its path:
-// the route's :id, or the rest of the path (*) on the routes that take IDs
-// with a literal "/" (see registerRoutes). echo routes on the escaped path
+// idParam is the one way a handler reads the ID its path names (a flow,
+// an event, a consumer group, a record's coordinates): the route's :id, or
+// the rest of the path (*) on the routes that take IDs with a literal "/"
+// (see registerRoutes). echo routes on the escaped path
 // when it differs from the decoded one (an escaped "/" or an unusual
 // escape), and then hands the parameter over escaped: only that case is
 // unescaped here, so a literal "%" is never unescaped twice.
