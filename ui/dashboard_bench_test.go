@@ -13,7 +13,7 @@ import (
 // dashboard, the service map, and the live page's server-rendered list.
 func BenchmarkPages(b *testing.B) {
 	st, n := benchStore(b)
-	h := New(Options{Store: st, Live: NewLive(1)})
+	h := New(Options{Store: st, Live: NewLive(1, 0)})
 	for _, path := range []string{"/", "/services", "/live", "/api/services"} {
 		b.Run(path, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)

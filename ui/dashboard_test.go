@@ -100,7 +100,7 @@ func TestSparkline(t *testing.T) {
 }
 
 func TestLivePageServerRendered(t *testing.T) {
-	ts := newTestServer(t, Options{Store: sqliteWith(t, allFixtures()...), Live: NewLive(4)})
+	ts := newTestServer(t, Options{Store: sqliteWith(t, allFixtures()...), Live: NewLive(4, 0)})
 	doc := parseHTML(t, ts.get(t, "/live?q=source:kitchen").Body.String())
 	rows := attrs(doc, `[data-testid="live-row"]`, "data-event-id")
 	if !cmp.Equal(rows, []string{"e2", "e2"}) {

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -13,6 +13,10 @@ import (
 // keep it open and a skipped count is not held back for long.
 const liveKeepAlive = 15 * time.Second
 
+// liveWriteTimeout is how long a write to a live client may take before
+// the client is disconnected.
+const liveWriteTimeout = 30 * time.Second
+
 // liveSkipCheck is how often a stream whose buffer has drained looks for
 // events dropped since the last one sent.
 const liveSkipCheck = time.Second
@@ -22,7 +26,8 @@ const liveSkipCheck = time.Second
 // language, evaluated per event: see store.MatchesEvent; anomaly terms are
 // ignored). When the client falls behind, the events that did not fit its
 // buffer are dropped and an "event: skipped" with data {"skipped":N} says
-// how many, before the next event that gets through.
+// how many, before the next event that gets through. Beyond the hub's
+// client limit a new stream gets 429 with Retry-After.
 func (h *handler) apiLiveStream(c echo.Context) error {
 	if h.live == nil {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the live tail is not available on this server")
@@ -31,9 +36,13 @@ func (h *handler) apiLiveStream(c echo.Context) error {
 	if err != nil {
 		return apiQueryError(c, err)
 	}
-	client, ok := h.live.subscribe(q)
-	if !ok {
-		return echo.NewHTTPError(http.StatusServiceUnavailable, "the server is shutting down")
+	client, err := h.live.subscribe(q)
+	switch {
+	case errors.Is(err, errLiveFull):
+		c.Response().Header().Set("Retry-After", "10")
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many live-tail clients; retry later")
+	case err != nil:
+		return echo.NewHTTPError(http.StatusServiceUnavailable, err.Error())
 	}
 	defer h.live.unsubscribe(client)
 
@@ -43,6 +52,7 @@ func (h *handler) apiLiveStream(c echo.Context) error {
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	rc := http.NewResponseController(w)
 	if _, err := fmt.Fprint(w, "retry: 2000\n: connected\n\n"); err != nil {
 		return nil
 	}
@@ -55,6 +65,9 @@ func (h *handler) apiLiveStream(c echo.Context) error {
 	defer check.Stop()
 	for {
 		var err error
+		// A client that cannot take a write within liveWriteTimeout is
+		// dropped (where the writer supports deadlines).
+		_ = rc.SetWriteDeadline(time.Now().Add(liveWriteTimeout))
 		select {
 		case <-ctx.Done():
 			return nil
@@ -65,7 +78,7 @@ func (h *handler) apiLiveStream(c echo.Context) error {
 				err = writeSkipped(w, it.skipped)
 			}
 			if err == nil {
-				err = writeEvent(w, it)
+				_, err = w.Write(it.data)
 			}
 		case <-check.C:
 			if len(client.ch) == 0 {
@@ -81,15 +94,6 @@ func (h *handler) apiLiveStream(c echo.Context) error {
 		}
 		w.Flush()
 	}
-}
-
-func writeEvent(w http.ResponseWriter, it liveItem) error {
-	b, err := json.Marshal(it.ev)
-	if err != nil {
-		return fmt.Errorf("encode live event %s: %w", it.ev.Coordinates(), err)
-	}
-	_, err = fmt.Fprintf(w, "data: %s\n\n", b)
-	return err
 }
 
 func writeSkipped(w http.ResponseWriter, n int64) error {

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,49 +21,110 @@ func liveEvent(id, typ string) event.Event {
 		Payload: []byte(`{"n":1}`), Headers: []event.Header{{Key: "k", Value: "v"}}}
 }
 
+// TestLivePublishDropsAndCounts: each batch is matched and encoded once for
+// the clients of a query; a client that does not read loses batches and is
+// told how many events it skipped; beyond the client limit subscribe
+// refuses (issue 17 F6).
 func TestLivePublishDropsAndCounts(t *testing.T) {
-	l := NewLive(2)
+	l := NewLive(1, 2)
 	q, _ := store.ParseQuery("type:A", t0)
-	c, ok := l.subscribe(q)
-	if !ok {
-		t.Fatal("subscribe refused")
+	c1, err1 := l.subscribe(q)
+	c2, err2 := l.subscribe(q)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
 	}
-	batch := []event.Event{liveEvent("1", "A"), liveEvent("2", "B"), liveEvent("3", "A"), liveEvent("4", "A"), liveEvent("5", "A")}
+	if _, err := l.subscribe(q); !errors.Is(err, errLiveFull) {
+		t.Fatalf("third client: %v, want errLiveFull", err)
+	}
+	batch := []event.Event{liveEvent("1", "A"), liveEvent("2", "B"), liveEvent("3", "A")}
 	done := make(chan struct{})
 	go func() { l.Publish(batch); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(5 * time.Second):
-		t.Fatal("Publish blocked on a full client")
+		t.Fatal("Publish blocked")
 	}
 	batch[0].Payload[2] = 'X' // the caller may reuse its batch
-	first := <-c.ch
-	if first.ev.EventID != "1" || first.skipped != 0 || string(first.ev.Payload) != `{"n":1}` {
-		t.Errorf("first item = %+v (payload %s)", first, first.ev.Payload)
+	it1, it2 := <-c1.ch, <-c2.ch
+	frames := strings.Split(strings.TrimSuffix(string(it1.data), "\n\n"), "\n\n")
+	if it1.events != 2 || len(frames) != 2 || !strings.Contains(frames[0], `"event_id":"1"`) || !strings.Contains(frames[0], `"payload":{"n":1}`) || !strings.Contains(frames[1], `"event_id":"3"`) {
+		t.Errorf("first item: %d events %q", it1.events, it1.data)
 	}
-	if second := <-c.ch; second.ev.EventID != "3" {
-		t.Errorf("second item = %s, want 3", second.ev.EventID)
+	if &it1.data[0] != &it2.data[0] {
+		t.Errorf("the two clients of one query got separately encoded frames")
 	}
-	l.Publish([]event.Event{liveEvent("6", "A")})
-	if it := <-c.ch; it.ev.EventID != "6" || it.skipped != 2 {
-		t.Errorf("after the drops: %s skipped %d, want 6 after 2 skipped", it.ev.EventID, it.skipped)
+
+	for _, id := range []string{"4", "5", "6"} { // c1 and c2 buffer one batch each
+		l.Publish([]event.Event{liveEvent(id, "A")})
 	}
-	l.Publish(batch[:1])
-	l.Publish(batch[:1])
-	l.Publish(batch[:1]) // one dropped
-	<-c.ch
-	<-c.ch
-	if n := l.takeSkipped(c); n != 1 {
-		t.Errorf("takeSkipped = %d, want 1", n)
+	eventually(t, "two batches dropped for each client", func() bool {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return c1.pending == 2 && c2.pending == 2
+	})
+	if it := <-c1.ch; !strings.Contains(string(it.data), `"event_id":"4"`) || it.skipped != 0 {
+		t.Errorf("buffered item: %q skipped %d", it.data, it.skipped)
 	}
-	l.unsubscribe(c)
+	l.Publish([]event.Event{liveEvent("7", "A")})
+	var it liveItem
+	eventually(t, "the next batch", func() bool {
+		select {
+		case it = <-c1.ch:
+			return true
+		default:
+			return false
+		}
+	})
+	if !strings.Contains(string(it.data), `"event_id":"7"`) || it.skipped != 2 {
+		t.Errorf("after the drops: %q skipped %d, want 7 after 2 skipped", it.data, it.skipped)
+	}
+	if n := l.takeSkipped(c2); n != 3 { // 5, 6 and 7: its buffer still holds 4
+		t.Errorf("takeSkipped = %d, want 3", n)
+	}
+	l.unsubscribe(c1)
+	l.unsubscribe(c2)
+	l.unsubscribe(c2)
 	if l.Clients() != 0 {
 		t.Errorf("Clients = %d after unsubscribe", l.Clients())
 	}
+	l.Publish(batch) // no clients: nothing to do
 	l.Close()
 	l.Close()
-	if _, ok := l.subscribe(q); ok {
-		t.Error("subscribe after Close")
+	if _, err := l.subscribe(q); !errors.Is(err, errLiveClosed) {
+		t.Errorf("subscribe after Close: %v", err)
+	}
+}
+
+// eventually polls f for up to 5 s.
+func eventually(t *testing.T, what string, f func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !f(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestLiveClientLimit(t *testing.T) {
+	live := NewLive(4, 1)
+	srv := httptest.NewServer(newTestServer(t, Options{Live: live}).h)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/live", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatal(err, resp)
+	}
+	defer resp.Body.Close()
+	second, err := http.Get(srv.URL + "/api/live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Body.Close()
+	if second.StatusCode != http.StatusTooManyRequests || second.Header.Get("Retry-After") == "" {
+		t.Errorf("beyond the limit: %d Retry-After %q, want 429 with Retry-After", second.StatusCode, second.Header.Get("Retry-After"))
 	}
 }
 
@@ -87,7 +150,7 @@ func (s *sse) next(t *testing.T) (name, data string) {
 }
 
 func TestLiveStream(t *testing.T) {
-	live := NewLive(16)
+	live := NewLive(16, 0)
 	srv := httptest.NewServer(newTestServer(t, Options{Live: live}).h)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -130,7 +193,7 @@ func TestLiveStreamUnavailableAndBadQuery(t *testing.T) {
 	if rec := ts.get(t, "/api/live"); rec.Code != 503 {
 		t.Errorf("without a hub: %d", rec.Code)
 	}
-	ts = newTestServer(t, Options{Live: NewLive(1)})
+	ts = newTestServer(t, Options{Live: NewLive(1, 0)})
 	if rec := ts.get(t, "/api/live?q=nope:x"); rec.Code != 400 || !strings.Contains(rec.Body.String(), `"position":0`) {
 		t.Errorf("bad query: %d %s", rec.Code, rec.Body)
 	}
@@ -143,5 +206,31 @@ func TestLiveSkippedFrame(t *testing.T) {
 	}
 	if got := rec.Body.String(); got != "event: skipped\ndata: {\"skipped\":42}\n\n" {
 		t.Errorf("frame %q", got)
+	}
+}
+
+// TestLiveRate: a client gets at most liveClientRate events a second (all
+// clients together liveTotalRate); the rest is counted as skipped.
+func TestLiveRate(t *testing.T) {
+	l := NewLive(4, 0)
+	c, err := l.subscribe(store.FlowQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.unsubscribe(c)
+	batch := make([]event.Event, liveClientRate+500)
+	for i := range batch {
+		batch[i] = liveEvent(strconv.Itoa(i), "A")
+	}
+	l.Publish(batch)
+	it := <-c.ch
+	if it.events != liveClientRate || strings.Count(string(it.data), "data: ") != liveClientRate {
+		t.Errorf("first item: %d events, want %d", it.events, liveClientRate)
+	}
+	l.mu.Lock()
+	pending := c.pending
+	l.mu.Unlock()
+	if pending != 500 {
+		t.Errorf("skipped %d, want 500", pending)
 	}
 }

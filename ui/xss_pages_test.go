@@ -70,7 +70,7 @@ func xssOptions(st store.Reader) Options {
 		parts = append(parts, IngestPartition{Topic: p, Lag: 3})
 	}
 	return Options{
-		Store: st, Graph: graph.Options{StallRules: rules}, Live: NewLive(4),
+		Store: st, Graph: graph.Options{StallRules: rules}, Live: NewLive(4, 0),
 		Groups: func(context.Context) ([]ConsumerGroup, error) { return groups, nil },
 		Stats: func() IngestStats {
 			at := t0

@@ -65,7 +65,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 	if c.graph.IsDeadLetter == nil {
 		c.graph.IsDeadLetter = dec.IsDeadLetter
 	}
-	live := ui.NewLive(liveBuffer)
+	live := ui.NewLive(liveBuffer, c.LiveMax)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ing, err := ingest.New(ingest.Config{
@@ -141,9 +141,9 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 	return &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live}, nil
 }
 
-// liveBuffer is how many events a slow live-tail client may fall behind
-// before it is told how many it skipped.
-const liveBuffer = 256
+// liveBuffer is how many stored batches a slow live-tail client may fall
+// behind before it is told how many events it skipped.
+const liveBuffer = 16
 
 // consumerGroups lists the cluster's consumer groups for the service map.
 // Each listing opens a Kafka client and asks every group's coordinator, so

@@ -28,6 +28,7 @@ type config struct {
 	FromBeginning bool
 	BatchSize     int
 	BatchInterval time.Duration
+	LiveMax       int
 	Decoding      decoding
 	Retention     retention
 	GroupPoll     time.Duration
@@ -51,6 +52,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
 	fs.IntVar(&c.BatchSize, "batch-size", 0, "events per store write, at most (0: the store's own, embedded 10000, ClickHouse 20000)")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
+	fs.IntVar(&c.LiveMax, "live-max-clients", defaultLiveMax, "most /api/live streams open at once (429 beyond); 0: no limit")
 	c.Decoding.register(fs)
 	fs.DurationVar(&c.GroupPoll, "group-poll", 10*time.Second, "how often to read every consumer group's committed offsets (their lag and which events they have read); 0 turns it off")
 	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
@@ -68,7 +70,13 @@ func (c *config) registerKafka(fs *flag.FlagSet) {
 	c.sec.registerKafka(fs)
 }
 
+// defaultLiveMax is the default --live-max-clients.
+const defaultLiveMax = 256
+
 func (c *config) validate(needBrokers bool) error {
+	if c.LiveMax < 0 {
+		return fmt.Errorf("--live-max-clients %d: must not be negative", c.LiveMax)
+	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		return fmt.Errorf("--http-addr %q: want host:port", c.HTTPAddr)
 	}

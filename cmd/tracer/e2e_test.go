@@ -14,7 +14,7 @@ import (
 )
 
 // getJSON fetches path and decodes it into v, returning the status code.
-func getJSON(t *testing.T, base, path string, v any) int {
+func getJSON(t testing.TB, base, path string, v any) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -34,7 +34,7 @@ func getJSON(t *testing.T, base, path string, v any) int {
 }
 
 // poll calls f until it returns true or the deadline passes.
-func poll(t *testing.T, within time.Duration, what string, f func() bool) {
+func poll(t testing.TB, within time.Duration, what string, f func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !f() {
