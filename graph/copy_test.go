@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -112,5 +113,19 @@ func TestCopyEvent(t *testing.T) {
 	}
 	if !f.Vertices[1].Copy || f.Vertices[1].Dup {
 		t.Errorf("copy vertex = %+v", f.Vertices[1])
+	}
+}
+
+// TestMultiTopicNode: one event on two topics is one node whose title
+// names both topics, and it is not drawn as a duplicate.
+func TestMultiTopicNode(t *testing.T) {
+	f := graph.Build(seq(withPayload(ev("o1", "", "OrderPlaced", 0), "orders", `1`),
+		withPayload(ev("o1", "", "OrderPlaced", 1), "orders-audit", `1`)), graph.Options{})
+	if got := f.Vertices[0].Topics(f); len(got) != 2 || got[0] != "orders" || got[1] != "orders-audit" {
+		t.Errorf("topics = %v", got)
+	}
+	d := graph.Layout(f, graph.LayoutOptions{})
+	if n := d.Nodes[0]; !strings.Contains(n.Title, "published to orders, orders-audit") || strings.Contains(n.Class, "duplicate") {
+		t.Errorf("node title %q class %q", n.Title, n.Class)
 	}
 }

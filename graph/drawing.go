@@ -177,6 +177,9 @@ func eventNode(f *Flow, v int, o *LayoutOptions) DrawNode {
 	}
 	sub := e.Source + " · +" + FormatMS(ms(e.Time.Sub(f.Start)))
 	title := label + "\n" + e.EventID + "\n" + sub
+	if ts := vx.Topics(f); len(ts) > 1 { // one event published to several topics
+		title += "\npublished to " + strings.Join(ts, ", ")
+	}
 	if len(vx.Records) > 1 {
 		sub += " · ×" + itoa(len(vx.Records))
 	}

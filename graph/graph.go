@@ -25,6 +25,7 @@
 package graph
 
 import (
+	"slices"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
@@ -102,6 +103,18 @@ type Vertex struct {
 	// Copy marks a derived copy (ID from event.CopyID); Dup a duplicate:
 	// two business records of the vertex on one topic.
 	Copy, Dup bool
+}
+
+// Topics returns the distinct topics of the vertex's business records, in
+// record order: more than one for an event published to several topics.
+func (v *Vertex) Topics(f *Flow) []string {
+	var ts []string
+	for _, r := range v.Records {
+		if e := &f.Events[r]; !e.Internal && !slices.Contains(ts, e.Topic) {
+			ts = append(ts, e.Topic)
+		}
+	}
+	return ts
 }
 
 // Flow is the causal graph of one flow.
