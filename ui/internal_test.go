@@ -56,3 +56,22 @@ func TestFlowInternalToggle(t *testing.T) {
 		}
 	}
 }
+
+// TestServicesInternalToggle: the service map leaves internal topics out
+// unless ?internal=1, and says how many records it left out.
+func TestServicesInternalToggle(t *testing.T) {
+	ts := newTestServer(t, Options{Store: sqliteWith(t, streamsFlow()...)})
+	doc := parseHTML(t, ts.get(t, "/services").Body.String())
+	topics := strings.Join(attrs(doc, `[data-testid="topic-node"]`, "data-name"), " ")
+	if strings.Contains(topics, "repartition") || !strings.Contains(topics, "orders") {
+		t.Errorf("topic nodes %q: want orders, not the repartition topic", topics)
+	}
+	link := attrs(doc, `[data-testid="internal-link"]`, "href")
+	if len(link) != 1 || link[0] != "/services?internal=1" {
+		t.Fatalf("toggle = %v", link)
+	}
+	doc = parseHTML(t, ts.get(t, link[0]).Body.String())
+	if topics := strings.Join(attrs(doc, `[data-testid="topic-node"]`, "data-name"), " "); !strings.Contains(topics, "repartition") {
+		t.Errorf("with internal=1, topic nodes %q lack the repartition topic", topics)
+	}
+}

@@ -13,7 +13,7 @@ import (
 // drawn as SVG with the flow graph's layered layout, and its edges in a
 // table with rates, hop latencies and links to example flows.
 func (h *handler) servicesShow(c echo.Context) error {
-	d, err := h.serviceMap(c.Request().Context())
+	d, err := h.serviceMap(c.Request().Context(), showInternal(c.QueryParams()))
 	if err != nil {
 		return fmt.Errorf("service map: %w", err)
 	}
@@ -39,7 +39,7 @@ type servicesJSON struct {
 // reacts: topic → service labelled with the cause's type, with p50/p99 hop
 // latency; subscribed: topic → group).
 func (h *handler) apiServicesShow(c echo.Context) error {
-	d, err := h.serviceMap(c.Request().Context())
+	d, err := h.serviceMap(c.Request().Context(), showInternal(c.QueryParams()))
 	if err != nil {
 		return fmt.Errorf("service map: %w", err)
 	}

@@ -42,12 +42,16 @@ type serviceMapData struct {
 	Since       time.Time
 	Groups      []ConsumerGroup
 	GroupsError string
+	// Internal: records of internal topics are drawn (?internal=1);
+	// Hidden: how many were left out otherwise.
+	Internal bool
+	Hidden   int
 }
 
 // serviceMap derives the map from the recent events and adds the consumer
 // groups (except eventscope's own) with an edge from each topic they read.
-func (h *handler) serviceMap(ctx context.Context) (serviceMapData, error) {
-	d := serviceMapData{Since: h.now().Add(-mapWindow).UTC(), Map: graph.ServiceMap{Nodes: []graph.MapNode{}, Edges: []graph.MapEdge{}}}
+func (h *handler) serviceMap(ctx context.Context, internal bool) (serviceMapData, error) {
+	d := serviceMapData{Internal: internal, Since: h.now().Add(-mapWindow).UTC(), Map: graph.ServiceMap{Nodes: []graph.MapNode{}, Edges: []graph.MapEdge{}}}
 	ins, ok := h.store.(store.Insights)
 	if !ok {
 		return d, nil
@@ -57,8 +61,8 @@ func (h *handler) serviceMap(ctx context.Context) (serviceMapData, error) {
 	if err != nil {
 		return d, err
 	}
-	slices.Reverse(evs)                  // oldest first: the first record of an ID is its original
-	evs, _ = withoutInternal(evs, false) // internal topics are no part of the map
+	slices.Reverse(evs)                            // oldest first: the first record of an ID is its original
+	evs, d.Hidden = withoutInternal(evs, internal) // internal topics: only when asked
 	d.Events = len(evs)
 	if len(evs) > 0 {
 		d.Map = graph.BuildServiceMap(evs)
@@ -129,6 +133,9 @@ type servicesView struct {
 	Services    []string
 	Groups      []ConsumerGroup
 	GroupsError string
+	// InternalNote and ToggleURL: the internal-topics toggle ("" when the
+	// events held no internal records).
+	InternalNote, ToggleURL, ToggleText string
 }
 
 type mapSVGView struct {
@@ -171,6 +178,13 @@ func fmtCoord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 // graph's layered layout) and builds the page's view.
 func servicesViewOf(d serviceMapData) servicesView {
 	v := servicesView{Available: d.Available, Groups: d.Groups, GroupsError: d.GroupsError}
+	switch {
+	case d.Internal:
+		v.InternalNote, v.ToggleURL, v.ToggleText = "Internal topics (stream-processor repartition and changelog topics and the like) are drawn.", "/services", "Hide internal topics"
+	case d.Hidden > 0:
+		v.InternalNote = strconv.Itoa(d.Hidden) + " records of internal topics (stream-processor repartition and changelog topics and the like) are left out."
+		v.ToggleURL, v.ToggleText = "/services?internal=1", "Show internal topics"
+	}
 	v.Summary = "From " + strconv.Itoa(d.Events) + " events that arrived since " + fmtTime(d.Since) + " UTC"
 	if d.Events == mapEvents {
 		v.Summary += " (the newest " + strconv.Itoa(mapEvents) + ")"
