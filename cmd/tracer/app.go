@@ -90,6 +90,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		poll = ingest.NewPoller(ingest.PollerConfig{Brokers: c.brokers, Sarama: c.sec.sarama, Interval: c.GroupPoll,
 			OwnGroup: c.GroupID}, ps, log)
 		groups, positions = polledGroups(poll), poll.Snapshot
+		reg.MustRegister(poll) // eventscope_consumer_group_lag_seconds and friends
 	}
 	ln, err := net.Listen("tcp", c.HTTPAddr)
 	if err != nil {

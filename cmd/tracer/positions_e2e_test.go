@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,6 +62,9 @@ func consumerPositions(t *testing.T, brokers []string, storeDSN string) {
 	lo, hi := before.Sub(ts[6]).Seconds()-0.1, after.Sub(ts[6]).Seconds()+0.1 // one poll either way
 	if part.LagMessages != 4 || g.LagMessages != 4 || part.LagSeconds == nil || *part.LagSeconds < lo || *part.LagSeconds > hi {
 		t.Errorf("group = %+v, partition %+v; want 4 records behind and lag_seconds in [%.3f, %.3f] (age of record 6)", g, part, lo, hi)
+	}
+	if m := getText(t, p.URL+"/metrics"); !strings.Contains(m, `eventscope_consumer_group_lag_records{group="`+group+`"} 4`) {
+		t.Errorf("/metrics lacks the group's lag of 4 records")
 	}
 	for off, want := range map[int]string{0: "consumed", 5: "consumed", 6: "pending", 9: "pending"} {
 		d := delivery(t, p.URL, eventID(topic, off), group)
@@ -124,6 +130,20 @@ func delivery(t *testing.T, base, eventID, group string) apiDelivery {
 	}
 	t.Fatalf("event %s: no delivery for group %s in %+v", eventID, group, body.Deliveries)
 	return apiDelivery{}
+}
+
+func getText(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func eventID(topic string, off int) string { return fmt.Sprintf("%s-e%d", topic, off) }
