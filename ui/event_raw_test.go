@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/eventscope/eventscope/event"
 )
@@ -55,5 +56,25 @@ func TestEventRawCopy(t *testing.T) {
 	if body.Event.Key != "pay-123" || !strings.HasPrefix(body.Event.KeyRaw, `{"schema"`) ||
 		!strings.HasPrefix(string(body.Event.Payload), `{"paymentId"`) || !strings.HasPrefix(string(body.Event.PayloadRaw), `{"schema"`) {
 		t.Errorf("API event = %+v", body.Event)
+	}
+}
+
+// TestReplayUnwrapped: replay folds the unwrapped business payloads of
+// Connect records, never the envelope.
+func TestReplayUnwrapped(t *testing.T) {
+	first := connectEvent()
+	second := connectEvent()
+	second.EventID, second.Offset, second.Time = "pay-2", 6, first.Time.Add(time.Second)
+	second.Payload = []byte(`{"paymentId":"pay-123","amount":50,"status":"captured"}`)
+	second.PayloadRaw = []byte(`{"schema":null,"payload":{"paymentId":"pay-123","amount":50,"status":"captured"}}`)
+	ts := newTestServer(t, Options{Store: newFakeStore(first, second)})
+	var b replayBody
+	decodeJSON(t, ts.get(t, "/api"+ReplayURL("cdc-1")+"?entity=paymentId"), &b)
+	if len(b.Steps) != 2 {
+		t.Fatalf("steps %d, want 2", len(b.Steps))
+	}
+	last := b.Steps[1].State["pay-123"]
+	if last["status"] != "captured" || last["amount"] != float64(50) || last["schema"] != nil {
+		t.Errorf("state of pay-123 = %v, want the unwrapped fields", last)
 	}
 }
