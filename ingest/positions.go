@@ -75,7 +75,7 @@ func NewPoller(cfg PollerConfig, st store.Positions, log *slog.Logger) *Poller {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Poller{cfg: cfg, st: st, log: log.With("component", "positions"), track: newTracker(),
+	return &Poller{cfg: cfg, st: st, log: log.With("component", "positions"), track: newTracker(cfg.Interval),
 		snap: store.GroupsSnapshot{Interval: cfg.Interval}}
 }
 

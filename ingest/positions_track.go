@@ -108,14 +108,19 @@ type posState struct {
 // tracker turns successive readings into compact history rows and the
 // snapshot's per-partition state. Not safe for concurrent use.
 type tracker struct {
-	keys map[posKey]*posState
-	last time.Time // the latest poll
+	keys  map[posKey]*posState
+	last  time.Time     // the latest poll
+	retry time.Duration // how long a record missing from the store is not looked up again
 }
 
-func newTracker() *tracker { return &tracker{keys: map[posKey]*posState{}} }
+// newTracker returns a tracker for polls every interval. A record missing
+// from the store (not ingested yet, or on a topic not tapped) is looked up
+// again after three polls, and at least every retryMissing.
+func newTracker(interval time.Duration) *tracker {
+	return &tracker{keys: map[posKey]*posState{}, retry: min(3*interval, retryMissing)}
+}
 
-// retryMissing is how long a record missing from the store (not yet
-// ingested, or on a topic not tapped) is not looked up again.
+// retryMissing bounds how long a missing record is not looked up again.
 const retryMissing = 30 * time.Second
 
 // update applies a reading taken at at, and returns the coordinates of the
@@ -145,7 +150,7 @@ func (t *tracker) update(r reading, at time.Time) []store.Coord {
 			delete(t.keys, k)
 		case ok && s.seen != at: // its offsets are gone (deleted, or expired)
 			delete(t.keys, k)
-		case s.seen == at && s.committed < s.high && s.oldest.IsZero() && at.Sub(s.lookedUp) >= retryMissing:
+		case s.seen == at && s.committed < s.high && s.oldest.IsZero() && at.Sub(s.lookedUp) >= t.retry:
 			if c := (store.Coord{Topic: k.topic, Partition: k.partition, Offset: s.committed}); !asked[c] {
 				asked[c] = true
 				need = append(need, c)

@@ -12,7 +12,7 @@ import (
 // backwards remembered, and the oldest waiting record asked of the store
 // once per coordinate.
 func TestTrackerPaceResetAndRows(t *testing.T) {
-	tr := newTracker()
+	tr := newTracker(10 * time.Second) // missing records looked up again after 30 s
 	t0 := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
 	k := tp{"orders", 0}
 	poll := func(sec int, committed, high int64, refs ...store.RecordRef) ([]store.Coord, []store.Position) {

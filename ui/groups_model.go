@@ -93,8 +93,14 @@ func (h *handler) groupOf(ctx context.Context, s groupsState, g store.GroupStatu
 	if g.Err != "" {
 		out.Error = unavailable(g.Err)
 	}
+	var refs map[store.Coord]store.RecordRef
+	if parts { // one group: ask the store for the records it waits on
+		var err error
+		if g.Partitions, refs, err = h.waitedOn(ctx, s, g.Partitions); err != nil {
+			return out, fmt.Errorf("records group %s waits on: %w", g.Name, err)
+		}
+	}
 	var worst *float64
-	var stuck []store.Coord
 	for i := range g.Partitions {
 		p := &g.Partitions[i]
 		pj := partitionOf(p, s)
@@ -104,7 +110,9 @@ func (h *handler) groupOf(ctx context.Context, s groupsState, g store.GroupStatu
 		}
 		if pj.Stuck {
 			out.Stuck = true
-			stuck = append(stuck, store.Coord{Topic: p.Topic, Partition: p.Partition, Offset: p.Committed})
+			if r, ok := refs[store.Coord{Topic: p.Topic, Partition: p.Partition, Offset: p.Committed}]; ok {
+				pj.StuckAt = &stuckJSON{EventID: r.EventID, CorrelationID: r.CorrelationID, URL: FlowEventURL(r.FlowID, r.EventID)}
+			}
 		}
 		if !slices.Contains(out.Topics, p.Topic) {
 			out.Topics = append(out.Topics, p.Topic)
@@ -118,26 +126,44 @@ func (h *handler) groupOf(ctx context.Context, s groupsState, g store.GroupStatu
 		zero := 0.0
 		out.LagSeconds = &zero
 	}
-	if !parts || len(stuck) == 0 {
-		return out, nil
-	}
-	ps, ok := h.store.(store.Positions)
+	return out, nil
+}
+
+// waitedOn looks up the records at the committed offsets of the partitions
+// where records wait and the snapshot has no time for them yet (ingest was
+// behind at the poll) or the group is stuck. It returns a copy of ps with
+// the times filled in (the snapshot is shared), and the records found.
+func (h *handler) waitedOn(ctx context.Context, s groupsState, ps []store.PartitionStatus) ([]store.PartitionStatus, map[store.Coord]store.RecordRef, error) {
+	st, ok := h.store.(store.Positions)
 	if !ok {
-		return out, nil
+		return ps, nil, nil
 	}
-	refs, err := ps.Records(ctx, stuck)
-	if err != nil {
-		return out, fmt.Errorf("records group %s is stuck on: %w", g.Name, err)
-	}
-	for _, r := range refs {
-		for i := range out.Partitions {
-			pj := &out.Partitions[i]
-			if pj.Stuck && pj.Topic == r.Topic && pj.Partition == r.Partition && pj.Committed == r.Offset {
-				pj.StuckAt = &stuckJSON{EventID: r.EventID, CorrelationID: r.CorrelationID, URL: FlowEventURL(r.FlowID, r.EventID)}
-			}
+	var at []store.Coord
+	for i := range ps {
+		p := &ps[i]
+		if p.Behind() > 0 && (p.Oldest.IsZero() || p.Stuck(s.now, s.snap.Interval)) {
+			at = append(at, store.Coord{Topic: p.Topic, Partition: p.Partition, Offset: p.Committed})
 		}
 	}
-	return out, nil
+	if len(at) == 0 {
+		return ps, nil, nil
+	}
+	found, err := st.Records(ctx, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	refs := make(map[store.Coord]store.RecordRef, len(found))
+	for _, r := range found {
+		refs[r.Coord] = r
+	}
+	out := slices.Clone(ps)
+	for i := range out {
+		p := &out[i]
+		if r, ok := refs[store.Coord{Topic: p.Topic, Partition: p.Partition, Offset: p.Committed}]; ok && p.Oldest.IsZero() && p.Behind() > 0 {
+			p.Oldest = r.KafkaTime
+		}
+	}
+	return out, refs, nil
 }
 
 func partitionOf(p *store.PartitionStatus, s groupsState) partitionJSON {

@@ -16,7 +16,9 @@ const (
 type trendPoint struct {
 	Time        time.Time `json:"time"`
 	LagMessages int64     `json:"lag_messages"`
-	LagSeconds  float64   `json:"lag_seconds"` // over the waiting records that are stored
+	// LagSeconds is the age of the oldest waiting record whose time is
+	// known; null when records wait and none of their times is known.
+	LagSeconds *float64 `json:"lag_seconds"`
 }
 
 // lagTrend replays a group's position history (as PositionHistory returns
@@ -44,6 +46,7 @@ func lagTrend(rows []store.Position, from, now time.Time) []trendPoint {
 	}
 	pts[trendPoints].Time = now.UTC()
 	first := len(pts)
+	waiting := make([]bool, len(pts))
 	for start := 0; start < len(rows); {
 		end := start + 1
 		for end < len(rows) && rows[end].Topic == rows[start].Topic && rows[end].Partition == rows[start].Partition &&
@@ -63,12 +66,22 @@ func lagTrend(rows []store.Position, from, now time.Time) []trendPoint {
 			r := &key[j]
 			if behind := r.High - r.Committed; behind > 0 {
 				pts[i].LagMessages += behind
+				waiting[i] = true
 				if !r.Oldest.IsZero() {
-					pts[i].LagSeconds = max(pts[i].LagSeconds, secondsOf(pts[i].Time.Sub(r.Oldest)))
+					lag := secondsOf(pts[i].Time.Sub(r.Oldest))
+					if pts[i].LagSeconds == nil || lag > *pts[i].LagSeconds {
+						pts[i].LagSeconds = &lag
+					}
 				}
 			}
 		}
 		start = end
+	}
+	for i := range pts {
+		if !waiting[i] && pts[i].LagSeconds == nil {
+			zero := 0.0
+			pts[i].LagSeconds = &zero
+		}
 	}
 	return pts[first:]
 }

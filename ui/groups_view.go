@@ -107,7 +107,10 @@ func groupPageViewOf(d groupDetailJSON) groupPageView {
 		msgs := make([]float64, len(d.Trend))
 		var peakS, peakM float64
 		for i, p := range d.Trend {
-			secs[i], msgs[i] = p.LagSeconds, float64(p.LagMessages)
+			if p.LagSeconds != nil {
+				secs[i] = *p.LagSeconds
+			}
+			msgs[i] = float64(p.LagMessages)
 			peakS, peakM = max(peakS, secs[i]), max(peakM, msgs[i])
 		}
 		v.HasTrend = true
