@@ -7,18 +7,23 @@ import (
 
 // IsInternalTopic reports whether topic is one that a framework keeps for
 // itself rather than a business topic: Kafka Streams' repartition and
-// changelog topics ("<app>-<name>-repartition", "<app>-<store>-changelog"),
-// ksqlDB's "_confluent-ksql-*" and "*_command_topic", Kafka Connect's
-// config, offset and status topics ("connect-configs", "connect-offsets",
-// "connect-status" and the "*-configs"/"*-offsets"/"*-status" names a
-// Connect cluster is set up with, as in the Connect docs), the schema
-// registry's "_schemas", and every "__*" topic.
+// changelog topics ("<app>-<name>-repartition", "<app>-<store>-changelog")
+// and foreign-key join topics ("<app>-KTABLE-FK-JOIN-SUBSCRIPTION-
+// REGISTRATION-<n>-topic", "...-RESPONSE-<n>-topic"), ksqlDB's "_confluent-ksql-*" and
+// "*_command_topic" (and every "_confluent-*" topic of the Confluent
+// platform), Kafka Connect's config, offset and status topics
+// ("connect-configs", "connect-offsets", "connect-status" and the
+// "connect-*-configs" style names a Connect cluster is set up with),
+// MirrorMaker 2's "*.internal" topics, the schema registry's "_schemas",
+// and every "__*" topic.
 func IsInternalTopic(topic string) bool {
 	t := strings.ToLower(topic)
 	switch {
 	case strings.HasPrefix(t, "__"), t == "_schemas",
-		strings.HasPrefix(t, "_confluent-ksql-"), strings.HasSuffix(t, "_command_topic"),
-		strings.HasSuffix(t, "-repartition"), strings.HasSuffix(t, "-changelog"):
+		strings.HasPrefix(t, "_confluent-"), strings.HasSuffix(t, "_command_topic"),
+		strings.HasSuffix(t, "-repartition"), strings.HasSuffix(t, "-changelog"),
+		strings.Contains(t, "-ktable-fk-join-subscription-") && strings.HasSuffix(t, "-topic"),
+		strings.HasSuffix(t, ".internal"):
 		return true
 	}
 	for _, s := range [...]string{"configs", "offsets", "status", "config", "offset", "statuses"} {

@@ -12,7 +12,10 @@ func TestInternalTopics(t *testing.T) {
 		"default_ksql_processing_log":                                false,
 		"connect-configs":                                            true, "connect-offsets": true, "connect-status": true,
 		"my-connect-offsets": true, "_schemas": true, "__consumer_offsets": true,
-		"audit.logins": true, "orders": false, "orders-enriched": false, "payments.DLT": false,
+		"_confluent-monitoring": true, "mm2-offset-syncs.east.internal": true,
+		"app-KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-0000000006-topic": true,
+		"app-KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-0000000012-topic":     true,
+		"audit.logins": true, "internal-orders": false, "orders": false, "orders-enriched": false, "payments.DLT": false,
 		"status": false, "changelog-service": false,
 	} {
 		if got := d.IsInternal(topic); got != want {

@@ -75,3 +75,32 @@ func TestServicesInternalToggle(t *testing.T) {
 		t.Errorf("with internal=1, topic nodes %q lack the repartition topic", topics)
 	}
 }
+
+// TestFlowOfInternalRecordsOnly: a flow of internal records only (Kafka
+// Streams changelog records carry no event headers) shows no events by
+// default, says so, and shows them with the toggle.
+func TestFlowOfInternalRecordsOnly(t *testing.T) {
+	cl := ev("x-1", "", "", "", "", "enricher-counts-changelog", 0, 1, 0)
+	cl.CorrelationID, cl.Key, cl.Internal = "", "ada", true
+	ts := newTestServer(t, Options{Store: newFakeStore(cl)})
+	rec := ts.get(t, "/flows/key:ada")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	doc := parseHTML(t, rec.Body.String())
+	if got := texts(doc, `[data-testid="flow-events"]`); len(got) != 1 || got[0] != "0" {
+		t.Errorf("events = %v, want 0", got)
+	}
+	if got := attrs(doc, `[data-testid="internal-show"]`, "href"); len(got) != 1 {
+		t.Fatalf("no show link: %v", got)
+	}
+	doc = parseHTML(t, ts.get(t, "/flows/key:ada?internal=1").Body.String())
+	if got := texts(doc, `[data-testid="flow-events"]`); len(got) != 1 || got[0] != "1" {
+		t.Errorf("events with internal shown = %v, want 1", got)
+	}
+	var f flowBody
+	decodeJSON(t, ts.get(t, "/api/flows/key:ada"), &f)
+	if len(f.Events) != 0 {
+		t.Errorf("API events = %d, want 0", len(f.Events))
+	}
+}
