@@ -16,6 +16,7 @@ import (
 	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/internal/jvmapps"
 	"github.com/eventscope/eventscope/internal/kafkatest"
+	"github.com/eventscope/eventscope/sqlite"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -91,6 +92,33 @@ func TestRealJVMProducers(t *testing.T) {
 	}
 	checkConnectFlow(t, flows[flowC], flowC)
 	checkSpringFlow(t, flows[flowJ], flowJ)
+	checkListing(t, w.all(), map[string][]string{flowS: {}, flowC: {store.AnomalyOrphan}, flowJ: {}})
+}
+
+// checkListing stores the records in the embedded store and checks the
+// flow list: exactly the business flows, with the summary anomalies want
+// (changelog records, each a flow of its own, are not listed).
+func checkListing(t *testing.T, events []event.Event, want map[string][]string) {
+	t.Helper()
+	st, err := sqlite.OpenDSN(t.Context(), sqlite.MemoryDSN, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Write(t.Context(), events); err != nil {
+		t.Fatal(err)
+	}
+	page, err := st.Flows(t.Context(), store.FlowQuery{Limit: store.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, f := range page.Flows {
+		got[f.CorrelationID] = f.Anomalies
+	}
+	if d := gocmp.Diff(want, got); d != "" {
+		t.Errorf("flow list (-want +got):\n%s", d)
+	}
 }
 
 // flowOf sorts events in the store's Flow order and builds the graph of
