@@ -14,8 +14,13 @@ import (
 
 // backfills run after a migration's statements and before it is recorded:
 // they fill new tables from what the database already holds.
+//
+// The read models of 0007 are backfilled after 0008, which added
+// flow_rows.w_id_topics that the backfill fills: an upgrade from before
+// 0007 runs both, then the backfill. (backfill_done keeps the name
+// 0007_read_models, so a database that ran it at 0007 skips it.)
 var backfills = map[uint32]func(ctx context.Context, conn driver.Conn, log *slog.Logger) error{
-	7: backfillReadModels,
+	8: backfillReadModels,
 }
 
 // floorSQL is intDiv rounding down, like floorDiv.
@@ -85,12 +90,18 @@ func backfillPartition(ctx context.Context, conn driver.Conn, p uint32) error {
 	stmts := []string{
 		`INSERT INTO flow_rows (flow_id, w_last_time, w_first_ns, w_last_ns, w_records, w_ids, w_id_times,
 w_causes, w_cause_times, w_services, w_types, w_topics, w_dead_letter, w_flags, w_id_topics)
-SELECT flow_id, max(event_time), min(time_ns), max(time_ns), groupArray(` + recordHashSQL + `),
-groupArray(cityHash64(event_id)), groupArray(time_ns),
-groupArrayIf(cityHash64(causation_id), causation_id != ''), groupArrayIf(time_ns, causation_id != ''),
-groupUniqArray(source), groupUniqArray(type), groupUniqArray(topic), max(dead_letter), toUInt64(0),
-groupArray(` + idTopicHashSQL + `)` +
-			where + " GROUP BY flow_id",
+SELECT flow_id, lt, fn, ln, recs, ids, its, cs, cts, svcs, typs, tops, dl,
+  bitOr(bitOr(if(dl = 1, ` + fmt.Sprint(flagDeadLetter) + `, 0), if(` + orphanSQL + `, ` + fmt.Sprint(flagCauseOutside) + `, 0)),
+    if(` + outOfOrderSQL + `, ` + fmt.Sprint(flagLateInWrite) + `, 0)), idts
+FROM (
+  SELECT flow_id, max(event_time) AS lt, min(time_ns) AS fn, max(time_ns) AS ln, groupArray(` + recordHashSQL + `) AS recs,
+    groupArray(cityHash64(event_id)) AS ids, groupArray(time_ns) AS its,
+    groupArrayIf(cityHash64(causation_id), causation_id != '') AS cs, groupArrayIf(time_ns, causation_id != '') AS cts,
+    groupUniqArray(source) AS svcs, groupUniqArray(type) AS typs, groupUniqArray(topic) AS tops, max(dead_letter) AS dl,
+    groupArray(` + idTopicHashSQL + `) AS idts,
+    arrayMap((i, t) -> (i, t), ids, its) AS it, arrayMap((i, t) -> (i, t), cs, cts) AS ct` +
+			where + ` GROUP BY flow_id
+)`,
 		`INSERT INTO topic_rows (topic, bucket, w_last_time, w_records)
 SELECT topic, ` + floorSQL("kafka_time_ns", topicBucket) + ` AS b, toDateTime(max(intDiv(kafka_time_ns, 1000000000))),
 groupArray(` + recordHashSQL + `)` + where + " GROUP BY topic, b",

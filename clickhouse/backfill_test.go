@@ -83,3 +83,74 @@ func TestBackfillRebuildsReadModels(t *testing.T) {
 		}
 	}
 }
+
+// TestUpgradeBackfillsReadModels fills a database at schema version 6
+// (events and the lookup tables only, as the last release left it), runs
+// the remaining migrations as `tracer migrate` does and expects the
+// summaries, anomaly searches and stats of a database written with the
+// read models in place.
+func TestUpgradeBackfillsReadModels(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 9))
+	var evs []event.Event
+	for _, fe := range randomFlows(rnd, 25) {
+		evs = append(evs, fe...)
+	}
+	want, _ := openMigrated(t, Options{})
+	defer want.Close()
+	if err := want.Write(t.Context(), evs); err != nil {
+		t.Fatal(err)
+	}
+
+	dsn := freshDSN(t)
+	o, err := parseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := *o
+	admin.Auth.Database = "default"
+	if err := mustConn(t, &admin).Exec(t.Context(), "CREATE DATABASE `"+o.Auth.Database+"`"); err != nil {
+		t.Fatal(err)
+	}
+	conn := mustConn(t, o)
+	quiet := slog.New(slog.DiscardHandler)
+	if err := applyMigrationsTo(t.Context(), conn, quiet, 6); err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Store{conn: conn}).writeEvents(t.Context(), evs); err != nil {
+		t.Fatal(err)
+	}
+	if err := applyMigrations(t.Context(), conn, quiet); err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	got, err := Open(t.Context(), dsn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Close()
+	for _, q := range []store.FlowQuery{
+		{Limit: store.MaxLimit},
+		{Limit: store.MaxLimit, Terms: []store.Term{{Field: store.FieldAnomaly, Prefix: true}}},
+		{Limit: store.MaxLimit, Terms: []store.Term{{Field: store.FieldAnomaly, Value: store.AnomalyOutOfOrder}}},
+		{Limit: store.MaxLimit, Terms: []store.Term{{Field: store.FieldType, Value: "Test"}}},
+	} {
+		w, err := want.Flows(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := got.Flows(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(w.Flows) == 0 {
+			t.Errorf("%+v: no flow in the fixture", q.Terms)
+		}
+		if d := cmp.Diff(w.Flows, g.Flows); d != "" {
+			t.Errorf("%+v after the upgrade (-written +backfilled):\n%s", q.Terms, d)
+		}
+	}
+	ws, _ := want.Stats(t.Context())
+	gs, err := got.Stats(t.Context())
+	if err != nil || !cmp.Equal(ws, gs) {
+		t.Errorf("Stats after the upgrade = %+v, %v; want %+v", gs, err, ws)
+	}
+}

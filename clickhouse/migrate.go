@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"path"
 	"sort"
 	"strconv"
@@ -128,6 +129,11 @@ func MigrateLog(ctx context.Context, dsn string, log *slog.Logger) error {
 }
 
 func applyMigrations(ctx context.Context, conn driver.Conn, log *slog.Logger) error {
+	return applyMigrationsTo(ctx, conn, log, math.MaxUint32)
+}
+
+// applyMigrationsTo applies the migrations up to version last.
+func applyMigrationsTo(ctx context.Context, conn driver.Conn, log *slog.Logger, last uint32) error {
 	ms, err := migrations()
 	if err != nil {
 		return fmt.Errorf("read migrations: %w", err)
@@ -144,7 +150,7 @@ func applyMigrations(ctx context.Context, conn driver.Conn, log *slog.Logger) er
 		return err
 	}
 	for _, m := range ms {
-		if m.version <= have {
+		if m.version <= have || m.version > last {
 			continue
 		}
 		for _, st := range m.statements(lc) {

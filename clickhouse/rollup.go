@@ -42,8 +42,8 @@ const idTopicHashSQL = `cityHash64(concat(event_id, '\0', topic))`
 // recordHash hashes a record's identity (topic, partition, offset, Kafka
 // time) as recordHashSQL does.
 func recordHash(e *event.Event) uint64 {
-	b := make([]byte, 0, len(e.Topic)+48)
-	b = append(append(b, e.Topic...), 0)
+	var buf [128]byte
+	b := append(append(buf[:0], e.Topic...), 0)
 	b = append(strconv.AppendInt(b, int64(e.Partition), 10), ':')
 	b = append(strconv.AppendInt(b, e.Offset, 10), ':')
 	b = strconv.AppendInt(b, nanos(e.KafkaTime), 10)
@@ -52,6 +52,20 @@ func recordHash(e *event.Event) uint64 {
 
 // recordHashSQL is recordHash on a row of events.
 const recordHashSQL = `cityHash64(concat(topic, '\0', toString(kafka_partition), ':', toString(kafka_offset), ':', toString(kafka_time_ns)))`
+
+// Bits of flow_rows.w_flags: what one write shows of a flow on its own. A
+// flow can only show an orphan if some write had flagCauseOutside, and an
+// out-of-order effect if some write had flagCauseOutside or
+// flagLateInWrite (an effect and its cause in one write, in order there,
+// stay in order: the cause's earliest record can only be earlier
+// elsewhere): anomaly searches merge the arrays of flagged flows only.
+// Higher bits are room for per-event classifications.
+const (
+	flagDeadLetter   = 1 // a record on a dead-letter topic
+	flagCauseOutside = 2 // a causation ID no record of the write has as event ID
+	flagLateInWrite  = 4 // an effect before its cause's earliest record in the write
+	flagCausal       = flagCauseOutside | flagLateInWrite
+)
 
 // flowRow is one flow's share of one write (table flow_rows).
 type flowRow struct {
@@ -64,6 +78,32 @@ type flowRow struct {
 	idTimes, causeTimes     []int64
 	services, types, topics set
 	deadLetter              uint8
+	flags                   uint64
+}
+
+// setFlags computes f.flags from its records.
+func (f *flowRow) setFlags() {
+	if f.deadLetter != 0 {
+		f.flags |= flagDeadLetter
+	}
+	if len(f.causes) == 0 {
+		return
+	}
+	earliest := make(map[uint64]int64, len(f.ids))
+	for i, id := range f.ids {
+		if t, ok := earliest[id]; !ok || f.idTimes[i] < t {
+			earliest[id] = f.idTimes[i]
+		}
+	}
+	for i, c := range f.causes {
+		t, ok := earliest[c]
+		switch {
+		case !ok:
+			f.flags |= flagCauseOutside
+		case f.causeTimes[i] < t:
+			f.flags |= flagLateInWrite
+		}
+	}
 }
 
 // set is a small insertion-ordered set of strings.
@@ -165,6 +205,9 @@ func rollUp(events []event.Event) *rollup {
 			r.values[v] = maxTime(r.values[v], sec)
 		}
 	}
+	for _, f := range r.flows {
+		f.setFlags()
+	}
 	return r
 }
 
@@ -194,34 +237,52 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-// writeRollup inserts a write's read-model rows, one batch per table.
+// writeRollup inserts a write's read-model rows, one batch per table, all
+// at once.
 func (s *Store) writeRollup(ctx context.Context, r *rollup) error {
-	if err := insertRows(ctx, s.conn, `INSERT INTO flow_rows (flow_id, w_last_time, w_first_ns, w_last_ns, w_records,
+	inserts := []func(context.Context, driver.Conn, *rollup) error{insertFlows, insertTopics, insertTypes, insertValues}
+	errs := make(chan error, len(inserts))
+	for _, ins := range inserts {
+		go func() { errs <- ins(ctx, s.conn, r) }()
+	}
+	var first error
+	for range inserts {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// insertFlows inserts the flow_rows of r.
+func insertFlows(ctx context.Context, conn driver.Conn, r *rollup) error {
+	return insertRows(ctx, conn, `INSERT INTO flow_rows (flow_id, w_last_time, w_first_ns, w_last_ns, w_records,
 w_ids, w_id_times, w_causes, w_cause_times, w_services, w_types, w_topics, w_dead_letter, w_flags, w_id_topics)`, len(r.flows), func(b driver.Batch) error {
 		for _, f := range r.flows {
 			if err := b.Append(f.flow, f.lastTime, f.first, f.last, f.records, f.ids, f.idTimes, f.causes, f.causeTimes,
-				f.services.list(), f.types.list(), f.topics.list(), f.deadLetter, uint64(0), f.idTopics); err != nil {
+				f.services.list(), f.types.list(), f.topics.list(), f.deadLetter, f.flags, f.idTopics); err != nil {
 				return err
 			}
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
-	if err := insertRows(ctx, s.conn, "INSERT INTO topic_rows (topic, bucket, w_last_time, w_records)", len(r.topics), func(b driver.Batch) error {
+	})
+}
+
+// insertTopics inserts the topic_rows of r.
+func insertTopics(ctx context.Context, conn driver.Conn, r *rollup) error {
+	return insertRows(ctx, conn, "INSERT INTO topic_rows (topic, bucket, w_last_time, w_records)", len(r.topics), func(b driver.Batch) error {
 		for k, a := range r.topics {
 			if err := b.Append(k.topic, k.bucket, a.lastTime, a.records); err != nil {
 				return err
 			}
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
-	if err := insertTypes(ctx, s.conn, r); err != nil {
-		return err
-	}
-	return insertRows(ctx, s.conn, "INSERT INTO value_minutes (field, value, minute, last_time)", len(r.values), func(b driver.Batch) error {
+	})
+}
+
+// insertValues inserts the value_minutes of r.
+func insertValues(ctx context.Context, conn driver.Conn, r *rollup) error {
+	return insertRows(ctx, conn, "INSERT INTO value_minutes (field, value, minute, last_time)", len(r.values), func(b driver.Batch) error {
 		for k, t := range r.values {
 			if err := b.Append(k.field, k.value, k.minute, t); err != nil {
 				return err

@@ -69,9 +69,9 @@ func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.
 	perFlow := span / float64(max(pi.rows, 1)) // of event time, about
 	for w := time.Duration(max(float64(time.Second), perFlow*float64(4*n))); ; w *= 4 {
 		lo := top - int64(w)
-		if pi.rows == 0 || lo <= pi.minT.UnixNano() || float64(w) > perFlow*float64(maxWindow*n) ||
+		if pi.rows == 0 || lo <= pi.minT.UnixNano() || float64(w) > perFlow*float64(max(maxWindow*n, maxWindowFlows)) ||
 			!q.From.IsZero() && lo <= q.From.UnixNano() { // the prefilter's window is narrower
-			return s.searchFlowsIn(ctx, q, cur, n, cond{sql: "1"})
+			return s.searchFlowsIn(ctx, q, cur, n, cond{})
 		}
 		sums, err := s.searchFlowsIn(ctx, q, cur, n,
 			cond{"flow_id IN (SELECT flow_id FROM flow_times WHERE max_ns >= ?)", []any{lo}})
@@ -81,6 +81,11 @@ func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.
 	}
 }
 
-// maxWindow bounds windowSearch's windows to maxWindow*n flows: 4n and
-// 16n are tried.
-const maxWindow = 16
+// maxWindow and maxWindowFlows bound windowSearch's windows to about
+// max(maxWindow*n, maxWindowFlows) flows (4n, 16n, ... are tried): a window
+// merges the summaries of its flows by primary key, so up to some
+// thousands of flows it costs far less than one pass over all of them.
+const (
+	maxWindow      = 16
+	maxWindowFlows = 20000
+)

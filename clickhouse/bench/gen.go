@@ -1,104 +1,197 @@
 package main
 
 import (
+	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
 )
 
-// topics of the synthetic shop: eight, one per kind of step.
-var topics = []string{"orders", "payments", "kitchen", "delivery", "loyalty", "notifications", "inventory", "billing"}
+// services of the synthetic shop: one topic and producing service each;
+// the eighth topic is payments' dead-letter topic.
+var services = []struct{ topic, source, typ string }{
+	{"orders", "order-service", "OrderPlaced"},
+	{"payments", "payment-service", "PaymentAuthorized"},
+	{"inventory", "inventory-service", "StockReserved"},
+	{"kitchen", "kitchen-service", "MealPrepared"},
+	{"delivery", "delivery-service", "DeliveryScheduled"},
+	{"billing", "billing-service", "InvoiceIssued"},
+	{"notifications", "notification-service", "CustomerNotified"},
+}
 
-const partitions = 12
+const (
+	dltTopic   = "payments.DLT"
+	partitions = 12
+	// activeFlows are the flows in progress at once: each event comes from
+	// one of them at random, so a flow's events are interleaved with
+	// hundreds of others and spread over several writes.
+	activeFlows = 500
+	// faultRate is the per-flow probability of each anomaly, the demo's
+	// (sim.DefaultFaults: 4% duplicate, out of order, orphan, dead letter).
+	faultRate = 0.04
+	// sampleSize bounds the known IDs kept for the reads.
+	sampleSize = 4096
+)
 
-// gen makes the same synthetic events every time for the same settings:
-// flows of flowSize events (a causal chain), their times spread evenly over
-// span, each with a 36-character correlation and event ID, a key, three
-// headers and a JSON payload of payloadSize bytes.
+// gen makes events shaped like production: random UUIDs, flows of flowSize
+// events (a causal chain over the seven services, keyed by the flow's ID)
+// interleaved with activeFlows others, event times spread over span, JSON
+// payloads of payloadSize bytes, and the demo's anomaly mix. It keeps a
+// sample of the IDs it made for the reads.
 type gen struct {
-	flows, flowSize, payloadSize int
-	start                        time.Time
-	span                         time.Duration
-	offsets                      map[string]int64
-	pad                          string
+	events, flows, flowSize, payloadSize int
+	start                                time.Time
+	span                                 time.Duration
+	rnd                                  *rand.Rand
+	offsets                              map[string]int64
+	pad                                  string
+
+	made   int // events made
+	nflows int // flows started
+	known  known
+}
+
+// known is what the reads look up: a reservoir sample of flows and events.
+type known struct {
+	flows, events, keys []string
+	seen                int
+}
+
+type genFlow struct {
+	id, lastID    string
+	next          int
+	lastAt        time.Time
+	partition     int32
+	faults        [4]int // step of each fault (-1: none): duplicate, out of order, orphan, dead letter
+	dupOf         *event.Event
+	firstEventIDs []string
 }
 
 func newGen(events, flowSize, payloadSize int, start time.Time, span time.Duration) *gen {
 	return &gen{
-		flows: (events + flowSize - 1) / flowSize, flowSize: flowSize, payloadSize: payloadSize,
-		start: start, span: span, offsets: map[string]int64{},
+		events: events, flows: (events + flowSize - 1) / flowSize, flowSize: flowSize, payloadSize: payloadSize,
+		start: start, span: span, rnd: rand.New(rand.NewPCG(12, 100)), offsets: map[string]int64{},
 		pad: strings.Repeat("x", payloadSize),
 	}
 }
 
-// mix is splitmix64: cheap, deterministic pseudo-random bits.
-func mix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
-	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
-	return x ^ (x >> 31)
+func (g *gen) uuid() string {
+	var b [16]byte
+	a, c := g.rnd.Uint64(), g.rnd.Uint64()
+	for i := range 8 {
+		b[i], b[8+i] = byte(a>>(8*i)), byte(c>>(8*i))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
 }
 
-func uuid(a, b uint64) string {
-	h, l := mix(a*1_000_003+b), mix(a*7_919+b+1)
-	return fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", h>>32, h>>16&0xffff, h&0xfff, l>>52, l&0xffffffffffff)
-}
-
-func (g *gen) correlationID(f int) string { return uuid(uint64(f), 1<<40) }
-func (g *gen) eventID(f, i int) string    { return uuid(uint64(f), uint64(i)) }
-func (g *gen) key(f int) string           { return fmt.Sprintf("order-%d", f) }
-
-// flowStart spreads flow starts evenly over the span.
-func (g *gen) flowStart(f int) time.Time {
-	return g.start.Add(time.Duration(int64(g.span) / int64(g.flows) * int64(f)))
-}
-
-// flow returns the events of flow f.
-func (g *gen) flow(f int) []event.Event {
-	corr, key := g.correlationID(f), g.key(f)
-	p := int32(mix(uint64(f)) % partitions)
-	t := g.flowStart(f)
-	trace := fmt.Sprintf("00-%016x%016x-%016x-01", mix(uint64(f)), mix(uint64(f)+1), mix(uint64(f)+2))
-	out := make([]event.Event, g.flowSize)
-	cause := ""
-	for i := range out {
-		topic := topics[i%len(topics)]
-		coord := fmt.Sprintf("%s/%d", topic, p)
-		off := g.offsets[coord]
-		g.offsets[coord] = off + 1
-		id := g.eventID(f, i)
-		t = t.Add(time.Duration(5+mix(uint64(f*100+i))%45) * time.Millisecond)
-		typ := fmt.Sprintf("%sStep%d", strings.ToUpper(topic[:1])+topic[1:], i/len(topics))
-		payload := fmt.Sprintf(`{"orderId":%q,"eventId":%q,"type":%q,"amount":%d,"note":"`, key, id, typ, mix(uint64(i))%10000)
-		if n := g.payloadSize - len(payload) - 2; n > 0 {
-			payload += g.pad[:n]
+func (g *gen) newFlow() *genFlow {
+	f := &genFlow{id: g.uuid(), partition: int32(g.rnd.IntN(partitions))}
+	for k := range f.faults {
+		f.faults[k] = -1
+		if g.rnd.Float64() < faultRate {
+			f.faults[k] = 1 + g.rnd.IntN(g.flowSize-1)
 		}
-		payload += `"}`
-		out[i] = event.Event{
-			EventID: id, CorrelationID: corr, CausationID: cause, Type: typ, Version: "1",
-			Source: topic + "-service", Time: t, Topic: topic, Partition: p, Offset: off, Key: key,
-			KafkaTime: t, IngestedAt: t.Add(20 * time.Millisecond),
-			Headers: []event.Header{
-				{Key: "content-type", Value: "application/json"},
-				{Key: "correlation-id", Value: corr},
-				{Key: "traceparent", Value: trace},
-			},
-			Payload: []byte(payload), PayloadSize: len(payload),
-			ContentType: "application/json", Convention: "headers",
-		}
-		cause = id
+	}
+	g.nflows++
+	return f
+}
+
+// clock is the event time of the made-th event: evenly over the span.
+func (g *gen) clock() time.Time {
+	return g.start.Add(time.Duration(float64(g.span) * float64(g.made) / float64(max(g.events, 1))))
+}
+
+func (g *gen) record(f *genFlow, topic, source, typ, id, cause string, at time.Time) event.Event {
+	coord := fmt.Sprintf("%s/%d", topic, f.partition)
+	off := g.offsets[coord]
+	g.offsets[coord] = off + 1
+	v := fmt.Sprintf(`{"eventId":%q,"eventType":%q,"producer":%q,"data":{"orderId":%q,"step":%d,"note":"`,
+		id, typ, source, f.id, f.next)
+	v += g.pad[:max(0, g.payloadSize-len(v)-3)] + `"}}`
+	return event.Event{
+		EventID: id, CorrelationID: f.id, CausationID: cause, Type: typ, Version: "1",
+		Source: source, Time: at, Topic: topic, Partition: f.partition, Offset: off, Key: f.id,
+		KafkaTime: at, IngestedAt: at.Add(20 * time.Millisecond),
+		Headers: []event.Header{
+			{Key: "content-type", Value: "application/json"},
+			{Key: "correlation-id", Value: f.id},
+			{Key: "causation-id", Value: cause},
+		},
+		Payload: []byte(v), PayloadSize: len(v), ContentType: "application/json", Convention: "headers",
+	}
+}
+
+// next makes the next event(s) of a random active flow.
+func (g *gen) next(active []*genFlow, out []event.Event) []event.Event {
+	i := g.rnd.IntN(len(active))
+	f := active[i]
+	svc := services[f.next%len(services)]
+	topic := svc.topic
+	at := g.clock()
+	id, cause := g.uuid(), f.lastID
+	switch f.next {
+	case f.faults[1]:
+		at = f.lastAt.Add(-time.Second) // before its cause
+	case f.faults[2]:
+		cause = g.uuid() // a cause never published
+	case f.faults[3]:
+		topic = dltTopic
+	}
+	e := g.record(f, topic, svc.source, svc.typ, id, cause, at)
+	out = append(out, e)
+	g.sample(f.id, id)
+	g.made++
+	if f.next == f.faults[0] { // published twice: same event, another record
+		d := g.record(f, topic, svc.source, svc.typ, id, cause, at.Add(time.Millisecond))
+		out = append(out, d)
+		g.made++
+	}
+	f.next++
+	f.lastID, f.lastAt = id, at
+	if f.next == g.flowSize {
+		active[i] = g.newFlow()
 	}
 	return out
 }
 
-// batches calls fn with consecutive batches of about size events, whole
-// flows each, until every flow was made or fn fails.
+// sample keeps a uniform sample of the flows and events made.
+func (g *gen) sample(flow, id string) {
+	k := &g.known
+	k.seen++
+	if len(k.events) < sampleSize {
+		k.events, k.flows, k.keys = append(k.events, id), append(k.flows, flow), append(k.keys, flow)
+		return
+	}
+	if j := g.rnd.IntN(k.seen); j < sampleSize {
+		k.events[j], k.flows[j], k.keys[j] = id, flow, flow
+	}
+}
+
+// batches calls fn with consecutive batches of size events until events
+// were made or fn fails.
 func (g *gen) batches(size int, fn func([]event.Event) error) error {
-	var b []event.Event
-	for f := range g.flows {
-		b = append(b, g.flow(f)...)
+	active := make([]*genFlow, activeFlows)
+	for i := range active {
+		active[i] = g.newFlow()
+	}
+	b := make([]event.Event, 0, size+1)
+	for g.made < g.events {
+		b = g.next(active, b)
 		if len(b) >= size {
 			if err := fn(b); err != nil {
 				return err

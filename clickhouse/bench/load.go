@@ -52,22 +52,24 @@ func (b *bench) reset(ctx context.Context) error {
 // plain clickhouse-go batches into raw_events (skipped with skipRaw) and
 // through the store's Write. Interleaving gives both the same machine
 // load, which on a shared machine swings more than the difference
-// measured. It returns the open store and both rates (events per second
-// of the time spent in Append+Send, or in Write); raw_events is dropped
-// at the end so its merges do not slow the reads measured next.
-func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (*clickhouse.Store, float64, float64, error) {
+// measured. It returns both rates (events per second of the time spent in
+// Append+Send, or in Write); raw_events is dropped at the end so its
+// merges do not slow the reads measured next. The store is closed at the
+// end: the reads go through `tracer serve`.
+func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (float64, float64, error) {
 	s, err := clickhouse.Open(ctx, b.dsn, clickhouse.Options{})
 	if err != nil {
-		return nil, 0, 0, err
+		return 0, 0, err
 	}
+	defer s.Close()
 	conn, err := ch.Open(b.opts)
 	if err != nil {
-		return nil, 0, 0, err
+		return 0, 0, err
 	}
 	defer conn.Close()
 	if !skipRaw {
 		if err := conn.Exec(ctx, chbaseline.CreateSQL("raw_events")); err != nil {
-			return nil, 0, 0, fmt.Errorf("create raw table: %w", err)
+			return 0, 0, fmt.Errorf("create raw table: %w", err)
 		}
 	}
 	var rawSpent, storeSpent time.Duration
@@ -107,14 +109,13 @@ func (b *bench) load(ctx context.Context, g *gen, size int, skipRaw bool) (*clic
 		err = conn.Exec(ctx, "DROP TABLE raw_events")
 	}
 	if err != nil {
-		s.Close()
-		return nil, 0, 0, err
+		return 0, 0, err
 	}
 	rawRate := 0.0
 	if !skipRaw {
 		rawRate = float64(n) / rawSpent.Seconds()
 	}
-	return s, rawRate, float64(n) / storeSpent.Seconds(), nil
+	return rawRate, float64(n) / storeSpent.Seconds(), nil
 }
 
 func (b *bench) diskSize(ctx context.Context) string {

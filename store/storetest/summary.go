@@ -14,6 +14,7 @@ import (
 )
 
 func runSummary(t *testing.T, o Opener) {
+	t.Run("MatchesReference", func(t *testing.T) { runSummaryReference(t, o) })
 	t.Run("Fields", func(t *testing.T) {
 		g := NewGen(Base)
 		evs := g.Chain("orders", "c1", 4, 0, time.Second)
