@@ -49,18 +49,60 @@ func (s *Store) writePositions(ctx context.Context, rows []store.Position) error
 // PositionHistory returns group's rows (every group's for "") in [from, to)
 // and the newest row before from of each (group, topic, partition).
 func (s *Store) PositionHistory(ctx context.Context, group string, from, to time.Time) ([]store.Position, error) {
-	// SQLite takes the bare columns of a max() aggregate from the row
-	// holding the maximum: the newest row before from.
-	q := `SELECT ` + positionColumns + ` FROM positions WHERE (?1 = '' OR grp = ?1) AND at >= ?2 AND at < ?3
+	var out []store.Position
+	var err error
+	if group == "" {
+		// SQLite takes the bare columns of a max() aggregate from the row
+		// holding the maximum: the newest row before from.
+		out, err = s.positions(ctx, `SELECT `+positionColumns+` FROM positions WHERE at >= ?1 AND at < ?2
 	UNION ALL
-	SELECT grp, topic, part, max(at), committed, high, prev, oldest FROM positions
-	WHERE (?1 = '' OR grp = ?1) AND at < ?2 GROUP BY grp, topic, part
-	ORDER BY grp, topic, part, at`
-	out, err := s.positions(ctx, q, group, nanos(from), nanos(to))
+	SELECT grp, topic, part, max(at), committed, high, prev, oldest FROM positions WHERE at < ?1 GROUP BY grp, topic, part
+	ORDER BY grp, topic, part, at`, nanos(from), nanos(to))
+	} else {
+		out, err = s.groupHistory(ctx, group, nanos(from), nanos(to))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("position history of %q: %w", group, err)
 	}
 	return out, nil
+}
+
+// groupHistory is PositionHistory of one group by seeks on the primary key
+// (group, topic, partition, at), whatever the length of its history: it
+// steps from one (topic, partition) of the group to the next, and reads
+// each one's newest row before from and its rows in [from, to).
+func (s *Store) groupHistory(ctx context.Context, group string, from, to int64) ([]store.Position, error) {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	out := []store.Position{}
+	topic, part := "", int64(-1)
+	for {
+		err := conn.QueryRowContext(ctx, `SELECT topic, part FROM positions WHERE grp = ?1
+		AND (topic, part) > (?2, ?3) ORDER BY topic, part LIMIT 1`, group, topic, part).Scan(&topic, &part)
+		if err == sql.ErrNoRows {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range []string{
+			`SELECT ` + positionColumns + ` FROM positions WHERE grp = ?1 AND topic = ?2 AND part = ?3 AND at < ?4 ORDER BY at DESC LIMIT 1`,
+			`SELECT ` + positionColumns + ` FROM positions WHERE grp = ?1 AND topic = ?2 AND part = ?3 AND at >= ?4 AND at < ?5 ORDER BY at`,
+		} {
+			rows, err := conn.QueryContext(ctx, q, group, topic, part, from, to)
+			if err != nil {
+				return nil, err
+			}
+			ps, err := store.ScanPositions(rows, fromNanos)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ps...)
+		}
+	}
 }
 
 // FirstPassed returns, per group, the earliest row on (topic, partition)
