@@ -39,8 +39,11 @@
     var a = el("a", "type", e.type || e.event_id);
     a.href = "/flows/" + encodeURIComponent(flowID(e)) + "?event=" + encodeURIComponent(e.event_id) +
       "#" + encodeURIComponent("event-" + e.event_id);
+    var flow = el("a", "mono flow", flowID(e));
+    flow.href = "/flows/" + encodeURIComponent(flowID(e));
+    flow.setAttribute("data-testid", "live-flow");
     li.append(time, " ", a, " ", el("span", "source", e.source), " → ",
-      el("span", "mono topic", e.topic), " ", el("span", "muted mono flow", flowID(e)));
+      el("span", "mono topic", e.topic), " ", flow);
     li.classList.add("new");
     return li;
   }
@@ -49,8 +52,18 @@
     li.setAttribute("data-testid", "live-skipped");
     return li;
   }
+  // add puts a line in event-time order, newest on top: events arrive out
+  // of time order (producers' clocks, batching, partitions), and a marker
+  // goes on top.
+  function timeOf(node) {
+    var t = node.querySelector && node.querySelector("time");
+    var ms = t ? Date.parse(t.getAttribute("datetime")) : NaN;
+    return isNaN(ms) ? null : ms;
+  }
   function add(node) {
-    list.insertBefore(node, list.firstChild);
+    var t = timeOf(node), before = list.firstChild;
+    while (t !== null && before && timeOf(before) !== null && timeOf(before) > t) before = before.nextSibling;
+    list.insertBefore(node, before);
     while (list.children.length > MAX) list.removeChild(list.lastChild);
   }
 

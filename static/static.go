@@ -16,7 +16,7 @@ import (
 const Prefix = "/static/"
 
 //go:embed app.css app.js htmx.min.js replay.css replay.js live.js find.css
-//go:embed flow.css flow.js
+//go:embed flow.css flow.js favicon.svg
 var files embed.FS
 
 // asset is one embedded file with its content hash.
@@ -67,6 +67,17 @@ func Path(name string) string {
 		panic("static: no embedded asset " + name)
 	}
 	return Prefix + a.hashed
+}
+
+// Favicon serves favicon.svg at /favicon.ico, where browsers ask for it
+// whatever the page links, so that no page logs a 404.
+func Favicon() http.Handler {
+	a := load().byName["favicon.svg"]
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", a.ctype)
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.ServeContent(w, r, a.name, time.Unix(0, 0), strings.NewReader(string(a.body)))
+	})
 }
 
 // Handler serves the embedded assets under Prefix. A content-hashed name is

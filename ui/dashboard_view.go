@@ -36,7 +36,8 @@ type homeView struct {
 type topicRowView struct {
 	Topic, URL string
 	Events     int64
-	Rate       string // events per second over the last bucket
+	Rate       string // events per second over the last bucket, in the column's unit
+	rate       float64
 	Spark      sparklineView
 	HasSpark   bool
 	Lag        string // "" when unknown
@@ -95,6 +96,7 @@ func topicRows(topics []store.TopicCount, series []store.TopicSeries, lag map[st
 		bySeries[s.Topic] = s
 	}
 	rows := make([]topicRowView, 0, len(topics))
+
 	for _, t := range topics {
 		r := topicRowView{Topic: t.Topic, URL: SearchURL("topic:" + queryValue(t.Topic)), Events: t.Events}
 		if s, ok := bySeries[t.Topic]; ok && len(s.Counts) > 1 {
@@ -107,16 +109,28 @@ func topicRows(topics []store.TopicCount, series []store.TopicSeries, lag map[st
 				vals[i] = float64(c) / secs
 				peak = max(peak, vals[i])
 			}
-			r.Rate = fmtRate(vals[len(vals)-2])
+			r.rate = vals[len(vals)-2]
 			r.Spark = sparkline(vals, t.Topic+": events per second over the last hour, peak "+fmtRate(peak))
 			r.HasSpark = true
 		} else if rates {
-			r.Rate, r.Spark, r.HasSpark = fmtRate(0), sparkline(make([]float64, 2), t.Topic+": no events in the last hour"), true
+			r.Spark, r.HasSpark = sparkline(make([]float64, 2), t.Topic+": no events in the last hour"), true
 		}
 		if n, ok := lag[t.Topic]; ok {
 			r.Lag = strconv.FormatInt(n, 10)
 		}
 		rows = append(rows, r)
+	}
+	// One unit for the column, the one that suits its largest rate:
+	// "12/s" next to "30.00/min" reads as if the second were smaller.
+	top := 0.0
+	for _, r := range rows {
+		top = max(top, r.rate)
+	}
+	unit := rateUnitFor(top)
+	for i := range rows {
+		if rows[i].HasSpark {
+			rows[i].Rate = fmtRateIn(rows[i].rate, unit)
+		}
 	}
 	return rows
 }

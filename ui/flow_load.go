@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/eventscope/eventscope/graph"
+	"github.com/eventscope/eventscope/store"
 )
 
 // loadFlow reads a flow and analyses it as the flow page, its JSON and its
@@ -15,7 +17,7 @@ import (
 func (h *handler) loadFlow(ctx context.Context, id string, internal bool) (f *graph.Flow, hidden int, err error) {
 	events, err := h.store.Flow(ctx, id)
 	if err != nil {
-		return nil, 0, fmt.Errorf("flow %q: %w", id, err)
+		return nil, 0, flowReadError(id, err)
 	}
 	events, hidden = withoutInternal(events, internal)
 	f = graph.Build(events, h.graphOptions())
@@ -23,4 +25,14 @@ func (h *handler) loadFlow(ctx context.Context, id string, internal bool) (f *gr
 		return nil, 0, err
 	}
 	return f, hidden, nil
+}
+
+// flowReadError wraps the store's error reading flow id once: a store
+// names the flow in its own not-found error already (`flow "x": not
+// found`), so that one becomes ours instead of `flow "x": flow "x": ...`.
+func flowReadError(id string, err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("flow %q: %w", id, store.ErrNotFound)
+	}
+	return fmt.Errorf("read flow %q: %w", id, err)
 }

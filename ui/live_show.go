@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -37,12 +38,14 @@ type liveView struct {
 // liveRowView is one event line.
 type liveRowView struct {
 	Time, TimeISO, Type, Source, Topic string
-	EventID, FlowID, URL               string
+	EventID, FlowID, URL, FlowURL      string
+	time                               time.Time
 }
 
 func liveRow(e *event.Event) liveRowView {
 	return liveRowView{Time: fmtTime(e.Time), TimeISO: fmtRFC3339(e.Time), Type: label(e), Source: e.Source,
-		Topic: e.Topic, EventID: e.EventID, FlowID: e.FlowID(), URL: FlowEventURL(e.FlowID(), e.EventID)}
+		Topic: e.Topic, EventID: e.EventID, FlowID: e.FlowID(), URL: FlowEventURL(e.FlowID(), e.EventID),
+		FlowURL: FlowURL(e.FlowID()), time: e.Time}
 }
 
 // liveShow is the live tail page. Without JavaScript it lists the latest
@@ -81,5 +84,8 @@ func (h *handler) liveShow(c echo.Context) error {
 			v.Recent = append(v.Recent, liveRow(&evs[i]))
 		}
 	}
+	// The store lists the latest arrivals; the lines show event times, so
+	// they go newest event time first (as live.js inserts streamed ones).
+	sort.SliceStable(v.Recent, func(i, j int) bool { return v.Recent[i].time.After(v.Recent[j].time) })
 	return render(c, http.StatusOK, livePage(m, v))
 }

@@ -99,13 +99,15 @@ func (p *replayParams) parseWindow(from, to string) error {
 	return nil
 }
 
-// stepIndex picks the 0-based step the parameters name: Step, or the last
-// step whose time in the replay's order is not after At, else the first.
+// stepIndex picks the 0-based step the parameters name: Step (past the
+// end it is the last step: a link kept from before a flow shrank, or typed,
+// still lands somewhere with the way back), or the last step whose time in
+// the replay's order is not after At, else the first.
 func (p replayParams) stepIndex(steps []replay.Step) (int, error) {
 	n := len(steps)
 	switch {
 	case p.Step > n:
-		return 0, badRequest("step " + strconv.Itoa(p.Step) + " is past the last step, " + strconv.Itoa(n))
+		return n - 1, nil
 	case p.Step > 0:
 		return p.Step - 1, nil
 	case !p.At.IsZero():

@@ -51,7 +51,7 @@ func (h *handler) replayShow(c echo.Context) error {
 func (h *handler) replaySteps(c echo.Context, id string, p replayParams) ([]event.Event, []replay.Step, error) {
 	events, err := h.store.Flow(c.Request().Context(), id)
 	if err != nil {
-		return nil, nil, fmt.Errorf("flow %q: %w", id, err)
+		return nil, nil, flowReadError(id, err)
 	}
 	events, _ = withoutInternal(events, false) // replay is of the business flow
 	if len(events) == 0 {

@@ -51,6 +51,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	if h.metrics != nil {
 		get("/metrics", echo.WrapHandler(h.metrics))
 	}
+	get("/favicon.ico", echo.WrapHandler(static.Favicon()))
 	get(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 }
 

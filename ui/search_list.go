@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -52,7 +53,28 @@ func (h *handler) searchList(c echo.Context) error {
 	if page.NextCursor != "" {
 		v.NextURL = SearchURL(q) + "&cursor=" + url.QueryEscape(page.NextCursor)
 	}
+	v.Count = resultCount(len(page.Flows), v.Paged, v.NextURL != "")
 	return render(c, http.StatusOK, searchPage(m, v))
+}
+
+// resultCount says how many flows a page of results shows. The store
+// pages by cursor and does not count the whole match, so a page with more
+// after it says so rather than guessing a total.
+func resultCount(n int, paged, more bool) string {
+	flows := strconv.Itoa(n) + " flows"
+	if n == 1 {
+		flows = "1 flow"
+	}
+	switch {
+	case more:
+		return flows + " on this page, newest first; more on the next page"
+	case paged:
+		return flows + " on this last page"
+	case n == 1:
+		return "1 flow matches"
+	default:
+		return flows + " match, newest first"
+	}
 }
 
 // searchPageView is the search page: the box, and results once searched.
@@ -63,6 +85,7 @@ type searchPageView struct {
 	Flows    []flowRowView
 	Paged    bool   // this is not the first page
 	NextURL  string // next page of results; empty on the last
+	Count    string // "3 flows match, newest first"
 }
 
 // jump returns where a bare token leads when it names a flow, an event or a

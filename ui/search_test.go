@@ -82,6 +82,9 @@ func TestSearchResultsAndPaging(t *testing.T) {
 	if got := attrs(doc, `[data-testid="flow-row"]`, "data-flow-id"); len(got) != 4 {
 		t.Fatalf("* lists %q", got)
 	}
+	if got := texts(doc, `[data-testid="search-count"]`); !cmp.Equal(got, []string{"4 flows match, newest first"}) {
+		t.Errorf("count = %q", got)
+	}
 	// flows with anomaly badges, spans and services
 	if got := texts(doc, `[data-flow-id="ord-1"] [data-testid="anomaly-badge"]`); !cmp.Equal(got, []string{"duplicate", "orphan"}) {
 		t.Errorf("ord-1 badges = %q", got)
@@ -94,12 +97,18 @@ func TestSearchResultsAndPaging(t *testing.T) {
 	if len(next) != 1 || !strings.Contains(next[0], "cursor=") || doc.Find(`[data-testid="first-page"]`).Length() != 0 {
 		t.Fatalf("first page: next %q", next)
 	}
+	if got := texts(doc, `[data-testid="search-count"]`); !cmp.Equal(got, []string{"2 flows on this page, newest first; more on the next page"}) {
+		t.Errorf("first page count = %q", got)
+	}
 	doc = parseHTML(t, ts.get(t, next[0]).Body.String())
 	if got := attrs(doc, `[data-testid="flow-row"]`, "data-flow-id"); len(got) != 2 {
 		t.Errorf("second page lists %q", got)
 	}
 	if doc.Find(`[data-testid="next-page"]`).Length() != 0 || doc.Find(`[data-testid="first-page"]`).Length() != 1 {
 		t.Error("last page: want no Next and a link back to the newest")
+	}
+	if got := texts(doc, `[data-testid="search-count"]`); !cmp.Equal(got, []string{"2 flows on this last page"}) {
+		t.Errorf("last page count = %q", got)
 	}
 }
 

@@ -280,16 +280,40 @@ func queryValue(v string) string {
 
 // fmtRate formats events per second: per hour or minute when slow.
 func fmtRate(r float64) string {
+	return fmtRateIn(r, rateUnitFor(r))
+}
+
+// rateUnit is a unit for event rates: per second, minute or hour.
+type rateUnit struct {
+	perSecond float64 // how many of the unit's events one event/s is
+	suffix    string
+}
+
+// rateUnitFor is the unit that shows rate r (events per second) best: /s
+// from 1/s, /min from 1/min, /h below.
+func rateUnitFor(r float64) rateUnit {
 	switch {
-	case r == 0:
-		return "0/s"
-	case r < 1.0/60:
-		return strconv.FormatFloat(r*3600, 'f', 1, 64) + "/h"
-	case r < 1:
-		return strconv.FormatFloat(r*60, 'f', 1, 64) + "/min"
-	case r < 10:
-		return strconv.FormatFloat(r, 'f', 2, 64) + "/s"
+	case r >= 1 || r == 0:
+		return rateUnit{1, "/s"}
+	case r >= 1.0/60:
+		return rateUnit{60, "/min"}
 	default:
-		return strconv.FormatFloat(r, 'f', 0, 64) + "/s"
+		return rateUnit{3600, "/h"}
 	}
+}
+
+// fmtRateIn formats rate r (events per second) in unit u: per minute and
+// hour with one decimal, per second with two below 10 and none from 10.
+func fmtRateIn(r float64, u rateUnit) string {
+	if r == 0 {
+		return "0" + u.suffix
+	}
+	v := r * u.perSecond
+	if u.perSecond > 1 {
+		return strconv.FormatFloat(v, 'f', 1, 64) + u.suffix
+	}
+	if v < 10 {
+		return strconv.FormatFloat(v, 'f', 2, 64) + u.suffix
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64) + u.suffix
 }
