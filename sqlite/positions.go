@@ -106,15 +106,58 @@ func (s *Store) groupHistory(ctx context.Context, group string, from, to int64) 
 }
 
 // FirstPassed returns, per group, the earliest row on (topic, partition)
-// whose committed offset is above offset.
+// whose committed offset is above offset. Per group it seeks the lowest
+// such committed offset (the first pass, unless the group was reset
+// below offset and passed it again), then looks for a row before that one
+// that also passed (there was a reset): a few seeks and at most the rows
+// before the first pass, not the whole history after it.
 func (s *Store) FirstPassed(ctx context.Context, topic string, partition int32, offset int64) ([]store.Position, error) {
-	q := `SELECT grp, topic, part, min(at), committed, high, prev, oldest FROM positions
-	WHERE topic = ? AND part = ? AND committed > ? GROUP BY grp ORDER BY grp`
-	out, err := s.positions(ctx, q, topic, partition, offset)
+	out, err := s.firstPassed(ctx, topic, partition, offset)
 	if err != nil {
 		return nil, fmt.Errorf("groups past %s[%d]@%d: %w", topic, partition, offset, err)
 	}
 	return out, nil
+}
+
+func (s *Store) firstPassed(ctx context.Context, topic string, partition int32, offset int64) ([]store.Position, error) {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	one := func(q string, args ...any) ([]store.Position, error) {
+		rows, err := conn.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		return store.ScanPositions(rows, fromNanos)
+	}
+	out := []store.Position{}
+	group := ""
+	for {
+		err := conn.QueryRowContext(ctx, `SELECT grp FROM positions WHERE topic = ? AND part = ? AND grp > ?
+		ORDER BY grp LIMIT 1`, topic, partition, group).Scan(&group)
+		if err == sql.ErrNoRows {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		first, err := one(`SELECT `+positionColumns+` FROM positions WHERE topic = ? AND part = ? AND grp = ?
+		AND committed > ? ORDER BY committed, at LIMIT 1`, topic, partition, group, offset)
+		if err != nil {
+			return nil, err
+		}
+		if len(first) == 0 {
+			continue
+		}
+		earlier, err := one(`SELECT `+positionColumns+` FROM positions WHERE grp = ? AND topic = ? AND part = ?
+		AND at < ? AND committed > ? ORDER BY at LIMIT 1`, group, topic, partition, nanos(first[0].At), offset)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, append(earlier, first...)[0])
+	}
 }
 
 func (s *Store) positions(ctx context.Context, q string, args ...any) ([]store.Position, error) {

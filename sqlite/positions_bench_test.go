@@ -14,11 +14,44 @@ import (
 //
 //	go test ./sqlite -run '^$' -bench BenchmarkPositionHistory -benchtime 20x
 func BenchmarkPositionHistory(b *testing.B) {
+	s, end := weekOfPositions(b)
+	defer s.Close()
+	for b.Loop() {
+		h, err := s.PositionHistory(b.Context(), "billing", end.Add(-time.Hour), end)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(h) != 12*361 {
+			b.Fatalf("%d rows, want %d", len(h), 12*361)
+		}
+	}
+}
+
+// BenchmarkFirstPassed finds which groups read a record of six days ago
+// (an event page's deliveries) in the same week of history.
+//
+//	go test ./sqlite -run '^$' -bench BenchmarkFirstPassed -benchtime 20x
+func BenchmarkFirstPassed(b *testing.B) {
+	s, _ := weekOfPositions(b)
+	defer s.Close()
+	for b.Loop() {
+		got, err := s.FirstPassed(b.Context(), "orders", 5, 8640)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(got) != 2 || got[0].Committed != 8641 {
+			b.Fatalf("FirstPassed = %+v", got)
+		}
+	}
+}
+
+// weekOfPositions is a file store with a week of 10-second polls of two
+// groups on 12 partitions that moved at every poll; it returns the end.
+func weekOfPositions(b *testing.B) (*Store, time.Time) {
 	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "events.db"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
 	start := time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC)
 	const polls = 7 * 24 * 360
 	var rows []store.Position
@@ -36,15 +69,5 @@ func BenchmarkPositionHistory(b *testing.B) {
 			rows = rows[:0]
 		}
 	}
-	end := start.Add(polls * 10 * time.Second)
-	b.ResetTimer()
-	for b.Loop() {
-		h, err := s.PositionHistory(b.Context(), "billing", end.Add(-time.Hour), end)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(h) != 12*361 {
-			b.Fatalf("%d rows, want %d", len(h), 12*361)
-		}
-	}
+	return s, start.Add(polls * 10 * time.Second)
 }
