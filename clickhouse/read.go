@@ -174,10 +174,36 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 		return store.Stats{}, fmt.Errorf("read stats: %w", err)
 	}
 	sort.Slice(st.Topics, func(i, j int) bool { return st.Topics[i].Topic < st.Topics[j].Topic })
+	if st.Internal, err = s.internalTopics(ctx); err != nil {
+		return store.Stats{}, fmt.Errorf("read stats: %w", err)
+	}
 	var flows uint64
 	if err := s.conn.QueryRow(ctx, "SELECT uniqExact(flow_id) FROM flow_summary").Scan(&flows); err != nil {
 		return store.Stats{}, fmt.Errorf("read stats: %w", err)
 	}
 	st.Flows = int64(flows)
 	return st, nil
+}
+
+// internalTopics counts the records (each once) of internal topics, which
+// no read model holds: PREWHERE reads the one-byte internal column of every
+// part and the rest only of internal records.
+func (s *Store) internalTopics(ctx context.Context) ([]store.TopicCount, error) {
+	rows, err := s.conn.Query(ctx, `SELECT topic, uniqExact(kafka_partition, kafka_offset, kafka_time_ns) FROM events
+PREWHERE internal = 1 GROUP BY topic ORDER BY topic`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.TopicCount
+	for rows.Next() {
+		var tc store.TopicCount
+		var n uint64
+		if err := rows.Scan(&tc.Topic, &n); err != nil {
+			return nil, err
+		}
+		tc.Events = int64(n)
+		out = append(out, tc)
+	}
+	return out, rows.Err()
 }

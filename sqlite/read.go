@@ -129,15 +129,20 @@ func (s *Store) stats(ctx context.Context) (store.Stats, error) {
 		return st, err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
-	rows, err := tx.QueryContext(ctx, `SELECT topic, events FROM topics ORDER BY topic`)
+	rows, err := tx.QueryContext(ctx, `SELECT topic, events, internal FROM topics ORDER BY topic`)
 	if err != nil {
 		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var tc store.TopicCount
-		if err := rows.Scan(&tc.Topic, &tc.Events); err != nil {
+		var internal bool
+		if err := rows.Scan(&tc.Topic, &tc.Events, &internal); err != nil {
 			return st, err
+		}
+		if internal {
+			st.Internal = append(st.Internal, tc)
+			continue
 		}
 		st.Events += tc.Events
 		st.Topics = append(st.Topics, tc)

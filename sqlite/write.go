@@ -39,7 +39,9 @@ type writeTx struct {
 	// onTopic: records per (flow ID, event ID, topic), for the duplicate
 	// rule (the same event ID twice on one topic).
 	onTopic map[[3]string]int64
-	topics  map[string]int64
+	// internal: new records per internal topic (counted apart).
+	internal map[string]int64
+	topics   map[string]int64
 	// effects: per (flow ID, cause ID), the times of this write's new
 	// records with that cause, in the order they were accounted.
 	effects map[[2]string][]int64
@@ -63,7 +65,7 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	w := &writeTx{tx: tx, flows: map[string]*flowSum{}, ids: map[[2]string]idState{}, topics: map[string]int64{},
-		onTopic: map[[3]string]int64{},
+		onTopic: map[[3]string]int64{}, internal: map[string]int64{},
 		effects: map[[2]string][]int64{}, orphans: map[[2]string][]int64{}}
 	// Statements inside the transaction run without ctx's cancellation
 	// (the driver would start a watcher goroutine per statement); ctx is
@@ -74,6 +76,9 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	}
 	fresh, err := w.insert(ctx, stmtCtx, events)
 	if err != nil {
+		return err
+	}
+	if err := w.countInternal(stmtCtx); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -114,11 +119,26 @@ func (w *writeTx) insert(ctx, stmtCtx context.Context, events []event.Event) ([]
 		}
 		// Internal records are stored, but no part of a flow summary or
 		// the counts.
-		if n > 0 && !e.Internal {
+		switch {
+		case n > 0 && e.Internal:
+			w.internal[e.Topic]++
+		case n > 0:
 			fresh = append(fresh, e)
 		}
 	}
 	return fresh, nil
+}
+
+// countInternal adds the new records of internal topics to their counts
+// (topics rows flagged internal).
+func (w *writeTx) countInternal(ctx context.Context) error {
+	for topic, n := range w.internal {
+		if _, err := w.tx.ExecContext(ctx, `INSERT INTO topics (topic, events, internal) VALUES (?, ?, 1)
+			ON CONFLICT (topic) DO UPDATE SET events = events + excluded.events`, topic, n); err != nil {
+			return fmt.Errorf("count internal topic %s: %w", topic, err)
+		}
+	}
+	return nil
 }
 
 func orEmpty(b []byte) []byte {

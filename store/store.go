@@ -162,11 +162,14 @@ type TopicCount struct {
 	Events int64  `json:"events"`
 }
 
-// Stats are store-wide totals. Topics is sorted by topic name.
+// Stats are store-wide totals. Topics is sorted by topic name. Records of
+// internal topics (event.Event.Internal) are counted apart: not in Events
+// nor Topics, but per topic in Internal (sorted, nil when none).
 type Stats struct {
-	Events int64        `json:"events"`
-	Flows  int64        `json:"flows"`
-	Topics []TopicCount `json:"topics"`
+	Events   int64        `json:"events"`
+	Flows    int64        `json:"flows"`
+	Topics   []TopicCount `json:"topics"`
+	Internal []TopicCount `json:"internal_topics,omitempty"`
 }
 
 // Anomaly kinds a FlowSummary reports: the cheap, flow-level subset of the

@@ -15,7 +15,10 @@ type statsJSON struct {
 	Events int64              `json:"events"`
 	Flows  int64              `json:"flows"`
 	Topics []store.TopicCount `json:"topics"`
-	Ingest *IngestStats       `json:"ingest"`
+	// Internal counts the records of internal topics, kept out of the
+	// totals above (omitted when none).
+	Internal []store.TopicCount `json:"internal_topics,omitempty"`
+	Ingest   *IngestStats       `json:"ingest"`
 }
 
 // apiStatsShow is GET /api/stats.
@@ -24,7 +27,7 @@ func (h *handler) apiStatsShow(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("load stats: %w", err)
 	}
-	body := statsJSON{Events: st.Events, Flows: st.Flows, Topics: st.Topics}
+	body := statsJSON{Events: st.Events, Flows: st.Flows, Topics: st.Topics, Internal: st.Internal}
 	if body.Topics == nil {
 		body.Topics = []store.TopicCount{}
 	}

@@ -67,6 +67,7 @@ func (h *handler) dashboardShow(c echo.Context) error {
 		v.Slowest, v.NewTypes = flowRows(now, slow), newTypeRows(now, types)
 	}
 	v.Topics = topicRows(st.Topics, series, lag, v.RatesShown)
+	internalToggle(&v, st.Internal, showInternal(c.QueryParams()))
 	if v.Behind, err = h.groupsBehind(ctx); err != nil {
 		return err
 	}
@@ -111,4 +112,27 @@ func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGr
 		}
 	}
 	return out, nil
+}
+
+// internalToggle fills the dashboard's internal-topics line: the counts of
+// the internal topics (kept out of every other number on the page) when
+// show is set, else how many records they hold and a link to show them.
+func internalToggle(v *homeView, internal []store.TopicCount, show bool) {
+	if len(internal) == 0 {
+		return
+	}
+	var n int64
+	for _, t := range internal {
+		n += t.Events
+	}
+	if show {
+		for _, t := range internal {
+			v.Internal = append(v.Internal, topicRowView{Topic: t.Topic, URL: SearchURL("topic:" + t.Topic), Events: t.Events})
+		}
+		v.InternalNote = fmt.Sprintf("%d records on %d internal topics (stream-processor repartition and changelog topics and the like), kept out of every other number here:", n, len(internal))
+		v.InternalURL, v.InternalLink = "/", "Hide internal topics"
+		return
+	}
+	v.InternalNote = fmt.Sprintf("%d records on %d internal topics are not counted here.", n, len(internal))
+	v.InternalURL, v.InternalLink = "/?internal=1", "Show internal topics"
 }

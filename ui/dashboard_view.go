@@ -30,6 +30,11 @@ type homeView struct {
 	// Behind is the consumer groups furthest behind in time; nil when
 	// positions are not polled.
 	Behind *groupListView
+	// Internal lists the internal topics' counts when asked (?internal=1);
+	// InternalNote and InternalURL are the toggle ("" when none stored).
+	Internal                  []topicRowView
+	InternalNote, InternalURL string
+	InternalLink              string
 }
 
 // topicRowView is one topic: totals, current rate, sparkline and lag.

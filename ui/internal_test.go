@@ -104,3 +104,34 @@ func TestFlowOfInternalRecordsOnly(t *testing.T) {
 		t.Errorf("API events = %d, want 0", len(f.Events))
 	}
 }
+
+// TestDashboardInternalToggle: the dashboard counts business topics only,
+// says how many records internal topics hold, and lists them with the
+// toggle; /api/stats has them apart.
+func TestDashboardInternalToggle(t *testing.T) {
+	ts := newTestServer(t, Options{Store: sqliteWith(t, streamsFlow()...)})
+	doc := parseHTML(t, ts.get(t, "/").Body.String())
+	if got := strings.Join(attrs(doc, `[data-testid="topic-row"]`, "data-topic"), " "); strings.Contains(got, "repartition") {
+		t.Errorf("dashboard topics %q include the internal one", got)
+	}
+	note := strings.Join(texts(doc, `[data-testid="internal-toggle"]`), "")
+	link := attrs(doc, `[data-testid="internal-link"]`, "href")
+	if !strings.Contains(note, "1 records on 1 internal topics") || len(link) != 1 || link[0] != "/?internal=1" {
+		t.Fatalf("toggle %q %v", note, link)
+	}
+	doc = parseHTML(t, ts.get(t, link[0]).Body.String())
+	if got := attrs(doc, `[data-testid="internal-topics"] [data-testid="topic-row"]`, "data-topic"); len(got) != 1 || !strings.HasSuffix(got[0], "-repartition") {
+		t.Errorf("internal topics shown = %v", got)
+	}
+	var st struct {
+		Events   int64 `json:"events"`
+		Internal []struct {
+			Topic  string
+			Events int64
+		} `json:"internal_topics"`
+	}
+	decodeJSON(t, ts.get(t, "/api/stats"), &st)
+	if st.Events != 2 || len(st.Internal) != 1 || st.Internal[0].Events != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+}

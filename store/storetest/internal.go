@@ -95,4 +95,8 @@ func runInternal(t *testing.T, o Opener) {
 	if st.Events != 2 || len(st.Topics) != 1 || st.Topics[0].Topic != "orders" {
 		t.Errorf("stats = %+v, want 2 events on orders only", st)
 	}
+	wantInternal := []store.TopicCount{{Topic: "app-KSTREAM-KEY-SELECT-0000000002-repartition", Events: 1}, {Topic: "app-store-changelog", Events: 2}}
+	if d := cmp.Diff(wantInternal, st.Internal); d != "" {
+		t.Errorf("internal topic counts (-want +got):\n%s", d)
+	}
 }

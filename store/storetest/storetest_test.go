@@ -144,6 +144,14 @@ func (m *memStore) Stats(context.Context) (store.Stats, error) {
 		topics[e.Topic]++
 	}
 	st.Flows = int64(len(flows))
+	internal := map[string]int64{}
+	for _, e := range m.where(func(e *event.Event) bool { return e.Internal }) {
+		internal[e.Topic]++
+	}
+	for t, n := range internal {
+		st.Internal = append(st.Internal, store.TopicCount{Topic: t, Events: n})
+	}
+	sort.Slice(st.Internal, func(i, j int) bool { return st.Internal[i].Topic < st.Internal[j].Topic })
 	for t, n := range topics {
 		st.Topics = append(st.Topics, store.TopicCount{Topic: t, Events: n})
 	}
