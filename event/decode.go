@@ -28,6 +28,9 @@ type Config struct {
 	// topics than IsInternalTopic knows; their events are stored with
 	// Event.Internal set.
 	InternalTopics string
+	// Schemas decodes values and keys in the Schema Registry wire format
+	// to JSON before any convention reads them; nil leaves them as bytes.
+	Schemas FramedDecoder
 }
 
 // Decoder turns Kafka records into Events following the ID conventions.
@@ -77,8 +80,15 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 		Internal:   d.IsInternal(r.Topic),
 	}
 	raw := r.Value
-	if k, ok := keyValue(r.Key); ok {
+	if k, ok := d.framedKey(r.Topic, r.Key); ok {
 		e.KeyRaw, e.Key = e.Key, k
+	} else if k, ok := keyValue(r.Key); ok {
+		e.KeyRaw, e.Key = e.Key, k
+	}
+	framed, isFramed, schemaNote := d.framedValue(r.Topic, r.Value)
+	if isFramed {
+		// Every convention, redaction and the pages read the decoded JSON.
+		r.Value, e.PayloadRaw = framed.JSON, d.capped(raw)
 	}
 	wrapped := false
 	if p, ok := connectPayload(r.Value); ok {
@@ -129,6 +139,12 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	e.ContentType = h.contentType
 	if e.ContentType == "" {
 		e.ContentType = detectContentType(e.Payload, j, e.SchemaID)
+	}
+	if isFramed {
+		e.ContentType = framed.contentType()
+	}
+	if schemaNote != "" {
+		s.notes = append(s.notes, schemaNote)
 	}
 	if wrapped || e.KeyRaw != "" && e.KeyRaw[0] == '{' {
 		e.Convention = joinConvention(e.Convention, ConventionKafkaConnect)

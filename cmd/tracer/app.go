@@ -98,7 +98,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		return nil, fmt.Errorf("listen on %s: %w", c.HTTPAddr, err)
 	}
 	e := ui.New(ui.Options{
-		Store: st,
+		Store: readStore(st, dec, c),
 		Ready: func(ctx context.Context) error {
 			if !ing.Ready() {
 				return errors.New("ingest has not joined the consumer group yet")

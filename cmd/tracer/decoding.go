@@ -14,6 +14,7 @@ type decoding struct {
 	ConfigFile     string
 	PayloadCap     string
 	InternalTopics string
+	Schemas        schemaSource
 
 	event event.Config // parsed by load
 }
@@ -21,6 +22,7 @@ type decoding struct {
 func (d *decoding) register(fs *flag.FlagSet) {
 	fs.StringVar(&d.ConfigFile, "config", "", "YAML file with in-house ID conventions, dead-letter topic patterns and redaction rules (docs/CONFIG.md)")
 	fs.StringVar(&d.InternalTopics, "internal-topics", "", "regular expression of more internal topics (besides Kafka Streams, ksqlDB, Connect and schema-registry names): stored, but hidden from flows, counts and the service map by default")
+	d.Schemas.register(fs)
 	fs.StringVar(&d.PayloadCap, "payload-cap", "", "largest payload stored per event, e.g. 256KiB (default: the config file's payload_cap, else 256KiB)")
 }
 
@@ -48,5 +50,7 @@ func (d *decoding) load() error {
 			return fmt.Errorf("--internal-topics: %w", err)
 		}
 	}
-	return nil
+	var err error
+	d.event.Schemas, err = d.Schemas.load()
+	return err
 }

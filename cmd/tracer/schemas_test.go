@@ -1,0 +1,46 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSchemaSourceFlags(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("s3cret\n"), 0o600)
+	for _, tc := range []struct {
+		name    string
+		s       schemaSource
+		wantErr string
+		wantNil bool
+	}{
+		{name: "none", wantNil: true},
+		{name: "both sources", s: schemaSource{Registry: "http://127.0.0.1:1", Dir: dir}, wantErr: "not both"},
+		{name: "bad url", s: schemaSource{Registry: "127.0.0.1:1"}, wantErr: "--schema-registry"},
+		{name: "password twice", s: schemaSource{Registry: "http://127.0.0.1:1", User: "u", Password: "x", PasswordFile: pw}, wantErr: "not both"},
+		{name: "basic and token", s: schemaSource{Registry: "http://127.0.0.1:1", User: "u", Token: "t"}, wantErr: "not both"},
+		{name: "missing dir", s: schemaSource{Dir: filepath.Join(dir, "nope")}, wantErr: "--schema-dir"},
+		{name: "registry", s: schemaSource{Registry: "http://127.0.0.1:1/apis/ccompat/v7", User: "u", PasswordFile: pw}},
+		{name: "dir", s: schemaSource{Dir: dir}},
+		{name: "bad ca", s: schemaSource{Registry: "https://127.0.0.1:1", TLSCAFile: pw}, wantErr: "tls"},
+	} {
+		d, err := tc.s.load()
+		switch {
+		case tc.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: err %v, want %q", tc.name, err, tc.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case (d == nil) != tc.wantNil:
+			t.Errorf("%s: decoder %v", tc.name, d)
+		}
+	}
+	s := schemaSource{Registry: "http://127.0.0.1:1", User: "u", PasswordFile: pw}
+	if cfg, _ := s.registryConfig(); cfg.Password != "s3cret" {
+		t.Errorf("password from file: %q", cfg.Password)
+	}
+}

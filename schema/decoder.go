@@ -1,0 +1,229 @@
+package schema
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// Defaults of a Decoder.
+const (
+	DefaultCacheSize  = 10000
+	DefaultTimeout    = 3 * time.Second
+	DefaultMinBackoff = time.Second
+	DefaultMaxBackoff = time.Minute
+)
+
+// Options tune a Decoder; zero values take the defaults.
+type Options struct {
+	CacheSize  int           // compiled schemas kept, at most
+	Timeout    time.Duration // longest one fetch (with its references) may take
+	MinBackoff time.Duration // first wait after a failed fetch
+	MaxBackoff time.Duration // longest wait between fetches
+	Now        func() time.Time
+}
+
+// Decoder decodes wire-format bytes to JSON with schemas from a Source. It
+// is safe for concurrent use and implements event.FramedDecoder.
+type Decoder struct {
+	src  Source
+	opts Options
+
+	mu    sync.Mutex
+	cache map[int32]*compiled
+	order []int32 // insertion order, for eviction
+	fails map[int32]*failure
+	down  failure // the source as a whole (not reachable)
+}
+
+var _ event.FramedDecoder = (*Decoder)(nil)
+
+// failure remembers a failed fetch: no new fetch before next.
+type failure struct {
+	err     error
+	next    time.Time
+	backoff time.Duration
+}
+
+// compiled is a schema ready to decode with.
+type compiled struct {
+	s     Schema
+	avro  *avroCodec
+	proto *protoCodec
+}
+
+// NewDecoder returns a Decoder over src.
+func NewDecoder(src Source, o Options) *Decoder {
+	if o.CacheSize <= 0 {
+		o.CacheSize = DefaultCacheSize
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = DefaultMinBackoff
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = max(DefaultMaxBackoff, o.MinBackoff)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Decoder{src: src, opts: o, cache: map[int32]*compiled{}, fails: map[int32]*failure{}}
+}
+
+// errWireFormat is a value that is not in the wire format.
+var errWireFormat = errors.New("not in the schema registry wire format")
+
+// DecodeFramed decodes b (magic byte 0, schema ID, data) to JSON. While
+// the source is failing it returns the last error at once, without asking
+// again before the backoff has passed.
+func (d *Decoder) DecodeFramed(_ string, _ bool, b []byte) (event.Framed, error) {
+	if len(b) < 5 || b[0] != 0 {
+		return event.Framed{}, errWireFormat
+	}
+	id := int32(binary.BigEndian.Uint32(b[1:5]))
+	c, err := d.schema(id)
+	if err != nil {
+		return event.Framed{}, err
+	}
+	f := event.Framed{ID: id, Subject: c.s.Subject, Version: c.s.Version}
+	data := b[5:]
+	switch {
+	case c.avro != nil:
+		f.Format = "avro"
+		f.JSON, err = c.avro.toJSON(data)
+	case c.proto != nil:
+		f.Format = "protobuf"
+		f.JSON, err = c.proto.toJSON(data)
+	default:
+		f.Format = "json"
+		f.JSON, err = jsonSchemaValue(data)
+	}
+	if err != nil {
+		return event.Framed{}, fmt.Errorf("decode %s with schema %d: %w", f.Format, id, err)
+	}
+	return f, nil
+}
+
+// schema returns the compiled schema id, fetching it when not cached and
+// no backoff is running.
+func (d *Decoder) schema(id int32) (*compiled, error) {
+	d.mu.Lock()
+	if c := d.cache[id]; c != nil {
+		d.mu.Unlock()
+		return c, nil
+	}
+	now := d.opts.Now()
+	if f := d.fails[id]; f != nil && now.Before(f.next) {
+		d.mu.Unlock()
+		return nil, f.err
+	}
+	if d.down.err != nil && now.Before(d.down.next) {
+		err := d.down.err
+		d.mu.Unlock()
+		return nil, err
+	}
+	d.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), d.opts.Timeout)
+	defer cancel()
+	c, err := d.fetch(ctx, id)
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err != nil {
+		if errors.Is(err, ErrNotFound) || c != nil {
+			// The source answered: this ID (or its schema) is bad.
+			d.fails[id] = d.fails[id].again(err, now, d.opts)
+			d.down = failure{}
+		} else {
+			d.down = *d.down.again(fmt.Errorf("%w (retried with backoff)", err), now, d.opts)
+		}
+		return nil, err
+	}
+	d.down = failure{}
+	delete(d.fails, id)
+	if _, ok := d.cache[id]; !ok {
+		if len(d.order) >= d.opts.CacheSize {
+			delete(d.cache, d.order[0])
+			d.order = d.order[1:]
+		}
+		d.order = append(d.order, id)
+	}
+	d.cache[id] = c
+	return c, nil
+}
+
+// again returns the failure after one more failed try at now.
+func (f *failure) again(err error, now time.Time, o Options) *failure {
+	b := o.MinBackoff
+	if f != nil && f.backoff > 0 {
+		b = min(2*f.backoff, o.MaxBackoff)
+	}
+	return &failure{err: err, next: now.Add(b), backoff: b}
+}
+
+// fetch reads and compiles schema id. A non-nil compiled with an error
+// means the source answered but the schema does not compile.
+func (d *Decoder) fetch(ctx context.Context, id int32) (*compiled, error) {
+	s, err := d.src.ByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("schema %d: %w", id, err)
+	}
+	c := &compiled{s: s}
+	switch strings.ToUpper(s.Type) {
+	case TypeAvro, "":
+		c.avro, err = d.compileAvro(ctx, s)
+	case TypeProtobuf:
+		c.proto, err = d.compileProto(ctx, s)
+	case TypeJSON:
+	default:
+		err = fmt.Errorf("unknown schema type %q", s.Type)
+	}
+	if err != nil {
+		if errors.Is(err, ErrNotFound) || !isUnreachable(err) {
+			return c, fmt.Errorf("schema %d: %w", id, err)
+		}
+		return nil, fmt.Errorf("schema %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// unreachable marks an error of a reference fetch that did not get an
+// answer (so the whole fetch is retried like an unreachable source).
+type unreachable struct{ error }
+
+func (u unreachable) Unwrap() error { return u.error }
+
+func isUnreachable(err error) bool {
+	var u unreachable
+	return errors.As(err, &u)
+}
+
+// reference fetches a reference's schema; an unanswered fetch is marked
+// unreachable.
+func (d *Decoder) reference(ctx context.Context, r Reference) (Schema, error) {
+	s, err := d.src.BySubject(ctx, r.Subject, r.Version)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return s, unreachable{fmt.Errorf("reference %s: %w", r.Name, err)}
+	}
+	if err != nil {
+		return s, fmt.Errorf("reference %s: %w", r.Name, err)
+	}
+	return s, nil
+}
+
+// jsonSchemaValue returns a JSON Schema payload: the data is JSON already.
+func jsonSchemaValue(data []byte) ([]byte, error) {
+	if !jsonValid(data) {
+		return nil, errors.New("JSON Schema payload is not valid JSON")
+	}
+	return data, nil
+}
