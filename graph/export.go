@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"io"
 	"strconv"
 	"strings"
 )
@@ -11,6 +12,13 @@ import (
 // anomalous events are filled. Every ID and label is quoted and escaped.
 func DOT(f *Flow) string {
 	var b strings.Builder
+	WriteDOT(&b, f)
+	return b.String()
+}
+
+// WriteDOT writes DOT(f) to w piece by piece (a bufio.Writer keeps the
+// first error for its Flush), so a big flow is not held as one string.
+func WriteDOT(b io.StringWriter, f *Flow) {
 	b.WriteString("digraph flow {\n\trankdir=LR;\n\tnode [shape=box, style=rounded, fontname=\"sans-serif\", fontsize=10];\n\tedge [fontname=\"sans-serif\", fontsize=9];\n")
 	for v := range f.Vertices {
 		vx := &f.Vertices[v]
@@ -36,7 +44,6 @@ func DOT(f *Flow) string {
 		b.WriteString("];\n")
 	}
 	b.WriteString("}\n")
-	return b.String()
 }
 
 // dotQuote quotes s as a DOT string: backslashes and quotes escaped, line
@@ -69,6 +76,12 @@ func dotQuote(s string) string {
 // break them.
 func Mermaid(f *Flow) string {
 	var b strings.Builder
+	WriteMermaid(&b, f)
+	return b.String()
+}
+
+// WriteMermaid writes Mermaid(f) to w piece by piece, like WriteDOT.
+func WriteMermaid(b io.StringWriter, f *Flow) {
 	b.WriteString("flowchart LR\n")
 	for v := range f.Vertices {
 		vx := &f.Vertices[v]
@@ -109,7 +122,6 @@ func Mermaid(f *Flow) string {
 	if len(critEdges) > 0 {
 		b.WriteString("  linkStyle " + strings.Join(critEdges, ",") + " stroke:#c0392b,stroke-width:2px\n")
 	}
-	return b.String()
 }
 
 // mermaidEscape replaces the characters that end or confuse a quoted

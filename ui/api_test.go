@@ -193,7 +193,7 @@ func TestAPIFlowShow(t *testing.T) {
 	}
 	var raw map[string]json.RawMessage
 	decodeJSON(t, rec, &raw)
-	if got := keys(raw); !cmp.Equal(got, []string{"anomalies", "correlation_id", "edges", "events"}) {
+	if got := keys(raw); !cmp.Equal(got, []string{"anomalies", "correlation_id", "edges", "events", "next_cursor"}) {
 		t.Errorf("keys = %v", got)
 	}
 	var f flowBody

@@ -14,7 +14,8 @@ import (
 // handleError is echo's HTTPErrorHandler: the one place errors become
 // responses. store.ErrNotFound is 404; a store.QueryError or
 // store.ErrBadCursor is 400; echo.HTTPError keeps its status (400 for bad
-// input); anything else is 500 and logged here, once. /api/ paths get
+// input); errFlowBusy is 503 with Retry-After (not logged: it is load
+// shedding); anything else is 500 and logged here, once. /api/ paths get
 // {"error": "..."}, pages get the HTML error page.
 func (h *handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -23,7 +24,11 @@ func (h *handler) handleError(err error, c echo.Context) {
 		return
 	}
 	status, msg := classify(err)
-	if status >= 500 {
+	busy := errors.Is(err, errFlowBusy)
+	if busy {
+		c.Response().Header().Set("Retry-After", flowBusyRetryAfter)
+	}
+	if status >= 500 && !busy {
 		h.log.Error("request failed", "method", c.Request().Method,
 			"path", c.Request().URL.Path, "status", status, "error", err)
 	}
@@ -59,7 +64,7 @@ func classify(err error) (int, string) {
 		return http.StatusBadRequest, "bad cursor: pass back a next_cursor the server gave"
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
-		if s, ok := he.Message.(string); ok && s != "" && he.Code < 500 {
+		if s, ok := he.Message.(string); ok && s != "" && (he.Code < 500 || he.Code == http.StatusServiceUnavailable) {
 			msg = s
 		}
 		if msg == http.StatusText(he.Code) { // echo's own "Not Found"

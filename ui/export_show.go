@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bufio"
 	"net/http"
 	"strings"
 
@@ -47,12 +48,18 @@ func (h *handler) exportShow(c echo.Context) error {
 	hd := c.Response().Header()
 	hd.Set("Content-Disposition", `attachment; filename="`+exportName(id)+"."+f.ext+`"`)
 	switch format {
-	case "dot":
-		return c.Blob(http.StatusOK, f.ctype, []byte(graph.DOT(fl)))
-	case "mermaid":
-		return c.Blob(http.StatusOK, f.ctype, []byte(graph.Mermaid(fl)))
+	case "dot", "mermaid":
+		c.Response().Header().Set(echo.HeaderContentType, f.ctype)
+		c.Response().WriteHeader(http.StatusOK)
+		bw := bufio.NewWriterSize(c.Response(), 64<<10)
+		if format == "dot" {
+			graph.WriteDOT(bw, fl)
+		} else {
+			graph.WriteMermaid(bw, fl)
+		}
+		return bw.Flush()
 	default:
-		return c.JSON(http.StatusOK, flowJSONOf(id, fl))
+		return writeFlowJSON(c, id, fl, 0, len(fl.Events), "")
 	}
 }
 

@@ -14,7 +14,26 @@ import (
 // stalls (explainStalls). Records of internal topics are left out unless
 // internal is set; hidden is how many were. store.ErrNotFound (wrapped)
 // for an unknown ID.
-func (h *handler) loadFlow(ctx context.Context, id string, internal bool) (f *graph.Flow, hidden int, err error) {
+//
+// A flow of more than BigFlowEvents events goes through h.builds: its
+// graph is shared from a bounded cache, and at most BigFlowBuilds such
+// flows are read and built at once (errFlowBusy, a 503, after a wait).
+func (h *handler) loadFlow(ctx context.Context, id string, internal bool) (*graph.Flow, int, error) {
+	v, known, err := h.flowVersion(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !known || v.count <= h.builds.big {
+		// Unknown: the search lists every stored flow, so this one is
+		// missing (store.ErrNotFound) or was written a moment ago.
+		return h.readFlow(ctx, id, internal)
+	}
+	key := fmt.Sprintf("%t/%s", internal, id)
+	return h.builds.loadBig(ctx, key, v, func() (*graph.Flow, int, error) { return h.readFlow(ctx, id, internal) })
+}
+
+// readFlow is loadFlow without the big-flow limits.
+func (h *handler) readFlow(ctx context.Context, id string, internal bool) (f *graph.Flow, hidden int, err error) {
 	events, err := h.store.Flow(ctx, id)
 	if err != nil {
 		return nil, 0, flowReadError(id, err)

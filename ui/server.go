@@ -47,6 +47,13 @@ type Options struct {
 	// StatsTTL reuses the store's totals (store.Reader.Stats) for this long;
 	// 0 asks the store on every request.
 	StatsTTL time.Duration
+	// BigFlowEvents: a flow with more events is big (0: the default): at
+	// most BigFlowBuilds of them are loaded and built at once, and their
+	// graphs are cached, FlowCacheEvents events in all (see flowBuilds).
+	BigFlowEvents, BigFlowBuilds, FlowCacheEvents int
+	// BigFlowWait is how long a big flow waits for a build slot before
+	// 503 (0: 10 s).
+	BigFlowWait time.Duration
 }
 
 // readyTimeout bounds one /readyz probe.
@@ -66,6 +73,7 @@ type handler struct {
 	totals  *statsCache
 	// positions is the consumer groups' latest poll; nil when off.
 	positions func() store.GroupsSnapshot
+	builds    *flowBuilds
 }
 
 // New returns the web UI and JSON API as an echo server, ready to be used as
@@ -80,6 +88,7 @@ func New(opts Options) *echo.Echo {
 		live: opts.Live, groups: opts.Groups, totals: &statsCache{ttl: opts.StatsTTL},
 		positions: opts.Positions,
 	}
+	h.builds = newFlowBuilds(opts.BigFlowEvents, opts.BigFlowBuilds, opts.FlowCacheEvents, opts.BigFlowWait, time.Now)
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
