@@ -41,7 +41,9 @@ func (s *Store) WritePositions(ctx context.Context, rows []store.Position) error
 }
 
 // PositionHistory returns group's rows in [from, to) and the newest row of
-// each (group, topic, partition) before from.
+// each (group, topic, partition) before from, looked for in the
+// 2·PositionHeartbeat before from only (the day partitions it needs, not
+// every one).
 func (s *Store) PositionHistory(ctx context.Context, group string, from, to time.Time) ([]store.Position, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -50,9 +52,10 @@ FROM positions WHERE (? = '' OR grp = ?) AND at_ns >= ? AND at_ns < ? AND at_tim
 UNION ALL
 SELECT grp, topic, kafka_partition, max(at_ns), argMax(committed, at_ns), argMax(high, at_ns),
     argMax(prev_ns, at_ns), argMax(oldest_ns, at_ns)
-FROM positions WHERE (? = '' OR grp = ?) AND at_ns < ?
+FROM positions WHERE (? = '' OR grp = ?) AND at_ns < ? AND at_time >= toDateTime(?)
 GROUP BY grp, topic, kafka_partition`,
-		group, group, nanos(from), nanos(to), seconds(from).Unix(), group, group, nanos(from))
+		group, group, nanos(from), nanos(to), seconds(from).Unix(), group, group, nanos(from),
+		seconds(from.Add(-2*store.PositionHeartbeat)).Unix())
 	if err != nil {
 		return nil, fmt.Errorf("position history of %q: %w", group, err)
 	}

@@ -102,7 +102,8 @@ type posState struct {
 	pace            time.Duration
 	movedSeen       bool // a move was seen: moved is a real move, not the first poll
 	reset           *store.OffsetReset
-	dirty           bool // to be written
+	dirty           bool      // to be written
+	written         time.Time // when its last row was written
 }
 
 // tracker turns successive readings into compact history rows and the
@@ -218,10 +219,10 @@ func (t *tracker) rows(refs []store.RecordRef, need []store.Coord, at time.Time)
 				s.lookedUp = at
 			}
 		}
-		if !s.dirty {
+		if !s.dirty && at.Sub(s.written) < store.PositionHeartbeat {
 			continue
 		}
-		s.dirty = false
+		s.dirty, s.written = false, at
 		out = append(out, store.Position{Group: k.group, Topic: k.topic, Partition: k.partition,
 			Committed: s.committed, High: s.high, At: at, Prev: s.prev, Oldest: s.oldest})
 	}

@@ -49,6 +49,14 @@ func TestTrackerPaceResetAndRows(t *testing.T) {
 	if s := tr.keys[posKey{"billing", k}]; s.reset == nil || s.reset.From != 9 || s.reset.To != 2 || len(rows) != 2 {
 		t.Errorf("reset = %+v, rows %d", s.reset, len(rows))
 	}
+	// Nothing moves for an hour: one row per position anyway (the
+	// heartbeat that bounds how far back a store looks).
+	if _, rows = poll(51, 2, 10); len(rows) != 0 {
+		t.Errorf("nothing moved: %d rows", len(rows))
+	}
+	if _, rows = poll(50+3600, 2, 10); len(rows) != 2 || rows[0].Committed != 2 {
+		t.Errorf("an hour without a move: rows %+v, want one per group", rows)
+	}
 	// A group no longer listed disappears.
 	r := reading{groups: []groupReading{{name: "audit"}}, offsets: map[string]map[tp]int64{"audit": {k: 2}}, high: map[tp]int64{k: 10}}
 	tr.update(r, t0.Add(60*time.Second))

@@ -15,15 +15,19 @@ import (
 // History rows are compact: the poller writes a row for a (group, topic,
 // partition) only when its committed offset, the partition's high
 // watermark or the known time of the oldest waiting record changed since
-// the last poll. Rows are kept as long as the events (retention drops both).
+// the last poll, and at least every PositionHeartbeat (so the state at any
+// time is in the rows of the PositionHeartbeat before it, and a store may
+// bound how far back it looks). Rows are kept as long as the events
+// (retention drops both).
 type Positions interface {
 	// WritePositions stores rows. It returns nil only once they are durable.
 	// Writing the same row (group, topic, partition, At) again is a no-op.
 	WritePositions(ctx context.Context, rows []Position) error
 	// PositionHistory returns the rows of group (every group when "") with
 	// At in [from, to), and, for each (group, topic, partition), the newest
-	// row before from, so that the state at from is known. Ordered by
-	// group, topic, partition, then At.
+	// row before from, so that the state at from is known; a store may
+	// look for that row only in the 2·PositionHeartbeat before from.
+	// Ordered by group, topic, partition, then At.
 	PositionHistory(ctx context.Context, group string, from, to time.Time) ([]Position, error)
 	// FirstPassed returns, for every group with a row on (topic,
 	// partition), the earliest row whose Committed is above offset: the
@@ -36,6 +40,10 @@ type Positions interface {
 	// one with the newest Kafka timestamp is returned.
 	Records(ctx context.Context, at []Coord) ([]RecordRef, error)
 }
+
+// PositionHeartbeat is the longest the poller goes without writing a row
+// for a position it sees, moved or not.
+const PositionHeartbeat = time.Hour
 
 // Position is one observation of a consumer group's committed offset on one
 // partition.
