@@ -28,7 +28,7 @@ func TestErrorPageBehindRequestTimeout(t *testing.T) {
 		{"/flows/no-such-flow", 404},
 		{EventURL("no-such-event"), 404},
 		{"/flows/ord-1?from=x&to=y", 400},
-		{"/flows/ord-1/replay?step=99", 400},
+		{"/flows/ord-1/replay?step=0", 400},
 	}
 	for _, tc := range tests {
 		rec := ts.get(t, tc.target)

@@ -1,0 +1,33 @@
+package ui
+
+// legendKey is one entry of the graph's legend: a swatch drawn with the
+// same classes as the graph (so the legend cannot drift from the CSS) and
+// what it means.
+type legendKey struct {
+	Key   string // data-key: the class it explains
+	Shape string // "node" or "edge"
+	Class string // the classes of the swatch's node or edge
+	Text  string
+}
+
+// graphLegend explains every colour and shape the causal graph (and the
+// timeline, whose marks share the colours) can show. Red is for failures
+// only; the critical path is teal.
+var graphLegend = []legendKey{
+	{"event", "node", "event", "event"},
+	{"root", "node", "event root", "first event (root)"},
+	{"group", "node", "group", "group of events (select to expand)"},
+	{"selected", "node", "event selected", "selected"},
+	{"critical", "edge", "critical", "critical path: the causal chain that took longest"},
+	{"duplicate", "node", "event duplicate", "duplicate delivery"},
+	{"missing-cause", "node", "event missing-cause", "cause not seen"},
+	{"orphan", "node", "event orphan", "orphan: cause not in the store"},
+	{"dead_letter", "node", "event dead_letter", "dead letter or cycle (failure)"},
+	{"stalled", "node", "event stalled", "stalled: nothing reacted in time"},
+	{"out_of_order", "node", "event out_of_order", "out of order"},
+	{"slow_hop", "node", "event slow_hop", "slow hop"},
+	{"slow", "edge", "slow", "slow hop (edge)"},
+	{"out_of_order-edge", "edge", "out_of_order", "effect stamped before its cause"},
+	{"cyclic", "edge", "cyclic", "edge of a cycle"},
+	{"pending", "badge", "", "consumer groups that have not read it yet"},
+}
