@@ -14,7 +14,9 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 )
@@ -94,7 +96,7 @@ func (d *Decoder) compileProto(ctx context.Context, s Schema) (*protoCodec, erro
 	if res[0].Messages().Len() == 0 {
 		return nil, errors.New("protobuf schema has no message")
 	}
-	return &protoCodec{file: res[0]}, nil
+	return &protoCodec{file: nativeFile(res[0])}, nil
 }
 
 // protoRefs adds the references of s (and theirs) to files by name.
@@ -127,7 +129,7 @@ func (c *protoCodec) toJSON(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	m := mt.New().Interface()
-	if err := proto.Unmarshal(data[n:], m); err != nil {
+	if err := (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(data[n:], m); err != nil {
 		return nil, fmt.Errorf("protobuf message %s: %w", mt.Descriptor().FullName(), err)
 	}
 	return protojson.Marshal(m)
@@ -176,4 +178,33 @@ func (c *protoCodec) typeAt(key []byte, path []int, n int) (protoreflect.Message
 	t := dynamicpb.NewMessageType(md)
 	c.types.Store(string(key), t)
 	return t, n, nil
+}
+
+// nativeFile rebuilds a compiled file (and its imports) as the protobuf
+// runtime's own descriptors, which dynamicpb reads faster than the
+// compiler's; the compiled file itself when that fails.
+func nativeFile(f protoreflect.FileDescriptor) protoreflect.FileDescriptor {
+	files := new(protoregistry.Files)
+	var add func(f protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error)
+	add = func(f protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
+		if got, err := files.FindFileByPath(f.Path()); err == nil {
+			return got, nil
+		}
+		imps := f.Imports()
+		for i := range imps.Len() {
+			if _, err := add(imps.Get(i).FileDescriptor); err != nil {
+				return nil, err
+			}
+		}
+		n, err := protodesc.NewFile(protodesc.ToFileDescriptorProto(f), files)
+		if err != nil {
+			return nil, err
+		}
+		return n, files.RegisterFile(n)
+	}
+	n, err := add(f)
+	if err != nil {
+		return f
+	}
+	return n
 }
