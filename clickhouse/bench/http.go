@@ -21,6 +21,7 @@ import (
 type page struct {
 	name, target string
 	path         func(r *rand.Rand) string
+	byID         bool // looks up random known IDs: measured -requests times, others -page-requests
 }
 
 // pages lists every page and API the issue names, each with its target.
@@ -30,35 +31,37 @@ func pages(k *known) []page {
 		return func(*rand.Rand) string { return "/api/flows?q=" + url.QueryEscape(q) }
 	}
 	ps := []page{
-		{"flow page /flows/{id}", "p99 < 50 ms", func(r *rand.Rand) string { return "/flows/" + pick(k.flows, r) }},
-		{"flow API /api/flows/{id}", "p99 < 50 ms", func(r *rand.Rand) string { return "/api/flows/" + pick(k.flows, r) }},
-		{"event API /api/events/{id}", "p99 < 20 ms", func(r *rand.Rand) string { return "/api/events/" + pick(k.events, r) }},
-		{"event page /events/{id}", "p99 < 20 ms", func(r *rand.Rand) string { return "/events/" + pick(k.events, r) }},
-		{"dashboard /", "p99 < 300 ms", func(*rand.Rand) string { return "/" }},
-		{"stats /api/stats", "p99 < 300 ms", func(*rand.Rand) string { return "/api/stats" }},
-		{"recent flows /api/flows", "p99 < 300 ms", func(*rand.Rand) string { return "/api/flows" }},
-		{"search page /search?q=type:X", "p99 < 300 ms", func(*rand.Rand) string { return "/search?q=type%3AMealPrepared" }},
+		{"flow page /flows/{id}", "p99 < 50 ms", func(r *rand.Rand) string { return "/flows/" + pick(k.flows, r) }, true},
+		{"flow API /api/flows/{id}", "p99 < 50 ms", func(r *rand.Rand) string { return "/api/flows/" + pick(k.flows, r) }, true},
+		{"event API /api/events/{id}", "p99 < 20 ms", func(r *rand.Rand) string { return "/api/events/" + pick(k.events, r) }, true},
+		{"event page /events/{id}", "p99 < 20 ms", func(r *rand.Rand) string { return "/events/" + pick(k.events, r) }, true},
+		{"dashboard /", "p99 < 300 ms", func(*rand.Rand) string { return "/" }, false},
+		{"stats /api/stats", "p99 < 300 ms", func(*rand.Rand) string { return "/api/stats" }, false},
+		{"recent flows /api/flows", "p99 < 300 ms", func(*rand.Rand) string { return "/api/flows" }, false},
+		{"search page /search?q=type:X", "p99 < 300 ms", func(*rand.Rand) string { return "/search?q=type%3AMealPrepared" }, false},
 		{"id:<event ID>", "p99 < 300 ms", func(r *rand.Rand) string {
 			return "/api/flows?q=id%3A" + url.QueryEscape(k.events[r.IntN(len(k.events))])
-		}},
-		{"key:<key>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=key%3A" + url.QueryEscape(k.keys[r.IntN(len(k.keys))]) }},
-		{"type:X", "p99 < 300 ms", search("type:PaymentAuthorized")},
-		{"source:X", "p99 < 300 ms", search("source:kitchen-service")},
-		{"topic:X", "p99 < 300 ms", search("topic:delivery")},
+		}, true},
+		{"key:<key>", "p99 < 300 ms", func(r *rand.Rand) string {
+			return "/api/flows?q=key%3A" + url.QueryEscape(k.keys[r.IntN(len(k.keys))])
+		}, true},
+		{"type:X", "p99 < 300 ms", search("type:PaymentAuthorized"), false},
+		{"source:X", "p99 < 300 ms", search("source:kitchen-service"), false},
+		{"topic:X", "p99 < 300 ms", search("topic:delivery"), false},
 	}
 	for _, kind := range []string{"duplicate", "orphan", "out_of_order", "dead_letter"} {
-		ps = append(ps, page{"anomaly:" + kind, "p99 < 300 ms", search("anomaly:" + kind)})
+		ps = append(ps, page{"anomaly:" + kind, "p99 < 300 ms", search("anomaly:" + kind), false})
 	}
 	ps = append(ps,
-		page{"anomaly:orphan after:-24h", "p99 < 300 ms", search("anomaly:orphan after:-24h")},
-		page{"id:<absent>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=id%3Anone-" + fmt.Sprint(r.Int()) }},
-		page{"key:<absent>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=key%3Anone-" + fmt.Sprint(r.Int()) }},
-		page{"type:<absent>", "p99 < 300 ms", search("type:NoSuchType")},
-		page{"source:<absent>", "p99 < 300 ms", search("source:no-such-service")},
-		page{"topic:<absent>", "p99 < 300 ms", search("topic:no-such-topic")},
-		page{"type:X -type:Y (negated)", "p99 < 300 ms", search("type:MealPrepared -type:InvoiceIssued")},
-		page{"service map /services", "< 1 s", func(*rand.Rand) string { return "/services" }},
-		page{"service map /api/services", "< 1 s", func(*rand.Rand) string { return "/api/services" }},
+		page{"anomaly:orphan after:-24h", "p99 < 300 ms", search("anomaly:orphan after:-24h"), false},
+		page{"id:<absent>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=id%3Anone-" + fmt.Sprint(r.Int()) }, true},
+		page{"key:<absent>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=key%3Anone-" + fmt.Sprint(r.Int()) }, true},
+		page{"type:<absent>", "p99 < 300 ms", search("type:NoSuchType"), false},
+		page{"source:<absent>", "p99 < 300 ms", search("source:no-such-service"), false},
+		page{"topic:<absent>", "p99 < 300 ms", search("topic:no-such-topic"), false},
+		page{"type:X -type:Y (negated)", "p99 < 300 ms", search("type:MealPrepared -type:InvoiceIssued"), false},
+		page{"service map /services", "< 1 s", func(*rand.Rand) string { return "/services" }, false},
+		page{"service map /api/services", "< 1 s", func(*rand.Rand) string { return "/api/services" }, false},
 	)
 	return ps
 }
@@ -176,14 +179,18 @@ func measureHTTP(client *http.Client, base string, p page, n, clients int, seed 
 
 // httpReads measures every page sequentially and with clients concurrent
 // clients, printing one table row per page.
-func httpReads(base string, k *known, n, clients int) {
+func httpReads(base string, k *known, n, nPage, clients int) {
 	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	fmt.Printf("\n%-32s %-13s %6s | %-32s | %-32s | %s\n", "page / API", "target", "n", "sequential p50 / p95 / p99 ms",
 		fmt.Sprintf("%d clients p50 / p95 / p99 ms", clients), "5xx (other errors)")
 	fmt.Println(strings.Repeat("-", 140))
 	for i, p := range pages(k) {
-		seq := measureHTTP(client, base, p, n, 1, uint64(i))
-		con := measureHTTP(client, base, p, n, clients, uint64(i)+1000)
+		m := nPage
+		if p.byID {
+			m = n
+		}
+		seq := measureHTTP(client, base, p, m, 1, uint64(i))
+		con := measureHTTP(client, base, p, m, clients, uint64(i)+1000)
 		errs := fmt.Sprintf("%d (%d)", seq.errs5xx+con.errs5xx, seq.other+con.other)
 		if seq.firstErr != "" || con.firstErr != "" {
 			errs += " first: " + seq.firstErr + con.firstErr

@@ -38,7 +38,8 @@ func main() {
 	batch := flag.Int("batch", 50_000, "events per batch")
 	flowSize := flag.Int("flow-size", 20, "events per flow")
 	payload := flag.Int("payload", 300, "payload bytes")
-	requests := flag.Int("requests", 500, "requests per page, sequentially and again concurrently")
+	requests := flag.Int("requests", 500, "requests per page that looks up random known IDs, sequentially and again concurrently")
+	pageRequests := flag.Int("page-requests", 100, "requests per store-wide page (dashboard, searches, service map)")
 	clients := flag.Int("clients", 8, "concurrent clients")
 	tracer := flag.String("tracer", "", "tracer binary to serve HTTP (scripts/bench-clickhouse builds one); none: load only")
 	brokers := flag.String("brokers", os.Getenv("EVENTSCOPE_TEST_KAFKA"), "Kafka broker the tracer connects to (it reads no topic)")
@@ -93,7 +94,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		httpReads(srv.base, &g.known, *requests, *clients)
+		httpReads(srv.base, &g.known, *requests, *pageRequests, *clients)
 		srv.stop()
 		fmt.Printf("%s\n", loadavg())
 	}
