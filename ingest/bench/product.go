@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -158,6 +159,7 @@ func (t *tracerRun) freshness(brokers []string, prefix string, rate int, dur, in
 	var lat []time.Duration
 	var errs []error
 	var wg sync.WaitGroup
+	wsum0, wn0 := t.writeStats(client)
 	probes := generate(int(dur/interval), 1, uint64(time.Now().UnixNano()))
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -189,8 +191,18 @@ func (t *tracerRun) freshness(brokers []string, prefix string, rate int, dur, in
 		})
 	}
 	wg.Wait()
+	wsum, wn := t.writeStats(client)
+	var found []string
+	for _, p := range probes[:min(sent, 50)] {
+		found = append(found, p.eventID)
+	}
+	reads := t.readTimes(client, found)
 	cancel()
 	bg.Wait()
+	if wn > wn0 && len(reads) > 0 {
+		fmt.Printf("    while probed: %.0f writes, mean %.0f ms; a read of a stored event alone: p50 %s max %s (n=%d)\n",
+			wn-wn0, (wsum-wsum0)/(wn-wn0)*1000, ms(pct(reads, 0.5)), ms(reads[len(reads)-1]), len(reads))
+	}
 	// A probe never served counts as the limit: the percentiles say so.
 	for range errs {
 		lat = append(lat, probeLimit)
@@ -251,4 +263,53 @@ func background(ctx context.Context, sp sarama.SyncProducer, prefix string, rate
 		}
 		_ = sp.SendMessages(msgs) // a lost background record changes nothing measured
 	}
+}
+
+// writeStats reads the tracer's write-duration histogram: total seconds
+// and writes so far (the difference of two reads is the mean write time
+// between them).
+func (t *tracerRun) writeStats(client *http.Client) (sum float64, n float64) {
+	resp, err := client.Get("http://" + t.addr + "/metrics")
+	if err != nil {
+		return 0, 0
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, 0
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		name, v, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		switch name {
+		case "eventscope_ingest_write_duration_seconds_sum":
+			sum = f
+		case "eventscope_ingest_write_duration_seconds_count":
+			n = f
+		}
+	}
+	return sum, n
+}
+
+// readTimes asks once, one after the other, for events already served:
+// how long a read alone takes, sorted.
+func (t *tracerRun) readTimes(client *http.Client, ids []string) []time.Duration {
+	var out []time.Duration
+	for _, id := range ids {
+		t0 := time.Now()
+		resp, err := client.Get("http://" + t.addr + "/api/events/" + id)
+		if err != nil {
+			continue
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			out = append(out, time.Since(t0))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
