@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 	"github.com/eventscope/eventscope/store/storetest"
@@ -40,9 +42,9 @@ func randomFlows(rnd *rand.Rand, n int) map[string][]event.Event {
 	return flows
 }
 
-// TestAnomalyTermsMatchReference checks the SQL behind anomaly: terms
-// (whole-table queries, unlike the summaries) against
-// store.FlowAnomalies on random flows, written in random batches with
+// TestAnomalyTermsMatchReference checks anomaly: and status: terms
+// (whole-table searches, unlike the summaries) against store.Summarize on
+// random flows, written in random batches with
 // retried copies.
 func TestAnomalyTermsMatchReference(t *testing.T) {
 	s, _ := openMigrated(t, Options{})
@@ -66,16 +68,26 @@ func TestAnomalyTermsMatchReference(t *testing.T) {
 		}
 		all = all[n:]
 	}
-	want := map[string][]string{} // kind -> flows, sorted
+	want := map[string][]string{} // kind or status -> flows, sorted
 	for flow, evs := range flows {
-		for _, k := range store.FlowAnomalies(evs) {
+		var sum store.FlowSummary
+		cfg := diagnose.Default()
+		sum.SetDiagnosis(store.Summarize(&cfg, evs), time.Now())
+		for _, k := range append(sum.Anomalies, "status:"+sum.Status) {
 			want[k] = append(want[k], flow)
 		}
 	}
-	for _, kind := range store.AnomalyKinds {
+	var names []string
+	for _, st := range store.Statuses {
+		names = append(names, "status:"+st)
+	}
+	for _, kind := range append(names, store.AnomalyKinds...) {
 		for _, negate := range []bool{false, true} {
-			q := store.FlowQuery{Limit: store.MaxLimit,
-				Terms: []store.Term{{Field: store.FieldAnomaly, Value: kind, Negate: negate}}}
+			tm := store.Term{Field: store.FieldAnomaly, Value: kind, Negate: negate}
+			if st, ok := strings.CutPrefix(kind, "status:"); ok {
+				tm = store.Term{Field: store.FieldStatus, Value: st, Negate: negate}
+			}
+			q := store.FlowQuery{Limit: store.MaxLimit, Terms: []store.Term{tm}}
 			p, err := s.Flows(t.Context(), q)
 			if err != nil {
 				t.Fatalf("anomaly:%s negate=%v: %v", kind, negate, err)
@@ -83,7 +95,7 @@ func TestAnomalyTermsMatchReference(t *testing.T) {
 			var got []string
 			for _, f := range p.Flows {
 				got = append(got, f.CorrelationID)
-				if has := slices.Contains(f.Anomalies, kind); has == negate {
+				if has := slices.Contains(f.Anomalies, kind) || "status:"+f.Status == kind; has == negate {
 					t.Errorf("anomaly:%s negate=%v listed %s with anomalies %v", kind, negate, f.CorrelationID, f.Anomalies)
 				}
 			}

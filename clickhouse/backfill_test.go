@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 	"github.com/eventscope/eventscope/store/storetest"
@@ -116,7 +117,7 @@ func TestUpgradeBackfillsReadModels(t *testing.T) {
 	if err := applyMigrationsTo(t.Context(), conn, quiet, 6); err != nil {
 		t.Fatal(err)
 	}
-	if err := (&Store{conn: conn}).writeEvents(t.Context(), evs); err != nil {
+	if err := (&Store{conn: conn}).writeEvents(t.Context(), evs, make([]diagnose.Class, len(evs))); err != nil {
 		t.Fatal(err)
 	}
 	if err := applyMigrations(t.Context(), conn, quiet); err != nil {

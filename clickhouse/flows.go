@@ -30,10 +30,11 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 	}
 	var sums []store.FlowSummary
 	var err error
-	if len(q.Terms) == 0 && q.To.IsZero() {
-		sums, err = s.recentFlows(ctx, q.From, cur, limit+1)
+	if diag, rest := diagnosedTerms(q.Terms); len(diag) > 0 {
+		q.Terms = rest
+		sums, err = s.diagnosedFlows(ctx, q, diag, cur, limit+1)
 	} else {
-		sums, err = s.searchFlows(ctx, q, cur, limit+1)
+		sums, err = s.listFlows(ctx, q, cur, limit+1)
 	}
 	if err != nil {
 		return store.FlowPage{}, fmt.Errorf("list flows: %w", err)
@@ -45,6 +46,14 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		page.NextCursor = store.EncodeCursor(store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID})
 	}
 	return page, nil
+}
+
+// listFlows is Flows without status: and anomaly: terms.
+func (s *Store) listFlows(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
+	if len(q.Terms) == 0 && q.To.IsZero() {
+		return s.recentFlows(ctx, q.From, cur, n)
+	}
+	return s.searchFlows(ctx, q, cur, n)
 }
 
 // cursorCond keeps the flows after the cursor in the Flows order.

@@ -10,6 +10,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 	"github.com/go-faster/city"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -158,7 +159,7 @@ type rollup struct {
 
 // rollUp computes the read-model rows of a batch. Internal records
 // (Event.Internal) are left out, as from every summary and count.
-func rollUp(events []event.Event) *rollup {
+func rollUp(events []event.Event, classes []diagnose.Class) *rollup {
 	r := &rollup{topics: map[topicKey]*typeAgg{}, types: map[typeKey]*typeAgg{}, values: map[valueKey]time.Time{}}
 	byFlow := map[string]*flowRow{}
 	seen := map[typeKey]int{} // (type, version, minute) -> events of this write
@@ -187,7 +188,7 @@ func rollUp(events []event.Event) *rollup {
 		f.services.add(e.Source)
 		f.types.add(e.Type)
 		f.topics.add(e.Topic)
-		if event.IsDeadLetterTopic(e.Topic) {
+		if classes != nil && classes[i].DeadLetter || classes == nil && diagnose.IsDeadLetterTopic(e.Topic) {
 			f.deadLetter = 1
 		}
 		ksec := seconds(e.KafkaTime)

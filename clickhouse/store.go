@@ -12,6 +12,7 @@ import (
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -67,7 +68,15 @@ type Store struct {
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
+
+	// diag classifies records and summarises flows (SetDiagnosis).
+	diag diagnose.Holder
 }
+
+// SetDiagnosis sets the diagnose configuration records are classified and
+// flows summarised with (see store.Diagnosing). Call it before the first
+// Write; records already stored keep their classification.
+func (s *Store) SetDiagnosis(cfg diagnose.Config) { s.diag.Set(cfg) }
 
 var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 

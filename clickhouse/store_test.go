@@ -86,13 +86,16 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	}
 }
 
-// daysFixture is one flow per day for three days, each with a keyed event.
+// daysFixture is one flow per day for three days, each with a keyed event
+// that is a failure (so every partitioned table has rows each day).
 func daysFixture() []event.Event {
 	day0 := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
 	var evs []event.Event
 	for d := range 3 {
 		id := fmt.Sprintf("day%d", d)
-		evs = append(evs, storetest.MakeEvent("t", 0, int64(d), id, id, "", day0.AddDate(0, 0, d)))
+		e := storetest.MakeEvent("t", 0, int64(d), id, id, "", day0.AddDate(0, 0, d))
+		e.Type = "DayFailed"
+		evs = append(evs, e)
 	}
 	return evs
 }

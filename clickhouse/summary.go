@@ -50,6 +50,9 @@ func (s *Store) readSummaries(ctx context.Context, where cond) ([]store.FlowSumm
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read flow summaries: %w", err)
 	}
+	if err := s.diagnoseSummaries(ctx, out); err != nil {
+		return nil, fmt.Errorf("read flow summaries: %w", err)
+	}
 	sortFlows(out)
 	return out, nil
 }
@@ -77,45 +80,11 @@ type merged struct {
 	idTimes, causeTimes []int64
 }
 
-// summary is the FlowSummary of m, with the anomalies of
-// store.FlowAnomalies computed on ID hashes.
+// summary is the FlowSummary of m, without its diagnosis.
 func (m *merged) summary() store.FlowSummary {
 	return store.FlowSummary{CorrelationID: m.flow, FirstTime: timeOf(m.first), LastTime: timeOf(m.last),
 		EventCount: int(m.records), Services: sortedSet(m.services), Types: sortedSet(m.types),
-		Anomalies: m.anomalies()}
-}
-
-func (m *merged) anomalies() []string {
-	earliest := make(map[uint64]int64, len(m.ids)) // event ID -> earliest record time
-	for i, id := range m.ids {
-		if t, ok := earliest[id]; !ok || m.idTimes[i] < t {
-			earliest[id] = m.idTimes[i]
-		}
-	}
-	kinds := []string{}
-	if m.deadLetter != 0 {
-		kinds = append(kinds, store.AnomalyDeadLetter)
-	}
-	if pairs := m.idTopics; m.records > pairs && pairs > 0 || pairs == 0 && m.records > uint64(len(earliest)) {
-		kinds = append(kinds, store.AnomalyDuplicate) // an event ID twice on one topic
-	}
-	orphan, late := false, false
-	for i, c := range m.causes {
-		t, ok := earliest[c]
-		switch {
-		case !ok:
-			orphan = true
-		case m.causeTimes[i] < t:
-			late = true
-		}
-	}
-	if orphan {
-		kinds = append(kinds, store.AnomalyOrphan)
-	}
-	if late {
-		kinds = append(kinds, store.AnomalyOutOfOrder)
-	}
-	return kinds
+		Anomalies: []string{}}
 }
 
 func sortedSet(vals []string) []string {

@@ -74,17 +74,6 @@ func eventCond(t store.Term) (cond, error) {
 	return cond{}, fmt.Errorf("unknown search field %q", t.Field)
 }
 
-// anomalyKinds are the kinds a FieldAnomaly term names.
-func anomalyKinds(t store.Term) []string {
-	var ks []string
-	for _, k := range store.AnomalyKinds {
-		if k == t.Value || t.Prefix && strings.HasPrefix(k, t.Value) {
-			ks = append(ks, k)
-		}
-	}
-	return ks
-}
-
 // mergedColumns are the merged flow_summary states a search may test, by
 // the alias its conditions use.
 var mergedColumns = []struct{ alias, sql string }{

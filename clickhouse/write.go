@@ -6,6 +6,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 )
 
@@ -17,32 +20,67 @@ time_ns, event_time, kafka_time_ns, ingested_at_ns, key, header_keys, header_val
 payload, payload_size, truncated, content_type, convention, decode_error, dead_letter,
 payload_raw, key_raw, internal)`
 
+// insertClasses stores the diagnose classes of the records that have one
+// (migrations/0009_event_classes.sql).
+const insertClasses = `INSERT INTO event_classes (flow_id, topic, kafka_partition, kafka_offset,
+kafka_time_ns, class, reason, event_time)`
+
 // Write stores events as one batch (one PrepareBatch, Append, Send) and,
 // at the same time, the rows the read models gain from them (rollup.go);
-// it returns nil only once the server acknowledged both. Writing a record
+// it returns nil only once the server acknowledged both, and the diagnose
+// classes of the records that have one (event_classes). Writing a record
 // again is harmless: copies collapse on merge, readers never return them,
 // and every read-model state is idempotent.
 func (s *Store) Write(ctx context.Context, events []event.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
+	cfg := s.diag.Get()
+	classes := make([]diagnose.Class, len(events))
+	for i := range events {
+		classes[i] = cfg.Classify(&events[i])
+	}
 	done := make(chan error, 1)
 	go func() {
-		if err := s.writeRollup(ctx, rollUp(events)); err != nil {
+		if err := s.writeRollup(ctx, rollUp(events, classes)); err != nil {
 			done <- fmt.Errorf("write %d events: read models: %w", len(events), err)
 			return
 		}
 		done <- nil
 	}()
-	if err := s.writeEvents(ctx, events); err != nil {
+	if err := s.writeEvents(ctx, events, classes); err != nil {
 		<-done
 		return err
+	}
+	if err := s.writeClasses(ctx, events, classes); err != nil {
+		<-done
+		return fmt.Errorf("write %d events: classes: %w", len(events), err)
 	}
 	return <-done
 }
 
+// writeClasses stores the classes that are not empty.
+func (s *Store) writeClasses(ctx context.Context, events []event.Event, classes []diagnose.Class) error {
+	var idx []int
+	for i := range events {
+		if classes[i].Bits() != 0 || classes[i].Reason != "" {
+			idx = append(idx, i)
+		}
+	}
+	return insertRows(ctx, s.conn, insertClasses, len(idx), func(b driver.Batch) error {
+		for _, i := range idx {
+			e := &events[i]
+			if err := b.Append(e.FlowID(), e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime), classes[i].Bits(),
+				classes[i].Reason, seconds(e.Time)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // writeEvents inserts the events table's rows.
-func (s *Store) writeEvents(ctx context.Context, events []event.Event) error {
+func (s *Store) writeEvents(ctx context.Context, events []event.Event, classes []diagnose.Class) error {
 	batch, err := s.conn.PrepareBatch(ctx, insertEvents)
 	if err != nil {
 		return fmt.Errorf("write %d events: prepare: %w", len(events), err)
@@ -54,7 +92,7 @@ func (s *Store) writeEvents(ctx context.Context, events []event.Event) error {
 			e.EventID, e.IDSource, e.CorrelationID, e.CausationID, e.Type, e.Version, e.Source,
 			nanos(e.Time), seconds(e.Time), nanos(e.KafkaTime), nanos(e.IngestedAt), e.Key, hk, hv,
 			payloadBytes(e.Payload), int64(e.PayloadSize), flag(e.Truncated), e.ContentType, e.Convention,
-			e.DecodeError, flag(event.IsDeadLetterTopic(e.Topic)), payloadBytes(e.PayloadRaw), e.KeyRaw, flag(e.Internal))
+			e.DecodeError, flag(classes[i].DeadLetter), payloadBytes(e.PayloadRaw), e.KeyRaw, flag(e.Internal))
 		if err != nil {
 			_ = batch.Abort()
 			return fmt.Errorf("write %d events: append %s: %w", len(events), e.Coordinates(), err)

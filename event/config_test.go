@@ -152,26 +152,3 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("zero Config: %v", err)
 	}
 }
-
-func TestIsDeadLetter(t *testing.T) {
-	d := NewDecoder(Config{DeadLetterPatterns: []string{"*.Errors", "parking-lot-*"}})
-	for topic, want := range map[string]bool{
-		"orders.DLT":        true, // built-in names stay
-		"payments-dlq":      true,
-		"dlq.kitchen":       true,
-		"orders.errors":     true, // configured, case-insensitive
-		"ORDERS.ERRORS":     true,
-		"parking-lot-7":     true,
-		"orders":            false,
-		"errors.orders":     false,
-		"parking-lot":       false,
-		"orders.errors.old": false,
-	} {
-		if got := d.IsDeadLetter(topic); got != want {
-			t.Errorf("IsDeadLetter(%q) = %v, want %v", topic, got, want)
-		}
-	}
-	if !NewDecoder(Config{}).IsDeadLetter("x.dlq") {
-		t.Error("zero Config: built-in dead-letter names not recognised")
-	}
-}

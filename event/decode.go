@@ -18,7 +18,8 @@ type Config struct {
 	PayloadCap int
 	// DeadLetterPatterns are topic globs (path.Match syntax, matched
 	// case-insensitively) that mark dead-letter topics in addition to the
-	// built-in names of IsDeadLetterTopic.
+	// built-in names; the diagnose engine applies them (the decoder only
+	// reads and validates them).
 	DeadLetterPatterns []string
 	// Conventions are in-house conventions. They are tried in order before
 	// every built-in convention: a field a mapping fills is never
@@ -38,7 +39,6 @@ type Config struct {
 type Decoder struct {
 	cfg   Config
 	convs []compiledConvention
-	dlq   []string
 	// topicConvs caches, per topic, the indexes of the config conventions
 	// whose topic patterns match it ([]int).
 	topicConvs sync.Map
@@ -52,11 +52,7 @@ func NewDecoder(cfg Config) *Decoder {
 	if cfg.PayloadCap <= 0 {
 		cfg.PayloadCap = DefaultPayloadCap
 	}
-	d := &Decoder{cfg: cfg, convs: compileConventions(cfg.Conventions), internal: compileInternal(cfg.InternalTopics)}
-	for _, p := range cfg.DeadLetterPatterns {
-		d.dlq = append(d.dlq, strings.ToLower(p))
-	}
-	return d
+	return &Decoder{cfg: cfg, convs: compileConventions(cfg.Conventions), internal: compileInternal(cfg.InternalTopics)}
 }
 
 // Decode turns r into an Event. It never fails: what cannot be read is noted

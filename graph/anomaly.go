@@ -2,189 +2,55 @@ package graph
 
 import (
 	"slices"
-	"strings"
-	"time"
+
+	"github.com/eventscope/eventscope/diagnose"
 )
 
-var kindRank = map[string]int{Orphan: 0, Duplicate: 1, OutOfOrder: 2, Cycle: 3, DeadLetter: 4, Stalled: 5, SlowHop: 6}
+// diagnose runs the diagnose engine on the flow's business records (after
+// vertices: derived copies are marked and have their own IDs), in order.
+func (b *builder) diagnose(opts *Options) diagnose.Report {
+	cfg := opts.Config()
+	steps := make([]diagnose.Step, 0, len(b.f.Events))
+	for i := range b.f.Events {
+		if e := &b.f.Events[i]; !e.Internal {
+			steps = append(steps, diagnose.StepOf(e, cfg.Classify(e)))
+		}
+	}
+	return cfg.Analyze(steps, opts.Now)
+}
 
-// anomalies finds every anomaly of the flow and orders them by kind, then
-// by the events involved, and notes on each vertex the kinds it shows.
-func (b *builder) anomalies(opts *Options) {
+// anomalies takes the flow's anomalies and failures from the report of the
+// diagnose engine and notes on each vertex the kinds it shows (a
+// duplicate's Dup flag), on each failing vertex its failure, and on each
+// slow edge that it is slow.
+func (b *builder) anomalies(rep *diagnose.Report) {
 	f := b.f
-	seenMiss := map[string]bool{} // one orphan per (event ID, missing cause)
-	for _, m := range b.miss {
-		e := &f.Events[m[0]]
-		if e.Internal {
-			continue
-		}
-		if key := e.EventID + "\x00" + e.CausationID; !seenMiss[key] {
-			seenMiss[key] = true
-			b.add(Orphan, "caused by "+e.CausationID+", which was not seen", e.EventID)
-		}
-	}
-	for v := range f.Vertices {
-		if topic, n := b.duplicated(v); n > 1 {
-			f.Vertices[v].Dup = true
-			var where []string
-			for _, r := range f.Vertices[v].Records {
-				if e := &f.Events[r]; e.Topic == topic && !e.Internal {
-					if len(where) == 5 {
-						where = append(where, "…")
-						break
-					}
-					where = append(where, e.Coordinates())
-				}
-			}
-			b.add(Duplicate, "published "+itoa(n)+" times on "+topic+": "+strings.Join(where, ", "), f.Vertices[v].ID)
-		}
-	}
-	for k := range f.Edges {
-		// a cycle must run back in time somewhere: its closing edge is the
-		// cycle anomaly's to report
-		if e := &f.Edges[k]; e.LatencyMS < 0 && !e.Cyclic && !b.orig(e.ToV).Internal && !b.orig(e.FromV).Internal {
-			b.add(OutOfOrder, b.orig(e.ToV).Type+" is timestamped "+FormatMS(-e.LatencyMS)+
-				" before its cause "+b.orig(e.FromV).Type, e.From, e.To)
-		}
-	}
-	for i := range f.Events {
-		if e := &f.Events[i]; !e.Internal && opts.IsDeadLetter(e.Topic) {
-			b.add(DeadLetter, e.Type+" went to dead-letter topic "+e.Topic, e.EventID)
-		}
-	}
-	b.stalls(opts)
-	b.slowHops(opts)
-	slices.SortStableFunc(b.anoms, func(x, y Anomaly) int { return kindRank[x.Kind] - kindRank[y.Kind] })
-	f.Anomalies = append(f.Anomalies, b.anoms...)
+	f.Anomalies = append(f.Anomalies, rep.Anomalies...)
+	f.Status, f.Reason, f.Learned = rep.Status, rep.Reason, rep.Learned
+	f.Failures = rep.Failures
+	slow := map[[2]string]bool{}
 	for _, a := range f.Anomalies {
+		if a.Kind == SlowHop && len(a.EventIDs) == 2 {
+			slow[[2]string{a.EventIDs[0], a.EventIDs[1]}] = true
+		}
 		for _, id := range a.EventIDs {
 			if v, ok := b.idx[id]; ok && !slices.Contains(f.Vertices[v].Kinds, a.Kind) {
 				f.Vertices[v].Kinds = append(f.Vertices[v].Kinds, a.Kind)
+				f.Vertices[v].Dup = f.Vertices[v].Dup || a.Kind == Duplicate
 			}
+		}
+	}
+	for k := range f.Edges {
+		if e := &f.Edges[k]; slow[[2]string{e.From, e.To}] {
+			e.Slow = true
+		}
+	}
+	for i := range rep.Failures {
+		if v, ok := b.idx[rep.Failures[i].EventID]; ok {
+			f.Vertices[v].Failure = &rep.Failures[i]
 		}
 	}
 	for v := range f.Vertices {
 		slices.Sort(f.Vertices[v].Kinds)
 	}
-}
-
-// duplicated returns the topic on which vertex v has the most business
-// records, and how many: more than one is a duplicate (the same event
-// published or delivered again on one topic). Records on other topics are
-// the same event published to several topics, not duplicates.
-func (b *builder) duplicated(v int) (topic string, n int) {
-	rs := b.f.Vertices[v].Records
-	if len(rs) < 2 {
-		return "", len(rs)
-	}
-	count := map[string]int{}
-	for _, r := range rs {
-		if e := &b.f.Events[r]; !e.Internal {
-			count[e.Topic]++
-			if c := count[e.Topic]; c > n || c == n && e.Topic < topic {
-				topic, n = e.Topic, c
-			}
-		}
-	}
-	return topic, n
-}
-
-func (b *builder) add(kind, detail string, ids ...string) {
-	b.anoms = append(b.anoms, Anomaly{Kind: kind, EventIDs: ids, Detail: detail})
-}
-
-// slowHops flags edges far slower than their type pair's baseline.
-func (b *builder) slowHops(opts *Options) {
-	if len(opts.HopBaseline) == 0 {
-		return
-	}
-	f := b.f
-	floor := ms(opts.SlowFloor)
-	for k := range f.Edges {
-		e := &f.Edges[k]
-		if e.Cyclic {
-			continue
-		}
-		from, to := b.orig(e.FromV).Type, b.orig(e.ToV).Type
-		st, ok := opts.HopBaseline[HopKey{Cause: from, Effect: to}]
-		if !ok || e.LatencyMS <= floor || e.LatencyMS <= opts.SlowFactor*st.P99MS {
-			continue
-		}
-		e.Slow = true
-		b.add(SlowHop, from+" → "+to+" took "+FormatMS(e.LatencyMS)+", usually under "+
-			FormatMS(st.P99MS)+" (p99 of "+itoa(st.Count)+")", e.From, e.To)
-	}
-}
-
-// stalls checks the stall rules: an event whose rule's deadline passed
-// before opts.Now with no expected follow-up. Which expected types follow a
-// vertex is computed bottom-up as bit sets over the topological order.
-func (b *builder) stalls(opts *Options) {
-	if opts.Now.IsZero() || len(opts.StallRules) == 0 {
-		return
-	}
-	f := b.f
-	bit := map[string]int{}
-	rules := map[string][]int{}
-	for r, rule := range opts.StallRules {
-		rules[rule.Type] = append(rules[rule.Type], r)
-		for _, t := range rule.Expect {
-			if _, ok := bit[t]; !ok {
-				bit[t] = len(bit)
-			}
-		}
-	}
-	words := (len(bit) + 63) / 64
-	own := make([]uint64, len(f.Vertices)*words)
-	desc := make([]uint64, len(f.Vertices)*words)
-	unlinked := make([]time.Time, len(bit)) // per bit: latest event of the type with no known cause
-	for v := range f.Vertices {
-		e := b.orig(v)
-		if i, ok := bit[e.Type]; ok {
-			own[v*words+i/64] |= 1 << (i % 64)
-			if len(f.Vertices[v].In) == 0 && e.Time.After(unlinked[i]) {
-				unlinked[i] = e.Time
-			}
-		}
-	}
-	for h := len(b.topo) - 1; h >= 0; h-- {
-		u := b.topo[h]
-		for _, k := range f.Vertices[u].Out {
-			if c := f.Edges[k].ToV; !f.Edges[k].Cyclic {
-				for w := 0; w < words; w++ {
-					desc[u*words+w] |= own[c*words+w] | desc[c*words+w]
-				}
-			}
-		}
-	}
-	for v := range f.Vertices {
-		e := b.orig(v)
-		for _, r := range rules[e.Type] {
-			rule := opts.StallRules[r]
-			waited := opts.Now.Sub(e.Time)
-			if waited <= rule.Within || b.followed(v, rule, bit, desc[v*words:(v+1)*words], unlinked) {
-				continue
-			}
-			b.add(Stalled, e.Type+" expects "+strings.Join(rule.Expect, " or ")+" within "+
-				fmtDur(rule.Within)+"; nothing followed in "+fmtDur(waited), e.EventID)
-		}
-	}
-}
-
-// followed reports whether vertex v has a follow-up its rule expects: a
-// descendant of an expected type, or an event of that type with no known
-// cause, not earlier than v (v itself does not count, for rules that expect
-// their own type).
-func (b *builder) followed(v int, rule StallRule, bit map[string]int, desc []uint64, unlinked []time.Time) bool {
-	t := b.orig(v).Time
-	for _, typ := range rule.Expect {
-		i := bit[typ]
-		if desc[i/64]&(1<<(i%64)) != 0 {
-			return true
-		}
-		if u := unlinked[i]; !u.IsZero() && !u.Before(t) && (typ != rule.Type || len(b.f.Vertices[v].In) > 0) {
-			return true
-		}
-	}
-	return false
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
 	"github.com/google/go-cmp/cmp"
@@ -17,7 +18,15 @@ func TestAnomalies(t *testing.T) {
 		{Cause: "B", Effect: "C"}: {Count: 50, P50MS: 10, P99MS: 20},
 	}
 	stall := func(now time.Duration) graph.Options {
-		return graph.Options{Now: t0.Add(now), StallRules: graph.DemoStallRules()}
+		return graph.WithRules(t0.Add(now), graph.DemoStallRules()...)
+	}
+	hops := func(b graph.Baseline, floor time.Duration) graph.Options {
+		c := diagnose.Default()
+		c.Baseline = &diagnose.Baseline{Hops: b}
+		if floor > 0 {
+			c.SlowFloor = floor
+		}
+		return graph.Options{Diagnose: &c}
 	}
 	tests := []struct {
 		name   string
@@ -41,7 +50,7 @@ func TestAnomalies(t *testing.T) {
 		{"dead letter by convention", seq(ev("a", "", "A", 0), onTopic(ev("b", "a", "B", 10), "orders.DLT")), graph.Options{},
 			[]graph.Anomaly{{Kind: graph.DeadLetter, EventIDs: []string{"b"}, Detail: "B went to dead-letter topic orders.DLT"}}},
 		{"dead letter by option", seq(onTopic(ev("a", "", "A", 0), "poison")),
-			graph.Options{IsDeadLetter: func(topic string) bool { return topic == "poison" }},
+			graph.Options{Diagnose: &diagnose.Config{DeadLetterTopics: []string{"poison"}}},
 			[]graph.Anomaly{{Kind: graph.DeadLetter, EventIDs: []string{"a"}, Detail: "A went to dead-letter topic poison"}}},
 		{"stalled", seq(ev("o", "", "OrderPlaced", 0), ev("p", "o", "PaymentAuthorized", 10)), stall(31 * time.Second),
 			[]graph.Anomaly{{Kind: graph.Stalled, EventIDs: []string{"o"}, Detail: "OrderPlaced expects PizzaPrepared or OrderCancelled within 30 s; nothing followed in 31 s"}}},
@@ -53,12 +62,12 @@ func TestAnomalies(t *testing.T) {
 		{"stalled: unlinked follow-up came before", seq(ev("c", "", "OrderCancelled", 0), ev("o", "", "OrderPlaced", 500)), stall(time.Hour),
 			[]graph.Anomaly{{Kind: graph.Stalled, EventIDs: []string{"o"}, Detail: "OrderPlaced expects PizzaPrepared or OrderCancelled within 30 s; nothing followed in 1h0m0s"}}},
 		{"not stalled yet", seq(ev("o", "", "OrderPlaced", 0)), stall(29 * time.Second), nil},
-		{"no clock, no stall", seq(ev("o", "", "OrderPlaced", 0)), graph.Options{StallRules: graph.DemoStallRules()}, nil},
-		{"slow hop", seq(ev("a", "", "A", 0), ev("b", "a", "B", 1000), ev("c", "b", "C", 1090)), graph.Options{HopBaseline: base},
+		{"no clock, no stall", seq(ev("o", "", "OrderPlaced", 0)), graph.WithRules(time.Time{}, graph.DemoStallRules()...), nil},
+		{"slow hop", seq(ev("a", "", "A", 0), ev("b", "a", "B", 1000), ev("c", "b", "C", 1090)), hops(base, 0),
 			[]graph.Anomaly{{Kind: graph.SlowHop, EventIDs: []string{"a", "b"}, Detail: "A → B took 1 s, usually under 100 ms (p99 of 50)"}}},
-		{"not slow: under factor × p99", seq(ev("a", "", "A", 0), ev("b", "a", "B", 250)), graph.Options{HopBaseline: base}, nil},
+		{"not slow: under factor × p99", seq(ev("a", "", "A", 0), ev("b", "a", "B", 250)), hops(base, 0), nil},
 		{"slow with a lower floor", seq(ev("b", "", "B", 0), ev("c", "b", "C", 90)),
-			graph.Options{HopBaseline: base, SlowFloor: 50 * time.Millisecond},
+			hops(base, 50*time.Millisecond),
 			[]graph.Anomaly{{Kind: graph.SlowHop, EventIDs: []string{"b", "c"}, Detail: "B → C took 90 ms, usually under 20 ms (p99 of 50)"}}},
 	}
 	for _, tt := range tests {

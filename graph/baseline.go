@@ -4,19 +4,15 @@ import (
 	"math"
 	"slices"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 )
 
 // HopKey names a hop by the types of its cause and its effect.
-type HopKey struct{ Cause, Effect string }
+type HopKey = diagnose.HopKey
 
 // HopStats summarises the latencies seen for one hop.
-type HopStats struct {
-	Count int
-	P50MS float64
-	P99MS float64
-	MaxMS float64
-}
+type HopStats = diagnose.HopStats
 
 // Baseline holds the usual latency of each hop, for slow-hop detection.
 type Baseline map[HopKey]HopStats
@@ -38,7 +34,7 @@ func BaselineOfFlows(flows []*Flow, minSamples int) Baseline {
 			if e.Cyclic || e.LatencyMS < 0 {
 				continue
 			}
-			key := HopKey{f.Events[f.Vertices[e.FromV].Records[0]].Type, f.Events[f.Vertices[e.ToV].Records[0]].Type}
+			key := HopKey{Cause: f.Events[f.Vertices[e.FromV].Records[0]].Type, Effect: f.Events[f.Vertices[e.ToV].Records[0]].Type}
 			samples[key] = append(samples[key], e.LatencyMS)
 		}
 	}
@@ -62,7 +58,7 @@ func hopSamples(events []event.Event) map[HopKey][]float64 {
 			continue
 		}
 		if lat := ms(e.Time.Sub(events[c].Time)); lat >= 0 {
-			key := HopKey{events[c].Type, e.Type}
+			key := HopKey{Cause: events[c].Type, Effect: e.Type}
 			samples[key] = append(samples[key], lat)
 		}
 	}

@@ -39,7 +39,7 @@ func BenchmarkBuild(b *testing.B) {
 		events := graphtest.Flow(n, 1)
 		b.Run(sizeName(n), func(b *testing.B) {
 			for b.Loop() {
-				graph.Build(events, graph.Options{Now: graphtest.Start, StallRules: graph.DemoStallRules()})
+				graph.Build(events, graph.WithRules(graphtest.Start, graph.DemoStallRules()...))
 			}
 		})
 	}

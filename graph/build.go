@@ -9,11 +9,9 @@ import (
 
 // builder holds the indexes Build needs while it fills a Flow.
 type builder struct {
-	f     *Flow
-	idx   map[string]int // event ID -> vertex
-	topo  []int          // vertices in a topological order of non-cyclic edges
-	miss  [][2]int       // (record, vertex) whose cause was not seen
-	anoms []Anomaly
+	f    *Flow
+	idx  map[string]int // event ID -> vertex
+	topo []int          // vertices in a topological order of non-cyclic edges
 	// cloned is set once Flow.Events is a copy of the caller's slice
 	// (made before the first derived copy is marked).
 	cloned bool
@@ -95,9 +93,9 @@ func (b *builder) edges() {
 		v := f.VertexOf[i]
 		cv, ok := b.idx[e.CausationID]
 		if !ok {
-			b.miss = append(b.miss, [2]int{i, v})
 			if f.Vertices[v].Records[0] == i {
 				f.Vertices[v].Missing = true
+				f.Vertices[v].Trigger = e.CausationID == e.CorrelationID && e.CausationID != e.EventID
 			}
 			continue
 		}

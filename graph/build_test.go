@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/graph"
 	"github.com/google/go-cmp/cmp"
 )
@@ -121,8 +122,8 @@ func TestOrder(t *testing.T) {
 // TestBuildGolden pins the whole analysis of a flow with every kind of
 // trouble: edges with their flags, anomalies, critical path, order.
 func TestBuildGolden(t *testing.T) {
-	opts := graph.Options{Now: t0.Add(2 * time.Minute), StallRules: graph.DemoStallRules(),
-		HopBaseline: graph.Baseline{{Cause: "KitchenTicketCreated", Effect: "PizzaPrepared"}: {Count: 100, P50MS: 300, P99MS: 500}}}
+	opts := graph.WithRules(t0.Add(2*time.Minute), graph.DemoStallRules()...)
+	opts.Diagnose.Baseline = &diagnose.Baseline{Hops: graph.Baseline{{Cause: "KitchenTicketCreated", Effect: "PizzaPrepared"}: {Count: 100, P50MS: 300, P99MS: 500}}}
 	events := append(kitchenSink(), ev("a2", "r", "PaymentAuthorized", 3600), ev("early", "z", "AuditEcho", 3000))
 	events[3].Topic = "notifications.DLT"
 	events = seq(events...)
@@ -158,7 +159,7 @@ func fullEdges(f *graph.Flow) []edgeFull {
 func TestBuildInvariants(t *testing.T) {
 	for seed := uint64(1); seed <= 60; seed++ {
 		events := randomFlow(int(seed*3), seed)
-		f := graph.Build(events, graph.Options{Now: t0.Add(time.Hour), StallRules: []graph.StallRule{{Type: "T1", Expect: []string{"T2", "T1"}, Within: time.Second}}})
+		f := graph.Build(events, graph.WithRules(t0.Add(time.Hour), graph.StallRule{After: "T1", Expect: []string{"T2", "T1"}, Within: time.Second}))
 		seen := make([]int, len(events))
 		for _, n := range f.Order {
 			seen[n.Index]++

@@ -28,6 +28,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 )
 
@@ -56,23 +57,20 @@ type Edge struct {
 // EdgeCopy is the Kind of an edge from an event to its derived copy.
 const EdgeCopy = "copy"
 
-// Anomaly kinds.
+// Anomaly kinds (the diagnose engine's).
 const (
-	Orphan     = "orphan"
-	Duplicate  = "duplicate"
-	OutOfOrder = "out_of_order"
-	Cycle      = "cycle"
-	DeadLetter = "dead_letter"
-	Stalled    = "stalled"
-	SlowHop    = "slow_hop"
+	Orphan     = diagnose.Orphan
+	Duplicate  = diagnose.Duplicate
+	OutOfOrder = diagnose.OutOfOrder
+	Cycle      = diagnose.Cycle
+	DeadLetter = diagnose.DeadLetter
+	Failure    = diagnose.Failure
+	Stalled    = diagnose.Stalled
+	SlowHop    = diagnose.SlowHop
 )
 
 // Anomaly is something wrong in a flow, with the events involved.
-type Anomaly struct {
-	Kind     string   `json:"kind"`
-	EventIDs []string `json:"event_ids"`
-	Detail   string   `json:"detail"`
-}
+type Anomaly = diagnose.Anomaly
 
 // Node is one event in the flow's display order, with its depth in the
 // causal tree and the latency of the hop that led to it.
@@ -97,9 +95,14 @@ type Vertex struct {
 	// CauseID is the causation ID of the original record ("" for a root).
 	CauseID string
 	// Missing is true when CauseID names an event the flow does not hold.
-	Missing  bool
-	Critical bool     // on Flow.CriticalPath
-	Kinds    []string // anomaly kinds this vertex is involved in, sorted
+	Missing bool
+	// Trigger is true when the missing cause is the flow's external
+	// trigger (its ID is the correlation ID): drawn as such, no orphan.
+	Trigger  bool
+	Critical bool // on Flow.CriticalPath
+	// Failure is set on a failing vertex (its reason, what became of it).
+	Failure *diagnose.FailedEvent
+	Kinds   []string // anomaly kinds this vertex is involved in, sorted
 	// Copy marks a derived copy (ID from event.CopyID); Dup a duplicate:
 	// two business records of the vertex on one topic.
 	Copy, Dup bool
@@ -135,6 +138,13 @@ type Flow struct {
 	CriticalPath []string
 	// Start and End are the earliest and latest event times.
 	Start, End time.Time
+	// Status and Reason are the flow's status (diagnose.Status*) and the
+	// reason of the failure that decided it; Failures are its failed
+	// events; Learned is the number of flows a learned baseline the
+	// analysis used came from (0: none).
+	Status, Reason string
+	Failures       []diagnose.FailedEvent
+	Learned        int
 
 	idx map[string]int // event ID -> vertex (see VertexByID)
 }
@@ -145,72 +155,58 @@ func (f *Flow) VertexByID(id string) (int, bool) {
 	return v, ok
 }
 
-// StallRule says that an event of type Type expects an event of one of the
-// types Expect to follow it within Within. A follow-up counts when it is a
-// causal descendant of the event, or when it has no known cause in the flow
-// and is not earlier than the event (so flows without causation IDs work).
-type StallRule struct {
-	Type   string
-	Expect []string
-	Within time.Duration
-}
+// StallRule is an explicit stall rule (see diagnose.Rule).
+type StallRule = diagnose.Rule
 
 // DemoStallRules are the rules of the demo pizza shop.
 func DemoStallRules() []StallRule {
 	return []StallRule{
-		{Type: "OrderPlaced", Expect: []string{"PizzaPrepared", "OrderCancelled"}, Within: 30 * time.Second},
-		{Type: "PizzaPrepared", Expect: []string{"PizzaBoxed"}, Within: 30 * time.Second},
-		{Type: "PaymentAuthorized", Expect: []string{"OutForDelivery", "PaymentRefunded"}, Within: 60 * time.Second},
+		{After: "OrderPlaced", Expect: []string{"PizzaPrepared", "OrderCancelled"}, Within: 30 * time.Second},
+		{After: "PizzaPrepared", Expect: []string{"PizzaBoxed"}, Within: 30 * time.Second},
+		{After: "PaymentAuthorized", Expect: []string{"OutForDelivery", "PaymentRefunded"}, Within: 60 * time.Second},
 	}
 }
 
 // Options tune the analysis.
 type Options struct {
-	// IsDeadLetter reports whether a topic is a dead-letter topic;
-	// nil uses event.IsDeadLetterTopic.
-	IsDeadLetter func(topic string) bool
 	// Now is the time stall rules are checked against; zero skips them.
-	Now        time.Time
-	StallRules []StallRule
-	// HopBaseline holds the usual latency per (cause type, effect type);
-	// nil skips slow-hop detection. See Baseline.
-	HopBaseline Baseline
-	// An edge is a slow hop when its latency is above SlowFactor × the
-	// baseline's p99 and above SlowFloor. Defaults: 3 and 100ms.
-	SlowFactor float64
-	SlowFloor  time.Duration
+	Now time.Time
+	// Diagnose configures the anomaly rules; nil uses diagnose.Default().
+	Diagnose *diagnose.Config
 }
 
-func (o *Options) defaults() {
-	if o.IsDeadLetter == nil {
-		o.IsDeadLetter = event.IsDeadLetterTopic
+// WithRules returns options checking rules at now, the rest default.
+func WithRules(now time.Time, rules ...StallRule) Options {
+	c := diagnose.Default()
+	c.Rules = rules
+	return Options{Now: now, Diagnose: &c}
+}
+
+// Config returns the diagnose configuration in force.
+func (o *Options) Config() *diagnose.Config {
+	if o.Diagnose == nil {
+		c := diagnose.Default()
+		return &c
 	}
-	if o.SlowFactor <= 0 {
-		o.SlowFactor = 3
-	}
-	if o.SlowFloor <= 0 {
-		o.SlowFloor = 100 * time.Millisecond
-	}
+	return o.Diagnose
 }
 
 // Build computes the causal graph of events, which must all belong to one
 // flow and be in the store's order (event time, then coordinates).
 func Build(events []event.Event, opts Options) *Flow {
-	opts.defaults()
 	f := &Flow{Events: events, Edges: []Edge{}, Anomalies: []Anomaly{}}
 	b := newBuilder(f)
 	b.vertices()
 	f.idx = b.idx
+	rep := b.diagnose(&opts)
 	b.edges()
-	b.breakCycles()
+	b.breakCycles(&rep)
 	b.depths()
 	b.criticalPath()
-	b.anomalies(&opts)
+	b.anomalies(&rep)
 	f.Order = b.order()
 	return f
 }
 
 // ms converts a duration to float milliseconds with microsecond precision.
-func ms(d time.Duration) float64 {
-	return float64(d.Microseconds()) / 1000
-}
+func ms(d time.Duration) float64 { return diagnose.MS(d) }

@@ -188,7 +188,7 @@ func checkStreamsFlow(t *testing.T, events []event.Event, flow, enriched string)
 			business = append(business, e)
 		}
 	}
-	if got := store.FlowAnomalies(events); len(got) != 0 {
+	if got := store.FlowAnomalies(events, time.Now()); len(got) != 0 {
 		t.Errorf("summary anomalies %v, want none (copies on another topic are no duplicates)", got)
 	}
 	if len(business) != 4 {

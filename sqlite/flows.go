@@ -31,7 +31,8 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		limit = store.DefaultLimit
 	}
 	limit = min(limit, store.MaxLimit)
-	var b where
+	now := time.Now()
+	b := where{now: now}
 	if q.Cursor != "" {
 		c, err := store.DecodeCursor(q.Cursor)
 		if err != nil {
@@ -69,7 +70,7 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		return store.FlowPage{}, err
 	}
 	page := store.FlowPage{}
-	if page.Flows, err = scanSummaries(rows); err != nil {
+	if page.Flows, err = scanSummaries(rows, time.Now()); err != nil {
 		return store.FlowPage{}, err
 	}
 	if len(page.Flows) > limit {
@@ -97,6 +98,7 @@ func (s *Store) narrowWindow(ctx context.Context, from, to time.Time) (bool, err
 type where struct {
 	conds []string
 	args  []any
+	now   time.Time // for the stalled and in_progress terms
 }
 
 func (w *where) add(cond string, args ...any) {
@@ -181,16 +183,9 @@ func (w *where) term(tm store.Term) error {
 	case store.FieldText:
 		cond, args = inFlow("instr(e.payload, ?) > 0"), []any{[]byte(tm.Value)}
 	case store.FieldAnomaly:
-		var cs []string
-		for _, kind := range store.AnomalyKinds {
-			if kind == tm.Value || tm.Prefix && strings.HasPrefix(kind, tm.Value) {
-				cs = append(cs, anomalyColumn[kind]+" > 0")
-			}
-		}
-		cond = "0"
-		if len(cs) > 0 {
-			cond = "(" + strings.Join(cs, " OR ") + ")"
-		}
+		cond, args = anomalyTerm(tm, w.now)
+	case store.FieldStatus:
+		cond, args = statusTerm(tm.Value, w.now)
 	default:
 		return fmt.Errorf("unknown search field %q", tm.Field)
 	}
@@ -217,31 +212,15 @@ func match(col string, tm store.Term) (string, []any) {
 	return col + " >= ?", []any{tm.Value}
 }
 
-// summaryColumns are the flows table's columns of a flow summary, as
-// scanSummaries reads them.
-const summaryColumns = `f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
-	f.duplicates, f.orphans, f.out_of_order, f.dead_letters`
-
-// scanSummaries reads rows of summaryColumns. It closes rows.
-func scanSummaries(rows *sql.Rows) ([]store.FlowSummary, error) {
+// scanSummaries reads rows of summaryColumns as summaries at now. It
+// closes rows.
+func scanSummaries(rows *sql.Rows, now time.Time) ([]store.FlowSummary, error) {
 	defer rows.Close()
 	out := []store.FlowSummary{}
 	for rows.Next() {
-		var f flowSum
-		var id string
-		var services, types []byte
-		if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types,
-			&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
+		sum, err := scanSummary(rows, now)
+		if err != nil {
 			return nil, err
-		}
-		sum := store.FlowSummary{CorrelationID: id, FirstTime: fromNanos(f.first), LastTime: fromNanos(f.last),
-			EventCount: int(f.count), Anomalies: f.anomalies()}
-		var err error
-		if sum.Services, err = decodeList(services); err != nil {
-			return nil, fmt.Errorf("flow %q services: %w", id, err)
-		}
-		if sum.Types, err = decodeList(types); err != nil {
-			return nil, fmt.Errorf("flow %q types: %w", id, err)
 		}
 		out = append(out, sum)
 	}

@@ -93,7 +93,7 @@ func (s *Store) SlowestFlows(ctx context.Context, since time.Time, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("slowest flows: %w", err)
 	}
-	out, err := scanSummaries(rows)
+	out, err := scanSummaries(rows, time.Now())
 	if err != nil {
 		return nil, fmt.Errorf("slowest flows: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -29,6 +30,8 @@ type Store struct {
 	// narrowEvents: a time window with fewer events is searched from
 	// them (narrowWindowEvents; tests lower it to take the other path).
 	narrowEvents int
+	// diag classifies records and summarises flows (SetDiagnosis).
+	diag diagnose.Holder
 }
 
 // MemoryDSN opens a private in-memory store (one connection shared by

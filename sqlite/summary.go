@@ -5,19 +5,20 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strings"
+	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
 
 // flowSum is a row of the flows table while a write changes it.
 type flowSum struct {
-	first, last, count  int64
-	services, types     []string
-	topics              []string
-	duplicates, orphans int64
-	outOfOrder          int64
-	deadLetters         int64
+	first, last, count int64
+	services, types    []string
+	topics             []string
+	diag               diagnose.Summary
 }
 
 // loadFlows reads the summaries of the flows of fresh; a flow not stored
@@ -31,14 +32,13 @@ func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) error {
 			w.flows[id] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
 		}
 	}
-	return inChunks(ctx, w.tx, `SELECT flow_id, first_time, last_time, event_count, services, types, topics,
-		duplicates, orphans, out_of_order, dead_letters FROM flows WHERE flow_id IN (%s)`, keys(want), nil,
+	return inChunks(ctx, w.tx, `SELECT flow_id, first_time, last_time, event_count, services, types, topics
+		FROM flows WHERE flow_id IN (%s)`, keys(want), nil,
 		func(rows *sql.Rows) error {
 			var id string
 			var services, types, topics []byte
 			f := &flowSum{}
-			if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types, &topics,
-				&f.duplicates, &f.orphans, &f.outOfOrder, &f.deadLetters); err != nil {
+			if err := rows.Scan(&id, &f.first, &f.last, &f.count, &services, &types, &topics); err != nil {
 				return fmt.Errorf("load flows: %w", err)
 			}
 			var err error
@@ -57,15 +57,20 @@ func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) error {
 }
 
 // flush writes the changed summaries (every flow loaded got a new record),
-// topic counts and orphans, with multi-row statements.
+// with their diagnosis, and the topic counts, with multi-row statements.
+// The old anomaly counters (duplicates, orphans, out_of_order,
+// dead_letters) are filled from the diagnosis.
 func (w *writeTx) flush(ctx context.Context) error {
-	rows := make([]any, 0, len(w.flows)*11)
+	rows := make([]any, 0, len(w.flows)*16)
 	for id, f := range w.flows {
+		d := &f.diag
 		rows = append(rows, id, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types), encodeList(f.topics),
-			f.duplicates, f.orphans, f.outOfOrder, f.deadLetters)
+			d.Kinds[diagnose.Duplicate], d.Kinds[diagnose.Orphan], d.Kinds[diagnose.OutOfOrder], d.Kinds[diagnose.DeadLetter],
+			kindMask(*d), d.Base, d.Reason, d.FailedType, stallNanos(d.StallAt))
 	}
 	if err := insertRows(ctx, w.tx, `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types,
-		topics, duplicates, orphans, out_of_order, dead_letters) VALUES `, 11, rows, upsertFlow); err != nil {
+		topics, duplicates, orphans, out_of_order, dead_letters, kinds, status, reason, failed_type, stall_at) VALUES `,
+		16, rows, upsertFlow); err != nil {
 		return fmt.Errorf("update flows: %w", err)
 	}
 	rows = rows[:0]
@@ -76,7 +81,7 @@ func (w *writeTx) flush(ctx context.Context) error {
 		` ON CONFLICT (topic) DO UPDATE SET events = events + excluded.events`); err != nil {
 		return fmt.Errorf("update topic counts: %w", err)
 	}
-	return w.flushOrphans(ctx)
+	return nil
 }
 
 // upsertFlow ends the multi-row INSERT of flush: a stored flow takes the
@@ -84,29 +89,108 @@ func (w *writeTx) flush(ctx context.Context) error {
 const upsertFlow = ` ON CONFLICT (flow_id) DO UPDATE SET first_time = excluded.first_time, last_time = excluded.last_time,
 	event_count = excluded.event_count, services = excluded.services, types = excluded.types, topics = excluded.topics,
 	duplicates = excluded.duplicates, orphans = excluded.orphans, out_of_order = excluded.out_of_order,
-	dead_letters = excluded.dead_letters`
+	dead_letters = excluded.dead_letters, kinds = excluded.kinds, status = excluded.status, reason = excluded.reason,
+	failed_type = excluded.failed_type, stall_at = excluded.stall_at`
 
-// anomalies returns the kinds the counters show, sorted.
-func (f *flowSum) anomalies() []string {
-	out := []string{}
-	for _, k := range []struct {
-		n    int64
-		kind string
-	}{
-		{f.deadLetters, store.AnomalyDeadLetter}, {f.duplicates, store.AnomalyDuplicate},
-		{f.orphans, store.AnomalyOrphan}, {f.outOfOrder, store.AnomalyOutOfOrder},
-	} {
-		if k.n > 0 {
-			out = append(out, k.kind)
-		}
-	}
-	return out
+// kindBits are the bits of flows.kinds (fixed: they are stored). stalled
+// has none: it is decided at read time from stall_at.
+var kindBits = map[string]int64{
+	diagnose.Orphan: 1, diagnose.Duplicate: 2, diagnose.OutOfOrder: 4, diagnose.Cycle: 8,
+	diagnose.DeadLetter: 16, diagnose.Failure: 32, diagnose.SlowHop: 64,
 }
 
-// anomalyColumn maps anomaly kinds to their counter in the flows table.
-var anomalyColumn = map[string]string{
-	store.AnomalyDeadLetter: "f.dead_letters",
-	store.AnomalyDuplicate:  "f.duplicates",
-	store.AnomalyOrphan:     "f.orphans",
-	store.AnomalyOutOfOrder: "f.out_of_order",
+func kindMask(d diagnose.Summary) int64 {
+	var m int64
+	for k, n := range d.Kinds {
+		if n > 0 {
+			m |= kindBits[k]
+		}
+	}
+	return m
+}
+
+func stallNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// summaryColumns are the flows columns scanSummary reads, for a query on
+// flows f.
+const summaryColumns = `f.flow_id, f.first_time, f.last_time, f.event_count, f.services, f.types,
+	f.kinds, f.status, f.reason, f.failed_type, f.stall_at`
+
+// scanSummary reads a row of summaryColumns as the flow's summary at now.
+func scanSummary(rows *sql.Rows, now time.Time) (store.FlowSummary, error) {
+	var sum store.FlowSummary
+	var first, last, count, kinds, stall int64
+	var services, types []byte
+	var d diagnose.Summary
+	if err := rows.Scan(&sum.CorrelationID, &first, &last, &count, &services, &types,
+		&kinds, &d.Base, &d.Reason, &d.FailedType, &stall); err != nil {
+		return sum, err
+	}
+	sum.FirstTime, sum.LastTime, sum.EventCount = fromNanos(first), fromNanos(last), int(count)
+	d.Kinds = map[string]int{}
+	for k, b := range kindBits {
+		if kinds&b != 0 {
+			d.Kinds[k] = 1
+		}
+	}
+	if stall != 0 {
+		d.StallAt = time.Unix(0, stall).UTC()
+	}
+	sum.SetDiagnosis(d, now)
+	var err error
+	if sum.Services, err = decodeList(services); err != nil {
+		return sum, fmt.Errorf("flow %q services: %w", sum.CorrelationID, err)
+	}
+	if sum.Types, err = decodeList(types); err != nil {
+		return sum, fmt.Errorf("flow %q types: %w", sum.CorrelationID, err)
+	}
+	return sum, nil
+}
+
+// SetDiagnosis sets the diagnose configuration records are classified and
+// flows summarised with (see store.Diagnosing). Call it before the first
+// Write; records already stored keep their classification.
+func (s *Store) SetDiagnosis(cfg diagnose.Config) { s.diag.Set(cfg) }
+
+// anomalyTerm is the condition on flows f of an anomaly term: a kind bit,
+// or for stalled a stall deadline before now.
+func anomalyTerm(tm store.Term, now time.Time) (string, []any) {
+	var cs []string
+	var args []any
+	for _, kind := range store.AnomalyKinds {
+		if kind != tm.Value && !(tm.Prefix && strings.HasPrefix(kind, tm.Value)) {
+			continue
+		}
+		if kind == diagnose.Stalled {
+			cs, args = append(cs, "(f.stall_at <> 0 AND f.stall_at < ?)"), append(args, now.UnixNano())
+		} else {
+			cs = append(cs, fmt.Sprintf("(f.kinds & %d) <> 0", kindBits[kind]))
+		}
+	}
+	if len(cs) == 0 {
+		return "0", nil
+	}
+	return "(" + strings.Join(cs, " OR ") + ")", args
+}
+
+// statusTerm is the condition on flows f of status:value at now, as
+// diagnose.Summary.Status decides it from the stored columns.
+func statusTerm(value string, now time.Time) (string, []any) {
+	const final = "f.status IN ('" + diagnose.StatusFailed + "', '" + diagnose.StatusCompensated + "')"
+	switch value {
+	case diagnose.StatusFailed, diagnose.StatusCompensated:
+		return "f.status = ?", []any{value}
+	case diagnose.StatusStalled:
+		return "(NOT " + final + " AND f.stall_at <> 0 AND f.stall_at < ?)", []any{now.UnixNano()}
+	case diagnose.StatusInProgress:
+		return "(NOT " + final + " AND f.stall_at >= ?)", []any{now.UnixNano()}
+	case diagnose.StatusRecovered, diagnose.StatusOK:
+		return "(f.status = ? AND f.stall_at = 0)", []any{value}
+	}
+	return "0", nil
 }

@@ -6,17 +6,19 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 )
 
 const insertEvent = `INSERT OR IGNORE INTO events (
 	flow_id, event_id, id_source, correlation_id, causation_id, type, version, source, time,
 	topic, part, kafka_offset, msg_key, kafka_time, ingested_at, headers, payload, payload_size,
-	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal, class, reason
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// Write stores events in one transaction, with the flows summaries and
-// topic counts they change, and returns once it is committed (and, with
+// Write stores events in one transaction, each with its diagnose.Class,
+// with the flows summaries (their diagnosis computed again by the engine
+// from the flow's records) and topic counts they change, and returns once it is committed (and, with
 // synchronous=FULL, on disk). Records already stored are skipped.
 func (s *Store) Write(ctx context.Context, events []event.Event) error {
 	if len(events) == 0 {
@@ -30,32 +32,12 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 
 // writeTx is one Write: the transaction and what the bookkeeping knows.
 type writeTx struct {
-	tx *sql.Tx
-	// base is the first row ID of this write: rows below it were stored
-	// before, the bookkeeping's lookups see only those.
-	base  int64
+	tx    *sql.Tx
+	cfg   *diagnose.Config
 	flows map[string]*flowSum
-	ids   map[[2]string]idState // (flow ID, event ID)
-	// onTopic: records per (flow ID, event ID, topic), for the duplicate
-	// rule (the same event ID twice on one topic).
-	onTopic map[[3]string]int64
 	// internal: new records per internal topic (counted apart).
 	internal map[string]int64
 	topics   map[string]int64
-	// effects: per (flow ID, cause ID), the times of this write's new
-	// records with that cause, in the order they were accounted.
-	effects map[[2]string][]int64
-	// orphans: per (flow ID, cause ID), the times of the records whose
-	// cause has no record in the flow, as accounted so far; resolved
-	// lists the pairs whose rows in the orphans table go.
-	orphans  map[[2]string][]int64
-	resolved [][2]string
-	added    []orphanRow
-}
-
-type orphanRow struct {
-	flow, cause string
-	time        int64
 }
 
 func (s *Store) write(ctx context.Context, events []event.Event) error {
@@ -64,16 +46,12 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	w := &writeTx{tx: tx, flows: map[string]*flowSum{}, ids: map[[2]string]idState{}, topics: map[string]int64{},
-		onTopic: map[[3]string]int64{}, internal: map[string]int64{},
-		effects: map[[2]string][]int64{}, orphans: map[[2]string][]int64{}}
+	w := &writeTx{tx: tx, cfg: s.diag.Get(), flows: map[string]*flowSum{}, topics: map[string]int64{},
+		internal: map[string]int64{}}
 	// Statements inside the transaction run without ctx's cancellation
 	// (the driver would start a watcher goroutine per statement); ctx is
 	// checked between steps instead, and governs BEGIN and COMMIT.
 	stmtCtx := context.WithoutCancel(ctx)
-	if err := tx.QueryRowContext(stmtCtx, `SELECT coalesce(max(id), 0) + 1 FROM events`).Scan(&w.base); err != nil {
-		return fmt.Errorf("next row ID: %w", err)
-	}
 	fresh, err := w.insert(ctx, stmtCtx, events)
 	if err != nil {
 		return err
@@ -106,10 +84,11 @@ func (w *writeTx) insert(ctx, stmtCtx context.Context, events []event.Event) ([]
 			}
 		}
 		e := &events[i]
+		cl := w.cfg.Classify(e)
 		res, err := ins.ExecContext(stmtCtx, e.FlowID(), e.EventID, e.IDSource, e.CorrelationID, e.CausationID,
 			e.Type, e.Version, e.Source, nanos(e.Time), e.Topic, e.Partition, e.Offset, e.Key, nanos(e.KafkaTime),
 			nanos(e.IngestedAt), encodeHeaders(e.Headers), orEmpty(e.Payload), e.PayloadSize, e.Truncated,
-			e.ContentType, e.Convention, e.DecodeError, e.PayloadRaw, e.KeyRaw, e.Internal)
+			e.ContentType, e.Convention, e.DecodeError, e.PayloadRaw, e.KeyRaw, e.Internal, cl.Bits(), cl.Reason)
 		if err != nil {
 			return nil, fmt.Errorf("insert %s: %w", e.Coordinates(), err)
 		}

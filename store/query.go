@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/eventscope/eventscope/diagnose"
 )
 
 // QueryError is a search query that could not be parsed. Pos is the byte
@@ -26,6 +28,7 @@ func (e *QueryError) Error() string { return fmt.Sprintf("at position %d: %s", e
 //	type:OrderPlaced source:kitchen topic:payments* key:abc
 //	header:tenant=42       a header's name and value
 //	anomaly:duplicate      flows showing an anomaly kind (one of AnomalyKinds)
+//	status:failed          flows in a status (one of Statuses)
 //	after:2026-11-01T10:00 before:-15m   the time window (absolute or relative to now)
 //	"free text"            a substring of a payload
 //
@@ -145,6 +148,7 @@ func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c =
 var termFields = map[string]Field{
 	"id": FieldID, "type": FieldType, "source": FieldSource, "topic": FieldTopic,
 	"key": FieldKey, "header": FieldHeader, "anomaly": FieldAnomaly, "text": FieldText,
+	"status": FieldStatus,
 }
 
 func (q *FlowQuery) add(t token, now time.Time) error {
@@ -179,7 +183,7 @@ func (q *FlowQuery) add(t token, now time.Time) error {
 	}
 	f, ok := termFields[t.field]
 	if !ok {
-		return &QueryError{t.pos, fmt.Sprintf("unknown field %q (want type, source, topic, key, header, anomaly, id, text, after or before; quote a value that contains ':')", t.field)}
+		return &QueryError{t.pos, fmt.Sprintf("unknown field %q (want type, source, topic, key, header, anomaly, status, id, text, after or before; quote a value that contains ':')", t.field)}
 	}
 	term := Term{Field: f, Value: t.value, Negate: t.negate}
 	if !t.quoted && f != FieldText && strings.HasSuffix(term.Value, "*") {
@@ -196,18 +200,18 @@ func (q *FlowQuery) add(t token, now time.Time) error {
 		if !validAnomaly(term.Value) || term.Prefix {
 			return &QueryError{t.valPos, fmt.Sprintf("anomaly: unknown kind %q (want one of %s)", t.value, strings.Join(AnomalyKinds, ", "))}
 		}
+	case FieldStatus:
+		if _, ok := diagnose.StatusOf(term.Value); !ok || term.Prefix {
+			return &QueryError{t.valPos, fmt.Sprintf("status: unknown status %q (want one of %s)", t.value, strings.Join(Statuses, ", "))}
+		}
 	}
 	q.Terms = append(q.Terms, term)
 	return nil
 }
 
 func validAnomaly(k string) bool {
-	for _, a := range AnomalyKinds {
-		if a == k {
-			return true
-		}
-	}
-	return false
+	_, ok := diagnose.KindOf(k)
+	return ok
 }
 
 // parseTime reads an absolute time or a negative duration relative to now

@@ -12,9 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 )
 
@@ -82,9 +82,9 @@ type Resolution struct {
 // FlowSummary is one flow in a list. FirstTime and LastTime are the
 // earliest and latest event time of the whole flow; EventCount counts its
 // records; Services and Types are the distinct non-empty sources and types,
-// sorted. Anomalies are the sorted distinct kinds among AnomalyDeadLetter,
-// AnomalyDuplicate, AnomalyOrphan and AnomalyOutOfOrder that the flow's
-// records show (see FlowAnomalies, the reference definition). A store
+// sorted. Anomalies (the sorted distinct kinds the flow shows), Status and
+// Reason are what the diagnose engine's Summary of the flow's records says
+// at the time of reading (see Summarize, the reference definition). A store
 // returns the three lists non-nil (empty when none) and times in UTC.
 type FlowSummary struct {
 	CorrelationID string    `json:"correlation_id"`
@@ -94,6 +94,11 @@ type FlowSummary struct {
 	Services      []string  `json:"services"`
 	Types         []string  `json:"types"`
 	Anomalies     []string  `json:"anomalies"`
+	Status        string    `json:"status"`
+	Reason        string    `json:"reason,omitempty"`
+	// FailedType is the type of the failure that decided a failed or
+	// compensated flow (for grouping failures on the dashboard).
+	FailedType string `json:"failed_type,omitempty"`
 }
 
 // FlowPage is one page of flow summaries. NextCursor is empty on the last
@@ -132,6 +137,7 @@ const (
 	FieldKey     Field = "key"     // Kafka key
 	FieldHeader  Field = "header"  // header Name=Value
 	FieldAnomaly Field = "anomaly" // anomaly kind in the flow
+	FieldStatus  Field = "status"  // the flow's status
 	FieldText    Field = "text"    // substring of the payload
 )
 
@@ -147,7 +153,7 @@ const (
 // starts with it for Prefix). FieldText matches a substring of the stored
 // payload bytes and ignores Prefix. FieldAnomaly matches a kind of
 // FlowSummary.Anomalies (Prefix: a kind starting with Value); an unknown
-// kind matches no flow.
+// kind matches no flow. FieldStatus matches FlowSummary.Status exactly.
 type Term struct {
 	Field  Field
 	Name   string
@@ -172,70 +178,59 @@ type Stats struct {
 	Internal []TopicCount `json:"internal_topics,omitempty"`
 }
 
-// Anomaly kinds a FlowSummary reports: the cheap, flow-level subset of the
-// kinds graph computes (same names).
+// Anomaly kinds a FlowSummary reports (the diagnose engine's; see
+// diagnose.Kinds for what each means).
 const (
-	// AnomalyDeadLetter: an event on a topic for which
-	// event.IsDeadLetterTopic is true.
-	AnomalyDeadLetter = "dead_letter"
-	// AnomalyDuplicate: one event ID on several records of one topic of
-	// the flow (the same ID on other topics is one event published to
-	// several topics, or a derived copy: see graph).
-	AnomalyDuplicate = "duplicate"
-	// AnomalyOrphan: a non-empty causation ID naming no event ID of the flow.
-	AnomalyOrphan = "orphan"
-	// AnomalyOutOfOrder: an event whose time is before its cause's time
-	// (with a duplicated cause, before the earliest record of the cause).
-	AnomalyOutOfOrder = "out_of_order"
+	AnomalyDeadLetter = diagnose.DeadLetter
+	AnomalyDuplicate  = diagnose.Duplicate
+	AnomalyOrphan     = diagnose.Orphan
+	AnomalyOutOfOrder = diagnose.OutOfOrder
 )
 
-// AnomalyKinds lists the kinds of FlowSummary.Anomalies, sorted.
-var AnomalyKinds = []string{AnomalyDeadLetter, AnomalyDuplicate, AnomalyOrphan, AnomalyOutOfOrder}
+// AnomalyKinds lists every anomaly kind, sorted; Statuses every status.
+var (
+	AnomalyKinds = diagnose.KindNames()
+	Statuses     = diagnose.StatusNames()
+)
 
-// FlowAnomalies is the reference definition of FlowSummary.Anomalies: the
-// sorted kinds the records of one flow show, in any order. Records of
-// internal topics (event.Event.Internal) are no part of it. It never
-// returns nil.
-func FlowAnomalies(events []event.Event) []string {
-	causeTime := map[string]time.Time{} // event ID -> earliest record time
-	records := map[[2]string]int{}      // (event ID, topic) -> records
-	found := map[string]bool{}
+// Summarize is the reference definition of a flow's summary: the diagnose
+// engine's Summary of its records (in any order; internal records left
+// out) under cfg. A store keeps it per flow (recomputed when records
+// arrive) and reads Anomalies and Status from it at the time of reading
+// (Summary.KindList, Summary.Status).
+func Summarize(cfg *diagnose.Config, events []event.Event) diagnose.Summary {
+	steps := make([]diagnose.Step, 0, len(events))
 	for i := range events {
-		e := &events[i]
-		if e.Internal {
-			continue
-		}
-		id := [2]string{e.EventID, e.Topic}
-		records[id]++
-		if t, ok := causeTime[e.EventID]; !ok || e.Time.Before(t) {
-			causeTime[e.EventID] = e.Time
-		}
-		if records[id] > 1 {
-			found[AnomalyDuplicate] = true
-		}
-		if event.IsDeadLetterTopic(e.Topic) {
-			found[AnomalyDeadLetter] = true
+		if e := &events[i]; !e.Internal {
+			steps = append(steps, diagnose.StepOf(e, cfg.Classify(e)))
 		}
 	}
-	for i := range events {
-		e := &events[i]
-		if e.CausationID == "" || e.Internal {
-			continue
-		}
-		t, ok := causeTime[e.CausationID]
-		switch {
-		case !ok:
-			found[AnomalyOrphan] = true
-		case e.Time.Before(t):
-			found[AnomalyOutOfOrder] = true
-		}
+	return cfg.Summarize(steps)
+}
+
+// SetDiagnosis fills the summary's Anomalies, Status, Reason and
+// FailedType from the flow's diagnose Summary at time now.
+func (s *FlowSummary) SetDiagnosis(sum diagnose.Summary, now time.Time) {
+	s.Anomalies, s.Status = sum.KindList(now), sum.Status(now)
+	s.Reason, s.FailedType = "", ""
+	if s.Status == diagnose.StatusFailed || s.Status == diagnose.StatusCompensated {
+		s.Reason, s.FailedType = sum.Reason, sum.FailedType
 	}
-	kinds := []string{}
-	for k := range found {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	return kinds
+}
+
+// FlowAnomalies is Summarize's kinds with the default configuration at
+// time now; it never returns nil.
+func FlowAnomalies(events []event.Event, now time.Time) []string {
+	cfg := diagnose.Default()
+	return Summarize(&cfg, events).KindList(now)
+}
+
+// Diagnosing is a store that classifies records at write time with a
+// diagnose configuration (dead-letter topics, failure patterns, rules,
+// baseline). SetDiagnosis is called once, before the first Write; stores
+// start with diagnose.Default().
+type Diagnosing interface {
+	SetDiagnosis(cfg diagnose.Config)
 }
 
 // Cursor is the position after the last flow of a page: the keyset of the

@@ -33,15 +33,18 @@ func TestAPIFlowList(t *testing.T) {
 		t.Errorf("flows = %q, want %q", ids, want)
 	}
 	ord := body.Flows[3]
-	wantKeys := []string{"anomalies", "correlation_id", "event_count", "first_time", "last_time", "services", "types"}
+	wantKeys := []string{"anomalies", "correlation_id", "event_count", "failed_type", "first_time", "last_time", "services", "status", "types"}
 	if got := keys(ord); !cmp.Equal(got, wantKeys) {
 		t.Errorf("flow keys = %v, want %v", got, wantKeys)
 	}
 	if ord["first_time"] != "2026-11-23T10:00:00Z" || ord["last_time"] != "2026-11-23T10:00:00.3Z" || ord["event_count"] != 6.0 {
 		t.Errorf("ord-1 summary = %v", ord)
 	}
-	if diff := cmp.Diff([]any{"duplicate", "orphan"}, ord["anomalies"]); diff != "" {
+	if diff := cmp.Diff([]any{"duplicate", "failure", "orphan"}, ord["anomalies"]); diff != "" {
 		t.Errorf("ord-1 anomalies (-want +got):\n%s", diff)
+	}
+	if ord["status"] != "compensated" || ord["failed_type"] != "PaymentFailed" {
+		t.Errorf("ord-1 status = %v (%v), want compensated (PaymentFailed)", ord["status"], ord["failed_type"])
 	}
 }
 
@@ -229,7 +232,7 @@ func TestAPIFlowShow(t *testing.T) {
 	for _, a := range f.Anomalies {
 		kinds = append(kinds, a.Kind+":"+strings.Join(a.EventIDs, ","))
 	}
-	if diff := cmp.Diff([]string{"orphan:e6", "duplicate:e2"}, kinds); diff != "" {
+	if diff := cmp.Diff([]string{"orphan:e6", "duplicate:e2", "failure:e3"}, kinds); diff != "" {
 		t.Errorf("anomalies (-want +got):\n%s", diff)
 	}
 }

@@ -39,7 +39,7 @@ func TestEventTree(t *testing.T) {
 	})
 	want := []row{
 		{"e1", "0", "OrderPlaced", "order-service", "orders", "2026-11-23 10:00:00.000", ""},
-		{"e3", "1", "↳ PaymentFailed", "payment", "payments", "2026-11-23 10:00:00.080", "+80 ms"},
+		{"e3", "1", "↳ PaymentFailed failure", "payment", "payments", "2026-11-23 10:00:00.080", "+80 ms"},
 		{"e4", "2", "↳ OrderCancelled", "order-service", "orders", "2026-11-23 10:00:00.200", "+120 ms"},
 		{"e2", "1", "↳ PizzaPrepared duplicate", "kitchen", "kitchen", "2026-11-23 10:00:00.120", "+120 ms"},
 		{"e2", "1", "↳ PizzaPrepared dup", "kitchen", "kitchen", "2026-11-23 10:00:00.130", "+130 ms"},
@@ -77,7 +77,7 @@ func TestFlowHeaderAndAnomalies(t *testing.T) {
 	}
 	want := map[string]string{
 		"flow-id": "ord-1", "flow-first": "2026-11-23 10:00:00.000", "flow-last": "2026-11-23 10:00:00.300",
-		"flow-span": "300 ms", "flow-events": "6", "flow-edges": "3", "flow-anomaly-count": "2",
+		"flow-span": "300 ms", "flow-events": "6", "flow-edges": "3", "flow-anomaly-count": "3",
 		"flow-services": "kitchen loyalty order-service payment", "flow-topics": "kitchen loyalty orders payments",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -85,14 +85,14 @@ func TestFlowHeaderAndAnomalies(t *testing.T) {
 	}
 
 	doc = parseHTML(t, renderComp(t, anomalyList(v.Anomalies)))
-	if got := attrs(doc, `[data-testid="anomaly"]`, "data-kind"); !cmp.Equal(got, []string{"orphan", "duplicate"}) {
+	if got := attrs(doc, `[data-testid="anomaly"]`, "data-kind"); !cmp.Equal(got, []string{"orphan", "duplicate", "failure"}) {
 		t.Errorf("anomaly kinds = %q", got)
 	}
 	if got := attrs(doc, `[data-testid="anomaly"] a[data-testid="event-link"]`, "href"); !cmp.Equal(got, []string{
-		"/flows/ord-1?event=e6#event-e6", "/flows/ord-1?event=e2#event-e2"}) {
+		"/flows/ord-1?event=e6#event-e6", "/flows/ord-1?event=e2#event-e2", "/flows/ord-1?event=e3#event-e3"}) {
 		t.Errorf("anomaly links = %q", got)
 	}
-	if got := texts(doc, `[data-testid="anomaly"] .badge`); !cmp.Equal(got, []string{"orphan", "duplicate"}) {
+	if got := texts(doc, `[data-testid="anomaly"] .badge`); !cmp.Equal(got, []string{"orphan", "duplicate", "failure"}) {
 		t.Errorf("badges = %q", got)
 	}
 	doc = parseHTML(t, renderComp(t, anomalyList(nil)))
@@ -194,7 +194,7 @@ func TestDashboardComponent(t *testing.T) {
 	if got := strings.Join(strings.Fields(ord.Find("td").Eq(1).Text()), " "); got != "2026-11-23 10:00:00.300 59m ago" {
 		t.Errorf("ord-1 last event = %q", got)
 	}
-	if got := texts(doc, `[data-flow-id="ord-1"] [data-testid="anomaly-badge"]`); !cmp.Equal(got, []string{"duplicate", "orphan"}) {
+	if got := texts(doc, `[data-flow-id="ord-1"] [data-testid="anomaly-badge"]`); !cmp.Equal(got, []string{"duplicate", "failure", "orphan"}) {
 		t.Errorf("ord-1 badges = %q", got)
 	}
 	if got := texts(doc, `[data-testid="topic-row"] td`); len(got) != 14 || got[0] != "kitchen" || got[1] != "2" {

@@ -49,7 +49,7 @@ func TestDashboardWithInsights(t *testing.T) {
 		t.Errorf("orders rate now %q (nothing in the last 30 s)", got)
 	}
 	kinds := attrs(doc, `[data-testid="anomaly-group"]`, "data-kind")
-	if !cmp.Equal(kinds, []string{"dead_letter", "duplicate", "orphan"}) {
+	if !cmp.Equal(kinds, []string{"dead_letter", "duplicate", "failure", "orphan"}) {
 		t.Errorf("anomaly groups %q", kinds)
 	}
 	if got := attrs(doc, `[data-testid="anomaly-group"][data-kind="dead_letter"] [data-testid="flow-row"]`, "data-flow-id"); !cmp.Equal(got, []string{"key:cust/42"}) {

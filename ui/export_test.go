@@ -37,7 +37,7 @@ func TestFlowExport(t *testing.T) {
 	}
 	var body flowJSON
 	decodeJSON(t, ts.get(t, ExportURL("ord-1", "json")), &body)
-	if body.CorrelationID != "ord-1" || len(body.Events) != 6 || len(body.Edges) != 3 || len(body.Anomalies) != 2 {
+	if body.CorrelationID != "ord-1" || len(body.Events) != 6 || len(body.Edges) != 3 || len(body.Anomalies) != 3 {
 		t.Errorf("JSON export: %s, %d events, %d edges, %d anomalies", body.CorrelationID, len(body.Events), len(body.Edges), len(body.Anomalies))
 	}
 	for target, code := range map[string]int{

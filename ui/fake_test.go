@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -117,7 +118,9 @@ func (s *fakeStore) summaries() []store.FlowSummary {
 	for _, id := range ids {
 		evs := byFlow[id]
 		sum := store.FlowSummary{CorrelationID: id, FirstTime: evs[0].Time.UTC(), LastTime: evs[len(evs)-1].Time.UTC(),
-			EventCount: len(evs), Anomalies: store.FlowAnomalies(evs)}
+			EventCount: len(evs)}
+		cfg := diagnose.Default()
+		sum.SetDiagnosis(store.Summarize(&cfg, evs), time.Now())
 		for _, e := range evs {
 			sum.Services = addSorted(sum.Services, e.Source)
 			sum.Types = addSorted(sum.Types, e.Type)

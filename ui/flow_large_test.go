@@ -66,7 +66,7 @@ func BenchmarkFlowPage(b *testing.B) {
 			b.ReportAllocs()
 			var size int64
 			for b.Loop() {
-				f := graph.Build(events, graph.Options{Now: graphtest.Start.Add(time.Hour), StallRules: graph.DemoStallRules()})
+				f := graph.Build(events, graph.WithRules(graphtest.Start.Add(time.Hour), graph.DemoStallRules()...))
 				v := buildFlowPage(f, flowParams{FlowID: id})
 				w := &countWriter{}
 				if err := flowPage(pageMeta{Title: "Flow " + id}, v).Render(context.Background(), w); err != nil {
@@ -82,7 +82,7 @@ func BenchmarkFlowPage(b *testing.B) {
 
 // gzipSize is the size of the page compressed as a gzip-ing proxy would.
 func gzipSize(b *testing.B, events []event.Event, id string) float64 {
-	f := graph.Build(events, graph.Options{Now: graphtest.Start.Add(time.Hour), StallRules: graph.DemoStallRules()})
+	f := graph.Build(events, graph.WithRules(graphtest.Start.Add(time.Hour), graph.DemoStallRules()...))
 	w := &countWriter{}
 	z := gzip.NewWriter(w)
 	if err := flowPage(pageMeta{Title: "Flow " + id}, buildFlowPage(f, flowParams{FlowID: id})).Render(context.Background(), z); err != nil {

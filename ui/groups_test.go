@@ -195,7 +195,7 @@ func TestDashboardGroupsBehind(t *testing.T) {
 }
 
 func TestStallNamesTheGroup(t *testing.T) {
-	rules := graph.Options{StallRules: []graph.StallRule{{Type: "OrderCancelled", Expect: []string{"OrderRefunded"}, Within: time.Minute}}}
+	rules := graph.WithRules(time.Time{}, graph.StallRule{After: "OrderCancelled", Expect: []string{"OrderRefunded"}, Within: time.Minute})
 	ts := groupsFixtureWith(t, "", rules)
 	var body flowJSON
 	decodeJSON(t, ts.get(t, "/api/flows/ord-1"), &body)

@@ -55,20 +55,20 @@ func TestReplayPageSteps(t *testing.T) {
 		state: []string{`chef="Luigi"`, `customer.id="c-7"`, `customer.name="Ann"`, `failureReason="card_declined" added`,
 			`items=[{"quantity":2,"sku":"margherita"}]`, `kitchenStatus="prepared"`, `orderId="pizza-1"`,
 			`paymentStatus="failed" added`, `status="placed"`, `total=19.5`},
-		anomalies: []string{"duplicate:false"},
+		anomalies: []string{"duplicate:false", "failure:true"},
 	}, {
 		query: "?at=2026-11-23T10:00:00.7Z", step: "5", typ: "OrderCancelled",
 		state: []string{`cancelReason="payment failed" added`, `chef="Luigi"`, `customer.id="c-7"`, `customer.name="Ann"`,
 			`failureReason="card_declined"`, `items=[{"quantity":2,"sku":"margherita"}]`,
 			`kitchenStatus=-"prepared" removed`, `orderId="pizza-1"`, `paymentStatus="failed"`,
 			`status="cancelled" (was "placed") changed`, `total=19.5`},
-		anomalies: []string{"duplicate:false"},
+		anomalies: []string{"duplicate:false", "failure:false"},
 	}, {
 		query: "?step=6", step: "6", typ: "AuditLogged",
 		state: []string{`cancelReason="payment failed"`, `chef="Luigi"`, `customer.id="c-7"`, `customer.name="Ann"`,
 			`failureReason="card_declined"`, `items=[{"quantity":2,"sku":"margherita"}]`, `orderId="pizza-1"`,
 			`paymentStatus="failed"`, `status="cancelled"`, `total=19.5`},
-		anomalies: []string{"duplicate:false"}, note: "payload is not JSON (text): state unchanged",
+		anomalies: []string{"duplicate:false", "failure:false"}, note: "payload is not JSON (text): state unchanged",
 	}}
 	for _, tc := range tests {
 		t.Run(tc.query, func(t *testing.T) {

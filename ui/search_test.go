@@ -86,7 +86,7 @@ func TestSearchResultsAndPaging(t *testing.T) {
 		t.Errorf("count = %q", got)
 	}
 	// flows with anomaly badges, spans and services
-	if got := texts(doc, `[data-flow-id="ord-1"] [data-testid="anomaly-badge"]`); !cmp.Equal(got, []string{"duplicate", "orphan"}) {
+	if got := texts(doc, `[data-flow-id="ord-1"] [data-testid="anomaly-badge"]`); !cmp.Equal(got, []string{"duplicate", "failure", "orphan"}) {
 		t.Errorf("ord-1 badges = %q", got)
 	}
 	// a fake store page of 2 (see fakeStore.Flows): follow Next

@@ -65,12 +65,12 @@ func xssOptions(st store.Reader) Options {
 	var groups []ConsumerGroup
 	var parts []IngestPartition
 	for _, p := range xssPayloads {
-		rules = append(rules, graph.StallRule{Type: p, Expect: []string{p + "?"}, Within: time.Second})
+		rules = append(rules, graph.StallRule{After: p, Expect: []string{p + "?"}, Within: time.Second})
 		groups = append(groups, ConsumerGroup{Name: p, State: p, Members: 1, Topics: []string{p}, Lag: 2})
 		parts = append(parts, IngestPartition{Topic: p, Lag: 3})
 	}
 	return Options{
-		Store: st, Graph: graph.Options{StallRules: rules}, Live: NewLive(4, 0),
+		Store: st, Graph: graph.WithRules(time.Time{}, rules...), Live: NewLive(4, 0),
 		Groups: func(context.Context) ([]ConsumerGroup, error) { return groups, nil },
 		Stats: func() IngestStats {
 			at := t0

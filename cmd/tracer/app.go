@@ -62,8 +62,8 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		log.Info("redaction on: events are redacted before they are stored", "config", c.sec.redactFile)
 	}
 	dec := event.NewDecoder(c.Decoding.event)
-	if c.graph.IsDeadLetter == nil {
-		c.graph.IsDeadLetter = dec.IsDeadLetter
+	if d, ok := st.(store.Diagnosing); ok {
+		d.SetDiagnosis(c.diag)
 	}
 	live := ui.NewLive(liveBuffer, c.LiveMax)
 	reg := prometheus.NewRegistry()

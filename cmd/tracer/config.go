@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/graph"
 	"github.com/eventscope/eventscope/store"
 )
@@ -41,7 +42,8 @@ type config struct {
 	brokers  []string
 	topics   *regexp.Regexp
 	exclude  *regexp.Regexp
-	graph    graph.Options // analysis settings; the demo adds its stall rules
+	graph    graph.Options   // analysis settings (Diagnose points to diag)
+	diag     diagnose.Config // the anomaly rules; the demo adds its stall rules
 }
 
 // registerServer adds the flags shared by serve and demo.
@@ -106,6 +108,9 @@ func (c *config) validate(needBrokers bool) error {
 	if err := c.Decoding.load(); err != nil {
 		return err
 	}
+	c.diag = diagnose.Default()
+	c.diag.DeadLetterTopics = append(c.diag.DeadLetterTopics, c.Decoding.event.DeadLetterPatterns...)
+	c.graph.Diagnose = &c.diag
 	if c.brokers, err = parseBrokers(c.Brokers, needBrokers); err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c.brokers = broker.Addrs()
 	c.GroupID = "eventscope-tracer"
 	c.FromBeginning = true // the embedded broker is new: take everything it holds
-	c.graph.StallRules = graph.DemoStallRules()
+	c.diag.Rules = append(c.diag.Rules, graph.DemoStallRules()...)
 	log.Info("embedded Kafka-protocol broker started", "component", "sim", "addr", c.brokers[0])
 
 	s, err := startServer(ctx, &c, log)

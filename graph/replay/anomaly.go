@@ -6,29 +6,33 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
 )
 
 // tracker finds, step by step, the anomalies that graph.Build would report
-// on the steps seen so far, for the kinds that a prefix can show: orphan
-// (a cause not seen yet; resolved when it arrives), duplicate, out_of_order
-// and dead_letter. Linear in the number of events.
+// on the steps seen so far, for the kinds whose presence changes with the
+// prefix: orphan (a cause not seen yet; resolved when it arrives),
+// duplicate (an event ID again on one topic, as the engine's rule) and
+// out_of_order; an unseen cause that is the flow's trigger is no orphan
+// (diagnose.IsTrigger). Linear in the number of events.
 type tracker struct {
 	steps    []Step
-	isDL     func(topic string) bool
+	ds       []diagnose.Step
 	first    map[string]int   // event ID -> step of its first record
-	records  map[string][]int // event ID -> steps of its records
+	records  map[string][]int // event ID + topic -> steps of its records there
 	waiting  map[string][]int // cause ID not seen yet -> steps naming it
 	orphaned map[string]bool  // effect ID + cause ID reported as orphan
 	linked   map[string]bool  // cause ID + effect ID with an edge
 }
 
-func newAnomalyTracker(steps []Step, isDL func(string) bool) *tracker {
-	if isDL == nil {
-		isDL = event.IsDeadLetterTopic
+func newAnomalyTracker(steps []Step, cfg *diagnose.Config) *tracker {
+	ds := make([]diagnose.Step, len(steps))
+	for k := range steps {
+		ds[k] = diagnose.StepOf(steps[k].Event, cfg.Classify(steps[k].Event))
 	}
-	return &tracker{steps: steps, isDL: isDL, first: map[string]int{}, records: map[string][]int{},
+	return &tracker{steps: steps, ds: ds, first: map[string]int{}, records: map[string][]int{},
 		waiting: map[string][]int{}, orphaned: map[string]bool{}, linked: map[string]bool{}}
 }
 
@@ -36,16 +40,19 @@ func (t *tracker) run() {
 	for k := range t.steps {
 		s := &t.steps[k]
 		e := s.Event
-		recs := append(t.records[e.EventID], k)
-		t.records[e.EventID] = recs
-		isNew := len(recs) == 1
-		if !isNew {
+		_, seenID := t.first[e.EventID]
+		isNew := !seenID
+		onTopic := e.EventID + "\x00" + e.Topic
+		recs := append(t.records[onTopic], k)
+		t.records[onTopic] = recs
+		if len(recs) > 1 {
 			s.Appeared = append(s.Appeared, t.duplicate(e.EventID, recs))
 		}
 		switch c := e.CausationID; {
 		case c == "" || c == e.EventID: // a root; self-causation is a cycle
 		case t.seen(c):
 			t.link(k, c, k)
+		case diagnose.IsTrigger(&t.ds[k]): // the flow's external trigger
 		default:
 			if key := e.EventID + "\x00" + c; !t.orphaned[key] {
 				t.orphaned[key] = true
@@ -64,10 +71,6 @@ func (t *tracker) run() {
 				t.link(k, e.EventID, w)
 			}
 			delete(t.waiting, e.EventID)
-		}
-		if t.isDL(e.Topic) {
-			s.Appeared = append(s.Appeared, graph.Anomaly{Kind: graph.DeadLetter,
-				EventIDs: []string{e.EventID}, Detail: label(e) + " went to dead-letter topic " + e.Topic})
 		}
 	}
 }
@@ -120,10 +123,11 @@ func label(e *event.Event) string {
 	return e.EventID
 }
 
-// wholeFlowAnomalies adds the anomalies only the whole flow shows (cycle,
-// stalled, slow_hop, from graph.Build): a cycle or slow hop appears at the
-// step where the last of its events first appears, a stall at the last
-// step (it is the absence of what should have followed).
+// wholeFlowAnomalies adds the anomalies the tracker does not follow, from
+// graph.Build: a cycle or slow hop appears at the step where the last of
+// its events first appears, a dead letter or failure at the first step of
+// its event that is one, a stall at the last step (it is the absence of
+// what should have followed).
 func wholeFlowAnomalies(steps []Step, events []event.Event, byTime []int, opts graph.Options) {
 	if len(steps) == 0 {
 		return
@@ -143,6 +147,7 @@ func wholeFlowAnomalies(steps []Step, events []event.Event, byTime []int, opts g
 	}
 	last := len(steps) - 1
 	f := graph.Build(inOrder, opts)
+	cfg := opts.Config()
 	dropClosingEdges(steps, f)
 	for _, a := range f.Anomalies {
 		at := -1
@@ -151,6 +156,13 @@ func wholeFlowAnomalies(steps []Step, events []event.Event, byTime []int, opts g
 			for _, id := range a.EventIDs {
 				if k, ok := first[id]; ok && k > at {
 					at = k
+				}
+			}
+		case graph.DeadLetter, graph.Failure:
+			for k := range steps {
+				if e := steps[k].Event; e.EventID == a.EventIDs[0] && (a.Kind == graph.Failure || cfg.IsDeadLetter(e.Topic)) {
+					at = k
+					break
 				}
 			}
 		case graph.Stalled:
@@ -183,10 +195,6 @@ func dropClosingEdges(steps []Step, f *graph.Flow) {
 		})
 	}
 }
-
-// kindOrder ranks anomaly kinds as graph does.
-var kindOrder = []string{graph.Orphan, graph.Duplicate, graph.OutOfOrder, graph.Cycle,
-	graph.DeadLetter, graph.Stalled, graph.SlowHop}
 
 func anomalyKey(a graph.Anomaly) string {
 	k := a.Kind + "\x00" + strings.Join(a.EventIDs, "\x00")
@@ -264,19 +272,11 @@ func (v *visibility) apply(s *Step) {
 
 func (v *visibility) list() []graph.Anomaly {
 	out := []graph.Anomaly{}
-	for r := 0; r <= len(kindOrder); r++ {
-		for _, sh := range v.shownList {
-			if !sh.gone && kindRank(sh.a.Kind) == r {
-				out = append(out, sh.a)
-			}
+	for _, sh := range v.shownList {
+		if !sh.gone {
+			out = append(out, sh.a)
 		}
 	}
+	slices.SortStableFunc(out, func(x, y graph.Anomaly) int { return diagnose.Rank(x.Kind) - diagnose.Rank(y.Kind) })
 	return out
-}
-
-func kindRank(kind string) int {
-	if r := slices.Index(kindOrder, kind); r >= 0 {
-		return r
-	}
-	return len(kindOrder)
 }

@@ -20,8 +20,8 @@ func anomalyFlow() []eventT {
 	e2 := ev("e2", "e1", "PizzaPrepared", "o", 10, `{}`)
 	e2dup := ev("e2", "e1", "PizzaPrepared", "o", 15, `{}`)
 	e3 := ev("e3", "e5", "Refund", "o", 20, `{}`)
-	e5 := ev("e5", "e1", "PaymentFailed", "o", 30, `{}`)
-	e6 := ev("e6", "e5", "PaymentFailed", "o", 40, `{}`)
+	e5 := ev("e5", "e1", "PaymentAuthorized", "o", 30, `{}`)
+	e6 := ev("e6", "e5", "PaymentAuthorized", "o", 40, `{}`)
 	e6.Topic = "payments.DLT"
 	e7 := ev("e7", "ghost", "PointsAwarded", "o", 50, `{}`)
 	return []eventT{e1, e2, e2dup, e3, e5, e6, e7}
@@ -125,8 +125,8 @@ func TestWholeFlowAnomalies(t *testing.T) {
 		ev("self", "self", "Loop", "k", 30, `{}`),
 		ev("z", "", "Z", "k", 40, `{}`),
 	}
-	opts := replay.Options{Graph: graph.Options{Now: t0.Add(time.Hour),
-		StallRules: []graph.StallRule{{Type: "OrderPlaced", Expect: []string{"Paid"}, Within: time.Second}}}}
+	opts := replay.Options{Graph: graph.WithRules(t0.Add(time.Hour),
+		graph.StallRule{After: "OrderPlaced", Expect: []string{"Paid"}, Within: time.Second})}
 	steps := replay.Steps(evs, opts)
 	var app [][]string
 	for _, s := range steps {

@@ -135,7 +135,7 @@ func Steps(events []event.Event, opts Options) []Step {
 	}
 	markOrders(steps, byTime, byArrival)
 	fold(steps, opts.EntityKey)
-	newAnomalyTracker(steps, opts.Graph.IsDeadLetter).run()
+	newAnomalyTracker(steps, opts.Graph.Config()).run()
 	wholeFlowAnomalies(steps, events, byTime, opts.Graph)
 	return steps
 }

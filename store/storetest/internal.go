@@ -65,7 +65,7 @@ func runInternal(t *testing.T, o Opener) {
 	}
 	sum := summaryOf(t, s, "c-int")
 	want := store.FlowSummary{CorrelationID: "c-int", FirstTime: biz[0].Time, LastTime: biz[1].Time, EventCount: 2,
-		Services: sum.Services, Types: sum.Types, Anomalies: []string{}}
+		Services: sum.Services, Types: sum.Types, Anomalies: []string{}, Status: "ok"}
 	if d := cmp.Diff(want, sum); d != "" {
 		t.Errorf("summary counts internal records (-want +got):\n%s", d)
 	}

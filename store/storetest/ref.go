@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -32,10 +33,13 @@ func refFlows(evs []event.Event, q store.FlowQuery) []string {
 		if !refInWindow(fe, q.From, q.To) {
 			continue
 		}
-		anomalies := store.FlowAnomalies(fe)
+		cfg := diagnose.Default()
+		sum := store.Summarize(&cfg, fe)
+		now := time.Now()
+		anomalies, status := sum.KindList(now), sum.Status(now)
 		ok := true
 		for _, tm := range q.Terms {
-			ok = ok && refTerm(id, fe, anomalies, tm)
+			ok = ok && refTerm(id, fe, anomalies, status, tm)
 		}
 		if !ok {
 			continue
@@ -71,7 +75,7 @@ func refInWindow(evs []event.Event, from, to time.Time) bool {
 }
 
 // refTerm reports whether the flow id with events evs matches tm.
-func refTerm(id string, evs []event.Event, anomalies []string, tm store.Term) bool {
+func refTerm(id string, evs []event.Event, anomalies []string, status string, tm store.Term) bool {
 	m := func(v string) bool {
 		if tm.Prefix {
 			return strings.HasPrefix(v, tm.Value)
@@ -106,6 +110,8 @@ func refTerm(id string, evs []event.Event, anomalies []string, tm store.Term) bo
 		ok = any(func(e *event.Event) bool { return bytes.Contains(e.Payload, []byte(tm.Value)) })
 	case store.FieldAnomaly:
 		ok = slices.ContainsFunc(anomalies, m)
+	case store.FieldStatus:
+		ok = status == tm.Value
 	}
 	return ok != tm.Negate
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -118,7 +119,9 @@ func (m *memStore) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage
 
 func summarize(id string, evs []event.Event) store.FlowSummary {
 	s := store.FlowSummary{CorrelationID: id, FirstTime: evs[0].Time, LastTime: evs[0].Time, EventCount: len(evs),
-		Services: []string{}, Types: []string{}, Anomalies: store.FlowAnomalies(evs)}
+		Services: []string{}, Types: []string{}}
+	cfg := diagnose.Default()
+	s.SetDiagnosis(store.Summarize(&cfg, evs), time.Now())
 	for _, e := range evs {
 		if e.Time.After(s.LastTime) {
 			s.LastTime = e.Time

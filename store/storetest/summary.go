@@ -27,7 +27,7 @@ func runSummary(t *testing.T, o Opener) {
 		want := store.FlowSummary{
 			CorrelationID: "c1", FirstTime: evs[0].Time, LastTime: evs[3].Time, EventCount: 4,
 			Services: []string{"kitchen", "orders"}, Types: []string{"OrderPlaced", "PizzaBaked"},
-			Anomalies: []string{},
+			Anomalies: []string{}, Status: "ok",
 		}
 		checkSummary(t, want, got)
 	})
@@ -47,7 +47,7 @@ func runSummary(t *testing.T, o Opener) {
 		want := store.FlowSummary{
 			CorrelationID: "c1", FirstTime: early.Time, LastTime: late.Time, EventCount: 3,
 			Services: []string{"alpha", "test", "zeta"}, Types: []string{"Early", "Late", "Test"},
-			Anomalies: []string{},
+			Anomalies: []string{}, Status: "ok",
 		}
 		checkSummary(t, want, summaryOf(t, s, "c1"))
 	})

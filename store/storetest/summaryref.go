@@ -3,12 +3,14 @@ package storetest
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -93,11 +95,12 @@ func runSummaryReference(t *testing.T, o Opener) {
 				}
 			}
 		}
-		if len(wantIDs) == 0 {
+		if len(wantIDs) == 0 && slices.Contains(fixtureKinds, kind) {
 			t.Errorf("fixture has no flow with %s", kind)
 		}
 		gotFlows := walk(t, s, store.FlowQuery{Limit: 5, Terms: []store.Term{{Field: store.FieldAnomaly, Value: kind}}}, nil)
-		if d := cmp.Diff(wantIDs, summaryIDs(gotFlows)); d != "" {
+		if got := summaryIDs(gotFlows); len(wantIDs)+len(got) > 0 && !cmp.Equal(wantIDs, got) {
+			d := cmp.Diff(wantIDs, got)
 			t.Errorf("anomaly:%s (-want +got):\n%s", kind, d)
 		}
 	}
@@ -139,6 +142,9 @@ func distinctRecords(evs []event.Event) []event.Event {
 	return out
 }
 
+// fixtureKinds are the anomaly kinds the random fixture must show.
+var fixtureKinds = []string{store.AnomalyDeadLetter, store.AnomalyDuplicate, store.AnomalyOrphan, store.AnomalyOutOfOrder}
+
 // refSummaries is the reference listing: a summary per flow of evs, in
 // the Flows order.
 func refSummaries(evs []event.Event) []store.FlowSummary {
@@ -149,7 +155,9 @@ func refSummaries(evs []event.Event) []store.FlowSummary {
 	var out []store.FlowSummary
 	for id, fe := range byFlow {
 		sum := store.FlowSummary{CorrelationID: id, FirstTime: fe[0].Time, LastTime: fe[0].Time, EventCount: len(fe),
-			Services: []string{}, Types: []string{}, Anomalies: store.FlowAnomalies(fe)}
+			Services: []string{}, Types: []string{}}
+		cfg := diagnose.Default()
+		sum.SetDiagnosis(store.Summarize(&cfg, fe), time.Now())
 		svcs, typs := map[string]bool{}, map[string]bool{}
 		for _, e := range fe {
 			if e.Time.Before(sum.FirstTime) {

@@ -1,0 +1,91 @@
+package diagnose
+
+import (
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func step(id, cause, typ, topic, source string, ms int, cl Class) Step {
+	return Step{ID: id, Cause: cause, Type: typ, Topic: topic, Source: source, Flow: "f",
+		Where: topic + "/0/" + id, Time: t0.Add(time.Duration(ms) * time.Millisecond), Class: cl}
+}
+
+// TestDeadLetterRecoveredNoStall: the demo's shape (payment-service parks
+// OrderPlaced on payments.DLT under a new ID, then authorises on retry)
+// is recovered, and the parked copy expects nothing (no false stall).
+func TestDeadLetterRecoveredNoStall(t *testing.T) {
+	c := Default()
+	c.Rules = []Rule{{After: "OrderPlaced", Expect: []string{"PizzaPrepared"}, Within: 30 * time.Second}}
+	dl := Class{DeadLetter: true, Failure: true, Reason: "gateway timeout"}
+	steps := []Step{
+		step("o", "", "OrderPlaced", "orders", "shop", 0, Class{}),
+		step("k", "o", "PizzaPrepared", "kitchen", "kitchen", 100, Class{}),
+		step("d", "o", "OrderPlaced", "payments.DLT", "pay", 200, dl),
+		step("p", "o", "PaymentAuthorized", "payments", "pay", 900, Class{}),
+	}
+	r := c.Analyze(steps, t0.Add(time.Hour))
+	if r.Status != StatusRecovered || len(r.Anomalies) != 1 || r.Anomalies[0].Kind != DeadLetter {
+		t.Fatalf("status %s, anomalies %+v; want recovered with one dead_letter", r.Status, r.Anomalies)
+	}
+	// Never retried: only the kitchen went on.
+	r = c.Analyze(steps[:3], t0.Add(time.Hour))
+	if r.Status != StatusFailed || r.Reason != "gateway timeout" {
+		t.Errorf("never retried: status %s reason %q, want failed, gateway timeout", r.Status, r.Reason)
+	}
+}
+
+func TestStatusClock(t *testing.T) {
+	c := Default()
+	c.Rules = []Rule{{After: "A", Expect: []string{"B"}, Within: time.Second}}
+	steps := []Step{step("a", "", "A", "t", "s", 0, Class{})}
+	sum := c.Summarize(steps)
+	if sum.Base != StatusOK || !sum.StallAt.Equal(t0.Add(time.Second)) {
+		t.Fatalf("summary %+v", sum)
+	}
+	for _, tc := range []struct {
+		now  time.Duration
+		want string
+	}{{500 * time.Millisecond, StatusInProgress}, {time.Second, StatusInProgress}, {2 * time.Second, StatusStalled}} {
+		if got := sum.Status(t0.Add(tc.now)); got != tc.want {
+			t.Errorf("at +%s: %s, want %s", tc.now, got, tc.want)
+		}
+		if got := c.Analyze(steps, t0.Add(tc.now)).Status; got != tc.want {
+			t.Errorf("Analyze at +%s: %s, want %s", tc.now, got, tc.want)
+		}
+	}
+}
+
+func TestTriggerIsNoOrphan(t *testing.T) {
+	c := Default()
+	steps := []Step{step("a", "f", "A", "t", "s", 0, Class{}), step("b", "zz", "B", "t", "s", 1, Class{})}
+	r := c.Analyze(steps, time.Time{})
+	if len(r.Anomalies) != 1 || r.Anomalies[0].Kind != Orphan || r.Anomalies[0].EventIDs[0] != "b" {
+		t.Errorf("anomalies %+v, want one orphan (b)", r.Anomalies)
+	}
+}
+
+func TestFailureCompensation(t *testing.T) {
+	c := Default()
+	fail := Class{Failure: true, Reason: "card declined"}
+	comp := Class{Compensation: true}
+	steps := []Step{
+		step("o", "", "OrderPlaced", "t", "s", 0, Class{}),
+		step("p", "o", "PaymentFailed", "t", "s", 10, fail),
+		step("x", "p", "OrderCancelled", "t", "s", 20, comp),
+		step("y", "x", "RefundFailed", "t", "s", 30, Class{Failure: true, Reason: "bank down"}),
+	}
+	if r := c.Analyze(steps[:3], time.Time{}); r.Status != StatusCompensated || r.Reason != "card declined" {
+		t.Errorf("compensated flow: %s %q", r.Status, r.Reason)
+	}
+	// A compensation that itself fails leaves the flow failed.
+	if r := c.Analyze(steps, time.Time{}); r.Status != StatusFailed || r.Reason != "bank down" {
+		t.Errorf("failing compensation: %s %q", r.Status, r.Reason)
+	}
+	// A compensation before the failure, not caused by it, does not count.
+	early := []Step{step("x", "", "OrderCancelled", "t", "s", 0, comp), step("p", "", "PaymentFailed", "t", "s", 10, fail)}
+	if r := c.Analyze(early, time.Time{}); r.Status != StatusFailed {
+		t.Errorf("early compensation: %s", r.Status)
+	}
+}

@@ -1,0 +1,190 @@
+package diagnose
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// Class is what one event is, on its own, to the rules: a record on a
+// dead-letter topic, a failure (by type, payload field, header or dead
+// letter) with its reason, a compensation by type (whether it compensates a
+// failure depends on the flow). Stores compute it at write time, when they
+// still have the payload and headers, and keep it with the record.
+type Class struct {
+	DeadLetter   bool   `json:"dead_letter,omitempty"`
+	Failure      bool   `json:"failure,omitempty"`
+	Compensation bool   `json:"compensation,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+}
+
+// Classify classifies one event.
+func (c *Config) Classify(e *event.Event) Class {
+	cl := Class{DeadLetter: c.IsDeadLetter(e.Topic), Compensation: c.IsCompensationType(e.Type)}
+	fields := c.payloadFields(e.Payload)
+	cl.Failure = cl.DeadLetter || c.IsFailureType(e.Type)
+	if !cl.Failure {
+		for _, f := range c.FailureFields {
+			if fields[f] != "" {
+				cl.Failure = true
+				break
+			}
+		}
+	}
+	if !cl.Failure {
+		for _, h := range c.FailureHeaders {
+			if header(e.Headers, h) != "" {
+				cl.Failure = true
+				break
+			}
+		}
+	}
+	if !cl.Failure {
+		return cl
+	}
+	for _, f := range c.ReasonFields {
+		if v := fields[f]; v != "" {
+			cl.Reason = v
+			return cl
+		}
+	}
+	for _, h := range c.ReasonHeaders {
+		if v := header(e.Headers, h); v != "" {
+			cl.Reason = v
+			return cl
+		}
+	}
+	return cl
+}
+
+// header is the value of the first header named name (case-insensitive).
+func header(hs []event.Header, name string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Key, name) {
+			return strings.TrimSpace(h.Value)
+		}
+	}
+	return ""
+}
+
+// maxReason bounds a reason's length (in bytes, cut at a rune boundary).
+const maxReason = 300
+
+// payloadFields returns the non-empty failure and reason fields of a JSON
+// object payload: at its top level first, then under each nest. It parses
+// the payload only when one of the field names occurs in it.
+func (c *Config) payloadFields(p []byte) map[string]string {
+	if len(p) == 0 || p[0] != '{' && !bytes.HasPrefix(bytes.TrimSpace(p), []byte("{")) {
+		return nil
+	}
+	mentioned := false
+	for _, names := range [][]string{c.FailureFields, c.ReasonFields} {
+		for _, f := range names {
+			if bytes.Contains(p, []byte(`"`+f+`"`)) {
+				mentioned = true
+			}
+		}
+	}
+	if !mentioned {
+		return nil
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(p, &top) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	levels := []map[string]json.RawMessage{top}
+	for _, n := range c.PayloadNests {
+		var sub map[string]json.RawMessage
+		if raw, ok := top[n]; ok && json.Unmarshal(raw, &sub) == nil {
+			levels = append(levels, sub)
+		}
+	}
+	for _, names := range [][]string{c.FailureFields, c.ReasonFields} {
+		for _, f := range names {
+			for _, l := range levels {
+				if _, done := out[f]; done {
+					break
+				}
+				if v := text(l[f]); v != "" {
+					out[f] = v
+				}
+			}
+		}
+	}
+	return out
+}
+
+// text is a JSON value as a reason: a string as is, an object's "message"
+// or the compact JSON, nothing for null, false, "" and empty containers.
+func text(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	switch raw[0] {
+	case '"':
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+	case 'n', 'f':
+		return ""
+	case '{':
+		var o map[string]json.RawMessage
+		if json.Unmarshal(raw, &o) != nil || len(o) == 0 {
+			return ""
+		}
+		if m := text(o["message"]); m != "" {
+			return m
+		}
+		s = string(raw)
+	case '[':
+		if bytes.Equal(bytes.Join(bytes.Fields(raw), nil), []byte("[]")) {
+			return ""
+		}
+		s = string(raw)
+	default:
+		s = string(raw)
+	}
+	s = strings.TrimSpace(s)
+	if len(s) > maxReason {
+		cut := maxReason
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}
+
+// Bits of a Class's flags in their stored form (Class.Bits): stores keep
+// them in a small integer column. The values never change.
+const (
+	BitDeadLetter   = 1
+	BitFailure      = 2
+	BitCompensation = 4
+)
+
+// Bits encodes the class's flags (not its reason).
+func (c Class) Bits() uint8 {
+	var b uint8
+	if c.DeadLetter {
+		b |= BitDeadLetter
+	}
+	if c.Failure {
+		b |= BitFailure
+	}
+	if c.Compensation {
+		b |= BitCompensation
+	}
+	return b
+}
+
+// ClassOf decodes Bits and a reason.
+func ClassOf(bits uint8, reason string) Class {
+	return Class{DeadLetter: bits&BitDeadLetter != 0, Failure: bits&BitFailure != 0,
+		Compensation: bits&BitCompensation != 0, Reason: reason}
+}
