@@ -79,13 +79,11 @@
     }
   });
 
-  // reveal scrolls the graph's box so that SVG element el is in view.
+  // reveal pans a zoomed graph so that SVG element el is in view (zoom.js;
+  // a graph that fits its box shows every element already).
   function reveal(el) {
-    var box = el && el.closest(".graph-scroll");
-    if (!box || !el.getBBox) return;
-    var b = el.getBBox();
-    if (b.x < box.scrollLeft || b.x + b.width > box.scrollLeft + box.clientWidth) box.scrollLeft = Math.max(b.x - 40, 0);
-    if (b.y < box.scrollTop || b.y + b.height > box.scrollTop + box.clientHeight) box.scrollTop = Math.max(b.y - 40, 0);
+    var svg = el && el.ownerSVGElement;
+    if (svg && window.eventscopeZoom) window.eventscopeZoom.reveal(svg, el);
   }
   // After a group expands, show its first event; on load, the selected box.
   var expanding = null;

@@ -1,0 +1,115 @@
+package browsertest
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// viewports are the sizes the pages must fit: a laptop and a phone.
+var viewports = []struct {
+	name string
+	w, h int64
+}{{"1440x900", 1440, 900}, {"390x844", 390, 844}}
+
+// TestPagesFit opens the key pages of the demo at 1440×900 and 390×844:
+// no page scrolls sideways; the flow's causal graph and the service map lie
+// inside the viewport after load (fitted to its width and at most a screen
+// tall, every box drawn inside the SVG); then the graph zooms and pans by
+// button, key and wheel and fits again with 0. Screenshots are saved.
+func TestPagesFit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the demo and chromium")
+	}
+	b := NewBrowser(t)
+	d := StartDemo(t, "--rate", "5")
+	flow := waitForFlowWith(t, d.URL, "", true, 60*time.Second)
+	pages := []struct{ name, path, svg string }{
+		{"flow", "/flows/" + url.PathEscape(flow), "[data-testid=graph-svg]"},
+		{"services", "/services", "[data-testid=map-svg]"},
+		{"dashboard", "/", ""},
+		{"replay", "/flows/" + url.PathEscape(flow) + "/replay?step=3", ""},
+	}
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			b.Do("viewport "+vp.name, chromedp.EmulateViewport(vp.w, vp.h))
+			for _, p := range pages {
+				b.Navigate(d.URL + p.path)
+				b.WaitVisible(`[data-testid=main]`)
+				if sw := Eval[int](b, `document.documentElement.scrollWidth - window.innerWidth`); sw > 0 {
+					wide := Eval[[]string](b, `Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest("table, pre, svg")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))`)
+					t.Errorf("%s at %s scrolls sideways by %d px; too wide: %q", p.name, vp.name, sw, wide)
+				}
+				if p.svg != "" {
+					b.WaitVisible(p.svg)
+					checkFits(t, b, p.name+" at "+vp.name, p.svg)
+				}
+				b.Screenshot(p.name + "-" + vp.name + ".png")
+			}
+		})
+	}
+
+	t.Run("Zoom", func(t *testing.T) {
+		b.Do("viewport", chromedp.EmulateViewport(1440, 900))
+		b.Navigate(d.URL + pages[0].path)
+		b.WaitVisible(`[data-testid=graph-zoom-in]`)
+		full := Eval[string](b, `document.querySelector("[data-testid=graph-svg]").getAttribute("viewBox")`)
+		width := func() float64 { return Eval[float64](b, `document.querySelector("[data-testid=graph-svg]").viewBox.baseVal.width`) }
+		w0 := width()
+		b.Click(`[data-testid=graph-zoom-in]`)
+		if w := width(); w >= w0*0.8 {
+			t.Errorf("zoom in: viewBox width %.0f, was %.0f", w, w0)
+		}
+		b.Do("press 0", chromedp.Focus(chromedp.CSS(`[data-testid=graph-svg]`)), chromedp.KeyEvent("0"))
+		if got := Eval[string](b, `document.querySelector("[data-testid=graph-svg]").getAttribute("viewBox")`); got != full {
+			t.Errorf("0 fits to %q, want the whole drawing %q", got, full)
+		}
+		b.Do("press +", chromedp.KeyEvent("+"))
+		if w := width(); w >= w0*0.8 {
+			t.Errorf("+ : viewBox width %.0f, was %.0f", w, w0)
+		}
+		b.Click(`[data-testid=graph-zoom-fit]`)
+		Eval[bool](b, `(() => { const s = document.querySelector("[data-testid=graph-svg]"), r = s.getBoundingClientRect();
+			s.dispatchEvent(new WheelEvent("wheel", {deltaY: -300, clientX: r.x + r.width/2, clientY: r.y + r.height/2, bubbles: true, cancelable: true})); return true })()`)
+		if w := width(); w >= w0*0.9 {
+			t.Errorf("wheel: viewBox width %.0f, was %.0f", w, w0)
+		}
+		// drag pans
+		x0 := Eval[float64](b, `document.querySelector("[data-testid=graph-svg]").viewBox.baseVal.x`)
+		r := Eval[[]float64](b, `(() => { const r = document.querySelector("[data-testid=graph-svg]").getBoundingClientRect(); return [r.x, r.y, r.width, r.height] })()`)
+		cx, cy := r[0]+r[2]/2, r[1]+r[3]/2
+		b.Do("drag", chromedp.MouseEvent("mousePressed", cx, cy, chromedp.ButtonLeft),
+			chromedp.MouseEvent("mouseMoved", cx-60, cy, chromedp.ButtonLeft),
+			chromedp.MouseEvent("mouseMoved", cx-120, cy, chromedp.ButtonLeft),
+			chromedp.MouseEvent("mouseReleased", cx-120, cy, chromedp.ButtonLeft))
+		if x := Eval[float64](b, `document.querySelector("[data-testid=graph-svg]").viewBox.baseVal.x`); x <= x0 {
+			t.Errorf("dragging left: viewBox x %.1f, was %.1f; want it to grow", x, x0)
+		}
+		b.Screenshot("flow-zoomed.png")
+	})
+}
+
+// checkFits asserts that the SVG matching css lies inside the viewport's
+// width, is at most a viewport tall, and draws all its boxes inside itself.
+func checkFits(t *testing.T, b *Browser, what, css string) {
+	t.Helper()
+	got := Eval[[]float64](b, `(() => { const s = document.querySelector(`+strconv.Quote(css)+`), r = s.getBoundingClientRect();
+		let out = 0; const m = s.getScreenCTM();
+		s.querySelectorAll("rect").forEach(el => { const q = el.getBoundingClientRect();
+			if (q.left < r.left - 1 || q.right > r.right + 1 || q.top < r.top - 1 || q.bottom > r.bottom + 1) out++ });
+		return [r.left, r.right, r.height, window.innerWidth, window.innerHeight, out] })()`)
+	left, right, height, vw, vh, out := got[0], got[1], got[2], got[3], got[4], got[5]
+	if left < 0 || right > vw {
+		t.Errorf("%s: the SVG spans x %.0f…%.0f, outside the viewport's 0…%.0f", what, left, right, vw)
+	}
+	if height > vh {
+		t.Errorf("%s: the SVG is %.0f px tall, more than the viewport's %.0f", what, height, vh)
+	}
+	if out > 0 {
+		t.Errorf("%s: %s boxes drawn outside the SVG's box", what, fmt.Sprint(out))
+	}
+}
