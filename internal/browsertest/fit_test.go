@@ -58,7 +58,9 @@ func TestPagesFit(t *testing.T) {
 		b.Navigate(d.URL + pages[0].path)
 		b.WaitVisible(`[data-testid=graph-zoom-in]`)
 		full := Eval[string](b, `document.querySelector("[data-testid=graph-svg]").getAttribute("viewBox")`)
-		width := func() float64 { return Eval[float64](b, `document.querySelector("[data-testid=graph-svg]").viewBox.baseVal.width`) }
+		width := func() float64 {
+			return Eval[float64](b, `document.querySelector("[data-testid=graph-svg]").viewBox.baseVal.width`)
+		}
 		w0 := width()
 		b.Click(`[data-testid=graph-zoom-in]`)
 		if w := width(); w >= w0*0.8 {
