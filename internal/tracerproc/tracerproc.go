@@ -173,3 +173,6 @@ func (p *Proc) Stop(t testing.TB) {
 		}
 	})
 }
+
+// PID is the process ID of the running tracer (for RSS measurements).
+func (p *Proc) PID() int { return p.cmd.Process.Pid }
