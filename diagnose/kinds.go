@@ -46,14 +46,14 @@ type Meta struct {
 
 // kinds, in the order anomalies are listed.
 var kinds = []Meta{
-	{Orphan, Warning, "Orphan", "an event names a cause that was not seen", "anom-orphan"},
-	{Duplicate, Warning, "Duplicate", "one event ID was published more than once", "anom-duplicate"},
-	{OutOfOrder, Warning, "Out of order", "an effect is timestamped before its cause", "anom-out_of_order"},
-	{Cycle, Error, "Cycle", "causation loops back on itself", "anom-cycle"},
-	{DeadLetter, Error, "Dead letter", "a record went to a dead-letter topic", "anom-dead_letter"},
-	{Failure, Error, "Failure", "an event reports a failure", "anom-failure"},
-	{Stalled, Error, "Stalled", "an expected follow-up did not come in time", "anom-stalled"},
-	{SlowHop, Warning, "Slow hop", "a hop took far longer than it usually does", "anom-slow_hop"},
+	{Orphan, Warning, "Orphan", "an event names a cause that was not seen", "orphan"},
+	{Duplicate, Warning, "Duplicate", "one event ID was published more than once", "duplicate"},
+	{OutOfOrder, Warning, "Out of order", "an effect is timestamped before its cause", "out_of_order"},
+	{Cycle, Error, "Cycle", "causation loops back on itself", "cycle"},
+	{DeadLetter, Error, "Dead letter", "a record went to a dead-letter topic", "dead_letter"},
+	{Failure, Error, "Failure", "an event reports a failure", "failure"},
+	{Stalled, Error, "Stalled", "an expected follow-up did not come in time", "stalled"},
+	{SlowHop, Warning, "Slow hop", "a hop took far longer than it usually does", "slow_hop"},
 }
 
 // Kinds returns every anomaly kind, in listing order.

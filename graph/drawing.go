@@ -199,6 +199,17 @@ func eventNode(f *Flow, v int, o *LayoutOptions) DrawNode {
 	if vx.Missing {
 		cls = append(cls, "missing-cause")
 	}
+	if vx.Trigger {
+		cls = append(cls, "trigger")
+		title += "\nstarted by " + vx.CauseID + " (the flow's trigger, not on Kafka)"
+	}
+	if fl := vx.Failure; fl != nil {
+		cls = append(cls, "failed")
+		if fl.Reason != "" {
+			title += "\nfailed: " + fl.Reason
+			sub = fl.Reason // the reason on the node
+		}
+	}
 	cls = append(cls, vx.Kinds...)
 	n := DrawNode{ID: vx.ID, EventIndex: vx.Records[0], Title: title, Class: strings.Join(cls, " "),
 		Count: len(vx.Records), Kinds: vx.Kinds, Critical: vx.Critical, H: o.NodeH}

@@ -74,7 +74,7 @@ type payment struct {
 	Amount        float64 `json:"amount"`
 	Currency      string  `json:"currency"`
 	Method        string  `json:"method"`
-	FailureReason string  `json:"failureReason,omitempty"`
+	FailureReason string  `json:"reason,omitempty"` // read as the failure reason (diagnose)
 }
 
 // deadLettered is what payment-service parks on payments.DLT.

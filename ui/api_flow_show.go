@@ -53,11 +53,14 @@ func (h *handler) apiFlowShow(c echo.Context) error {
 	return writeFlowJSON(c, id, f, start, end, next)
 }
 
-// writeFlowJSON streams {"correlation_id","events","edges","anomalies",
-// "next_cursor"} for the events [start, end) of f (also the JSON export,
+// writeFlowJSON streams {"correlation_id","status","reason","learned_from",
+// "events","edges","anomalies","next_cursor"} for the events [start, end) of f (also the JSON export,
 // with the whole flow), one event at a time: memory does not grow with the
 // flow. Edges are those into the page's events; anomalies come with the
-// first page.
+// first page. status is the flow's diagnose status, reason (failed and
+// compensated flows) the deciding failure's, learned_from (when a learned
+// baseline was used) the flows it was learned from; every record of a
+// failed event carries "failure":{"reason"}.
 func writeFlowJSON(c echo.Context, id string, f *graph.Flow, start, end int, next string) error {
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSONCharsetUTF8)
@@ -72,12 +75,42 @@ func writeFlowJSON(c echo.Context, id string, f *graph.Flow, start, end int, nex
 	}
 	bw.WriteString(`{"correlation_id":`)
 	put(id)
+	bw.WriteString(`,"status":`)
+	put(f.Status)
+	if f.Reason != "" {
+		bw.WriteString(`,"reason":`)
+		put(f.Reason)
+	}
+	if f.Learned > 0 {
+		bw.WriteString(`,"learned_from":`)
+		put(f.Learned)
+	}
+	failed := map[string]string{}
+	for _, fl := range f.Failures {
+		failed[fl.EventID] = fl.Reason
+	}
 	bw.WriteString(`,"events":[`)
 	for i := start; i < end; i++ {
 		if i > start {
 			bw.WriteByte(',')
 		}
-		put(&f.Events[i])
+		reason, ok := failed[f.Events[i].EventID]
+		if !ok {
+			put(&f.Events[i])
+			continue
+		}
+		b, err := json.Marshal(&f.Events[i])
+		if err != nil || len(b) < 2 || b[len(b)-1] != '}' {
+			put(&f.Events[i])
+			continue
+		}
+		r, _ := json.Marshal(struct {
+			Reason string `json:"reason"`
+		}{reason})
+		bw.Write(b[:len(b)-1])
+		bw.WriteString(`,"failure":`)
+		bw.Write(r)
+		bw.WriteByte('}')
 	}
 	bw.WriteString(`],"edges":[`)
 	n := 0

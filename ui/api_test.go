@@ -196,8 +196,21 @@ func TestAPIFlowShow(t *testing.T) {
 	}
 	var raw map[string]json.RawMessage
 	decodeJSON(t, rec, &raw)
-	if got := keys(raw); !cmp.Equal(got, []string{"anomalies", "correlation_id", "edges", "events", "next_cursor"}) {
+	if got := keys(raw); !cmp.Equal(got, []string{"anomalies", "correlation_id", "edges", "events", "next_cursor", "status"}) {
 		t.Errorf("keys = %v", got)
+	}
+	if string(raw["status"]) != `"compensated"` {
+		t.Errorf("status = %s, want compensated (PaymentFailed, then OrderCancelled)", raw["status"])
+	}
+	var evs []map[string]json.RawMessage
+	if err := json.Unmarshal(raw["events"], &evs); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		_, failed := e["failure"]
+		if want := string(e["event_id"]) == `"e3"`; failed != want {
+			t.Errorf("event %s: failure %s, want one only on the PaymentFailed e3", e["event_id"], e["failure"])
+		}
 	}
 	var f flowBody
 	decodeJSON(t, rec, &f)

@@ -84,6 +84,9 @@ func TestFlowHeaderAndAnomalies(t *testing.T) {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
 
+	if got := attrs(doc, `[data-testid="flow-status"]`, "data-status"); !cmp.Equal(got, []string{"compensated"}) {
+		t.Errorf("flow status badge = %q, want compensated (PaymentFailed, then OrderCancelled)", got)
+	}
 	doc = parseHTML(t, renderComp(t, anomalyList(v.Anomalies)))
 	if got := attrs(doc, `[data-testid="anomaly"]`, "data-kind"); !cmp.Equal(got, []string{"orphan", "duplicate", "failure"}) {
 		t.Errorf("anomaly kinds = %q", got)

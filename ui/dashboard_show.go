@@ -46,6 +46,9 @@ func (h *handler) dashboardShow(c echo.Context) error {
 		lag, v.LagShown = ist.lagByTopic(), len(ist.Partitions) > 0
 		v.IngestJSON = prettyJSON(ist)
 	}
+	if v.Statuses, v.Failures, v.Sampled, err = h.statusCounts(ctx, now); err != nil {
+		return err
+	}
 	if v.Anomalies, err = h.anomalyGroups(ctx, now); err != nil {
 		return err
 	}

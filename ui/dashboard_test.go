@@ -48,6 +48,9 @@ func TestDashboardWithInsights(t *testing.T) {
 	if got := orders.Find(`[data-testid="topic-rate"]`).Text(); got != "0/s" {
 		t.Errorf("orders rate now %q (nothing in the last 30 s)", got)
 	}
+	if got := attrs(doc, `[data-testid="status-count"]`, "data-status"); len(got) != 6 {
+		t.Errorf("status counts %q, want all six statuses", got)
+	}
 	kinds := attrs(doc, `[data-testid="anomaly-group"]`, "data-kind")
 	if !cmp.Equal(kinds, []string{"dead_letter", "duplicate", "failure", "orphan"}) {
 		t.Errorf("anomaly groups %q", kinds)

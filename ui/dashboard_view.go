@@ -21,12 +21,17 @@ type homeView struct {
 	Ingest        *ingestView
 	IngestJSON    string // the raw counters, for the details
 	Anomalies     []anomalyGroupView
-	SlowestShown  bool
-	Slowest       []flowRowView
-	TypesShown    bool
-	NewTypes      []typeRowView
-	Recent        []flowRowView
-	MoreURL       string // the search page listing all flows
+	// Statuses counts the statuses of the Sampled newest flows of the last
+	// 24 hours; Failures groups their failures by type and reason.
+	Statuses     []statusCountView
+	Failures     []failureGroupView
+	Sampled      int
+	SlowestShown bool
+	Slowest      []flowRowView
+	TypesShown   bool
+	NewTypes     []typeRowView
+	Recent       []flowRowView
+	MoreURL      string // the search page listing all flows
 	// Behind is the consumer groups furthest behind in time; nil when
 	// positions are not polled.
 	Behind *groupListView

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
 )
@@ -18,6 +19,12 @@ type flowHeaderView struct {
 	// records in the flow).
 	Hidden, Shown int
 	ToggleURL     string
+	// Status is the flow's diagnose status (Title and Class for people),
+	// Reason the deciding failure's reason, Learned the flows a learned
+	// baseline the analysis used came from (0: none).
+	Status  diagnose.Meta
+	Reason  string
+	Learned int
 }
 
 // anomalyView is one anomaly with links to its events.
@@ -116,7 +123,8 @@ func headerOf(flowID string, f *graph.Flow) flowHeaderView {
 		topics = append(topics, f.Events[i].Topic)
 	}
 	h := flowHeaderView{ID: flowID, Events: len(f.Events), Edges: len(f.Edges), Anomaly: len(f.Anomalies),
-		Services: distinct(sources), Topics: distinct(topics)}
+		Services: distinct(sources), Topics: distinct(topics), Reason: f.Reason, Learned: f.Learned}
+	h.Status, _ = diagnose.StatusOf(f.Status)
 	if len(f.Events) > 0 {
 		h.First, h.Last = fmtTime(f.Start), fmtTime(f.End)
 		h.FirstISO, h.LastISO = fmtRFC3339(f.Start), fmtRFC3339(f.End)

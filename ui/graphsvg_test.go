@@ -41,7 +41,7 @@ func TestGraphSVG(t *testing.T) {
 	})
 	want := []node{
 		{"e1", "node event root", "/flows/ord-1?event=e1#event-e1", "OrderPlaced", "order-service · +0 ms"},
-		{"e3", "node event failure selected", "/flows/ord-1?event=e3#event-e3", "PaymentFailed", "payment · +80 ms"},
+		{"e3", "node event failed failure selected", "/flows/ord-1?event=e3#event-e3", "PaymentFailed", "payment · +80 ms"},
 		{"e2", "node event duplicate duplicate", "/flows/ord-1?event=e2#event-e2", "PizzaPrepared", "kitchen · +120 ms · ×2"},
 		{"e4", "node event", "/flows/ord-1?event=e4#event-e4", "OrderCancelled", "order-service · +200 ms"},
 		// the orphan finished last: the critical path is just it

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -32,6 +33,9 @@ type flowRowView struct {
 	Services  []string
 	Types     []string
 	Anomalies []string
+	// Status (a diagnose status) with its class and title; Reason the
+	// deciding failure's reason.
+	Status, StatusClass, StatusTitle, Reason string
 }
 
 func flowRows(now time.Time, flows []store.FlowSummary) []flowRowView {
@@ -42,7 +46,11 @@ func flowRows(now time.Time, flows []store.FlowSummary) []flowRowView {
 			First: fmtTime(f.FirstTime), Last: fmtTime(f.LastTime), LastISO: fmtRFC3339(f.LastTime),
 			LastAgo: fmtAgo(now, f.LastTime), Span: fmtSpan(f.FirstTime, f.LastTime),
 			Events: f.EventCount, Services: f.Services, Types: f.Types, Anomalies: f.Anomalies,
+			Status: f.Status, Reason: f.Reason,
 		})
+		if s, ok := diagnose.StatusOf(f.Status); ok {
+			rows[len(rows)-1].StatusClass, rows[len(rows)-1].StatusTitle = s.Class, s.Title
+		}
 	}
 	return rows
 }
