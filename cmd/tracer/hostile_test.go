@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,11 +25,48 @@ import (
 // from the real Kafka into each store.
 
 func TestHostileSQLite(t *testing.T) {
-	hostile(t, "sqlite://"+filepath.Join(t.TempDir(), "events.db"))
+	db := filepath.Join(t.TempDir(), "events.db")
+	p, brokers, topic := hostile(t, "sqlite://"+db)
+	failingWrites(t, p, brokers, topic, db+"-wal")
 }
 
 func TestHostileClickHouse(t *testing.T) {
 	hostile(t, freshClickHouse(t))
+}
+
+// failingWrites makes the store's write-ahead log immutable (chattr +i,
+// root only: elsewhere it skips and says so), produces a record and
+// expects /readyz to turn 503 while the writes fail and 200 once they
+// succeed again (F10).
+func failingWrites(t *testing.T, p *tracerproc.Proc, brokers []string, topic, wal string) {
+	if os.Geteuid() != 0 {
+		t.Log("not root: /readyz under failing writes not tested here (chattr +i needs root)")
+		return
+	}
+	if out, err := exec.Command("chattr", "+i", wal).CombinedOutput(); err != nil {
+		t.Logf("chattr +i %s: %v %s: /readyz under failing writes not tested here", wal, err, out)
+		return
+	}
+	defer exec.Command("chattr", "-i", wal).Run()
+	cfg := sarama.NewConfig()
+	cfg.Producer.Return.Successes = true
+	prod, err := sarama.NewSyncProducer(brokers, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prod.Close()
+	if _, _, err := prod.SendMessage(&sarama.ProducerMessage{Topic: topic, Headers: []sarama.RecordHeader{{Key: []byte("event-id"), Value: []byte("h-f10")}}}); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, 30*time.Second, "/readyz 503 while writes fail", func() bool {
+		code, body := getBody(t, p.URL+"/readyz", nil)
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "store writes failing")
+	})
+	exec.Command("chattr", "-i", wal).Run()
+	poll(t, 60*time.Second, "/readyz 200 once writes succeed", func() bool {
+		code, _ := getBody(t, p.URL+"/readyz", nil)
+		return code == http.StatusOK
+	})
 }
 
 const hostileRedaction = `redaction:
@@ -40,7 +79,7 @@ const hostileRedaction = `redaction:
 // Values that must never be shown.
 var hostileSecrets = []string{"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com"}
 
-func hostile(t *testing.T, storeDSN string) {
+func hostile(t *testing.T, storeDSN string) (*tracerproc.Proc, []string, string) {
 	if testing.Short() {
 		t.Skip("end-to-end hostile-input test skipped in -short mode")
 	}
@@ -141,6 +180,7 @@ func hostile(t *testing.T, storeDSN string) {
 	if code, _ := getBody(t, p.URL+"/readyz", nil); code != 200 {
 		t.Errorf("/readyz: %d", code)
 	}
+	return p, brokers, topic
 }
 
 func produceHostile(t *testing.T, brokers []string, topic string) {
