@@ -37,15 +37,17 @@ type diffRow struct {
 }
 
 // previousOfEntity returns the index of the latest record before sel (in
-// the flow's time order) with the same non-empty Kafka key and another
-// event ID; -1 when there is none.
+// the flow's time order) with the same non-empty Kafka key, the same
+// event type and another event ID; -1 when there is none. Another type
+// (often of another service, in another convention) differs in most
+// fields for no reason worth showing.
 func previousOfEntity(events []event.Event, sel int) int {
 	e := &events[sel]
 	if e.Key == "" {
 		return -1
 	}
 	for i := sel - 1; i >= 0; i-- {
-		if events[i].Key == e.Key && events[i].EventID != e.EventID {
+		if events[i].Key == e.Key && events[i].Type == e.Type && events[i].EventID != e.EventID {
 			return i
 		}
 	}

@@ -60,10 +60,11 @@ func entityFlow() []event.Event {
 	}
 	a1 := mk("a1", "", "OrderPlaced", "A", 0, `{"status":"placed","total":10}`)
 	b1 := mk("b1", "", "OrderPlaced", "B", 10, `{"status":"placed","total":5}`)
-	a2 := mk("a2", "a1", "OrderPaid", "A", 20, `{"status":"paid","total":10,"paidAt":"t"}`)
-	b2 := mk("b2", "b1", "OrderNoted", "B", 30, `not json`)
+	a2 := mk("a2", "a1", "OrderPlaced", "A", 20, `{"status":"paid","total":10,"paidAt":"t"}`)
+	b2 := mk("b2", "b1", "OrderPlaced", "B", 30, `not json`)
+	a3 := mk("a3", "a2", "OrderShipped", "A", 40, `{"status":"shipped"}`)
 	b2.SchemaID = 42
-	return []event.Event{a1, b1, a2, b2}
+	return []event.Event{a1, b1, a2, b2, a3}
 }
 
 func TestEventDetailDiff(t *testing.T) {
@@ -90,7 +91,14 @@ func TestEventDetailDiff(t *testing.T) {
 	if doc.Find(`[data-testid="detail-schema-id"]`).Length() != 0 {
 		t.Error("schema ID shown for an event without one")
 	}
-	// the first event of an entity has nothing to compare with
+	// the first event of an entity has nothing to compare with, and
+	// neither has the first of its type (a3 follows a2 of the same key)
+	if n := detail("a3").Find(`[data-testid="payload-diff"]`).Length(); n != 0 {
+		t.Error("the first OrderShipped of key A is compared with an event of another type")
+	}
+	if detail("a2").Find(`[data-testid="payload-diff"][open]`).Length() != 0 {
+		t.Error("the diff is open; want it folded")
+	}
 	if n := detail("b1").Find(`[data-testid="payload-diff"]`).Length(); n != 0 {
 		t.Error("first event of its key shows a diff")
 	}

@@ -99,6 +99,7 @@ type eventDetailView struct {
 	ContentType, Convention, DecodeError     string
 	Headers                                  []event.Header
 	PayloadKind, Payload                     string
+	PayloadTree                              *jsonNode // a JSON payload as a foldable tree; nil when not JSON or too big
 	PayloadRaw, KeyRaw                       string // as on the topic, when the payload or key was unwrapped
 	CopyOf, CopyOfURL                        string // a derived copy: the event it copies
 	Internal                                 bool
@@ -128,8 +129,16 @@ func detailFor(e *event.Event, cause *eventLinkView, effects []eventLinkView, du
 		Headers: e.Headers, PayloadKind: kind, Payload: text, PayloadSize: e.PayloadSize, Truncated: e.Truncated,
 		Duplicates: dups, EventURL: EventURL(e.EventID), SchemaID: e.SchemaID,
 		PayloadRaw: rawView(e.PayloadRaw), KeyRaw: e.KeyRaw, Internal: e.Internal,
-		CopyOf: e.CopyOf, CopyOfURL: copyOfURL(e),
+		CopyOf: e.CopyOf, CopyOfURL: copyOfURL(e), PayloadTree: payloadTree(kind, e.Payload),
 	}
+}
+
+// payloadTree is the foldable tree of a JSON payload; nil for other kinds.
+func payloadTree(kind string, payload []byte) *jsonNode {
+	if kind != payloadJSON {
+		return nil
+	}
+	return jsonTree(payload)
 }
 
 // copyOfURL is the page of the event a derived copy copies ("" if none).

@@ -33,7 +33,17 @@ func TestPagesFit(t *testing.T) {
 		{"services", "/services", "[data-testid=map-svg]"},
 		{"dashboard", "/", ""},
 		{"replay", "/flows/" + url.PathEscape(flow) + "/replay?step=3", ""},
+		{"event", "", ""}, // the flow's first event, found below
 	}
+	var flowPage struct {
+		Events []struct {
+			EventID string `json:"event_id"`
+		} `json:"events"`
+	}
+	if err := getJSON(d.URL+"/api/flows/"+url.PathEscape(flow), &flowPage); err != nil || len(flowPage.Events) == 0 {
+		t.Fatalf("flow %s: %v (%d events)", flow, err, len(flowPage.Events))
+	}
+	pages[len(pages)-1].path = "/events/" + url.PathEscape(flowPage.Events[0].EventID)
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) {
 			b.Do("viewport "+vp.name, chromedp.EmulateViewport(vp.w, vp.h))
@@ -43,6 +53,12 @@ func TestPagesFit(t *testing.T) {
 				if sw := Eval[int](b, `document.documentElement.scrollWidth - window.innerWidth`); sw > 0 {
 					wide := Eval[[]string](b, `Array.from(document.querySelectorAll("main *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest("table, pre, svg")).slice(0, 5).map(e => e.tagName + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))`)
 					t.Errorf("%s at %s scrolls sideways by %d px; too wide: %q", p.name, vp.name, sw, wide)
+				}
+				if p.name == "event" {
+					nested := Eval[[]string](b, `Array.from(document.querySelectorAll("main *")).filter(e => /(auto|scroll)/.test(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight + 1).map(e => e.tagName + "." + e.className)`)
+					if len(nested) > 0 {
+						t.Errorf("event page at %s: scrollbars inside the page: %q", vp.name, nested)
+					}
 				}
 				if p.svg != "" {
 					b.WaitVisible(p.svg)
