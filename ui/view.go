@@ -100,8 +100,8 @@ type eventDetailView struct {
 	Headers                                  []event.Header
 	PayloadKind, Payload                     string
 	PayloadTree                              *jsonNode // a JSON payload as a foldable tree; nil when not JSON or too big
-	PayloadRaw, KeyRaw                       string // as on the topic, when the payload or key was unwrapped
-	CopyOf, CopyOfURL                        string // a derived copy: the event it copies
+	PayloadRaw, KeyRaw                       string    // as on the topic, when the payload or key was unwrapped
+	CopyOf, CopyOfURL                        string    // a derived copy: the event it copies
 	Internal                                 bool
 	PayloadSize                              int
 	Truncated                                bool
