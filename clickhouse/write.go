@@ -21,9 +21,9 @@ payload, payload_size, truncated, content_type, convention, decode_error, dead_l
 payload_raw, key_raw, internal)`
 
 // insertClasses stores the diagnose classes of the records that have one
-// (migrations/0009_event_classes.sql).
+// (migrations/0009_event_classes.sql, 0010_failure_fields.sql).
 const insertClasses = `INSERT INTO event_classes (flow_id, topic, kafka_partition, kafka_offset,
-kafka_time_ns, class, reason, event_time)`
+kafka_time_ns, class, reason, event_time, event_id, type, source, time_ns, internal)`
 
 // Write stores events as one batch (one PrepareBatch, Append, Send) and,
 // at the same time, the rows the read models gain from them (rollup.go);
@@ -71,7 +71,7 @@ func (s *Store) writeClasses(ctx context.Context, events []event.Event, classes 
 		for _, i := range idx {
 			e := &events[i]
 			if err := b.Append(e.FlowID(), e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime), classes[i].Bits(),
-				classes[i].Reason, seconds(e.Time)); err != nil {
+				classes[i].Reason, seconds(e.Time), e.EventID, e.Type, e.Source, nanos(e.Time), flag(e.Internal)); err != nil {
 				return err
 			}
 		}

@@ -23,6 +23,9 @@ const (
 	// Positions is store.Positions: consumer-group offset history and
 	// records by coordinates.
 	Positions Capability = "store.Positions"
+	// Failures is store.Failures: the failed and dead-lettered records
+	// (the failures inbox).
+	Failures Capability = "store.Failures"
 )
 
 // capable returns s as the optional interface T of capability c. It skips
@@ -47,6 +50,8 @@ func capName(c Capability) string {
 		return "Insights"
 	case Positions:
 		return "Positions"
+	case Failures:
+		return "Failures"
 	}
 	return string(c)
 }
