@@ -138,25 +138,6 @@ func (r *Redactor) raw(p *plan, e *event.Event, key string) {
 	}
 }
 
-func (r *Redactor) headers(p *plan, e *event.Event, gone []string) []string {
-	kept := e.Headers[:0]
-	for _, h := range e.Headers {
-		act := p.headerAction(event.HeaderName(h.Key))
-		switch {
-		case act == actDrop:
-			gone = append(gone, h.Value)
-			continue
-		case act == actMask && !r.isToken(h.Value):
-			gone = append(gone, h.Value)
-			h.Value = r.hash(h.Value)
-		}
-		kept = append(kept, h)
-	}
-	clear(e.Headers[len(kept):])
-	e.Headers = kept
-	return gone
-}
-
 func (r *Redactor) payload(p *plan, e *event.Event, gone []string) []string {
 	body := event.JSONStart(e.Payload)
 	if e.Truncated || !jsonValid(body) {
@@ -194,16 +175,6 @@ func (r *Redactor) unparsable(e *event.Event, gone []string) []string {
 	}
 	e.DecodeError = note
 	return gone
-}
-
-func (p *plan) headerAction(lower string) action {
-	act := p.headers[lower]
-	for _, g := range p.headerGlobs {
-		if ok, _ := path.Match(g.pattern, lower); ok {
-			act = max(act, g.act)
-		}
-	}
-	return act
 }
 
 // planFor returns the merged rules for topic, nil when none applies.
@@ -287,27 +258,4 @@ func (r *Redactor) isToken(v string) bool {
 		}
 	}
 	return true
-}
-
-// headerPattern is a rule's header name or glob in the form headers are
-// matched in: event.HeaderName of the literal parts ("X-Secret-*" becomes
-// "xsecret*"); bracket expressions ([a-z]) are only lower-cased.
-func headerPattern(h string) string {
-	var b strings.Builder
-	for h != "" {
-		i := strings.IndexByte(h, '[')
-		if i < 0 {
-			b.WriteString(event.HeaderName(h))
-			break
-		}
-		b.WriteString(event.HeaderName(h[:i]))
-		j := strings.IndexByte(h[i+1:], ']')
-		if j < 0 {
-			b.WriteString(strings.ToLower(h[i:])) // a bad glob: Validate says so
-			break
-		}
-		b.WriteString(strings.ToLower(h[i : i+j+2]))
-		h = h[i+j+2:]
-	}
-	return b.String()
 }
