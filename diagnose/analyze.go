@@ -47,8 +47,8 @@ type Report struct {
 	// Cyclic lists the (cause, effect) event IDs of the edges that close a
 	// causal cycle.
 	Cyclic [][2]string
-	// Learned is the number of flows the learned baseline behind a
-	// reported anomaly or the status came from (0: none used).
+	// Learned is the number of flows the learned baseline the rules used
+	// came from (0: none learned).
 	Learned int
 }
 
@@ -63,6 +63,9 @@ func (c *Config) Analyze(steps []Step, now time.Time) Report {
 	c.failures(f, &r)
 	c.stalls(f, &r, now)
 	c.slowHops(f, &r)
+	if b := c.base(); b != nil && (len(b.Hops) > 0 || len(b.Rules) > 0) {
+		r.Learned = max(r.Learned, b.Flows)
+	}
 	slices.SortStableFunc(r.Anomalies, func(x, y Anomaly) int { return Rank(x.Kind) - Rank(y.Kind) })
 	var i int
 	if r.Status, i = status(r.Failures, r.StallAt, now); i >= 0 {

@@ -53,7 +53,17 @@ type Config struct {
 	SlowFloor  time.Duration
 	// Baseline holds what was learned from stored traffic (nil: nothing
 	// learned; slow_hop is then off and only explicit rules stall flows).
+	// Learned, when Baseline is nil, is where a learner publishes it.
 	Baseline *Baseline
+	Learned  *BaselineSource
+}
+
+// base is the baseline in force (nil: none).
+func (c *Config) base() *Baseline {
+	if c.Baseline != nil {
+		return c.Baseline
+	}
+	return c.Learned.Get()
 }
 
 var dlHeaders = []string{"dlt-exception-message", "kafka_dlt-exception-message", "x-exception-message"}

@@ -6,9 +6,11 @@ import (
 )
 
 // rules returns the stall rules in force: the explicit ones, and the
-// learned ones for types no explicit rule covers.
-func (c *Config) rules() []Rule {
-	if c.Baseline == nil || len(c.Baseline.Rules) == 0 {
+// learned ones for types no explicit rule covers, unless the flow failed
+// (a failed flow ends otherwise than its usual course).
+func (c *Config) rules(failed bool) []Rule {
+	b := c.base()
+	if b == nil || len(b.Rules) == 0 || failed {
 		return c.Rules
 	}
 	explicit := map[string]bool{}
@@ -16,7 +18,7 @@ func (c *Config) rules() []Rule {
 		explicit[r.After] = true
 	}
 	out := append([]Rule(nil), c.Rules...)
-	for _, r := range c.Baseline.Rules {
+	for _, r := range b.Rules {
 		if !explicit[r.After] {
 			out = append(out, r)
 		}
@@ -32,7 +34,11 @@ func (c *Config) rules() []Rule {
 // before now are stalled anomalies. Which expected types follow a vertex is
 // computed bottom-up as bit sets over the topological order.
 func (c *Config) stalls(f *flow, r *Report, now time.Time) {
-	rules := c.rules()
+	failed := false
+	for i := range f.steps {
+		failed = failed || f.steps[i].Class.Failure
+	}
+	rules := c.rules(failed)
 	if len(rules) == 0 {
 		return
 	}
@@ -50,12 +56,16 @@ func (c *Config) stalls(f *flow, r *Report, now time.Time) {
 	own := make([]uint64, len(f.vs)*words)
 	desc := make([]uint64, len(f.vs)*words)
 	unlinked := make([]time.Time, len(bit)) // per bit: latest event of the type with no known cause
+	latest := make([]time.Time, len(bit))   // per bit: latest event of the type
 	for v := range f.vs {
 		o := f.orig(v)
 		if i, ok := bit[o.Type]; ok && !o.Class.DeadLetter {
 			own[v*words+i/64] |= 1 << (i % 64)
 			if len(f.vs[v].in) == 0 && o.Time.After(unlinked[i]) {
 				unlinked[i] = o.Time
+			}
+			if o.Time.After(latest[i]) {
+				latest[i] = o.Time
 			}
 		}
 	}
@@ -79,7 +89,7 @@ func (c *Config) stalls(f *flow, r *Report, now time.Time) {
 			if rule.Learned > 0 && len(f.vs[v].in) > 0 {
 				continue
 			}
-			if f.followed(v, rule, bit, desc[v*words:(v+1)*words], unlinked) {
+			if f.followed(v, rule, bit, desc[v*words:(v+1)*words], unlinked, latest) {
 				continue
 			}
 			at := o.Time.Add(rule.Within)
@@ -101,17 +111,26 @@ func (c *Config) stalls(f *flow, r *Report, now time.Time) {
 }
 
 // followed reports whether vertex v has a follow-up its rule expects: a
-// descendant of an expected type, or an event of that type with no known
-// cause, not earlier than v (v itself does not count, for rules that
-// expect their own type).
-func (f *flow) followed(v int, rule Rule, bit map[string]int, desc []uint64, unlinked []time.Time) bool {
+// descendant of an expected type (whatever its timestamp), or an event of
+// that type in the flow not earlier than v — the flow reached the type,
+// by whatever causal path (a delivery caused by the boxing, not by the
+// payment, still follows the payment). For a rule that expects its own
+// type, v itself does not count: only a descendant, or an event of the
+// type with no known cause, not earlier.
+func (f *flow) followed(v int, rule Rule, bit map[string]int, desc []uint64, unlinked, latest []time.Time) bool {
 	t := f.orig(v).Time
 	for _, typ := range rule.Expect {
 		i := bit[typ]
 		if desc[i/64]&(1<<(i%64)) != 0 {
 			return true
 		}
-		if u := unlinked[i]; !u.IsZero() && !u.Before(t) && (typ != rule.After || len(f.vs[v].in) > 0) {
+		if typ != rule.After {
+			if l := latest[i]; !l.IsZero() && !l.Before(t) {
+				return true
+			}
+			continue
+		}
+		if u := unlinked[i]; !u.IsZero() && !u.Before(t) && len(f.vs[v].in) > 0 {
 			return true
 		}
 	}
@@ -120,7 +139,8 @@ func (f *flow) followed(v int, rule Rule, bit map[string]int, desc []uint64, unl
 
 // slowHops flags edges far slower than their type pair's learned p99.
 func (c *Config) slowHops(f *flow, r *Report) {
-	if c.Baseline == nil || len(c.Baseline.Hops) == 0 {
+	b := c.base()
+	if b == nil || len(b.Hops) == 0 {
 		return
 	}
 	floor := MS(c.SlowFloor)
@@ -133,15 +153,15 @@ func (c *Config) slowHops(f *flow, r *Report) {
 			continue
 		}
 		from, to := f.orig(e.from), f.orig(e.to)
-		st, ok := c.Baseline.Hops[HopKey{Cause: from.Type, Effect: to.Type}]
+		st, ok := b.Hops[HopKey{Cause: from.Type, Effect: to.Type}]
 		lat := MS(e.lat)
 		if !ok || lat <= floor || lat <= margin*st.P99MS {
 			continue
 		}
 		r.add(SlowHop, from.Type+" → "+to.Type+" took "+FormatMS(lat)+", usually under "+
 			FormatMS(st.P99MS)+" (p99 of "+itoa(st.Count)+")", from.ID, to.ID)
-		if c.Baseline.Flows > 0 {
-			r.Learned = max(r.Learned, c.Baseline.Flows)
+		if b.Flows > 0 {
+			r.Learned = max(r.Learned, b.Flows)
 		}
 	}
 }

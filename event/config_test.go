@@ -85,7 +85,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}{
 		{name: "not YAML", yaml: "conventions: [\n", want: []string{"parse config: yaml: line"}},
 		{name: "unknown top-level key", yaml: "payload_cap: 10\nconventons: []\n",
-			want: []string{`line 2: config: unknown key "conventons" (want payload_cap, dead_letter_topics, conventions, redaction)`}},
+			want: []string{`line 2: config: unknown key "conventons" (want payload_cap, dead_letter_topics, conventions, redaction, stall_rules)`}},
 		{name: "bad payload cap", yaml: "payload_cap: lots\n", want: []string{`line 1: payload_cap: want a positive size`, `"lots"`}},
 		{name: "negative payload cap", yaml: "payload_cap: -5\n", want: []string{"line 1: payload_cap"}},
 		{name: "bad dead-letter pattern", yaml: "dead_letter_topics:\n  - \"[orders\"\n",

@@ -61,8 +61,9 @@ func (p *configParser) pairs(n *yaml.Node, what string, want []string, fn func(k
 }
 
 func (p *configParser) root(n *yaml.Node, cfg *Config) {
-	// "redaction" belongs to package redact, which reads the same file.
-	p.pairs(n, "config", []string{"payload_cap", "dead_letter_topics", "conventions", "redaction"}, func(key string, _, v *yaml.Node) {
+	// "redaction" belongs to package redact, "stall_rules" to the diagnose
+	// configuration (cmd/tracer), which read the same file.
+	p.pairs(n, "config", []string{"payload_cap", "dead_letter_topics", "conventions", "redaction", "stall_rules"}, func(key string, _, v *yaml.Node) {
 		switch key {
 		case "payload_cap":
 			cfg.PayloadCap = p.size(v)

@@ -46,6 +46,7 @@ type server struct {
 	http  *http.Server
 	ln    net.Listener
 	live  *ui.Live
+	learn *learner // nil with --learn=false
 }
 
 // startServer opens the store, builds ingest and the UI, and binds the HTTP
@@ -139,7 +140,11 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Handler: compress(e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 	}
-	return &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live}, nil
+	s := &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live}
+	if c.Learn {
+		s.learn = &learner{st: st, cfg: &c.diag, src: c.diag.Learned, log: log}
+	}
+	return s, nil
 }
 
 // liveBuffer is how many stored batches a slow live-tail client may fall
@@ -212,6 +217,13 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 			s.poll.Run(ingCtx)
 		}
 	}()
+	learnDone := make(chan struct{})
+	go func() {
+		defer close(learnDone)
+		if s.learn != nil {
+			s.learn.run(ingCtx)
+		}
+	}()
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- s.http.Serve(s.ln) }()
 	s.log.Info("eventscope is up", "url", s.URL())
@@ -238,6 +250,7 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 	}
 	stopIngest()
 	<-pollDone
+	<-learnDone
 	if err := <-ingDone; err != nil && !errors.Is(err, context.Canceled) && runErr == nil {
 		runErr = fmt.Errorf("ingest: %w", err)
 	}

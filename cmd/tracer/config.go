@@ -31,6 +31,7 @@ type config struct {
 	BatchInterval time.Duration
 	LiveMax       int
 	Decoding      decoding
+	Learn         bool
 	Retention     retention
 	GroupPoll     time.Duration
 
@@ -56,6 +57,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
 	fs.IntVar(&c.LiveMax, "live-max-clients", defaultLiveMax, "most /api/live streams open at once (429 beyond); 0: no limit")
 	c.Decoding.register(fs)
+	fs.BoolVar(&c.Learn, "learn", true, "learn hop latencies and usual follow-ups from the stored flows (slow_hop, learned stalls)")
 	fs.DurationVar(&c.GroupPoll, "group-poll", 10*time.Second, "how often to read every consumer group's committed offsets (their lag and which events they have read); 0 turns it off")
 	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
 	c.sec.registerHTTP(fs)
@@ -109,6 +111,12 @@ func (c *config) validate(needBrokers bool) error {
 		return err
 	}
 	c.diag = diagnose.Default()
+	if c.Learn {
+		c.diag.Learned = &diagnose.BaselineSource{}
+	}
+	if c.diag.Rules, err = stallRulesFile(c.Decoding.ConfigFile); err != nil {
+		return err
+	}
 	c.diag.DeadLetterTopics = append(c.diag.DeadLetterTopics, c.Decoding.event.DeadLetterPatterns...)
 	c.graph.Diagnose = &c.diag
 	if c.brokers, err = parseBrokers(c.Brokers, needBrokers); err != nil {
