@@ -20,6 +20,18 @@ type Group struct {
 	Kinds               []string // anomaly kinds among the members, sorted
 	Critical            bool     // a member is on the critical path
 	Expanded            bool
+	// Shown is how many members an expanded group draws one by one (at
+	// most the limit given to Collapse); the others stay in one box with
+	// the group's ID.
+	Shown int
+}
+
+// Rest is how many members of an expanded group are not drawn one by one.
+func (g *Group) Rest() int {
+	if !g.Expanded {
+		return 0
+	}
+	return len(g.Vertices) - g.Shown
 }
 
 // GroupID is the ID of the group of events with this source and type.
@@ -50,8 +62,10 @@ type Collapsed struct {
 }
 
 // Collapse folds the flow's events into groups by (source, type); groups
-// named in expand (by GroupID) keep their events as units of their own.
-func Collapse(f *Flow, expand map[string]bool) *Collapsed {
+// named in expand (by GroupID) keep their first limit events (all when
+// limit <= 0) as units of their own, and the rest in one unit with the
+// group's ID.
+func Collapse(f *Flow, expand map[string]bool, limit int) *Collapsed {
 	c := &Collapsed{UnitOf: make([]int, len(f.Vertices))}
 	groupOf := make([]int, len(f.Vertices))
 	byID := map[string]int{}
@@ -77,7 +91,8 @@ func Collapse(f *Flow, expand map[string]bool) *Collapsed {
 			}
 		}
 		switch u, ok := groupUnit[g]; {
-		case gr.Expanded:
+		case gr.Expanded && (limit <= 0 || gr.Shown < limit):
+			gr.Shown++
 			c.UnitOf[v] = len(c.Units)
 			c.Units = append(c.Units, Unit{ID: f.Vertices[v].ID, Group: g, Vertex: v})
 		case ok:
@@ -134,6 +149,12 @@ func layoutCollapsed(f *Flow, c *Collapsed, o *LayoutOptions, fitGap bool) *Draw
 			d.Nodes[i].Class = "member " + d.Nodes[i].Class
 		} else {
 			d.Nodes[i] = groupNode(gr, f.Start, o)
+			if rest := gr.Rest(); rest > 0 {
+				d.Nodes[i].Sub = gr.Source + " · " + itoa(rest) + " more"
+				d.Nodes[i].Class += " rest"
+				d.Nodes[i].Count = rest
+				d.Nodes[i].Title = gr.Type + "\n" + itoa(rest) + " more of " + itoa(len(gr.Vertices)) + " events (select to show more)"
+			}
 		}
 		g.w = append(g.w, d.Nodes[i].W)
 		g.h = append(g.h, d.Nodes[i].H)

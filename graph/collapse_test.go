@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/eventscope/eventscope/graph"
@@ -18,7 +19,7 @@ func pizzas() *graph.Flow {
 
 func TestCollapse(t *testing.T) {
 	f := pizzas()
-	c := graph.Collapse(f, nil)
+	c := graph.Collapse(f, nil, 0)
 	prepared := graph.GroupID("svc-PizzaPrepared", "PizzaPrepared")
 	wantGroups := []graph.Group{
 		{ID: graph.GroupID("svc-OrderPlaced", "OrderPlaced"), Source: "svc-OrderPlaced", Type: "OrderPlaced", Vertices: []int{0}, Records: 1, First: t0, Last: t0},
@@ -40,7 +41,7 @@ func TestCollapse(t *testing.T) {
 	}
 
 	// expanding the prepared group shows its three events in place
-	c = graph.Collapse(f, map[string]bool{prepared: true})
+	c = graph.Collapse(f, map[string]bool{prepared: true}, 0)
 	var units []string
 	for _, u := range c.Units {
 		units = append(units, u.ID)
@@ -114,10 +115,34 @@ func TestLayoutLargeFlowCollapses(t *testing.T) {
 			size = len(g.Vertices)
 		}
 	}
-	if shown == 0 || shown != size {
-		t.Errorf("expanded group shows %d of %d events", shown, size)
+	// a page of members one by one, the rest in one box that says so
+	if want := min(size, graph.DefaultExpandLimit); shown != want {
+		t.Errorf("expanded group shows %d of %d events, want %d", shown, size, want)
+	}
+	rest := 0
+	for _, n := range d.Nodes {
+		if n.ID == kitchen {
+			rest++
+			if want := "kitchen · " + strconv.Itoa(size-shown) + " more"; n.Sub != want || n.Count != size-shown {
+				t.Errorf("the rest box says %q (count %d), want %q", n.Sub, n.Count, want)
+			}
+		}
+	}
+	if rest != 1 {
+		t.Errorf("%d boxes for the members not shown, want 1", rest)
 	}
 	checkDrawing(t, d)
+	// without a limit, every member
+	d = graph.Layout(f, graph.LayoutOptions{Expand: map[string]bool{kitchen: true}, ExpandLimit: -1})
+	shown = 0
+	for _, n := range d.Nodes {
+		if n.Group == kitchen && n.EventIndex >= 0 {
+			shown++
+		}
+	}
+	if shown != size {
+		t.Errorf("no limit: %d of %d members shown", shown, size)
+	}
 }
 
 // TestNodeIDsMatchLayout checks that NodeIDs names the box Layout draws

@@ -22,6 +22,25 @@ type LayoutOptions struct {
 	// Expand names groups (GroupID) drawn as their member events when the
 	// flow is collapsed.
 	Expand map[string]bool
+	// ExpandLimit is how many members of an expanded group are drawn one
+	// by one (the rest stay in one box); 0 means DefaultExpandLimit,
+	// negative draws them all.
+	ExpandLimit int
+}
+
+// DefaultExpandLimit is LayoutOptions.ExpandLimit's default: a page of
+// members keeps an expanded group's drawing to a few thousand SVG nodes.
+const DefaultExpandLimit = 200
+
+// expandLimit is ExpandLimit for Collapse (0: no limit).
+func (o *LayoutOptions) expandLimit() int {
+	switch {
+	case o.ExpandLimit == 0:
+		return DefaultExpandLimit
+	case o.ExpandLimit < 0:
+		return 0
+	}
+	return o.ExpandLimit
 }
 
 func (o *LayoutOptions) defaults() {
@@ -115,7 +134,7 @@ func Layout(f *Flow, opts LayoutOptions) *Drawing {
 	fitGap := opts.LayerGap <= 0
 	opts.defaults()
 	if opts.collapses(f) {
-		return layoutCollapsed(f, Collapse(f, opts.Expand), &opts, fitGap)
+		return layoutCollapsed(f, Collapse(f, opts.Expand, opts.expandLimit()), &opts, fitGap)
 	}
 	g := &lgraph{minLayer: make([]int, len(f.Vertices))}
 	d := &Drawing{Nodes: make([]DrawNode, len(f.Vertices)), Edges: make([]DrawEdge, len(f.Edges))}
@@ -295,7 +314,7 @@ func NodeIDs(f *Flow, opts LayoutOptions) []string {
 		}
 		return out
 	}
-	c := Collapse(f, opts.Expand)
+	c := Collapse(f, opts.Expand, opts.expandLimit())
 	for i := range f.Events {
 		out[i] = c.Units[c.UnitOf[f.VertexOf[i]]].ID
 	}

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ type flowParams struct {
 	Expand   []string  // ?expand=group:SOURCE/TYPE (repeatable), sorted
 	From, To time.Time // ?from=&to= (RFC 3339); both zero for the whole flow
 	Internal bool      // ?internal=1: show the records of internal topics
+	Members  int       // ?members=N: members of an expanded group drawn one by one; 0 is graph.DefaultExpandLimit
 	// Hidden is how many internal records the page does not show.
 	Hidden int
 }
@@ -40,6 +42,13 @@ func parseFlowParams(c echo.Context, flowID string) (flowParams, error) {
 		}
 	}
 	slices.Sort(p.Expand)
+	if m := q.Get("members"); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 1 || n > maxMembers {
+			return p, badRequest("bad members " + quote(m) + ": want a number from 1 to " + strconv.Itoa(maxMembers))
+		}
+		p.Members = n
+	}
 	from, to := q.Get("from"), q.Get("to")
 	if from == "" && to == "" {
 		return p, nil
@@ -80,10 +89,31 @@ func (p flowParams) expandSet() map[string]bool {
 	return m
 }
 
+// maxMembers bounds ?members=: past a few thousand boxes a browser slows
+// down more than the drawing helps.
+const maxMembers = 5000
+
 // layoutOptions lay the causal graph out with the expanded groups.
 func (p flowParams) layoutOptions() graph.LayoutOptions {
-	return graph.LayoutOptions{Expand: p.expandSet()}
+	return graph.LayoutOptions{Expand: p.expandSet(), ExpandLimit: p.members()}
 }
+
+// members is how many members of an expanded group are drawn one by one.
+func (p flowParams) members() int {
+	if p.Members > 0 {
+		return p.Members
+	}
+	return graph.DefaultExpandLimit
+}
+
+// withMore draws another page of every expanded group's members.
+func (p flowParams) withMore() flowParams {
+	p.Members = min(p.members()+graph.DefaultExpandLimit, maxMembers)
+	return p
+}
+
+// withoutExpandAll collapses every group again.
+func (p flowParams) withoutExpandAll() flowParams { p.Expand, p.Members = nil, 0; return p }
 
 // withEvent, withExpand, withoutExpand and withWindow return copies with
 // one part changed.
@@ -122,6 +152,9 @@ func (p flowParams) url() string {
 	}
 	if p.Internal {
 		q.Set("internal", "1")
+	}
+	if p.Members > 0 && p.Members != graph.DefaultExpandLimit && len(p.Expand) > 0 {
+		q.Set("members", strconv.Itoa(p.Members))
 	}
 	u := FlowURL(p.FlowID)
 	if len(q) > 0 {

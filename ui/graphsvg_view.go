@@ -21,6 +21,8 @@ type graphView struct {
 	// that shows it: its event, or its group when collapsed (the
 	// drawing's EventNode). The tree and the timeline link to it.
 	NodeOf []string
+	// CollapseURL collapses every expanded group again ("" when none is).
+	CollapseURL, CollapseHX string
 }
 
 // graphNodeView is one box: an event (a link that selects it) or a group
@@ -70,6 +72,9 @@ type groupRowView struct {
 	Expanded         bool
 	ToggleURL        string // expand it, or collapse it again when expanded
 	ToggleHX         string
+	Shown, Rest      int    // expanded: members drawn one by one, and not
+	More             int    // how many the next page draws
+	MoreURL, MoreHX  string // the next page of members, when Rest > 0
 }
 
 // buildGraphView lays out f and turns the drawing into a view. sel is the
@@ -97,6 +102,9 @@ func buildGraphView(f *graph.Flow, p flowParams, sel int) graphView {
 			nv.URL, _ = p.eventURL(n.ID)
 		} else {
 			q := p.withExpand(n.ID)
+			if p.expanded(n.ID) { // the members not drawn yet: the next page
+				q = p.withMore()
+			}
 			nv.URL, nv.HX = q.url()+"#flow-graph", q.url()
 		}
 		if i == selNode {
@@ -112,6 +120,10 @@ func buildGraphView(f *graph.Flow, p flowParams, sel int) graphView {
 	}
 	if d.Collapsed {
 		v.Groups = groupRows(d.Groups, f, p)
+		if len(p.Expand) > 0 {
+			q := p.withoutExpandAll()
+			v.CollapseURL, v.CollapseHX = q.url()+"#flow-graph", q.url()
+		}
 	}
 	return v
 }
@@ -122,7 +134,11 @@ func groupRows(groups []graph.Group, f *graph.Flow, p flowParams) []groupRowView
 	for _, g := range groups {
 		r := groupRowView{ID: g.ID, Source: g.Source, Type: g.Type, Events: len(g.Vertices), Records: g.Records,
 			First: "+" + graph.FormatMS(msSince(f, g.First)), Last: "+" + graph.FormatMS(msSince(f, g.Last)),
-			Kinds: g.Kinds, Critical: g.Critical, Expanded: p.expanded(g.ID)}
+			Kinds: g.Kinds, Critical: g.Critical, Expanded: p.expanded(g.ID), Shown: g.Shown}
+		if rest := g.Rest(); rest > 0 {
+			q := p.withMore()
+			r.Rest, r.More, r.MoreURL, r.MoreHX = rest, min(rest, q.members()-p.members()), q.url()+"#flow-graph", q.url()
+		}
 		if g.HasHops {
 			r.Hops = graph.FormatMS(g.MinMS) + " / " + graph.FormatMS(g.P50MS) + " / " + graph.FormatMS(g.MaxMS)
 		}

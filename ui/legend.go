@@ -18,6 +18,7 @@ var graphLegend = []legendKey{
 	{"root", "node", "event root", "first event (root)"},
 	{"group", "node", "group", "group of events (select to expand)"},
 	{"selected", "node", "event selected", "selected"},
+	{"rest", "node", "group rest", "members of an expanded group not drawn yet (select to draw more)"},
 	{"critical", "edge", "critical", "critical path: the causal chain that took longest"},
 	{"duplicate", "node", "event duplicate", "duplicate delivery"},
 	{"missing-cause", "node", "event missing-cause", "cause not seen"},

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/eventscope/eventscope/graph"
+	"github.com/eventscope/eventscope/graph/graphtest"
+)
+
+// TestExpandedGroupShowsAPage: an expanded group of more members than a
+// page draws a page of them one by one and the rest in one box; "show
+// more" draws the next page; "Collapse all" folds every group again.
+func TestExpandedGroupShowsAPage(t *testing.T) {
+	evs := graphtest.Flow(5000, 1)
+	prepared := "group:kitchen/PizzaPrepared"
+	size := 0
+	for _, e := range evs {
+		if e.Type == "PizzaPrepared" {
+			size++
+		}
+	}
+	if size <= 2*graph.DefaultExpandLimit {
+		t.Fatalf("fixture has %d PizzaPrepared, want more than two pages", size)
+	}
+	ts := newTestServer(t, Options{Store: newFakeStore(evs...)})
+	u := "/flows/batch-5000?expand=" + url.QueryEscape(prepared)
+	frag := parseHTML(t, ts.get(t, u, "HX-Request", "true", "HX-Target", "flow-graph").Body.String())
+	members := frag.Find(`[data-testid="graph-node"][data-group="` + prepared + `"][data-event-id]`).Length()
+	if members != graph.DefaultExpandLimit {
+		t.Errorf("%d members drawn, want a page of %d", members, graph.DefaultExpandLimit)
+	}
+	rest := frag.Find(`[data-testid="graph-node"][data-node="` + prepared + `"]`)
+	if c, _ := rest.Attr("data-count"); rest.Length() != 1 || c != itoa(size-members) {
+		t.Errorf("rest box: %d boxes, count %q, want 1 of %d", rest.Length(), c, size-members)
+	}
+	more, _ := frag.Find(`[data-testid="group-more"]`).Attr("hx-get")
+	if want := u + "&members=400"; more != want {
+		t.Errorf("show more = %q, want %q", more, want)
+	}
+	if hx, _ := rest.Attr("hx-get"); hx != more {
+		t.Errorf("the rest box links %q, want the next page %q", hx, more)
+	}
+	if got := texts(frag, `[data-testid="group-more"]`); len(got) != 1 || got[0] != "show 200 more" {
+		t.Errorf("show more text %q", got)
+	}
+	frag = parseHTML(t, ts.get(t, more, "HX-Request", "true", "HX-Target", "flow-graph").Body.String())
+	if n := frag.Find(`[data-testid="graph-node"][data-group="` + prepared + `"][data-event-id]`).Length(); n != 400 {
+		t.Errorf("second page: %d members drawn, want 400", n)
+	}
+	if all, _ := frag.Find(`[data-testid="collapse-all"]`).Attr("hx-get"); all != "/flows/batch-5000" {
+		t.Errorf("collapse all = %q", all)
+	}
+	if rec := ts.get(t, u+"&members=0"); rec.Code != 400 {
+		t.Errorf("members=0: %d, want 400", rec.Code)
+	}
+}
