@@ -136,20 +136,6 @@ func (s *fakeStore) summaries() []store.FlowSummary {
 	return out
 }
 
-func addSorted(list []string, s string) []string {
-	if list == nil {
-		list = []string{}
-	}
-	if s == "" {
-		return list
-	}
-	i := sort.SearchStrings(list, s)
-	if i < len(list) && list[i] == s {
-		return list
-	}
-	return append(list[:i], append([]string{s}, list[i:]...)...)
-}
-
 func (s *fakeStore) matches(flowID string, t store.Term) bool {
 	eq := func(v string) bool {
 		if t.Prefix {

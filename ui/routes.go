@@ -32,6 +32,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/services", h.servicesShow)
 	get("/live", h.liveShow)
 	get("/groups", h.groupList)
+	get("/failures", h.failureList) // ?service= ?topic= ?state= ?since= ?from=&to=
 	get("/groups/*", h.groupShow)
 	get("/records/*", h.recordShow) // /records/{topic}/{partition}/{offset}: 303 to its event
 
@@ -44,6 +45,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/api/services", h.apiServicesShow)
 	get("/api/live", h.apiLiveStream)
 	get("/api/groups", h.apiGroupList)
+	get("/api/failures", h.apiFailureList)
 	get("/api/groups/*", h.apiGroupShow)
 
 	get("/healthz", h.healthCheck)
