@@ -74,7 +74,7 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 	return s.searchFlowsIn(ctx, q, cur, n, cond{})
 }
 
-// searchFlowsIn finds the flows that pass the prefilter and narrow (a
+// searchFlowsSQL finds the flows that pass the prefilter and narrow (a
 // condition on flow_id) and match every term, on their merged
 // flow_summary states (terms.go); terms on single events (header:, text:,
 // prefix or negated id: and key:) first select flows from events.
@@ -82,7 +82,7 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 // narrow is a window of the newest flows (windowSearch) or empty; a
 // window makes the prefilter's time range redundant (the window is
 // narrower, and the merged event times decide), so it is left out.
-func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
+func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
 	pre := prefilter(q, true)
 	if narrow.sql != "" {
 		pre = and([]cond{prefilter(q, false), narrow})

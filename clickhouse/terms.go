@@ -185,6 +185,8 @@ func termCond(t store.Term, pre cond, need map[string]bool) (fc, mc cond, err er
 		return cond{`flow_id IN (SELECT flow_id FROM (
   SELECT flow_id, groupBitOrMerge(flags) AS fl FROM flow_summary WHERE ` + pre.sql + ` GROUP BY flow_id
 ) WHERE bitAnd(fl, ?) != 0)`, append(append([]any{}, pre.args...), mask)}, mc, nil
+	case store.FieldPayload: // candidates only: searchFlowsIn decides
+		return payloadCond(t, pre), cond{}, nil
 	case store.FieldID, store.FieldKey:
 		if !t.Prefix && t.Value != "" {
 			if !t.Negate {

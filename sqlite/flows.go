@@ -182,6 +182,8 @@ func (w *where) term(tm store.Term) error {
 		cond, args = inFlow("instr(e.headers, ?) > 0"), []any{headerNeedle(tm.Name, tm.Value, tm.Prefix)}
 	case store.FieldText:
 		cond, args = inFlow("instr(e.payload, ?) > 0"), []any{[]byte(tm.Value)}
+	case store.FieldPayload:
+		cond, args = payloadTerm(tm)
 	case store.FieldAnomaly:
 		cond, args = anomalyTerm(tm, w.now)
 	case store.FieldStatus:

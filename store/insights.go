@@ -210,6 +210,8 @@ func termMatches(t Term, e *event.Event) bool {
 		return slices.ContainsFunc(e.Headers, func(h event.Header) bool { return h.Key == t.Name && m(h.Value) })
 	case FieldText:
 		return bytes.Contains(e.Payload, []byte(t.Value))
+	case FieldPayload:
+		return PayloadMatches(t, e.Payload)
 	}
 	return false
 }

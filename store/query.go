@@ -31,6 +31,9 @@ func (e *QueryError) Error() string { return fmt.Sprintf("at position %d: %s", e
 //	status:failed          flows in a status (one of Statuses)
 //	after:2026-11-01T10:00 before:-15m   the time window (absolute or relative to now)
 //	"free text"            a substring of a payload
+//	payload.customer.id:cus-1001   a field of a JSON payload (see PayloadMatches)
+//	payload.amount>500     also >=, <, <= (numbers only)
+//	has:payload.refund     the field exists
 //
 // A trailing "*" makes a value a prefix; values may be quoted ("a b").
 // Relative times are negative durations ("-15m", "-2h", "-7d"); absolute ones
@@ -59,6 +62,9 @@ type token struct {
 	field       string // "" for a bare value
 	value       string
 	quoted      bool
+	op          Op   // a payload field's comparison ("" for ':')
+	payload     bool // field is "payload.PATH", at fieldPos
+	fieldPos    int
 }
 
 type lexer struct {
@@ -82,7 +88,13 @@ func (l *lexer) next() (token, bool, error) {
 		t.negate = true
 		l.pos++
 	}
-	if l.pos < len(l.s) && l.s[l.pos] != '"' {
+	if end, op, ok := l.payloadField(); ok {
+		t.field, t.op, t.payload, t.fieldPos = l.s[l.pos:end], op, true, l.pos
+		l.pos = end + len(op)
+		if op == OpEq {
+			l.pos++ // the ':'
+		}
+	} else if l.pos < len(l.s) && l.s[l.pos] != '"' {
 		// a field name is letters up to a ':'
 		end := l.pos
 		for end < len(l.s) && (isLetter(l.s[end]) || l.s[end] == '_') {
@@ -118,6 +130,30 @@ func (l *lexer) next() (token, bool, error) {
 	}
 	t.value = l.s[start:l.pos]
 	return t, true, nil
+}
+
+// payloadField reports whether a payload field starts at l.pos
+// ("payload." and a path up to ':', '<', '>', a space or a quote), where
+// its path ends and its operator.
+func (l *lexer) payloadField() (end int, op Op, ok bool) {
+	const p = "payload."
+	if len(l.s)-l.pos < len(p) || !strings.EqualFold(l.s[l.pos:l.pos+len(p)], p) {
+		return 0, "", false
+	}
+	end = l.pos + len(p)
+	for end < len(l.s) && strings.IndexByte(":<> \t\r\n\"", l.s[end]) < 0 {
+		end++
+	}
+	rest := l.s[end:]
+	switch {
+	case strings.HasPrefix(rest, ":"):
+		return end, OpEq, true
+	case strings.HasPrefix(rest, ">="), strings.HasPrefix(rest, "<="):
+		return end, Op(rest[:2]), true
+	case strings.HasPrefix(rest, ">"), strings.HasPrefix(rest, "<"):
+		return end, Op(rest[:1]), true
+	}
+	return 0, "", false
 }
 
 // quoted reads a "..." string with \" and \\ escapes.
@@ -158,6 +194,9 @@ func (q *FlowQuery) add(t token, now time.Time) error {
 		}
 		return &QueryError{t.pos, "empty term"}
 	}
+	if t.payload {
+		return q.addPayload(t)
+	}
 	switch t.field {
 	case "after", "before":
 		if t.negate {
@@ -173,6 +212,16 @@ func (q *FlowQuery) add(t token, now time.Time) error {
 			q.To = tm
 		}
 		return nil
+	case "has":
+		if len(t.value) < len("payload.") || !strings.EqualFold(t.value[:len("payload.")], "payload.") {
+			return &QueryError{t.valPos, "has: want has:payload.PATH"}
+		}
+		path, err := payloadPath(t.value, t.valPos)
+		if err != nil {
+			return err
+		}
+		q.Terms = append(q.Terms, Term{Field: FieldPayload, Name: path, Op: OpHas, Negate: t.negate})
+		return nil
 	case "":
 		f := FieldID
 		if t.quoted {
@@ -183,7 +232,7 @@ func (q *FlowQuery) add(t token, now time.Time) error {
 	}
 	f, ok := termFields[t.field]
 	if !ok {
-		return &QueryError{t.pos, fmt.Sprintf("unknown field %q (want type, source, topic, key, header, anomaly, status, id, text, after or before; quote a value that contains ':')", t.field)}
+		return &QueryError{t.pos, fmt.Sprintf("unknown field %q (want type, source, topic, key, header, anomaly, status, id, text, has, payload.PATH, after or before; quote a value that contains ':')", t.field)}
 	}
 	term := Term{Field: f, Value: t.value, Negate: t.negate}
 	if !t.quoted && f != FieldText && strings.HasSuffix(term.Value, "*") {
@@ -207,6 +256,42 @@ func (q *FlowQuery) add(t token, now time.Time) error {
 	}
 	q.Terms = append(q.Terms, term)
 	return nil
+}
+
+// addPayload adds a payload field term: payload.PATH:VALUE[*] or
+// payload.PATH>NUMBER (>=, <, <=).
+func (q *FlowQuery) addPayload(t token) error {
+	path, err := payloadPath(t.field, t.fieldPos)
+	if err != nil {
+		return err
+	}
+	term := Term{Field: FieldPayload, Name: path, Value: t.value, Op: t.op, Negate: t.negate}
+	if t.op == OpEq {
+		if !t.quoted && strings.HasSuffix(term.Value, "*") {
+			term.Value, term.Prefix = strings.TrimSuffix(term.Value, "*"), true
+		}
+	} else if _, ok := ParseNumber(t.value); !ok {
+		return &QueryError{t.valPos, fmt.Sprintf("%s%s: want a number, not %q", t.field, t.op, t.value)}
+	}
+	q.Terms = append(q.Terms, term)
+	return nil
+}
+
+// payloadPath checks a "payload.a.b" field written at pos and returns its
+// path "a.b": keys are not empty and hold no '*', '=', '[' or ']'.
+func payloadPath(field string, pos int) (string, error) {
+	path := field[len("payload."):]
+	at := pos + len("payload.")
+	for _, k := range strings.Split(path, ".") {
+		if k == "" {
+			return "", &QueryError{at, fmt.Sprintf("bad payload path %q: empty key (want payload.key.key…)", field)}
+		}
+		if i := strings.IndexAny(k, "*=[]"); i >= 0 {
+			return "", &QueryError{at + i, fmt.Sprintf("bad payload path %q: %q in a key (arrays need no index: payload.items.sku)", field, k[i])}
+		}
+		at += len(k) + 1
+	}
+	return path, nil
 }
 
 func validAnomaly(k string) bool {

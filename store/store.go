@@ -139,6 +139,7 @@ const (
 	FieldAnomaly Field = "anomaly" // anomaly kind in the flow
 	FieldStatus  Field = "status"  // the flow's status
 	FieldText    Field = "text"    // substring of the payload
+	FieldPayload Field = "payload" // a field of a JSON payload (Name: its path)
 )
 
 // Term is one filter of a FlowQuery. Value is matched exactly unless Prefix
@@ -154,12 +155,15 @@ const (
 // payload bytes and ignores Prefix. FieldAnomaly matches a kind of
 // FlowSummary.Anomalies (Prefix: a kind starting with Value); an unknown
 // kind matches no flow. FieldStatus matches FlowSummary.Status exactly.
+// FieldPayload: Name is a dotted path of keys in a JSON payload and Op how
+// its value is compared (PayloadMatches defines it for every backend).
 type Term struct {
 	Field  Field
 	Name   string
 	Value  string
 	Prefix bool
 	Negate bool
+	Op     Op
 }
 
 // TopicCount is the number of events stored for one topic.

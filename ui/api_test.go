@@ -143,6 +143,8 @@ func TestAPIBadInput(t *testing.T) {
 		{"/api/flows?from=2026-11-23T11:00:00Z&to=2026-11-23T10:00:00Z", 400, "from must be before to"},
 		{"/api/flows?cursor=bogus", 400, "bad cursor"},
 		{"/api/flows?q=type:", 400, "bad query"},
+		{"/api/flows?q=payload.a..b:1", 400, "at position 11: bad payload path"},
+		{"/api/flows?q=payload.amount%3Eabc", 400, "want a number"},
 		{"/api/flows/nope", 404, `flow "nope": not found`},
 		{"/api/events/nope", 404, `event "nope": not found`},
 		{"/api/events/", 400, "missing ID in path"},

@@ -108,6 +108,8 @@ func refTerm(id string, evs []event.Event, anomalies []string, status string, tm
 		})
 	case store.FieldText:
 		ok = any(func(e *event.Event) bool { return bytes.Contains(e.Payload, []byte(tm.Value)) })
+	case store.FieldPayload:
+		ok = any(func(e *event.Event) bool { return store.PayloadMatches(tm, e.Payload) })
 	case store.FieldAnomaly:
 		ok = slices.ContainsFunc(anomalies, m)
 	case store.FieldStatus:

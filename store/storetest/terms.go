@@ -39,11 +39,7 @@ func runTerms(t *testing.T, o Opener) {
 	prefix := func(f store.Field, v string) store.Term { return store.Term{Field: f, Value: v, Prefix: true} }
 	not := func(tm store.Term) store.Term { tm.Negate = true; return tm }
 	header := func(name, v string) store.Term { return store.Term{Field: store.FieldHeader, Name: name, Value: v} }
-	tests := []struct {
-		name  string
-		terms []store.Term
-		want  []string
-	}{
+	tests := []termCase{
 		{"no terms", nil, []string{f3, f2, f1}},
 		{"type exact", []store.Term{term(store.FieldType, "OrderPlaced")}, []string{f2, f1}},
 		{"type is not a prefix", []store.Term{term(store.FieldType, "Order")}, []string{}},
@@ -96,6 +92,29 @@ func runTerms(t *testing.T, o Opener) {
 	}
 	evs := termFixture()
 	s := o.with(t, evs)
+	checkTerms(t, s, evs, tests)
+	t.Run("TermsWithWindow", func(t *testing.T) {
+		q := store.FlowQuery{Terms: []store.Term{term(store.FieldType, "OrderPlaced")}, From: Base.Add(time.Second)}
+		// order-1's OrderPlaced is before From but its payment is inside:
+		// a flow matches with events in the window and events matching
+		// the terms, not necessarily the same ones.
+		want := []string{f2, f1}
+		if got := flowIDs(mustFlows(t, s, q)); !slices.Equal(got, want) {
+			t.Errorf("Flows = %v, want %v", got, want)
+		}
+	})
+}
+
+// termCase is a search and the flows it finds, newest first.
+type termCase struct {
+	name  string
+	terms []store.Term
+	want  []string
+}
+
+// checkTerms runs each case on s (holding evs) in one page and in pages
+// of one, and against the reference.
+func checkTerms(t *testing.T, s store.Store, evs []event.Event, tests []termCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q := store.FlowQuery{Terms: tt.terms}
@@ -111,16 +130,6 @@ func runTerms(t *testing.T, o Opener) {
 			}
 		})
 	}
-	t.Run("TermsWithWindow", func(t *testing.T) {
-		q := store.FlowQuery{Terms: []store.Term{term(store.FieldType, "OrderPlaced")}, From: Base.Add(time.Second)}
-		// order-1's OrderPlaced is before From but its payment is inside:
-		// a flow matches with events in the window and events matching
-		// the terms, not necessarily the same ones.
-		want := []string{f2, f1}
-		if got := flowIDs(mustFlows(t, s, q)); !slices.Equal(got, want) {
-			t.Errorf("Flows = %v, want %v", got, want)
-		}
-	})
 }
 
 func summaryIDs(fs []store.FlowSummary) []string {
@@ -134,7 +143,7 @@ func summaryIDs(fs []store.FlowSummary) []string {
 func fmtTerms(terms []store.Term) string {
 	s := ""
 	for _, tm := range terms {
-		s += fmt.Sprintf("{%s name=%q value=%q prefix=%v negate=%v}", tm.Field, tm.Name, tm.Value, tm.Prefix, tm.Negate)
+		s += fmt.Sprintf("{%s name=%q op=%q value=%q prefix=%v negate=%v}", tm.Field, tm.Name, tm.Op, tm.Value, tm.Prefix, tm.Negate)
 	}
 	return s
 }

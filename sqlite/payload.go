@@ -1,0 +1,54 @@
+package sqlite
+
+import (
+	"database/sql/driver"
+	"fmt"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/eventscope/eventscope/store"
+)
+
+// payloadFunc is the SQL function payload_field(payload, path, op, value,
+// prefix): 1 when store.PayloadMatches accepts the payload, so that the
+// embedded store and every other backend share one definition of a field
+// match. It runs in Go, once per candidate payload (a JSON decode each).
+const payloadFunc = "eventscope_payload_field"
+
+func init() {
+	msqlite.MustRegisterDeterministicScalarFunction(payloadFunc, 5, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		var payload []byte
+		switch p := args[0].(type) {
+		case []byte:
+			payload = p
+		case string:
+			payload = []byte(p)
+		}
+		path, _ := args[1].(string)
+		op, _ := args[2].(string)
+		value, _ := args[3].(string)
+		prefix, _ := args[4].(int64)
+		t := store.Term{Field: store.FieldPayload, Name: path, Op: store.Op(op), Value: value, Prefix: prefix != 0}
+		if store.PayloadMatches(t, payload) {
+			return int64(1), nil
+		}
+		return int64(0), nil
+	})
+}
+
+// payloadTerm is the condition of a payload field term: some event of the
+// flow has a matching payload. Payloads without the field's last key
+// (store.PayloadNeedle) are skipped by instr() before any decoding.
+func payloadTerm(tm store.Term) (string, []any) {
+	prefix := 0
+	if tm.Prefix {
+		prefix = 1
+	}
+	c := fmt.Sprintf("%s(e.payload, ?, ?, ?, ?)", payloadFunc)
+	args := []any{tm.Name, string(tm.Op), tm.Value, prefix}
+	if n := store.PayloadNeedle(tm.Name); n != "" {
+		c = "instr(e.payload, ?) > 0 AND " + c
+		args = append([]any{[]byte(n)}, args...)
+	}
+	return inFlow(c), args
+}

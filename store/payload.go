@@ -1,0 +1,216 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Op is how a FieldPayload term compares the field's value.
+type Op string
+
+// Ops of payload field terms.
+const (
+	OpEq  Op = ""    // payload.a.b:VALUE (Prefix: VALUE*)
+	OpHas Op = "has" // has:payload.a.b, the field exists
+	OpGT  Op = ">"
+	OpGE  Op = ">="
+	OpLT  Op = "<"
+	OpLE  Op = "<="
+)
+
+// Kinds of JSON values, as /api/fields lists them.
+const (
+	KindString = "string"
+	KindNumber = "number"
+	KindBool   = "bool"
+	KindObject = "object"
+	KindArray  = "array"
+	KindNull   = "null"
+)
+
+// PayloadMatches reports whether the payload has a value at t.Name (a
+// dotted path of object keys) that t selects. A path through an array
+// goes through every element (arrays add no step to the path). OpEq
+// compares the value's text: a string's decoded text, or a number, bool
+// or null as written ("12.50", "true", "null"), exactly (or as a prefix);
+// objects and arrays have no text. The comparisons take numbers and
+// strings that are numbers ("750", " 12.5" is not); any other value never
+// compares. OpHas: a value of any kind is there. A payload that is not
+// JSON has no fields; one cut short (truncated) has the fields before the
+// cut. Keys and values are compared byte-wise after JSON unescaping.
+func PayloadMatches(t Term, payload []byte) bool {
+	path := strings.Split(t.Name, ".")
+	var num float64
+	if t.Op != OpEq && t.Op != OpHas {
+		n, ok := ParseNumber(t.Value)
+		if !ok {
+			return false
+		}
+		num = n
+	}
+	found := false
+	WalkPayload(payload, func(p []string, kind, text string) bool {
+		if !equalPath(p, path) {
+			return true
+		}
+		switch t.Op {
+		case OpHas:
+			found = true
+		case OpEq:
+			if kind != KindObject && kind != KindArray {
+				found = text == t.Value || t.Prefix && strings.HasPrefix(text, t.Value)
+			}
+		default:
+			if kind != KindNumber && kind != KindString {
+				return true
+			}
+			v, ok := ParseNumber(text)
+			if !ok {
+				return true
+			}
+			switch t.Op {
+			case OpGT:
+				found = v > num
+			case OpGE:
+				found = v >= num
+			case OpLT:
+				found = v < num
+			case OpLE:
+				found = v <= num
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func equalPath(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// WalkPayload calls visit for every value of a JSON payload below the
+// top level, with its path of object keys (array elements share their
+// array's path), its kind and its text (see PayloadMatches), until visit
+// returns false. It stops quietly where the payload stops being JSON, so a
+// truncated payload yields what comes before the cut; a payload that does
+// not start with an object or array yields nothing.
+func WalkPayload(payload []byte, visit func(path []string, kind, text string) bool) {
+	p := bytes.TrimLeft(payload, " \t\r\n")
+	if len(p) == 0 || p[0] != '{' && p[0] != '[' {
+		return
+	}
+	d := json.NewDecoder(bytes.NewReader(p))
+	d.UseNumber()
+	w := walker{d: d, visit: visit}
+	tok, err := d.Token()
+	if err != nil {
+		return
+	}
+	w.top = true
+	w.value(tok)
+}
+
+type walker struct {
+	d     *json.Decoder
+	path  []string
+	visit func(path []string, kind, text string) bool
+	top   bool
+}
+
+// value walks one value whose first token is tok; false when the walk
+// ends (an error or visit said stop).
+func (w *walker) value(tok json.Token) bool {
+	top := w.top
+	w.top = false
+	emit := func(kind, text string) bool {
+		if top {
+			return true
+		}
+		return w.visit(w.path, kind, text)
+	}
+	switch v := tok.(type) {
+	case json.Delim:
+		if v == '{' {
+			if !emit(KindObject, "") {
+				return false
+			}
+			for w.d.More() {
+				k, err := w.d.Token()
+				key, ok := k.(string)
+				if err != nil || !ok {
+					return false
+				}
+				t, err := w.d.Token()
+				if err != nil {
+					return false
+				}
+				w.path = append(w.path, key)
+				ok = w.value(t)
+				w.path = w.path[:len(w.path)-1]
+				if !ok {
+					return false
+				}
+			}
+		} else {
+			if !emit(KindArray, "") {
+				return false
+			}
+			for w.d.More() {
+				t, err := w.d.Token()
+				if err != nil {
+					return false
+				}
+				w.top = top // elements of the top-level array are top level too
+				if !w.value(t) {
+					return false
+				}
+			}
+		}
+		_, err := w.d.Token() // the closing delimiter
+		return err == nil
+	case string:
+		return emit(KindString, v)
+	case json.Number:
+		return emit(KindNumber, string(v))
+	case bool:
+		return emit(KindBool, strconv.FormatBool(v))
+	case nil:
+		return emit(KindNull, "null")
+	}
+	return false
+}
+
+// PayloadNeedle is a byte string every payload with a value at the
+// dotted path contains: the last key, quoted, when JSON writes it only one
+// way (letters, digits and "_-$@ "); else "" (no such string is known).
+// Stores use it to skip payloads before decoding them.
+func PayloadNeedle(path string) string {
+	last := path[strings.LastIndexByte(path, '.')+1:]
+	for i := 0; i < len(last); i++ {
+		c := last[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-$@ ", c) >= 0) {
+			return ""
+		}
+	}
+	return `"` + last + `"`
+}
+
+// ParseNumber reads a number written as JSON writes one ("-12.5e3"; not
+// "inf", "0x10", "+1" nor " 1").
+func ParseNumber(s string) (float64, bool) {
+	if !json.Valid([]byte(s)) || s == "" || s[0] != '-' && (s[0] < '0' || s[0] > '9') {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v, err == nil
+}

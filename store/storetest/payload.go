@@ -1,0 +1,82 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
+)
+
+// payloadFixture is five flows with JSON payloads of every shape a field
+// search meets: nested objects, arrays of objects and of scalars, numbers
+// written as strings, Unicode keys and values, a field one flow lacks, a
+// value redacted at ingest (the store keeps the "redacted:" hash only)
+// and a payload truncated at the size cap. Newest first: p5 … p1.
+func payloadFixture() []event.Event {
+	g := NewGen(Base)
+	ev := func(corr, id, typ, payload string, sec int) event.Event {
+		e := g.Event("payments", corr, id, "", time.Duration(sec)*time.Second)
+		e.Type, e.Payload, e.PayloadSize = typ, []byte(payload), len(payload)
+		return e
+	}
+	trunc := ev("p5", "p5-a", "OrderPlaced", `{"customer":{"id":"cus-5"},"items":[{"sku":"A-17"},{"sku":"Z-`, 9)
+	trunc.PayloadSize, trunc.Truncated = 4096, true
+	return []event.Event{
+		ev("p1", "p1-a", "OrderPlaced", `{"customer":{"id":"cus-1001","name":"Zoë"},"amount":750,"items":[{"sku":"A-17","qty":2},{"sku":"B-2"}]}`, 0),
+		ev("p1", "p1-b", "PaymentFailed", `{"error":"card declined","amount":"750.00","refund":null}`, 1),
+		ev("p2", "p2-a", "OrderPlaced", `{"customer":{"id":"cus-1002","name":"ZOË"},"amount":"120","tags":["rush","gift"]}`, 2),
+		ev("p3", "p3-a", "OrderPlaced", `{"Kunde":{"Straße":"Hauptstraße 1"},"amount":"n/a","items":[]}`, 3),
+		ev("p4", "p4-a", "PaymentAuthorized", `{"customer":{"id":"redacted:9f2c1a77e0b4"},"amount":499.99,"card":{"number":"redacted:0a1b2c3d4e5f"}}`, 4),
+		ev("p4", "p4-b", "Ping", `plain text "customer":{"id":"cus-1001"}`, 5),
+		trunc,
+	}
+}
+
+func runPayloadTerms(t *testing.T, o Opener) {
+	eq := func(path, v string) store.Term { return store.Term{Field: store.FieldPayload, Name: path, Value: v} }
+	pre := func(path, v string) store.Term { tm := eq(path, v); tm.Prefix = true; return tm }
+	cmp := func(path string, op store.Op, v string) store.Term { tm := eq(path, v); tm.Op = op; return tm }
+	has := func(path string) store.Term {
+		return store.Term{Field: store.FieldPayload, Name: path, Op: store.OpHas}
+	}
+	not := func(tm store.Term) store.Term { tm.Negate = true; return tm }
+	tests := []termCase{
+		{"nested exact", []store.Term{eq("customer.id", "cus-1001")}, []string{"p1"}},
+		{"nested prefix", []store.Term{pre("customer.id", "cus-100")}, []string{"p2", "p1"}},
+		{"prefix reaches the truncated payload", []store.Term{pre("customer.id", "cus-")}, []string{"p5", "p2", "p1"}},
+		{"exact is not substring", []store.Term{eq("customer.id", "cus-10")}, []string{}},
+		{"leaf name alone is not a path", []store.Term{eq("id", "cus-1001")}, []string{}},
+		{"object has no text", []store.Term{eq("customer", "cus-1001")}, []string{}},
+		{"case-sensitive", []store.Term{eq("customer.name", "zoë")}, []string{}},
+		{"unicode value", []store.Term{eq("customer.name", "ZOË")}, []string{"p2"}},
+		{"unicode key", []store.Term{eq("Kunde.Straße", "Hauptstraße 1")}, []string{"p3"}},
+		{"array of objects", []store.Term{eq("items.sku", "B-2")}, []string{"p1"}},
+		{"array in two flows", []store.Term{eq("items.sku", "A-17")}, []string{"p5", "p1"}},
+		{"array cut by truncation", []store.Term{pre("items.sku", "Z")}, []string{}},
+		{"array of strings", []store.Term{eq("tags", "gift")}, []string{"p2"}},
+		{"number text", []store.Term{eq("amount", "750")}, []string{"p1"}},
+		{"string text", []store.Term{eq("amount", "750.00")}, []string{"p1"}},
+		{"null text", []store.Term{eq("refund", "null")}, []string{"p1"}},
+		{"greater", []store.Term{cmp("amount", store.OpGT, "500")}, []string{"p1"}},
+		{"greater or equal, string number", []store.Term{cmp("amount", store.OpGE, "120")}, []string{"p4", "p2", "p1"}},
+		{"less", []store.Term{cmp("amount", store.OpLT, "500")}, []string{"p4", "p2"}},
+		{"less or equal", []store.Term{cmp("amount", store.OpLE, "120")}, []string{"p2"}},
+		{"non-number never compares", []store.Term{cmp("customer.id", store.OpGT, "0")}, []string{}},
+		{"number in array", []store.Term{cmp("items.qty", store.OpGT, "1")}, []string{"p1"}},
+		{"has", []store.Term{has("refund")}, []string{"p1"}},
+		{"has object", []store.Term{has("card")}, []string{"p4"}},
+		{"has empty array", []store.Term{has("items")}, []string{"p5", "p3", "p1"}},
+		{"has absent", []store.Term{has("customer.email")}, []string{}},
+		{"not in plain text", []store.Term{has("id")}, []string{}},
+		{"redacted value is not findable", []store.Term{pre("card.number", "4")}, []string{}},
+		{"redacted field exists", []store.Term{has("card.number")}, []string{"p4"}},
+		{"negated", []store.Term{not(eq("customer.id", "cus-1001"))}, []string{"p5", "p4", "p3", "p2"}},
+		{"negated has", []store.Term{not(has("amount"))}, []string{"p5"}},
+		{"negated compare keeps non-numbers", []store.Term{not(cmp("amount", store.OpGT, "100"))}, []string{"p5", "p3"}},
+		{"with type", []store.Term{{Field: store.FieldType, Value: "PaymentFailed"}, has("customer")}, []string{"p1"}},
+		{"two fields of different events", []store.Term{has("error"), eq("items.sku", "A-17")}, []string{"p1"}},
+	}
+	evs := payloadFixture()
+	checkTerms(t, o.with(t, evs), evs, tests)
+}
