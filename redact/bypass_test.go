@@ -130,3 +130,21 @@ func TestInvalidUTF8Header(t *testing.T) {
 		t.Errorf("the secret survived: correlation %q", e.CorrelationID)
 	}
 }
+
+// TestCutEnvelopeIDs: the decoder reads IDs from the whole value; when the
+// payload is cut at the cap and dropped, an ID under a masked path still
+// takes its token.
+func TestCutEnvelopeIDs(t *testing.T) {
+	cfg := Config{Rules: []Rule{{Mask: Fields{JSON: []string{"metadata.correlationId", "**.eventId"}}}}}
+	v := `{"metadata":{"eventId":"e-1","correlationId":"` + secretValue + `"},"data":{"pad":"` + strings.Repeat("x", 200) + `"}}`
+	e := decodeRedact(t, cfg, event.Record{Topic: "t", Value: []byte(v)})
+	if !e.Truncated && e.Payload != nil {
+		t.Fatalf("the payload was not cut: %q", e.Payload)
+	}
+	if shows(t, e) || !strings.HasPrefix(e.CorrelationID, Prefix) || !strings.HasPrefix(e.EventID, Prefix) {
+		t.Errorf("IDs from the cut envelope: event %q correlation %q", e.EventID, e.CorrelationID)
+	}
+	if e.Payload != nil {
+		t.Errorf("cut payload kept: %q", e.Payload)
+	}
+}

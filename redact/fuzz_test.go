@@ -36,3 +36,25 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCut checks that a payload cut anywhere is dropped without a panic
+// and that a string the rules name, whole before the cut, masks an ID
+// field equal to it.
+func FuzzCut(f *testing.F) {
+	f.Add([]byte(`{"meta":{"correlationId":"c-1","email":"x"},"data":[{"email":"y"`), 40)
+	f.Add([]byte(`["a",{"email":"\"}\\"`), 9)
+	r, err := New(Config{Rules: []Rule{{Mask: Fields{JSON: []string{"**.email", "meta.correlationId", "[0]"}}}}}, testSecret)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, payload []byte, cut int) {
+		if cut < 0 || cut > len(payload) {
+			return
+		}
+		e := event.Event{Topic: "t", Payload: append([]byte(nil), payload[:cut]...), Truncated: true, CorrelationID: "c-1"}
+		r.Apply(&e)
+		if e.Payload != nil {
+			t.Fatalf("cut payload kept: %q", e.Payload)
+		}
+	})
+}

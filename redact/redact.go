@@ -141,6 +141,9 @@ func (r *Redactor) raw(p *plan, e *event.Event, key string) {
 func (r *Redactor) payload(p *plan, e *event.Event, gone []string) []string {
 	body := event.JSONStart(e.Payload)
 	if e.Truncated || !jsonValid(body) {
+		if e.Truncated {
+			gone = append(gone, r.cutIDs(p, e)...)
+		}
 		return r.unparsable(e, gone)
 	}
 	w := walker{r: r}
