@@ -148,3 +148,24 @@ func TestCutEnvelopeIDs(t *testing.T) {
 		t.Errorf("cut payload kept: %q", e.Payload)
 	}
 }
+
+// TestLooseJSONKeys: json_keys: loose matches keys as the decoder reads
+// envelope keys; the default matches them exactly.
+func TestLooseJSONKeys(t *testing.T) {
+	v := `{"Customer_Email":"` + secretValue + `","meta":{"correlation_id":"` + secretValue + `"}}`
+	rules := []Rule{{Mask: Fields{JSON: []string{"**.customerEmail", "meta.correlationId"}}, JSONKeys: JSONKeysLoose}}
+	e := decodeRedact(t, Config{Rules: rules}, event.Record{Topic: "t", Value: []byte(v)})
+	if shows(t, e) {
+		t.Errorf("loose keys: the secret survived: %s (correlation %q)", e.Payload, e.CorrelationID)
+	}
+	rules[0].JSONKeys = ""
+	r, _ := New(Config{Rules: rules}, []byte("0123456789abcdef0123"))
+	exact := event.Event{Topic: "t", Payload: []byte(v)}
+	r.Apply(&exact)
+	if !strings.Contains(string(exact.Payload), secretValue) {
+		t.Errorf("exact keys matched another spelling: %s", exact.Payload)
+	}
+	if err := (Config{Rules: []Rule{{Drop: Fields{Key: true}, JSONKeys: "fuzzy"}}}).Validate(); err == nil || !strings.Contains(err.Error(), "json_keys") {
+		t.Errorf("bad json_keys: %v", err)
+	}
+}

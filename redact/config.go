@@ -50,7 +50,19 @@ type Rule struct {
 	Mask Fields `yaml:"mask,omitempty"`
 	// Drop removes values.
 	Drop Fields `yaml:"drop,omitempty"`
+	// JSONKeys is how the keys of the JSON paths match: JSONKeysExact
+	// (default) or JSONKeysLoose.
+	JSONKeys string `yaml:"json_keys,omitempty"`
 }
+
+// JSON key matching of a Rule.
+const (
+	JSONKeysExact = "exact" // as written, case-sensitive (the default)
+	// JSONKeysLoose matches keys as the decoder reads envelope keys:
+	// case-insensitive, ignoring '-', '_' and '.' (event.HeaderName), so
+	// "**.correlationId" also catches correlation_id and CorrelationID.
+	JSONKeysLoose = "loose"
+)
 
 // Fields names values of an event.
 type Fields struct {
@@ -119,6 +131,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("unparsable_payload %q: want drop or keep", c.UnparsablePayload))
 	}
 	for i, r := range c.Rules {
+		if r.JSONKeys != "" && r.JSONKeys != JSONKeysExact && r.JSONKeys != JSONKeysLoose {
+			errs = append(errs, fmt.Errorf("rule %d: json_keys %q: want exact or loose", i+1, r.JSONKeys))
+		}
 		for _, t := range r.Topics {
 			if _, err := path.Match(t, ""); err != nil || t == "" {
 				errs = append(errs, fmt.Errorf("rule %d: topic pattern %q: bad glob", i+1, t))

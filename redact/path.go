@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/eventscope/eventscope/event"
 )
 
 // segKind is what one step of a JSON path matches.
@@ -25,8 +27,9 @@ type seg struct {
 
 // jsonPath is a compiled path with the action taken on the values it names.
 type jsonPath struct {
-	segs []seg
-	act  action
+	segs  []seg
+	act   action
+	loose bool // keys compared as event.HeaderName (rule json_keys: loose)
 }
 
 // parsePath compiles "data.items[*].card", "**.password", "[0].id".
@@ -114,7 +117,7 @@ func step(states []state, key []byte, index int, buf []state) ([]state, action) 
 		case sg.kind == segDeep:
 			next = append(next, s) // consume one level, stay on "**"
 		case sg.kind == segAny,
-			sg.kind == segKey && index < 0 && sg.name == string(key),
+			sg.kind == segKey && index < 0 && sg.name == keyName(key, s.path.loose),
 			sg.kind == segAnyIndex && index >= 0,
 			sg.kind == segIndex && index == sg.idx:
 			next = append(next, state{s.path, s.i + 1})
@@ -128,4 +131,13 @@ func step(states []state, key []byte, index int, buf []state) ([]state, action) 
 		}
 	}
 	return next, act
+}
+
+// keyName is a JSON key as a path compares it: as written, or for a loose
+// path in the decoder's header-name form (case and - _ . ignored).
+func keyName(key []byte, loose bool) string {
+	if loose {
+		return event.HeaderName(string(key))
+	}
+	return string(key)
 }

@@ -199,13 +199,14 @@ func (r *Redactor) compile(topic string) *plan {
 		if p == nil {
 			p = &plan{headers: map[string]action{}}
 		}
-		p.add(rule.Mask, actMask)
-		p.add(rule.Drop, actDrop)
+		loose := rule.JSONKeys == JSONKeysLoose
+		p.add(rule.Mask, actMask, loose)
+		p.add(rule.Drop, actDrop, loose)
 	}
 	return p
 }
 
-func (p *plan) add(f Fields, act action) {
+func (p *plan) add(f Fields, act action, loose bool) {
 	for _, h := range f.Headers {
 		h = headerPattern(h)
 		if strings.ContainsAny(h, "*?[") {
@@ -216,7 +217,12 @@ func (p *plan) add(f Fields, act action) {
 	}
 	for _, s := range f.JSON {
 		segs, _ := parsePath(s) // validated in New
-		p.paths = append(p.paths, &jsonPath{segs: segs, act: act})
+		if loose {
+			for i := range segs {
+				segs[i].name = event.HeaderName(segs[i].name)
+			}
+		}
+		p.paths = append(p.paths, &jsonPath{segs: segs, act: act, loose: loose})
 	}
 	if f.Key {
 		p.key = max(p.key, act)
