@@ -29,6 +29,11 @@ func TestDeadLetterRecoveredNoStall(t *testing.T) {
 	if r.Status != StatusRecovered || len(r.Anomalies) != 1 || r.Anomalies[0].Kind != DeadLetter {
 		t.Fatalf("status %s, anomalies %+v; want recovered with one dead_letter", r.Status, r.Anomalies)
 	}
+	// The retry names a cause not on Kafka: still the same work, recovered.
+	orphanRetry := append(steps[:3:3], step("p", "cmd-1", "PaymentAuthorized", "payments", "pay", 900, Class{}))
+	if r := c.Analyze(orphanRetry, t0.Add(time.Hour)); r.Status != StatusRecovered {
+		t.Errorf("retry with an unseen cause: %s, want recovered", r.Status)
+	}
 	// Never retried: only the kitchen went on.
 	r = c.Analyze(steps[:3], t0.Add(time.Hour))
 	if r.Status != StatusFailed || r.Reason != "gateway timeout" {

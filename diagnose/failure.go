@@ -72,7 +72,9 @@ func (f *flow) parked(v, k int) int {
 // of the work, on no dead-letter topic, not earlier than the dead-letter
 // record, published by the service that dead-lettered it (when the record
 // names one other than the work's producer: a copy keeps the original's
-// producer, and then any later effect counts). "" when none.
+// producer, and then any later effect counts); else, when the record names
+// its own service, an event of that service with no known cause, not
+// earlier. "" when none.
 func (f *flow) recovery(v, k, work int, seen []bool) string {
 	dl := &f.steps[k]
 	strict := dl.Source != "" && dl.Source != f.orig(work).Source
@@ -83,6 +85,17 @@ func (f *flow) recovery(v, k, work int, seen []bool) string {
 		}
 		e := f.orig(w)
 		if e.Class.DeadLetter || e.Time.Before(dl.Time) || strict && e.Source != dl.Source {
+			continue
+		}
+		return e.ID
+	}
+	// A step whose cause is unknown (not on Kafka, or no causation IDs)
+	// counts too, when it is not earlier and from the dead-lettering
+	// service (when it names one of its own).
+	for w := range f.vs {
+		e := f.orig(w)
+		if w == v || w == work || !f.vs[w].unknown || len(f.vs[w].in) > 0 || e.Class.DeadLetter ||
+			e.Time.Before(dl.Time) || !strict || e.Source != dl.Source {
 			continue
 		}
 		return e.ID
