@@ -55,3 +55,32 @@ func TestExpandedGroupShowsAPage(t *testing.T) {
 		t.Errorf("members=0: %d, want 400", rec.Code)
 	}
 }
+
+// TestIdenticalAnomaliesAggregate: anomalies that read the same are one
+// line with a count, their event links capped with "and N more".
+func TestIdenticalAnomaliesAggregate(t *testing.T) {
+	f := &graph.Flow{}
+	for i := range 1643 {
+		f.Anomalies = append(f.Anomalies, graph.Anomaly{Kind: graph.Stalled, EventIDs: []string{"s" + itoa(i)}, Detail: "no reaction within 30 s"})
+	}
+	f.Anomalies = append(f.Anomalies, graph.Anomaly{Kind: graph.Stalled, EventIDs: []string{"x"}, Detail: "another reason"})
+	var v flowView
+	v.addAnomalies(f, eventLinker)
+	doc := parseHTML(t, renderComp(t, anomalyList(v.Anomalies)))
+	if got := texts(doc, `[data-testid="anomaly-count"]`); len(got) != 1 || got[0] != "× 1,643" {
+		t.Errorf("counts %q, want one × 1,643", got)
+	}
+	if n := doc.Find(`[data-testid="anomaly"]`).Length(); n != 2 {
+		t.Errorf("%d lines, want 2", n)
+	}
+	first := doc.Find(`[data-testid="anomaly"]`).First()
+	if n := first.Find(`[data-testid="event-link"]`).Length(); n != maxAnomalyLinks {
+		t.Errorf("%d event links, want %d", n, maxAnomalyLinks)
+	}
+	if got := first.Find(".muted").Text(); got != "and 1633 more" {
+		t.Errorf("more = %q", got)
+	}
+	if fmtThousands(1234567) != "1,234,567" || fmtThousands(12) != "12" {
+		t.Error(fmtThousands(1234567))
+	}
+}

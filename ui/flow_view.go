@@ -4,6 +4,7 @@ import (
 	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
+	"strconv"
 )
 
 // flowHeaderView sums up a flow.
@@ -31,7 +32,9 @@ type flowHeaderView struct {
 type anomalyView struct {
 	Kind, Detail string
 	Events       []eventLinkView
-	More         int // events beyond maxAnomalyLinks
+	More         int    // events beyond maxAnomalyLinks
+	Count        string // "× 1,643" when that many anomalies read the same; "" for one
+	n            int
 }
 
 // Caps that keep the page small for flows with thousands of anomalies or
@@ -133,20 +136,40 @@ func headerOf(flowID string, f *graph.Flow) flowHeaderView {
 	return h
 }
 
-// addAnomalies lists f's anomalies (at most maxAnomaliesPerKind of a kind)
-// and returns the kinds each event ID is involved in.
+// addAnomalies lists f's anomalies (at most maxAnomaliesPerKind lines of
+// a kind; anomalies that read the same are one line with a count and their
+// events together) and returns the kinds each event ID is involved in.
 func (v *flowView) addAnomalies(f *graph.Flow, link linker) map[string][]string {
 	kinds := map[string][]string{}
 	perKind := map[string]int{}
+	line := map[[2]string]int{} // kind, detail: index into v.Anomalies
 	for _, a := range f.Anomalies {
 		for _, id := range a.EventIDs {
 			kinds[id] = appendOnce(kinds[id], a.Kind)
+		}
+		if i, ok := line[[2]string{a.Kind, a.Detail}]; ok {
+			av := &v.Anomalies[i]
+			av.n++
+			av.Count = "× " + fmtThousands(av.n)
+			for _, id := range a.EventIDs {
+				if len(av.Events) == maxAnomalyLinks {
+					av.More++
+					continue
+				}
+				if i, ok := firstRecord(f, id); ok {
+					av.Events = append(av.Events, link(&f.Events[i]))
+				} else {
+					av.Events = append(av.Events, eventLinkView{ID: id, Label: id})
+				}
+			}
+			continue
 		}
 		if perKind[a.Kind]++; perKind[a.Kind] > maxAnomaliesPerKind {
 			v.AnomaliesOmitted++
 			continue
 		}
-		av := anomalyView{Kind: a.Kind, Detail: a.Detail}
+		line[[2]string{a.Kind, a.Detail}] = len(v.Anomalies)
+		av := anomalyView{Kind: a.Kind, Detail: a.Detail, n: 1}
 		for j, id := range a.EventIDs {
 			if j == maxAnomalyLinks {
 				av.More = len(a.EventIDs) - j
@@ -240,4 +263,16 @@ func appendOnce(list []string, s string) []string {
 		}
 	}
 	return append(list, s)
+}
+
+// fmtThousands writes n with commas between thousands: 1643 -> "1,643".
+func fmtThousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + fmtThousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
