@@ -137,11 +137,19 @@ func (f *flow) followed(v int, rule Rule, bit map[string]int, desc []uint64, unl
 	return false
 }
 
-// slowHops flags edges far slower than their type pair's learned p99.
+// slowHops flags edges far slower than their type pair's learned p99. The
+// hop to the step that recovered a dead letter is not one: it waited for
+// the retry, which the dead_letter anomaly already tells.
 func (c *Config) slowHops(f *flow, r *Report) {
 	b := c.base()
 	if b == nil || len(b.Hops) == 0 {
 		return
+	}
+	retried := map[string]bool{}
+	for _, fl := range r.Failures {
+		if fl.RecoveredBy != "" {
+			retried[fl.RecoveredBy] = true
+		}
 	}
 	floor := MS(c.SlowFloor)
 	margin := c.SlowMargin
@@ -149,10 +157,10 @@ func (c *Config) slowHops(f *flow, r *Report) {
 		margin = 1
 	}
 	for _, e := range f.es {
-		if e.cyclic {
+		from, to := f.orig(e.from), f.orig(e.to)
+		if e.cyclic || retried[to.ID] {
 			continue
 		}
-		from, to := f.orig(e.from), f.orig(e.to)
 		st, ok := b.Hops[HopKey{Cause: from.Type, Effect: to.Type}]
 		lat := MS(e.lat)
 		if !ok || lat <= floor || lat <= margin*st.P99MS {
