@@ -19,7 +19,9 @@ const bulkEvents = 400
 // TestLargeFlowInBrowser publishes a 401-event flow into the demo's
 // embedded broker (a root and 400 effects on a topic of their own), opens
 // it, checks the graph is collapsed into groups, clicks a group box and
-// checks that htmx swapped in the expanded graph without a page load.
+// checks that htmx swapped in a page (200) of its members without a page
+// load, that the page stays small and fits, and that "show more" and
+// "Collapse all" work.
 func TestLargeFlowInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the demo and chromium")
@@ -42,7 +44,19 @@ func TestLargeFlowInBrowser(t *testing.T) {
 	}
 	before := Eval[float64](b, `performance.timeOrigin`)
 	b.Click(sel)
-	b.WaitFor("expanded group", `document.querySelectorAll(".graph-svg a.member[data-group=\"`+group+`\"]").length === `+strconv.Itoa(bulkEvents), 10*time.Second)
+	// a page of members (200) one by one, the other 200 in one box
+	members := `document.querySelectorAll(".graph-svg a.member[data-group=\"` + group + `\"]").length`
+	b.WaitFor("expanded group", members+` === 200`, 10*time.Second)
+	if got := Eval[string](b, `document.querySelector(`+strconv.Quote(sel)+`).dataset.count`); got != strconv.Itoa(bulkEvents-200) {
+		t.Errorf("the box of members not drawn counts %q, want %d", got, bulkEvents-200)
+	}
+	checkFits(t, b, "expanded group", "[data-testid=graph-svg]")
+	svgNodes := Eval[int](b, `document.querySelector("[data-testid=graph-svg]").querySelectorAll("*").length`)
+	allNodes := Eval[int](b, `document.querySelectorAll("*").length`)
+	t.Logf("expanded: %d SVG nodes in the graph, %d DOM nodes in all", svgNodes, allNodes)
+	if svgNodes > 5000 || allNodes > 20000 {
+		t.Errorf("expanded: %d SVG nodes in the graph (want < 5,000), %d in all (want < 20,000)", svgNodes, allNodes)
+	}
 	if after := Eval[float64](b, `performance.timeOrigin`); after != before {
 		t.Error("expanding loaded a new page; want an htmx swap of the graph")
 	}
@@ -50,6 +64,11 @@ func TestLargeFlowInBrowser(t *testing.T) {
 		t.Errorf("location %s does not carry the expanded group", loc)
 	}
 	b.Screenshot("flow-large-expanded.png")
+	// show more draws the rest; collapse all folds the group again
+	b.Click(`[data-testid=group-more]`)
+	b.WaitFor("second page", members+` === `+strconv.Itoa(bulkEvents), 10*time.Second)
+	b.Click(`[data-testid=collapse-all]`)
+	b.WaitFor("collapsed again", members+` === 0 && document.querySelector(`+strconv.Quote(sel)+`) !== null`, 10*time.Second)
 }
 
 // brokerOf reads the embedded broker's address from the demo's log.
