@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -95,4 +98,30 @@ func ScanPositions(rows Rows, timeOf func(int64) time.Time) ([]Position, error) 
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// String is c as "topic/partition/offset" (event.Coordinates).
+func (c Coord) String() string {
+	return c.Topic + "/" + strconv.FormatInt(int64(c.Partition), 10) + "/" + strconv.FormatInt(c.Offset, 10)
+}
+
+// ParseCoord reads "topic/partition/offset" (the topic may hold "/").
+func ParseCoord(s string) (Coord, error) {
+	i := strings.LastIndex(s, "/")
+	if i < 0 {
+		return Coord{}, fmt.Errorf("record %q: want topic/partition/offset", s)
+	}
+	j := strings.LastIndex(s[:i], "/")
+	if j <= 0 {
+		return Coord{}, fmt.Errorf("record %q: want topic/partition/offset", s)
+	}
+	p, err := strconv.ParseInt(s[j+1:i], 10, 32)
+	if err != nil || p < 0 {
+		return Coord{}, fmt.Errorf("record %q: bad partition", s)
+	}
+	off, err := strconv.ParseInt(s[i+1:], 10, 64)
+	if err != nil || off < 0 {
+		return Coord{}, fmt.Errorf("record %q: bad offset", s)
+	}
+	return Coord{Topic: s[:j], Partition: int32(p), Offset: off}, nil
 }

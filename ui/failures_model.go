@@ -126,9 +126,33 @@ func (h *handler) loadFailures(ctx context.Context, f failureFilter) (failuresJS
 			out.From = recs[len(recs)-1].Time
 		}
 	}
-	out.Groups = groupFailures(recs, out.From, out.To, nil)
+	redriven, err := h.redrivenSet(ctx)
+	if err != nil {
+		return failuresJSON{}, err
+	}
+	out.Groups = groupFailures(recs, out.From, out.To, redriven)
 	if f.State != "" {
 		out.Groups = slices.DeleteFunc(out.Groups, func(g failureGroupJSON) bool { return g.State != f.State })
+	}
+	return out, nil
+}
+
+// redrivenSet is the records the audit log says were redriven (empty
+// when the store keeps no audit log).
+func (h *handler) redrivenSet(ctx context.Context) (map[store.Coord]bool, error) {
+	au, ok := h.store.(store.Audit)
+	if !ok {
+		return nil, nil
+	}
+	es, err := au.AuditLog(ctx, store.AuditQuery{Action: ActionRedrive, Result: ResultOK, Limit: failureLimit})
+	if err != nil {
+		return nil, fmt.Errorf("redriven records: %w", err)
+	}
+	out := make(map[store.Coord]bool, len(es))
+	for _, e := range es {
+		if c, err := store.ParseCoord(e.Target); err == nil {
+			out[c] = true
+		}
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
 	"github.com/eventscope/eventscope/store/storetest"
 )
 
@@ -76,6 +77,22 @@ func TestAPIFailures(t *testing.T) {
 		if rec := ts.get(t, "/api/failures?"+q); rec.Code != http.StatusBadRequest {
 			t.Errorf("?%s = %d, want 400", q, rec.Code)
 		}
+	}
+}
+
+// TestFailuresRedrivenState: a record the audit log says was redriven
+// makes its group redriven (once nothing in it is stuck).
+func TestFailuresRedrivenState(t *testing.T) {
+	st := sqliteWith(t, failureFixture()...)
+	if err := st.WriteAudit(t.Context(), store.AuditEntry{At: t0, User: "alice", Action: ActionRedrive,
+		Target: "orders.DLT/0/0", Result: ResultOK}); err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServer(t, Options{Store: st})
+	var f failuresJSON
+	decodeJSON(t, ts.get(t, "/api/failures?state=redriven"), &f)
+	if len(f.Groups) != 1 || f.Groups[0].Type != "OrderPlaced" || f.Groups[0].Records[0].State != failRedriven {
+		t.Errorf("redriven groups = %+v, want the dead-lettered order", f.Groups)
 	}
 }
 

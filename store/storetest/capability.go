@@ -26,6 +26,8 @@ const (
 	// Failures is store.Failures: the failed and dead-lettered records
 	// (the failures inbox).
 	Failures Capability = "store.Failures"
+	// Audit is store.Audit: the audit log of actions (redrives).
+	Audit Capability = "store.Audit"
 )
 
 // capable returns s as the optional interface T of capability c. It skips
@@ -52,6 +54,8 @@ func capName(c Capability) string {
 		return "Positions"
 	case Failures:
 		return "Failures"
+	case Audit:
+		return "Audit"
 	}
 	return string(c)
 }

@@ -1,0 +1,10 @@
+package ui
+
+// Audit log names of redrives.
+const (
+	ActionRedrive = "redrive"
+	ResultOK      = "ok"
+	ResultDryRun  = "dry-run"
+	ResultRefused = "refused"
+	ResultError   = "error"
+)
