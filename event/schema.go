@@ -61,12 +61,26 @@ func SchemaParams(contentType string) map[string]string {
 	return out
 }
 
+// FillSchemaID sets e.SchemaID from its stored form when a store did not
+// keep it: the schema-id parameter of a decoded value's content type, or
+// the wire format of a payload kept as it came.
+func FillSchemaID(e *Event) {
+	if e.SchemaID != 0 {
+		return
+	}
+	if e.SchemaID = schemaID(e.PayloadRaw); e.SchemaID == 0 {
+		e.SchemaID = schemaID(e.Payload)
+	}
+	if id, err := strconv.Atoi(SchemaParams(e.ContentType)["schema-id"]); e.SchemaID == 0 && err == nil {
+		e.SchemaID = int32(id)
+	}
+}
+
 // NeedsSchema reports whether e was stored with a wire-format payload that
 // could not be decoded at ingest (the schema source did not answer): a
 // reader may decode it again with Decoder.Redecode.
 func NeedsSchema(e *Event) bool {
-	return e.SchemaID != 0 && e.PayloadRaw == nil && !e.Truncated &&
-		strings.HasPrefix(e.DecodeError, SchemaNote) && schemaID(e.Payload) == e.SchemaID
+	return e.PayloadRaw == nil && !e.Truncated && strings.HasPrefix(e.DecodeError, SchemaNote) && schemaID(e.Payload) != 0
 }
 
 // framedValue decodes a wire-format value through the configured schema
@@ -121,6 +135,6 @@ func (d *Decoder) Redecode(e Event) (Event, bool) {
 		return e, false
 	}
 	e.Payload, e.PayloadRaw, e.PayloadSize, e.Truncated = n.Payload, n.PayloadRaw, n.PayloadSize, n.Truncated
-	e.ContentType, e.DecodeError = n.ContentType, n.DecodeError
+	e.ContentType, e.DecodeError, e.SchemaID = n.ContentType, n.DecodeError, n.SchemaID
 	return e, true
 }

@@ -107,7 +107,7 @@ func (d *Decoder) DecodeFramed(_ string, _ bool, b []byte) (event.Framed, error)
 		f.JSON, err = jsonSchemaValue(data)
 	}
 	if err != nil {
-		return event.Framed{}, fmt.Errorf("decode %s with schema %d: %w", f.Format, id, err)
+		return event.Framed{}, fmt.Errorf("decode %s: %w", f.Format, err)
 	}
 	return f, nil
 }
@@ -175,7 +175,7 @@ func (f *failure) again(err error, now time.Time, o Options) *failure {
 func (d *Decoder) fetch(ctx context.Context, id int32) (*compiled, error) {
 	s, err := d.src.ByID(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("schema %d: %w", id, err)
+		return nil, err
 	}
 	c := &compiled{s: s}
 	switch strings.ToUpper(s.Type) {
@@ -189,9 +189,9 @@ func (d *Decoder) fetch(ctx context.Context, id int32) (*compiled, error) {
 	}
 	if err != nil {
 		if errors.Is(err, ErrNotFound) || !isUnreachable(err) {
-			return c, fmt.Errorf("schema %d: %w", id, err)
+			return c, err
 		}
-		return nil, fmt.Errorf("schema %d: %w", id, err)
+		return nil, err
 	}
 	return c, nil
 }

@@ -41,6 +41,9 @@ func parseProtoSource(text string) protoSource {
 		if b, err := base64.StdEncoding.DecodeString(t); err == nil {
 			var fd descriptorpb.FileDescriptorProto
 			if proto.Unmarshal(b, &fd) == nil {
+				for _, m := range fd.MessageType {
+					fillJSONNames(m)
+				}
 				return protoSource{desc: &fd}
 			}
 		}
@@ -207,4 +210,40 @@ func nativeFile(f protoreflect.FileDescriptor) protoreflect.FileDescriptor {
 		return f
 	}
 	return n
+}
+
+// fillJSONNames sets json_name where a descriptor lacks it, as protoc
+// does: descriptors built at run time (Python's serializer registers
+// those) leave it out, and the compiler then reads every such field as
+// having the custom name "", which clashes.
+func fillJSONNames(m *descriptorpb.DescriptorProto) {
+	for _, f := range m.Field {
+		if f.GetJsonName() == "" {
+			f.JsonName = proto.String(jsonCamelCase(f.GetName()))
+		}
+	}
+	for _, n := range m.NestedType {
+		fillJSONNames(n)
+	}
+}
+
+// jsonCamelCase is protoc's default JSON name: underscores removed, the
+// letter after each one upper-cased.
+func jsonCamelCase(s string) string {
+	b := make([]byte, 0, len(s))
+	up := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_':
+			up = true
+		case up && 'a' <= c && c <= 'z':
+			b = append(b, c-'a'+'A')
+			up = false
+		default:
+			b = append(b, c)
+			up = false
+		}
+	}
+	return string(b)
 }

@@ -120,11 +120,33 @@ func readStore(st store.Store, dec *event.Decoder, c *config) store.Store {
 	if c.sec.redactor.Enabled() {
 		r.red = c.sec.redactor
 	}
+	// Keep the optional interfaces the pages look for.
+	pos, hasPos := st.(store.Positions)
+	ins, hasIns := st.(store.Insights)
+	switch {
+	case hasPos && hasIns:
+		return struct {
+			redecodingStore
+			store.Positions
+			store.Insights
+		}{r, pos, ins}
+	case hasPos:
+		return struct {
+			redecodingStore
+			store.Positions
+		}{r, pos}
+	case hasIns:
+		return struct {
+			redecodingStore
+			store.Insights
+		}{r, ins}
+	}
 	return r
 }
 
 func (s redecodingStore) redecode(evs []event.Event) {
 	for i := range evs {
+		event.FillSchemaID(&evs[i])
 		if n, ok := s.dec.Redecode(evs[i]); ok {
 			if s.red != nil {
 				s.red.Apply(&n)

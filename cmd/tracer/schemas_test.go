@@ -1,6 +1,11 @@
 package main
 
 import (
+	"log/slog"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/schema"
+	"github.com/eventscope/eventscope/store"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,5 +47,29 @@ func TestSchemaSourceFlags(t *testing.T) {
 	s := schemaSource{Registry: "http://127.0.0.1:1", User: "u", PasswordFile: pw}
 	if cfg, _ := s.registryConfig(); cfg.Password != "s3cret" {
 		t.Errorf("password from file: %q", cfg.Password)
+	}
+}
+
+// TestReadStoreKeepsOptionalInterfaces: wrapping the store for decode on
+// read keeps what the pages type-assert (positions, insights).
+func TestReadStoreKeepsOptionalInterfaces(t *testing.T) {
+	st, err := openStore(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "e.db"), 0, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := &config{}
+	c.Decoding.event.Schemas = schema.NewDecoder(schema.Dir{}, schema.Options{})
+	w := readStore(st, event.NewDecoder(c.Decoding.event), c)
+	_, pos := st.(store.Positions)
+	_, ins := st.(store.Insights)
+	if _, ok := w.(store.Positions); ok != pos {
+		t.Errorf("positions: wrapped %v, store %v", ok, pos)
+	}
+	if _, ok := w.(store.Insights); ok != ins {
+		t.Errorf("insights: wrapped %v, store %v", ok, ins)
+	}
+	if _, ok := w.(redecodingStore); ok == (pos || ins) {
+		t.Logf("wrapped as %T", w)
 	}
 }
