@@ -37,7 +37,7 @@ func TestLegendExplainsEveryClass(t *testing.T) {
 			need = append(need, strings.Fields(c)...)
 		})
 	}
-	alias := map[string]string{graph.Cycle: graph.DeadLetter, "node": "", "member": "group", "copy": ""}
+	alias := map[string]string{graph.Cycle: graph.DeadLetter, "node": "", "member": "group", "copy": "", "failure": "failed"}
 	for _, c := range need {
 		if a, ok := alias[c]; ok {
 			c = a

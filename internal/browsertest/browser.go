@@ -143,3 +143,20 @@ func (b *Browser) Click(css string) {
 	b.t.Helper()
 	b.Do("click "+css, chromedp.Click(chromedp.CSS(css)))
 }
+
+// ViewportScreenshot saves what the viewport shows (not the whole page)
+// as testdata/screenshots/name; docs/flow.png is one.
+func (b *Browser) ViewportScreenshot(name string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join("testdata", "screenshots", name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	return path
+}

@@ -65,6 +65,9 @@ func TestPagesFit(t *testing.T) {
 					checkFits(t, b, p.name+" at "+vp.name, p.svg)
 				}
 				b.Screenshot(p.name + "-" + vp.name + ".png")
+				if p.name == "flow" {
+					b.ViewportScreenshot("flow-view-" + vp.name + ".png") // docs/flow.png
+				}
 			}
 		})
 	}
