@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/eventscope/eventscope/store"
 )
@@ -69,7 +70,12 @@ func eventCond(t store.Term) (cond, error) {
 		return cond{"arrayExists((k, v) -> k = ? AND " + v.sql + ", header_keys, header_values)",
 			append([]any{t.Name}, v.args...)}, nil
 	case store.FieldText:
-		return cond{"position(payload, ?) > 0", []any{t.Value}}, nil
+		// store.TextMatches: case folded; bytes that are not UTF-8 are
+		// compared with ASCII folding only.
+		if utf8.ValidString(t.Value) {
+			return cond{"positionCaseInsensitiveUTF8(payload, ?) > 0", []any{t.Value}}, nil
+		}
+		return cond{"positionCaseInsensitive(payload, ?) > 0", []any{t.Value}}, nil
 	}
 	return cond{}, fmt.Errorf("unknown search field %q", t.Field)
 }

@@ -181,7 +181,7 @@ func (w *where) term(tm store.Term) error {
 	case store.FieldHeader:
 		cond, args = inFlow("instr(e.headers, ?) > 0"), []any{headerNeedle(tm.Name, tm.Value, tm.Prefix)}
 	case store.FieldText:
-		cond, args = inFlow("instr(e.payload, ?) > 0"), []any{[]byte(tm.Value)}
+		cond, args = textTerm(tm.Value)
 	case store.FieldPayload:
 		cond, args = payloadTerm(tm)
 	case store.FieldAnomaly:

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"database/sql/driver"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	msqlite "modernc.org/sqlite"
 
@@ -15,15 +17,18 @@ import (
 // match. It runs in Go, once per candidate payload (a JSON decode each).
 const payloadFunc = "eventscope_payload_field"
 
+// textFunc is eventscope_text(payload, text): 1 when store.TextMatches.
+const textFunc = "eventscope_text"
+
 func init() {
-	msqlite.MustRegisterDeterministicScalarFunction(payloadFunc, 5, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		var payload []byte
-		switch p := args[0].(type) {
-		case []byte:
-			payload = p
-		case string:
-			payload = []byte(p)
+	msqlite.MustRegisterDeterministicScalarFunction(textFunc, 2, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		if store.TextMatches(blob(args[0]), string(blob(args[1]))) {
+			return int64(1), nil
 		}
+		return int64(0), nil
+	})
+	msqlite.MustRegisterDeterministicScalarFunction(payloadFunc, 5, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		payload := blob(args[0])
 		path, _ := args[1].(string)
 		op, _ := args[2].(string)
 		value, _ := args[3].(string)
@@ -51,4 +56,30 @@ func payloadTerm(tm store.Term) (string, []any) {
 		args = append([]any{[]byte(n)}, args...)
 	}
 	return inFlow(c), args
+}
+
+func blob(v driver.Value) []byte {
+	switch p := v.(type) {
+	case []byte:
+		return p
+	case string:
+		return []byte(p)
+	}
+	return nil
+}
+
+// textTerm is the condition of a quoted text term: some event of the flow
+// has a payload containing the text, ignoring case. Text of three or more
+// UTF-8 runes without NUL is looked up in the trigram index (payload_fts,
+// migration 0013), as a phrase; the index folds case its own way, so each
+// event it finds is checked with store.TextMatches. Shorter text (the
+// index holds trigrams only) and text that is not UTF-8 scan the flows'
+// payloads.
+func textTerm(text string) (string, []any) {
+	if utf8.ValidString(text) && utf8.RuneCountInString(text) >= 3 && !strings.ContainsRune(text, 0) {
+		phrase := `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+		return "f.flow_id IN (SELECT flow_id FROM events WHERE id IN (SELECT rowid FROM payload_fts WHERE payload_fts MATCH ?) AND " +
+			textFunc + "(payload, ?))", []any{phrase, []byte(text)}
+	}
+	return inFlow(textFunc + "(e.payload, ?)"), []any{[]byte(text)}
 }

@@ -209,7 +209,7 @@ func termMatches(t Term, e *event.Event) bool {
 	case FieldHeader:
 		return slices.ContainsFunc(e.Headers, func(h event.Header) bool { return h.Key == t.Name && m(h.Value) })
 	case FieldText:
-		return bytes.Contains(e.Payload, []byte(t.Value))
+		return TextMatches(e.Payload, t.Value)
 	case FieldPayload:
 		return PayloadMatches(t, e.Payload)
 	}

@@ -40,7 +40,7 @@ func TestMatchesEvent(t *testing.T) {
 		{`"12.5"`, &e, true},
 		{`"\\\"quoted\\\" \\\\ ü"`, &e, true}, // the payload's bytes, backslashes included
 		{`"\"quoted\""`, &e, false},
-		{`text:Amount`, &e, false},
+		{`text:Amount`, &e, true},       // text ignores case
 		{"order-1", &e, true},           // flow ID
 		{"o1-pay", &e, true},            // event ID
 		{"id:o1*", &e, true},            // event ID prefix

@@ -152,7 +152,8 @@ const (
 // ID (flow ID), or any of its events' event ID or key. FieldHeader needs one
 // header whose name equals Name exactly and whose value equals Value (or
 // starts with it for Prefix). FieldText matches a substring of the stored
-// payload bytes and ignores Prefix. FieldAnomaly matches a kind of
+// payload bytes ignoring case (TextMatches: the one exception to
+// case-sensitive matching) and ignores Prefix. FieldAnomaly matches a kind of
 // FlowSummary.Anomalies (Prefix: a kind starting with Value); an unknown
 // kind matches no flow. FieldStatus matches FlowSummary.Status exactly.
 // FieldPayload: Name is a dotted path of keys in a JSON payload and Op how

@@ -46,6 +46,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/api/live", h.apiLiveStream)
 	get("/api/groups", h.apiGroupList)
 	get("/api/failures", h.apiFailureList)
+	get("/api/fields", h.apiFieldList)
 	get("/api/groups/*", h.apiGroupShow)
 
 	get("/healthz", h.healthCheck)

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	gocmp "github.com/google/go-cmp/cmp"
+
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -75,8 +77,54 @@ func runPayloadTerms(t *testing.T, o Opener) {
 		{"negated has", []store.Term{not(has("amount"))}, []string{"p5"}},
 		{"negated compare keeps non-numbers", []store.Term{not(cmp("amount", store.OpGT, "100"))}, []string{"p5", "p3"}},
 		{"with type", []store.Term{{Field: store.FieldType, Value: "PaymentFailed"}, has("customer")}, []string{"p1"}},
+		{"text unicode ignores case", []store.Term{{Field: store.FieldText, Value: "zoë"}}, []string{"p2", "p1"}},
+		{"text ß is not ss", []store.Term{{Field: store.FieldText, Value: "HAUPTSTRASSE"}}, []string{}},
+		{"text phrase", []store.Term{{Field: store.FieldText, Value: "CARD declined"}}, []string{"p1"}},
+		{"text short", []store.Term{{Field: store.FieldText, Value: "Zo"}}, []string{"p2", "p1"}},
+		{"text truncated as stored", []store.Term{{Field: store.FieldText, Value: `"sku":"z-`}}, []string{"p5"}},
+		{"text finds the stored redaction hash", []store.Term{{Field: store.FieldText, Value: "0a1b2c3d4e5f"}}, []string{"p4"}},
+		{"text negated", []store.Term{{Field: store.FieldText, Value: "CUS-100", Negate: true}}, []string{"p5", "p3"}},
 		{"two fields of different events", []store.Term{has("error"), eq("items.sku", "A-17")}, []string{"p1"}},
 	}
 	evs := payloadFixture()
 	checkTerms(t, o.with(t, evs), evs, tests)
+}
+
+// runTypeFields checks store.FieldLister on the payload fixture: every
+// path of the OrderPlaced payloads (arrays add no step; the truncated one
+// counts what comes before its cut), its kinds, and the events with it.
+func runTypeFields(t *testing.T, o Opener) {
+	s := o.with(t, payloadFixture())
+	fl, ok := s.(store.FieldLister)
+	if !ok {
+		t.Skip("the store does not implement store.FieldLister")
+	}
+	got, err := fl.TypeFields(ctx(t), "OrderPlaced", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(path string, events int64, kinds ...string) store.FieldInfo {
+		return store.FieldInfo{Path: path, Kinds: kinds, Events: events}
+	}
+	want := store.TypeFields{Type: "OrderPlaced", Sampled: 4, Fields: []store.FieldInfo{
+		f("Kunde", 1, "object"), f("Kunde.Straße", 1, "string"), f("amount", 3, "number", "string"),
+		f("customer", 3, "object"), f("customer.id", 3, "string"), f("customer.name", 2, "string"),
+		f("items", 3, "array", "object"), f("items.qty", 1, "number"), f("items.sku", 2, "string"),
+		f("tags", 1, "array", "string"),
+	}}
+	if diff := gocmp.Diff(want, got); diff != "" {
+		t.Errorf("TypeFields(OrderPlaced) (-want +got):\n%s", diff)
+	}
+	got, err = fl.TypeFields(ctx(t), "PaymentAuthorized", 100)
+	if err != nil || got.Sampled != 1 || len(got.Fields) != 5 {
+		t.Errorf("TypeFields(PaymentAuthorized) = %+v, %v; want 1 event, 5 fields", got, err)
+	}
+	got, err = fl.TypeFields(ctx(t), "Nope", 100)
+	if err != nil || got.Sampled != 0 || got.Fields == nil || len(got.Fields) != 0 {
+		t.Errorf("TypeFields(Nope) = %+v, %v; want none", got, err)
+	}
+	got, err = fl.TypeFields(ctx(t), "OrderPlaced", 1) // the newest: p5, truncated
+	if err != nil || got.Sampled != 1 || len(got.Fields) != 4 {
+		t.Errorf("TypeFields(OrderPlaced, 1) = %+v, %v; want the 4 fields of p5", got, err)
+	}
 }

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -107,7 +106,7 @@ func refTerm(id string, evs []event.Event, anomalies []string, status string, tm
 			return slices.ContainsFunc(e.Headers, func(h event.Header) bool { return h.Key == tm.Name && m(h.Value) })
 		})
 	case store.FieldText:
-		ok = any(func(e *event.Event) bool { return bytes.Contains(e.Payload, []byte(tm.Value)) })
+		ok = any(func(e *event.Event) bool { return store.TextMatches(e.Payload, tm.Value) })
 	case store.FieldPayload:
 		ok = any(func(e *event.Event) bool { return store.PayloadMatches(tm, e.Payload) })
 	case store.FieldAnomaly:
