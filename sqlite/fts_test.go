@@ -13,7 +13,7 @@ import (
 )
 
 // TestPayloadIndexInStep checks that the trigram index of payloads
-// (migration 0013) holds every written event, that a text search goes
+// (migration 0014) holds every written event, that a text search goes
 // through it, and that a store whose index is missing rebuilds it from
 // the events when the migration runs.
 func TestPayloadIndexInStep(t *testing.T) {
@@ -66,7 +66,7 @@ func TestPayloadIndexInStep(t *testing.T) {
 	}
 	// Lose the index and the migration's record: reopening rebuilds it.
 	for _, q := range []string{`DROP TABLE payload_fts`, `DROP TRIGGER payload_fts_insert`, `DROP TRIGGER payload_fts_delete`,
-		`DELETE FROM schema_migrations WHERE version = 13`} {
+		`DELETE FROM schema_migrations WHERE version = 14`} {
 		if _, err := s.w.ExecContext(t.Context(), q); err != nil {
 			t.Fatal(q, err)
 		}

@@ -71,7 +71,7 @@ func blob(v driver.Value) []byte {
 // textTerm is the condition of a quoted text term: some event of the flow
 // has a payload containing the text, ignoring case. Text of three or more
 // UTF-8 runes without NUL is looked up in the trigram index (payload_fts,
-// migration 0013), as a phrase; the index folds case its own way, so each
+// migration 0014), as a phrase; the index folds case its own way, so each
 // event it finds is checked with store.TextMatches. Shorter text (the
 // index holds trigrams only) and text that is not UTF-8 scan the flows'
 // payloads.
