@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 )
 
@@ -13,6 +14,8 @@ type failuresView struct {
 	Truncated   bool
 	Unavailable string // why the store cannot list failures
 	States      []string
+	Audit       []auditRowView
+	HasAudit    bool // the store keeps an audit log
 }
 
 // inboxGroupView is one group on /failures.
@@ -29,12 +32,13 @@ type inboxGroupView struct {
 type failureRecordView struct {
 	failureRecordJSON
 	Where, Time, FlowURL, EventURL string
+	RedriveURL                     string // the confirmation page; "" when redrive is off or not a dead letter
 }
 
 // linkView is a link.
 type linkView struct{ Text, URL string }
 
-func failuresViewOf(f failureFilter, out failuresJSON) failuresView {
+func failuresViewOf(f failureFilter, out failuresJSON, redriveOn bool) failuresView {
 	v := failuresView{Filter: f, Truncated: out.Truncated, States: []string{failStuck, failRedriven, failRecovered}}
 	if !out.From.IsZero() {
 		v.From, v.To = fmtTime(out.From), fmtTime(out.To)
@@ -51,6 +55,9 @@ func failuresViewOf(f failureFilter, out failuresJSON) failuresView {
 			gv.Records = append(gv.Records, failureRecordView{failureRecordJSON: r,
 				Where: fmt.Sprintf("%s/%d/%d", r.Topic, r.Partition, r.Offset), Time: fmtTime(r.Time),
 				FlowURL: FlowURL(r.FlowID), EventURL: FlowEventURL(r.FlowID, r.EventID)})
+			if redriveOn && r.DeadLetter {
+				gv.Records[len(gv.Records)-1].RedriveURL = "/failures/redrive?record=" + url.QueryEscape(r.Coord.String())
+			}
 		}
 		for _, id := range g.Flows {
 			gv.FlowLinks = append(gv.FlowLinks, linkView{Text: id, URL: FlowURL(id)})

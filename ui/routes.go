@@ -33,6 +33,10 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/live", h.liveShow)
 	get("/groups", h.groupList)
 	get("/failures", h.failureList) // ?service= ?topic= ?state= ?since= ?from=&to=
+	if h.redrive != nil {
+		get("/failures/redrive", h.redriveShow) // ?record=topic/partition/offset: the confirmation
+		e.POST("/failures/redrive", h.redriveCreate)
+	}
 	get("/groups/*", h.groupShow)
 	get("/records/*", h.recordShow) // /records/{topic}/{partition}/{offset}: 303 to its event
 

@@ -54,6 +54,9 @@ type Options struct {
 	// BigFlowWait is how long a big flow waits for a build slot before
 	// 503 (0: 10 s).
 	BigFlowWait time.Duration
+	// Redrive enables redriving dead-lettered records (--allow-redrive);
+	// nil: off, the routes 404 and no button shows.
+	Redrive *RedriveOptions
 }
 
 // readyTimeout bounds one /readyz probe.
@@ -74,6 +77,7 @@ type handler struct {
 	// positions is the consumer groups' latest poll; nil when off.
 	positions func() store.GroupsSnapshot
 	builds    *flowBuilds
+	redrive   *RedriveOptions
 }
 
 // New returns the web UI and JSON API as an echo server, ready to be used as
@@ -86,7 +90,7 @@ func New(opts Options) *echo.Echo {
 		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
 		log: opts.Logger, now: opts.Now, graph: opts.Graph,
 		live: opts.Live, groups: opts.Groups, totals: &statsCache{ttl: opts.StatsTTL},
-		positions: opts.Positions,
+		positions: opts.Positions, redrive: opts.Redrive,
 	}
 	h.builds = newFlowBuilds(opts.BigFlowEvents, opts.BigFlowBuilds, opts.FlowCacheEvents, opts.BigFlowWait, time.Now)
 	if h.log == nil {

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/eventscope/eventscope/redrive"
+)
+
+// redriveShow is GET /failures/redrive?record=topic/partition/offset: the
+// confirmation page, showing exactly what a redrive would produce, with
+// the form that POSTs it (operators only).
+func (h *handler) redriveShow(c echo.Context) error {
+	user, err := h.operator(c)
+	if err != nil {
+		return err
+	}
+	au, err := h.redriveAudit()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := h.deadLetter(ctx, c.QueryParam("record"))
+	if err != nil {
+		return err
+	}
+	v := redriveView{Record: e.Coordinates(), FlowURL: FlowURL(e.FlowID())}
+	rec, perr := redrive.Plan(e, user)
+	if perr != nil {
+		v.Problem = perr.Error()
+	} else {
+		v.Plan = redrivePlanViewOf(rec)
+		v.Token = h.confirmToken(user, rec.From)
+		prev, err := redrivenBefore(ctx, au, rec.From)
+		if err != nil {
+			return err
+		}
+		if prev != nil {
+			v.Before = prev.User + " at " + fmtTime(prev.At) + " (" + prev.Detail + ")"
+		}
+	}
+	return render(c, http.StatusOK, redrivePage(pageMeta{Title: "Redrive " + v.Record, Active: "/failures"}, v))
+}
