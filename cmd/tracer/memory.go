@@ -10,7 +10,7 @@ import (
 // would otherwise let the heap double past them before collecting, which
 // took the process past 300 MB (docs/PERFORMANCE.md, Ingest). The embedded
 // store's page caches (up to 80 MB) are not Go heap and come on top.
-const softMemoryLimit = 160 << 20
+const softMemoryLimit = 128 << 20
 
 // limitMemory applies softMemoryLimit when GOMEMLIMIT is unset.
 func limitMemory() {

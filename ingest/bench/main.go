@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -119,7 +120,7 @@ func run(o options) error {
 	rawDB := "eventscope_ingestbench_raw_" + id
 	stores := strings.Split(o.stores, ",")
 	useCH := o.chDSN != "" && strings.Contains(o.stores, "clickhouse")
-	if !useCH {
+	if !useCH && slices.Contains(stores, "clickhouse") {
 		stores = removeStr(stores, "clickhouse")
 		fmt.Println("ClickHouse not measured (no -clickhouse / EVENTSCOPE_TEST_CLICKHOUSE)")
 	}
