@@ -56,6 +56,26 @@ type Config struct {
 	// Learned, when Baseline is nil, is where a learner publishes it.
 	Baseline *Baseline
 	Learned  *BaselineSource
+
+	// The word sequences of FailureTypes and CompensationTypes, with the
+	// slices they were made from (a copy of the Config shares them; a new
+	// slice makes them again).
+	failWords, compWords patternWords
+}
+
+// patternWords caches the word sequences of one pattern list.
+type patternWords struct {
+	from  []string
+	words [][]string
+}
+
+// of returns the word sequences of ps, from the cache when ps is the slice
+// they were made from.
+func (p *patternWords) of(ps []string) [][]string {
+	if len(ps) > 0 && len(p.from) == len(ps) && &p.from[0] == &ps[0] {
+		return p.words
+	}
+	return wordSeqs(ps)
 }
 
 // base is the baseline in force (nil: none).
@@ -86,7 +106,14 @@ func Default() Config {
 		PayloadNests:   []string{"data", "payload"},
 		SlowMargin:     3,
 		SlowFloor:      100 * time.Millisecond,
-	}
+	}.compiled()
+}
+
+// compiled returns c with the word sequences of its type patterns cached.
+func (c Config) compiled() Config {
+	c.failWords = patternWords{c.FailureTypes, wordSeqs(c.FailureTypes)}
+	c.compWords = patternWords{c.CompensationTypes, wordSeqs(c.CompensationTypes)}
+	return c
 }
 
 // IsDeadLetter reports whether topic is a dead-letter topic. ("*" matches
@@ -110,12 +137,12 @@ func IsDeadLetterTopic(topic string) bool {
 
 // IsFailureType reports whether a type name reads as a failure.
 func (c *Config) IsFailureType(typ string) bool {
-	return hasWords(words(typ), wordSeqs(c.FailureTypes))
+	return hasWords(words(typ), c.failWords.of(c.FailureTypes))
 }
 
 // IsCompensationType reports whether a type name reads as a compensation.
 func (c *Config) IsCompensationType(typ string) bool {
-	return hasWords(words(typ), wordSeqs(c.CompensationTypes))
+	return hasWords(words(typ), c.compWords.of(c.CompensationTypes))
 }
 
 func wordSeqs(ps []string) [][]string {
