@@ -28,7 +28,8 @@ import (
 // in the embedded store; the real binary serves it; 8 clients request its
 // JSON (every page), its JSON export, its DOT and Mermaid exports in a loop
 // for 30 s. It reports the statuses, the p50/p99 of each request, the
-// tracer's peak RSS during the load and its RSS one minute after. Run it
+// tracer's peak RSS during the load and its RSS one minute after, and how
+// long a burst of 20k records takes to be stored idle and during the load. Run it
 // once:
 //
 //	go test ./cmd/tracer -run '^$' -bench BigFlowAbuse -benchtime 1x -timeout 30m
@@ -37,8 +38,22 @@ func BenchmarkBigFlowAbuse(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "events.db")
 	writeBigFlow(b, path, "big-flow", events)
 	brokers := kafkatest.Broker(b)
-	p := tracerproc.Start(b, "serve", "--brokers", brokers[0], "--store", "sqlite://"+path,
-		"--topics", "^"+kafkatest.Name(b, "none")+"$", "--group-id", kafkatest.Name(b, "tracer"), "--search-rate", "-1")
+	topic := kafkatest.Name(b, "ingest")
+	p := tracerproc.Start(b, "serve", "--brokers", brokers[0], "--store", "sqlite://"+path, "--from-beginning",
+		"--topics", "^"+topic+"$", "--group-id", kafkatest.Name(b, "tracer"), "--search-rate", "-1")
+	prod := burstProducer(b, brokers)
+	sendBurst(b, prod, topic, 0, 100) // creates the topic
+	poll(b, 60*time.Second, "the first records stored", func() bool { return storedCount(b, p.URL) >= 100 })
+	sent := 100
+	// ingest measures how long a burst of 20k records takes to be stored.
+	ingest := func() time.Duration {
+		before, start := storedCount(b, p.URL), time.Now()
+		sendBurst(b, prod, topic, sent, 20_000)
+		sent += 20_000
+		poll(b, 5*time.Minute, "the burst stored", func() bool { return storedCount(b, p.URL) >= before+20_000 })
+		return time.Since(start)
+	}
+	idle := ingest()
 	rss := &rssSampler{pid: p.PID()}
 	base := rss.now()
 	targets := []string{"/api/flows/big-flow", "/flows/big-flow/export?format=json", "/flows/big-flow/export?format=dot", "/flows/big-flow/export?format=mermaid"}
@@ -69,8 +84,12 @@ func BenchmarkBigFlowAbuse(b *testing.B) {
 				}
 			})
 		}
+		time.Sleep(load / 3)
+		busy := ingest() // while the clients run
 		wg.Wait()
 		peak := stop()
+		b.Logf("20k-record burst stored in %v idle, %v under the load", idle, busy)
+		b.ReportMetric(busy.Seconds()/idle.Seconds(), "ingest_time_ratio")
 		after, fell := rss.waitBelow(250<<20, settle)
 		b.Logf("statuses %v over %d requests; RSS before %d MiB, peak %d MiB, %s later %d MiB", codes, n.Load(), base>>20, peak>>20, fell, after>>20)
 		for _, t := range targets {
