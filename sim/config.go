@@ -105,6 +105,9 @@ type Config struct {
 	// conventions: kitchen CloudEvents binary mode, delivery plain headers,
 	// loyalty CloudEvents structured mode. Default: JSON envelopes.
 	MixedConventions bool
+	// AvroLoyalty makes the loyalty service write Avro in the Schema
+	// Registry wire format (schemas: AvroSchemas), for --schema-dir.
+	AvroLoyalty bool
 	// Logger is the parent logger (default: discard).
 	Logger *slog.Logger
 	// SaramaConfig returns a new base sarama config (TLS, SASL, ...) each

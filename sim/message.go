@@ -29,6 +29,9 @@ const (
 	// convCEStructured: CloudEvents structured mode
 	// (application/cloudevents+json).
 	convCEStructured
+	// convAvro: an Avro envelope in the Schema Registry wire format
+	// (schema ID AvroSchemaID), for the tracer's --schema-dir.
+	convAvro
 )
 
 const (
@@ -139,6 +142,8 @@ func encode(e outEvent, c convention) (*sarama.ProducerMessage, error) {
 			CorrelationID: e.CorrelationID, CausationID: e.CausationID, Data: data,
 		})
 		hdr(hdrContentType, contentCE)
+	case convAvro:
+		value, err = encodeAvro(e, data)
 	default:
 		return nil, fmt.Errorf("unknown convention %d", c)
 	}

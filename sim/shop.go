@@ -32,6 +32,9 @@ func Run(ctx context.Context, cfg Config) error {
 	if c.MixedConventions {
 		kitchenConv, deliveryConv, loyaltyConv = convCEBinary, convHeaders, convCEStructured
 	}
+	if c.AvroLoyalty {
+		loyaltyConv = convAvro
+	}
 	var svcs []*service
 	defer func() {
 		for i := len(svcs) - 1; i >= 0; i-- {

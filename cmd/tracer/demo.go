@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/eventscope/eventscope/graph"
@@ -27,6 +29,17 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *rate <= 0 {
 		return fmt.Errorf("--rate %g: want a positive number of orders per second", *rate)
+	}
+	// The loyalty topic runs in Avro with its schema in a --schema-dir,
+	// unless the user points the demo at schemas of their own.
+	avroLoyalty := c.Decoding.Schemas.Registry == "" && c.Decoding.Schemas.Dir == ""
+	if avroLoyalty {
+		dir, err := demoSchemaDir()
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		c.Decoding.Schemas.Dir = dir
 	}
 	if err := c.validate(false); err != nil {
 		return err
@@ -58,6 +71,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			Rate:             *rate,
 			Faults:           sim.DefaultFaults(),
 			MixedConventions: *mixed,
+			AvroLoyalty:      avroLoyalty,
 			Logger:           log,
 		})
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -69,4 +83,20 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		stopSim()
 		wg.Wait()
 	})
+}
+
+// demoSchemaDir writes the simulated shop's Avro schemas into a new
+// temporary directory, named by ID as --schema-dir reads them.
+func demoSchemaDir() (string, error) {
+	dir, err := os.MkdirTemp("", "eventscope-demo-schemas-")
+	if err != nil {
+		return "", fmt.Errorf("demo schema dir: %w", err)
+	}
+	for name, text := range sim.AvroSchemas() {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("demo schema dir: %w", err)
+		}
+	}
+	return dir, nil
 }
