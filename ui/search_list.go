@@ -50,6 +50,9 @@ func (h *handler) searchList(c echo.Context) error {
 		return fmt.Errorf("search flows %q: %w", q, err)
 	}
 	v := searchPageView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows), Paged: cursor != ""}
+	if v.Fields, err = h.fieldSuggestions(ctx, q, fq); err != nil {
+		return err
+	}
 	if page.NextCursor != "" {
 		v.NextURL = SearchURL(q) + "&cursor=" + url.QueryEscape(page.NextCursor)
 	}
@@ -83,9 +86,10 @@ type searchPageView struct {
 	Searched bool
 	Error    *queryErrorView // the query did not parse
 	Flows    []flowRowView
-	Paged    bool   // this is not the first page
-	NextURL  string // next page of results; empty on the last
-	Count    string // "3 flows match, newest first"
+	Paged    bool              // this is not the first page
+	NextURL  string            // next page of results; empty on the last
+	Count    string            // "3 flows match, newest first"
+	Fields   []fieldSuggestion // payload fields of the type searched for
 }
 
 // jump returns where a bare token leads when it names a flow, an event or a

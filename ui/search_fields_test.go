@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/eventscope/eventscope/event"
+)
+
+// TestSearchFieldSuggestions: after a type: term the search page lists
+// that type's payload fields as links (no script), and following one
+// searches with has:payload.PATH.
+func TestSearchFieldSuggestions(t *testing.T) {
+	mk := func(off int64, id, typ, payload string) event.Event {
+		e := event.Event{Topic: "payments", Offset: off, EventID: id, CorrelationID: "f-" + id, Type: typ,
+			Time: t0, KafkaTime: t0, Payload: []byte(payload)}
+		e.PayloadSize = len(e.Payload)
+		return e
+	}
+	ts := newTestServer(t, Options{Store: sqliteWith(t,
+		mk(1, "a", "PaymentAuthorized", `{"amount":12.5,"card":{"last4":"4242"}}`),
+		mk(2, "b", "PaymentAuthorized", `{"amount":600}`),
+		mk(3, "c", "Other", `{"zzz":1}`))})
+	rec := ts.get(t, "/search?q=type%3APaymentAuthorized")
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, `data-testid="field-suggestions"`) {
+		t.Fatalf("status %d, no suggestions: %s", rec.Code, body)
+	}
+	for _, want := range []string{`data-term="payload.amount"`, `data-term="payload.card.last4"`,
+		`href="/search?q=type%3APaymentAuthorized+has%3Apayload.card"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "payload.zzz") {
+		t.Errorf("page suggests another type's field")
+	}
+	rec = ts.get(t, "/search?q=type%3APaymentAuthorized+has%3Apayload.card")
+	if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, "f-a") || strings.Contains(body, "f-b") {
+		t.Errorf("following the suggestion: status %d, want flow f-a only", rec.Code)
+	}
+	rec = ts.get(t, "/search?q=type%3APaymentAuthorized+payload.amount%3E500")
+	if body := rec.Body.String(); rec.Code != 200 || !strings.Contains(body, "f-b") || strings.Contains(body, "f-a") {
+		t.Errorf("payload.amount>500: status %d, want flow f-b only", rec.Code)
+	}
+}
