@@ -25,7 +25,7 @@ func (h *handler) failureList(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if au, ok := h.store.(store.Audit); ok {
+	if au, ok := capability[store.Audit](h.store); ok {
 		es, err := au.AuditLog(c.Request().Context(), store.AuditQuery{Limit: auditShown})
 		if err != nil {
 			return err

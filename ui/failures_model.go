@@ -105,7 +105,7 @@ var errNoFailures = errors.New("this store does not list failures")
 
 // loadFailures reads and groups the failed records f selects.
 func (h *handler) loadFailures(ctx context.Context, f failureFilter) (failuresJSON, error) {
-	fs, ok := h.store.(store.Failures)
+	fs, ok := capability[store.Failures](h.store)
 	if !ok {
 		return failuresJSON{}, errNoFailures
 	}
@@ -140,7 +140,7 @@ func (h *handler) loadFailures(ctx context.Context, f failureFilter) (failuresJS
 // redrivenSet is the records the audit log says were redriven (empty
 // when the store keeps no audit log).
 func (h *handler) redrivenSet(ctx context.Context) (map[store.Coord]bool, error) {
-	au, ok := h.store.(store.Audit)
+	au, ok := capability[store.Audit](h.store)
 	if !ok {
 		return nil, nil
 	}

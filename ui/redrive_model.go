@@ -57,7 +57,7 @@ func (h *handler) deadLetter(ctx context.Context, raw string) (*event.Event, err
 	if err != nil {
 		return nil, badRequest(err.Error())
 	}
-	ps, ok := h.store.(store.Positions)
+	ps, ok := capability[store.Positions](h.store)
 	if !ok {
 		return nil, echo.NewHTTPError(http.StatusNotImplemented, "this store cannot find records by coordinates")
 	}
@@ -68,7 +68,7 @@ func (h *handler) deadLetter(ctx context.Context, raw string) (*event.Event, err
 	if len(refs) == 0 {
 		return nil, echo.NewHTTPError(http.StatusNotFound, "no stored record "+at.String())
 	}
-	evs, err := h.store.EventsByID(ctx, refs[0].EventID)
+	evs, err := baseStore(h.store).EventsByID(ctx, refs[0].EventID)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func (h *handler) deadLetter(ctx context.Context, raw string) (*event.Event, err
 // redriveAudit is the store's audit log, or a 501 when it keeps none (a
 // redrive that cannot be audited is refused).
 func (h *handler) redriveAudit() (store.Audit, error) {
-	au, ok := h.store.(store.Audit)
+	au, ok := capability[store.Audit](h.store)
 	if !ok {
 		return nil, echo.NewHTTPError(http.StatusNotImplemented, "this store keeps no audit log: redrive is refused")
 	}

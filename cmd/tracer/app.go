@@ -46,7 +46,8 @@ type server struct {
 	http  *http.Server
 	ln    net.Listener
 	live  *ui.Live
-	learn *learner // nil with --learn=false
+	learn *learner       // nil with --learn=false
+	prod  *kafkaProducer // the redrive producer; nil with redrive off
 }
 
 // startServer opens the store, builds ingest and the UI, and binds the HTTP
@@ -98,8 +99,10 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		st.Close()
 		return nil, fmt.Errorf("listen on %s: %w", c.HTTPAddr, err)
 	}
+	redriveOpts, prod := redriveOptions(c)
 	e := ui.New(ui.Options{
-		Store: readStore(st, dec, c),
+		Redrive: redriveOpts,
+		Store:   readStore(st, dec, c),
 		Ready: func(ctx context.Context) error {
 			if !ing.Ready() {
 				return errors.New("ingest has not joined the consumer group yet")
@@ -140,7 +143,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		Handler: compress(e), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 	}
-	s := &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live}
+	s := &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live, prod: prod}
 	if c.Learn {
 		s.learn = &learner{st: st, cfg: &c.diag, src: c.diag.Learned, log: log}
 	}
@@ -244,6 +247,11 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 	s.live.Close() // ends the live-tail streams, which Shutdown would wait for
 	if err := s.http.Shutdown(sctx); err != nil {
 		s.log.Warn("http shutdown", "err", err)
+	}
+	if s.prod != nil {
+		if err := s.prod.Close(); err != nil {
+			s.log.Warn("redrive producer close", "err", err)
+		}
 	}
 	if beforeIngestStop != nil {
 		beforeIngestStop()

@@ -35,8 +35,9 @@ type config struct {
 	Retention     retention
 	GroupPoll     time.Duration
 
-	sec   security      // auth, hardening, redaction, Kafka and ClickHouse security
-	flags *flag.FlagSet // for the config dump at start
+	sec     security      // auth, hardening, redaction, Kafka and ClickHouse security
+	redrive redriveFlags  // --allow-redrive
+	flags   *flag.FlagSet // for the config dump at start
 
 	// parsed by validate
 	storeDSN string // Store with the --clickhouse-* flags applied
@@ -61,6 +62,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.DurationVar(&c.GroupPoll, "group-poll", 10*time.Second, "how often to read every consumer group's committed offsets (their lag and which events they have read); 0 turns it off")
 	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
 	c.sec.registerHTTP(fs)
+	c.redrive.register(fs)
 	c.flags = fs
 }
 
@@ -129,6 +131,9 @@ func (c *config) validate(needBrokers bool) error {
 		return err
 	}
 	if err := c.sec.validateHTTP(c.HTTPAddr, c.Decoding.ConfigFile); err != nil {
+		return err
+	}
+	if err := c.redrive.validate(c); err != nil {
 		return err
 	}
 	if err := c.sec.validateKafka(); err != nil {

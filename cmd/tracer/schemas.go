@@ -112,6 +112,10 @@ type redecodingStore struct {
 
 // readStore wraps st so that pages see decoded payloads; st itself when
 // no schema source is configured.
+// Unwrap hands out the wrapped store: the UI finds the optional
+// interfaces not repeated here (store.Failures, store.Audit) through it.
+func (r redecodingStore) Unwrap() store.Store { return r.Store }
+
 func readStore(st store.Store, dec *event.Decoder, c *config) store.Store {
 	if c.Decoding.event.Schemas == nil {
 		return st
