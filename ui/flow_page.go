@@ -9,6 +9,7 @@ func buildFlowPage(f *graph.Flow, p flowParams) flowView {
 	v := buildFlowView(p.FlowID, f, p.Event)
 	v.Graph = buildGraphView(f, p, v.Selected)
 	v.Timeline = buildTimelineView(f, p, v.Graph.NodeOf, v.Selected)
+	v.Gantt = buildGanttView(f, p, v.Graph.NodeOf, v.Selected, v.kinds)
 	for i := range v.Tree {
 		r := &v.Tree[i]
 		r.Node = v.Graph.NodeOf[r.Index]

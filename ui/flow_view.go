@@ -68,6 +68,8 @@ type flowView struct {
 	Header    flowHeaderView
 	Anomalies []anomalyView
 	Tree      []treeRowView
+	Gantt     ganttView
+	kinds     map[string][]string // anomaly kinds by event ID
 	Omitted   int // tree rows left out (maxTreeRows)
 	// AnomaliesOmitted counts anomalies not listed (maxAnomaliesPerKind).
 	AnomaliesOmitted int
@@ -90,6 +92,7 @@ func buildFlowView(flowID string, f *graph.Flow, selected string) flowView {
 	link := flowLinker(flowID)
 	v := flowView{Header: headerOf(flowID, f), APIURL: "/api" + FlowURL(flowID), Selected: selectedRecord(f, selected)}
 	kinds := v.addAnomalies(f, link)
+	v.kinds = kinds
 	order := f.Order
 	if len(order) > maxTreeRows {
 		v.Omitted = len(order) - maxTreeRows
