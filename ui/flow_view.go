@@ -70,7 +70,7 @@ type flowView struct {
 	Tree      []treeRowView
 	Gantt     ganttView
 	kinds     map[string][]string // anomaly kinds by event ID
-	Omitted   int // tree rows left out (maxTreeRows)
+	Omitted   int                 // tree rows left out (maxTreeRows)
 	// AnomaliesOmitted counts anomalies not listed (maxAnomaliesPerKind).
 	AnomaliesOmitted int
 	APIURL           string // the flow's JSON
