@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/eventscope/eventscope/graph"
@@ -82,5 +85,31 @@ func TestIdenticalAnomaliesAggregate(t *testing.T) {
 	}
 	if fmtThousands(1234567) != "1,234,567" || fmtThousands(12) != "12" {
 		t.Error(fmtThousands(1234567))
+	}
+}
+
+// BenchmarkExpandGroup50k is the server's share of expanding the biggest
+// group of a 50,000-event flow (the graph fragment htmx swaps in): with a
+// page of 200 members drawn, and with every member (no limit, as before).
+func BenchmarkExpandGroup50k(b *testing.B) {
+	evs := graphtest.Flow(50000, 1)
+	h := New(Options{Store: newFakeStore(evs...)})
+	target := FlowURL(evs[0].CorrelationID) + "?expand=" + url.QueryEscape("group:kitchen/PizzaPrepared")
+	for _, members := range []string{"", "&members=5000"} {
+		b.Run("members="+strings.TrimPrefix(members, "&members="), func(b *testing.B) {
+			size := 0
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, target+members, nil)
+				req.Header.Set("HX-Request", "true")
+				req.Header.Set("HX-Target", "flow-graph")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("%d: %.200s", rec.Code, rec.Body)
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "bytes/op-body")
+		})
 	}
 }
