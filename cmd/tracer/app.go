@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/eventscope/eventscope/alert"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/ingest"
 	"github.com/eventscope/eventscope/redact"
@@ -39,15 +40,17 @@ func newLogger(c *config, w io.Writer) *slog.Logger {
 
 // server is the running tracer: store, ingest and the HTTP UI.
 type server struct {
-	log   *slog.Logger
-	store store.Store
-	ing   *ingest.Ingester
-	poll  *ingest.Poller // nil when --group-poll is 0
-	http  *http.Server
-	ln    net.Listener
-	live  *ui.Live
-	learn *learner       // nil with --learn=false
-	prod  *kafkaProducer // the redrive producer; nil with redrive off
+	log        *slog.Logger
+	store      store.Store
+	ing        *ingest.Ingester
+	poll       *ingest.Poller // nil when --group-poll is 0
+	http       *http.Server
+	ln         net.Listener
+	live       *ui.Live
+	learn      *learner        // nil with --learn=false
+	prod       *kafkaProducer  // the redrive producer; nil with redrive off
+	alert      *alert.Notifier // nil without --alert-webhook
+	alertEvery time.Duration
 }
 
 // startServer opens the store, builds ingest and the UI, and binds the HTTP
@@ -144,6 +147,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
 	}
 	s := &server{log: log, store: st, ing: ing, poll: poll, http: srv, ln: ln, live: live, prod: prod}
+	s.alert, s.alertEvery = c.alerts.notifier(st, s.URL(), log), c.alerts.Interval
 	if c.Learn {
 		s.learn = &learner{st: st, cfg: &c.diag, src: c.diag.Learned, log: log}
 	}
@@ -220,6 +224,13 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 			s.poll.Run(ingCtx)
 		}
 	}()
+	alertDone := make(chan struct{})
+	go func() {
+		defer close(alertDone)
+		if s.alert != nil {
+			s.alert.Run(ingCtx, s.alertEvery)
+		}
+	}()
 	learnDone := make(chan struct{})
 	go func() {
 		defer close(learnDone)
@@ -259,6 +270,7 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 	stopIngest()
 	<-pollDone
 	<-learnDone
+	<-alertDone
 	if err := <-ingDone; err != nil && !errors.Is(err, context.Canceled) && runErr == nil {
 		runErr = fmt.Errorf("ingest: %w", err)
 	}

@@ -37,6 +37,7 @@ type config struct {
 
 	sec     security      // auth, hardening, redaction, Kafka and ClickHouse security
 	redrive redriveFlags  // --allow-redrive
+	alerts  alertFlags    // --alert-webhook
 	flags   *flag.FlagSet // for the config dump at start
 
 	// parsed by validate
@@ -63,6 +64,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
 	c.sec.registerHTTP(fs)
 	c.redrive.register(fs)
+	c.alerts.register(fs)
 	c.flags = fs
 }
 
@@ -134,6 +136,9 @@ func (c *config) validate(needBrokers bool) error {
 		return err
 	}
 	if err := c.redrive.validate(c); err != nil {
+		return err
+	}
+	if err := c.alerts.validate(); err != nil {
 		return err
 	}
 	if err := c.sec.validateKafka(); err != nil {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,11 +53,15 @@ func TestRedriveEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatalf("produce dead letter: %v", err)
 	}
+	hook := &hookReceiver{}
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
 	const token = "e2e-token-0123456789abcdef0123456789"
 	t.Setenv("TRACER_AUTH_TOKEN", token)
 	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"),
 		"--from-beginning", "--topics", "^"+regexp.QuoteMeta(topic)+`(\.DLT)?$`, "--group-id", kafkatest.Name(t, "tracer"),
-		"--auth", "token", "--allow-redrive", "--redrive-operators", "token")
+		"--auth", "token", "--allow-redrive", "--redrive-operators", "token",
+		"--alert-webhook", hookSrv.URL, "--alert-format", "json", "--alert-interval", "200ms")
 	call := func(method, path string, form url.Values) (int, string) {
 		t.Helper()
 		var body io.Reader
@@ -129,5 +135,53 @@ func TestRedriveEndToEnd(t *testing.T) {
 	if _, body := call("GET", "/failures", nil); strings.Count(body, `data-testid="audit-row"`) != 2 {
 		t.Errorf("the audit log does not show the redrive and the refusal")
 	}
+
+	// Alerts: two records of one new failure group give one alert.
+	for i := range 2 {
+		v := fmt.Sprintf(`{"metadata":{"eventId":"%s-d%d","eventType":"PaymentDeclined","correlationId":%q,"producer":"billing"},"reason":"card %d declined"}`, corr, i, corr, 1000+i)
+		if _, _, err := prod.SendMessage(&sarama.ProducerMessage{Topic: topic, Value: sarama.StringEncoder(v)}); err != nil {
+			t.Fatalf("produce: %v", err)
+		}
+	}
+	poll(t, 30*time.Second, "the PaymentDeclined alert", func() bool { return hook.count("PaymentDeclined") > 0 })
+	poll(t, 30*time.Second, "both declines stored", func() bool {
+		_, body := call("GET", "/api/failures?topic="+url.QueryEscape(topic), nil)
+		return strings.Contains(body, `"count":2`)
+	})
+	// Three more check intervals must not alert again.
+	deadline := time.Now().Add(600 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if n := hook.count("PaymentDeclined"); n != 1 {
+			t.Fatalf("%d alerts for the PaymentDeclined group, want 1", n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	p.Stop(t)
+}
+
+// hookReceiver is a webhook receiver on loopback.
+type hookReceiver struct {
+	mu     sync.Mutex
+	alerts []map[string]any
+}
+
+func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var a map[string]any
+	if json.NewDecoder(r.Body).Decode(&a) == nil {
+		h.mu.Lock()
+		h.alerts = append(h.alerts, a)
+		h.mu.Unlock()
+	}
+}
+
+func (h *hookReceiver) count(typ string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, a := range h.alerts {
+		if a["type"] == typ {
+			n++
+		}
+	}
+	return n
 }
