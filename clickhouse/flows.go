@@ -90,10 +90,13 @@ func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *stor
 	where := []cond{pre}
 	var having []cond
 	need := map[string]bool{}
-	if !q.From.IsZero() || !q.To.IsZero() {
+	switch {
+	case !q.To.IsZero():
 		having = append(having, cond{"arrayExists(x -> tupleElement(x, 2) >= ? AND tupleElement(x, 2) < ?, it)",
 			[]any{fromNanos(q.From), toNanos(q.To)}})
 		need["it"] = true
+	case !q.From.IsZero(): // an event at or after From: the last one is
+		having = append(having, cond{"last >= ?", []any{fromNanos(q.From)}})
 	}
 	for _, t := range q.Terms {
 		fc, mc, err := termCond(t, pre, need)

@@ -116,6 +116,34 @@ const (
   arrayEnumerate(ooo_ids)), ` + uidsSQL + `)) > 0`
 )
 
+// kindsCond selects the flows showing any of kinds among those passing
+// pre, one subquery per kind, each merging only the states its kind needs
+// (and, for orphans and out-of-order effects, only for flagged flows):
+// together far less than merging every state for every flow.
+func kindsCond(kinds []string, pre cond) cond {
+	var cs []cond
+	for _, k := range kinds {
+		need := map[string]bool{}
+		kc := anomalyCond(k, need)
+		cols := "flow_id"
+		for _, c := range mergedColumns {
+			if need[c.alias] {
+				cols += ", " + c.sql + " AS " + c.alias
+			}
+		}
+		where := pre
+		if m := kindFlags[k]; m&flagAny == 0 {
+			where = and([]cond{pre, {`flow_id IN (SELECT flow_id FROM (
+  SELECT flow_id, groupBitOrMerge(flags) AS fl FROM flow_summary WHERE ` + pre.sql + ` GROUP BY flow_id
+) WHERE bitAnd(fl, ?) != 0)`, append(append([]any{}, pre.args...), m)}})
+		}
+		cs = append(cs, cond{`flow_id IN (SELECT flow_id FROM (
+  SELECT ` + cols + ` FROM flow_summary WHERE ` + where.sql + ` GROUP BY flow_id
+) WHERE ` + kc.sql + `)`, append(append([]any{}, where.args...), kc.args...)})
+	}
+	return or(cs)
+}
+
 // kindFlags are the flow_rows flags (rollup.go) a flow showing each kind
 // has in some write; flagAny stands for "any flow" (a duplicate may span
 // writes that each look clean).
@@ -183,6 +211,9 @@ func termCond(t store.Term, pre cond, need map[string]bool) (fc, mc cond, err er
 			mask |= kindFlags[k]
 		}
 		mc = negate(or(cs), t.Negate)
+		if !t.Negate && len(cs) > 1 {
+			return kindsCond(anomalyKinds(t), pre), cond{}, nil
+		}
 		if t.Negate || len(cs) == 0 || mask&flagAny != 0 {
 			return cond{}, mc, nil
 		}
