@@ -50,3 +50,19 @@ func TestDetailPayloadFirst(t *testing.T) {
 		t.Errorf("order: payload tree at %d, headers at %d, fields at %d; want payload, headers, fields", tree, headers, fields)
 	}
 }
+
+// TestStateArrayIsATree: an array in the replay's state unfolds as an
+// array (a tree of its items), not only as a JSON string.
+func TestStateArrayIsATree(t *testing.T) {
+	fields := stateFields(map[string]any{"items": []any{map[string]any{"sku": "A"}, "b"}, "n": 1.0, "none": []any{}}, nil)
+	got := map[string]int{}
+	for _, f := range fields {
+		got[f.Path] = -1
+		if f.Array != nil {
+			got[f.Path] = len(f.Array.Kids)
+		}
+	}
+	if want := map[string]int{"items": 2, "n": -1, "none": -1}; !cmp.Equal(got, want) {
+		t.Errorf("array trees %v, want %v", got, want)
+	}
+}

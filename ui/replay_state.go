@@ -29,7 +29,7 @@ func stateFields(state map[string]any, changes []replay.Change) []stateFieldView
 				walk(path, s, sub)
 				continue
 			}
-			rows = append(rows, row{s, stateFieldView{Path: path, Value: fmtJSONValue(v)}})
+			rows = append(rows, row{s, stateFieldView{Path: path, Value: fmtJSONValue(v), Array: arrayTree(v)}})
 		}
 	}
 	walk("", nil, state)
@@ -80,4 +80,18 @@ func fmtJSONValue(v any) string {
 		return string(b[:maxStateValue]) + "…"
 	}
 	return string(b)
+}
+
+// arrayTree is a non-empty array value as a foldable tree (nil otherwise,
+// or when too big to draw): the state shows it as an array, not a string.
+func arrayTree(v any) *jsonNode {
+	a, ok := v.([]any)
+	if !ok || len(a) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return nil
+	}
+	return jsonTree(b)
 }

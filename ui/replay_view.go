@@ -81,7 +81,8 @@ type entityStateView struct {
 // stateFieldView is one member of a state, flattened to its dotted path.
 type stateFieldView struct {
 	Path, Value, Old string
-	Change           string // replay.Added, replay.Changed, replay.Removed or ""
+	Change           string    // replay.Added, replay.Changed, replay.Removed or ""
+	Array            *jsonNode // a non-empty array value, to unfold as a tree under Value
 }
 
 // replayAnomalyView is an anomaly visible at a step.
