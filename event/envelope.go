@@ -163,7 +163,8 @@ func composeEnvelope(o *jobject, nested, mtHint bool, c *candidates) string {
 		c.setJSON(sEventID, o[jMessageID], conv)
 		c.setJSON(sCorrelation, o[jConversationID], conv)
 		c.setJSON(sCorrelation, o[jCorrelationID], conv)
-		c.setJSON(sCausation, o[jInitiatorID], conv)
+		// initiatorId is the consumed message's correlationId or
+		// requestId (MassTransit SendContextExtensions), not its cause.
 		c.set(sType, strings.Clone(mtType(o[jMessageType].Get("0").Str)), conv)
 		c.setJSON(sSource, o[jSourceAddress], conv)
 		setJSONTime(c, o[jSentTime], conv)
@@ -193,7 +194,6 @@ func composeEnvelope(o *jobject, nested, mtHint bool, c *candidates) string {
 		c.setJSON(sCorrelation, o[k], conv)
 	}
 	c.setJSON(sCausation, o[jCausationID], conv)
-	c.setJSON(sCausation, o[jInitiatorID], conv)
 	for _, k := range [...]jkey{jProducer, jSource, jService, jSourceAddress} {
 		c.setJSON(sSource, o[k], conv)
 	}

@@ -47,10 +47,12 @@ func TestOneFlowFiveConventions(t *testing.T) {
 				{Key: "axon-metadata-correlationId", Value: "evt-pay"},
 			},
 		},
-		{ // order tracker: MassTransit envelope
+		{ // order tracker: MassTransit envelope (MassTransit has no causation
+			// ID: initiatorId is the consumed message's correlationId, so
+			// the tracker names its cause in a plain header)
 			Topic: "orders", Offset: 2, Timestamp: t0.Add(4 * time.Second),
-			Headers: []Header{{Key: "Content-Type", Value: "application/vnd.masstransit+json"}},
-			Value: []byte(`{"messageId":"evt-ready","conversationId":"` + flow + `","initiatorId":"evt-bake",` +
+			Headers: []Header{{Key: "Content-Type", Value: "application/vnd.masstransit+json"}, {Key: "causation-id", Value: "evt-bake"}},
+			Value: []byte(`{"messageId":"evt-ready","conversationId":"` + flow + `","initiatorId":"` + flow + `",` +
 				`"sourceAddress":"kafka://tracker","messageType":["urn:message:Shop:OrderReady"],"message":{"orderId":"42"}}`),
 		},
 		{ // delivery service: snake_case JSON envelope under metadata
@@ -59,7 +61,7 @@ func TestOneFlowFiveConventions(t *testing.T) {
 				`","causation_id":"evt-ready","producer":"delivery"},"data":{"driver":"Sam"}}`),
 		},
 	}
-	wantConv := []string{"cloudevents-binary", "nservicebus", "axon", "masstransit", "json-envelope"}
+	wantConv := []string{"cloudevents-binary", "nservicebus", "axon", "masstransit+headers", "json-envelope"}
 
 	d := NewDecoder(Config{})
 	byID := map[string]Event{}

@@ -42,7 +42,12 @@ type hentry struct {
 // and correlation and distributed-tracing extensions; Axon Kafka extension
 // HeaderUtils/Headers and MessageOriginProvider (traceId = root message,
 // correlationId = direct cause); NServiceBus message headers docs;
-// MassTransit raw JSON transport headers; EventStoreDB reserved metadata.
+// MassTransit raw JSON transport headers and its Kafka rider's headers
+// (DictionaryHeadersSerialize: MessageId, CorrelationId, ConversationId,
+// InitiatorId, SourceAddress without MT- prefix; InitiatorId is the consumed
+// message's CorrelationId or RequestId (SendContextExtensions.
+// TransferConsumeContextHeaders), never a causation ID, so it is not read);
+// EventStoreDB reserved metadata.
 var headerTable = map[string]hentry{
 	"ceid":                            {lvCE, hkField, sEventID, ConventionCloudEventsBinary},
 	"cetype":                          {lvCE, hkField, sType, ConventionCloudEventsBinary},
@@ -64,9 +69,9 @@ var headerTable = map[string]hentry{
 	"nservicebusoriginatingendpoint":  {lvFramework, hkField, sSource, ConventionNServiceBus},
 	"nservicebustimesent":             {lvFramework, hkTime, 0, ConventionNServiceBus},
 	"conversationid":                  {lvFramework, hkField, sCorrelation, ConventionMassTransit},
-	"mtinitiatorid":                   {lvFramework, hkField, sCausation, ConventionMassTransit},
 	"mtmessagetype":                   {lvFramework, hkMTType, sType, ConventionMassTransit},
 	"mtsourceaddress":                 {lvFramework, hkField, sSource, ConventionMassTransit},
+	"sourceaddress":                   {lvFramework, hkField, sSource, ConventionMassTransit},
 	"$correlationid":                  {lvFramework, hkField, sCorrelation, ConventionEventStoreDB},
 	"$causationid":                    {lvFramework, hkField, sCausation, ConventionEventStoreDB},
 	"messageid":                       {lvPlain, hkMTID, sEventID, ConventionHeaders},

@@ -242,15 +242,17 @@ func fiveConventionRecords(orders, payments, kitchen string, t0 time.Time) []con
 			id: bakedID, cause: orderID, typ: "Shop.Messages.PizzaBaked", source: "Kitchen",
 			convention: event.ConventionNServiceBus, topic: kitchen, time: at(2),
 		},
-		{ // order tracker: MassTransit message envelope
-			msg: msg(orders, 2, 3, h("Content-Type", "application/vnd.masstransit+json"), `{"messageId":"`+readyID+`",`+
-				`"requestId":null,"correlationId":null,"conversationId":"`+conversationID+`","initiatorId":"`+bakedID+`",`+
+		{ // order tracker: MassTransit message envelope; MassTransit has no
+			// causation ID (initiatorId is the consumed message's
+			// correlationId), so the tracker names its cause in a header
+			msg: msg(orders, 2, 3, h("Content-Type", "application/vnd.masstransit+json", "causation-id", bakedID), `{"messageId":"`+readyID+`",`+
+				`"requestId":null,"correlationId":null,"conversationId":"`+conversationID+`","initiatorId":"`+conversationID+`",`+
 				`"sourceAddress":"rabbitmq://localhost/order-tracker","destinationAddress":"rabbitmq://localhost/Shop.Messages:OrderReady",`+
 				`"messageType":["urn:message:Shop.Messages:OrderReady"],"message":{"orderId":"123"},"expirationTime":null,`+
 				`"sentTime":"`+at(3).Format(time.RFC3339Nano)+`","headers":{},"host":{"machineName":"MyComputer",`+
 				`"processName":"dotnet","massTransitVersion":"8.0.10.0"}}`),
 			id: readyID, cause: bakedID, typ: "Shop.Messages.OrderReady", source: "rabbitmq://localhost/order-tracker",
-			convention: event.ConventionMassTransit, topic: orders, time: at(3),
+			convention: event.ConventionMassTransit + "+headers", topic: orders, time: at(3),
 		},
 		{ // delivery service: snake_case JSON envelope under "metadata", epoch millis
 			msg: msg(kitchen, 0, 4, nil, fmt.Sprintf(`{"metadata":{"event_id":%q,"event_type":"DeliveryScheduled",`+
