@@ -3,8 +3,6 @@ package sqlite
 import (
 	"database/sql/driver"
 	"fmt"
-	"strings"
-	"unicode/utf8"
 
 	msqlite "modernc.org/sqlite"
 
@@ -69,42 +67,10 @@ func blob(v driver.Value) []byte {
 }
 
 // textTerm is the condition of a quoted text term: some event of the flow
-// has a payload containing the text, ignoring case. Text of three or more
-// UTF-8 runes without NUL is looked up in the trigram index (payload_fts,
-// migrations 0014 and 0015) by its trigrams; each event found is checked
-// with store.TextMatches (the index keeps no positions and folds case its
-// own way). Shorter text (the index holds trigrams only) and text that is
-// not UTF-8 scan the flows' payloads.
+// has a payload containing the text, ignoring case (store.TextMatches, in
+// Go): a scan of the flows' payloads, newest flows first, stopping when
+// the page is full. (A trigram index answered it in migrations 0014-0015;
+// 0016 removed it for its ingest cost.)
 func textTerm(text string) (string, []any) {
-	if utf8.ValidString(text) && utf8.RuneCountInString(text) >= 3 && !strings.ContainsRune(text, 0) {
-		return "f.flow_id IN (SELECT flow_id FROM events WHERE id IN (SELECT rowid FROM payload_fts WHERE payload_fts MATCH ?) AND " +
-			textFunc + "(payload, ?))", []any{trigrams(text), []byte(text)}
-	}
 	return inFlow(textFunc + "(e.payload, ?)"), []any{[]byte(text)}
-}
-
-// maxTrigrams bounds the trigrams a text query looks up: any of them
-// narrow the candidates, which Go then checks.
-const maxTrigrams = 12
-
-// trigrams is an FTS5 query for payloads holding every trigram of text
-// (the index keeps no positions, detail=none: the phrase itself is
-// checked in Go), at most maxTrigrams of them spread over the text.
-func trigrams(text string) string {
-	rs := []rune(text)
-	n := len(rs) - 2
-	step := max(1, n/maxTrigrams)
-	seen := map[string]bool{}
-	var parts []string
-	for i := 0; i < n; i += step {
-		g := string(rs[i : i+3])
-		if k := strings.ToLower(g); !seen[k] {
-			seen[k] = true
-			parts = append(parts, `"`+strings.ReplaceAll(g, `"`, `""`)+`"`)
-		}
-	}
-	if last := `"` + strings.ReplaceAll(string(rs[n-1:]), `"`, `""`) + `"`; !seen[strings.ToLower(string(rs[n-1:]))] {
-		parts = append(parts, last)
-	}
-	return strings.Join(parts, " AND ")
 }
