@@ -109,6 +109,12 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	s.merge(&h.lv[lvPlain])
 	s.merge(&j.env)
 	s.set(sType, springType(h.springType), ConventionSpring)
+	if s.conv[sEventID] == ConventionAxon {
+		// Axon's traceId is the root message's identifier; a message
+		// without one is a root, and its own identifier is the trace
+		// (MessageOriginProvider), so it joins its descendants' flow.
+		s.set(sCorrelation, s.vals[sEventID], ConventionAxon)
+	}
 	s.set(sCorrelation, h.ceTrace, ConventionTraceparent)
 	s.set(sCorrelation, j.ceTrace, ConventionTraceparent)
 	s.set(sCorrelation, h.trace, ConventionTraceparent)

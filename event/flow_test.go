@@ -113,3 +113,17 @@ func TestOneFlowFiveConventions(t *testing.T) {
 		t.Errorf("chain from evt-deliver ends at %q after %d hops, want evt-order after 4", e.EventID, hops)
 	}
 }
+
+// TestAxonRootWithoutTraceID: an Axon event published outside a handler
+// has no traceId; Axon defines the trace as its own identifier, so it is
+// in the flow its descendants name (not a flow of its own).
+func TestAxonRootWithoutTraceID(t *testing.T) {
+	d := NewDecoder(Config{})
+	root := d.Decode(Record{Topic: "orders", Headers: []Header{{Key: "axon-message-id", Value: "m-1"},
+		{Key: "axon-message-type", Value: "OrderPlaced"}}, Value: []byte(`{}`)}, time.Now())
+	child := d.Decode(Record{Topic: "orders", Offset: 1, Headers: []Header{{Key: "axon-message-id", Value: "m-2"},
+		{Key: "axon-metadata-traceId", Value: "m-1"}, {Key: "axon-metadata-correlationId", Value: "m-1"}}, Value: []byte(`{}`)}, time.Now())
+	if root.FlowID() != "m-1" || child.FlowID() != "m-1" || child.CausationID != "m-1" {
+		t.Errorf("root flow %q, child flow %q cause %q; want both in m-1, caused by m-1", root.FlowID(), child.FlowID(), child.CausationID)
+	}
+}
