@@ -149,28 +149,26 @@ func appendAvro(b []byte, r *avro.Reader, s avro.Schema, depth int) []byte {
 		items := s.(*avro.ArraySchema).Items()
 		b = append(b, '[')
 		n := 0
-		r.ReadArrayCB(func(r *avro.Reader) bool {
+		readBlocks(r, func() {
 			if n > 0 {
 				b = append(b, ',')
 			}
 			n++
 			b = appendAvro(b, r, items, depth+1)
-			return r.Error == nil
 		})
 		return append(b, ']')
 	case avro.Map:
 		values := s.(*avro.MapSchema).Values()
 		b = append(b, '{')
 		n := 0
-		r.ReadMapCB(func(r *avro.Reader, k string) bool {
+		readBlocks(r, func() {
 			if n > 0 {
 				b = append(b, ',')
 			}
 			n++
-			b = appendString(b, k)
+			b = appendString(b, r.ReadString())
 			b = append(b, ':')
 			b = appendAvro(b, r, values, depth+1)
-			return r.Error == nil
 		})
 		return append(b, '}')
 	case avro.Union:
@@ -207,4 +205,27 @@ func appendFloat(b []byte, f float64, bits int) []byte {
 		return appendString(b, strconv.FormatFloat(f, 'g', -1, bits))
 	}
 	return strconv.AppendFloat(b, f, 'g', -1, bits)
+}
+
+// maxItems bounds the items of one array or map: items of null or empty
+// records take no bytes, so a bad block count would loop for ever.
+const maxItems = 1 << 20
+
+// readBlocks reads the blocks of an array or map, calling item once per
+// item, and stops at the first error (hamba's ReadArrayCB does not).
+func readBlocks(r *avro.Reader, item func()) {
+	total := int64(0)
+	for r.Error == nil {
+		l, _ := r.ReadBlockHeader()
+		if l == 0 || r.Error != nil {
+			return
+		}
+		if total += l; l < 0 || total > maxItems {
+			r.ReportError("decode", "array or map with too many items")
+			return
+		}
+		for i := int64(0); i < l && r.Error == nil; i++ {
+			item()
+		}
+	}
 }
