@@ -158,3 +158,51 @@
     focusEvent(next);
   });
 })();
+
+// Fold the event tree by causal subtree: a row with effects gets a toggle
+// that hides (and shows again) the rows under it. Without JS every row
+// shows.
+(function () {
+  "use strict";
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-testid=tree-row]")); }
+  function depth(tr) { return parseInt(tr.getAttribute("data-depth"), 10) || 0; }
+  function subtree(all, i) {
+    var out = [], d = depth(all[i]);
+    for (var j = i + 1; j < all.length && depth(all[j]) > d; j++) out.push(all[j]);
+    return out;
+  }
+  function init() {
+    var all = rows();
+    all.forEach(function (tr, i) {
+      if (tr.querySelector(".fold") || i + 1 >= all.length || depth(all[i + 1]) <= depth(tr)) return;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "fold";
+      b.textContent = "▾";
+      b.title = "Fold this event's effects";
+      b.setAttribute("aria-expanded", "true");
+      b.setAttribute("data-testid", "tree-fold");
+      b.addEventListener("click", function () {
+        var open = b.getAttribute("aria-expanded") === "true";
+        b.setAttribute("aria-expanded", String(!open));
+        b.textContent = open ? "▸" : "▾";
+        b.title = open ? "Unfold this event's effects" : "Fold this event's effects";
+        var now = rows(), k = now.indexOf(tr);
+        subtree(now, k).forEach(function (r) {
+          if (open) { r.hidden = true; return; }
+          r.hidden = false; // unfold: rows under a still-folded toggle stay hidden
+        });
+        if (!open) {
+          subtree(now, k).forEach(function (r) {
+            var f = r.querySelector(".fold");
+            if (f && f.getAttribute("aria-expanded") === "false") subtree(now, now.indexOf(r)).forEach(function (x) { x.hidden = true; });
+          });
+        }
+      });
+      var cell = tr.querySelector("td.type");
+      cell.insertBefore(b, cell.firstChild);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

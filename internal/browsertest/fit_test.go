@@ -111,6 +111,18 @@ func TestPagesFit(t *testing.T) {
 			t.Errorf("dragging left: viewBox x %.1f, was %.1f; want it to grow", x, x0)
 		}
 		b.Screenshot("flow-zoomed.png")
+
+		// the tree folds by causal subtree
+		rows := `document.querySelectorAll("[data-testid=tree-row]:not([hidden])").length`
+		all := Eval[int](b, rows)
+		b.Click(`[data-testid=tree-fold]`)
+		if n := Eval[int](b, rows); n >= all {
+			t.Errorf("folding the root: %d rows shown, was %d", n, all)
+		}
+		b.Click(`[data-testid=tree-fold]`)
+		if n := Eval[int](b, rows); n != all {
+			t.Errorf("unfolding the root: %d rows shown, want %d", n, all)
+		}
 	})
 }
 
