@@ -6,8 +6,9 @@ import (
 )
 
 // softMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT sets
-// another: a backfill holds up to four batches of events (tens of MB) and
-// would otherwise let the heap double past them before collecting, which
+// another: a backfill holds up to four batches of events (~100 MB of
+// 10000-event batches) and would otherwise let the heap double past them
+// before collecting, which
 // took the process past 300 MB (docs/PERFORMANCE.md, Ingest). The embedded
 // store's page caches (up to 80 MB) are not Go heap and come on top.
 const softMemoryLimit = 128 << 20
