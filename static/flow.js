@@ -160,8 +160,9 @@
 })();
 
 // Fold the event tree by causal subtree: a row with effects gets a toggle
-// that hides (and shows again) the rows under it. Without JS every row
-// shows.
+// that hides (and shows again) the rows under it; the Gantt chart, whose
+// rows are the tree's in the same order, folds with it. Without JS every
+// row shows.
 (function () {
   "use strict";
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-testid=tree-row]")); }
@@ -170,6 +171,22 @@
     var out = [], d = depth(all[i]);
     for (var j = i + 1; j < all.length && depth(all[j]) > d; j++) out.push(all[j]);
     return out;
+  }
+  // gantt hides the chart's rows whose tree row is hidden and moves the
+  // rest up (attributes only: the CSP forbids style attributes).
+  function gantt() {
+    var svg = document.querySelector(".gantt-svg");
+    if (!svg) return;
+    var tree = rows(), shift = 0;
+    if (!svg.hasAttribute("data-h")) svg.setAttribute("data-h", svg.getAttribute("height"));
+    Array.prototype.forEach.call(svg.querySelectorAll("a.row"), function (a, i) {
+      if (tree[i] && tree[i].hidden) { a.setAttribute("display", "none"); shift += 20; return; }
+      a.removeAttribute("display");
+      if (shift) a.setAttribute("transform", "translate(0 -" + shift + ")"); else a.removeAttribute("transform");
+    });
+    var h = parseFloat(svg.getAttribute("data-h")) - shift, w = svg.getAttribute("width");
+    svg.setAttribute("height", h);
+    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
   }
   function init() {
     var all = rows();
@@ -198,6 +215,7 @@
             if (f && f.getAttribute("aria-expanded") === "false") subtree(now, now.indexOf(r)).forEach(function (x) { x.hidden = true; });
           });
         }
+        gantt();
       });
       var cell = tr.querySelector("td.type");
       cell.insertBefore(b, cell.firstChild);

@@ -119,9 +119,16 @@ func TestPagesFit(t *testing.T) {
 		if n := Eval[int](b, rows); n >= all {
 			t.Errorf("folding the root: %d rows shown, was %d", n, all)
 		}
+		gantt := `document.querySelectorAll(".gantt-svg a.row:not([display=none])").length`
+		if g, n := Eval[int](b, gantt), Eval[int](b, rows); g != n {
+			t.Errorf("folded: the Gantt chart shows %d rows, the tree %d", g, n)
+		}
 		b.Click(`[data-testid=tree-fold]`)
 		if n := Eval[int](b, rows); n != all {
 			t.Errorf("unfolding the root: %d rows shown, want %d", n, all)
+		}
+		if g := Eval[int](b, gantt); g != all {
+			t.Errorf("unfolded: the Gantt chart shows %d rows, want %d", g, all)
 		}
 	})
 }
