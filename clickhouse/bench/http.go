@@ -60,6 +60,8 @@ func pages(k *known) []page {
 		page{"source:<absent>", "p99 < 300 ms", search("source:no-such-service"), false},
 		page{"topic:<absent>", "p99 < 300 ms", search("topic:no-such-topic"), false},
 		page{"type:X -type:Y (negated)", "p99 < 300 ms", search("type:MealPrepared -type:InvoiceIssued"), false},
+		page{"failures inbox /api/failures", "p99 < 300 ms", func(*rand.Rand) string { return "/api/failures" }, false},
+		page{"failures inbox /failures?state=stuck", "p99 < 300 ms", func(*rand.Rand) string { return "/failures?state=stuck" }, false},
 		page{"service map /services", "< 1 s", func(*rand.Rand) string { return "/services" }, false},
 		page{"service map /api/services", "< 1 s", func(*rand.Rand) string { return "/api/services" }, false},
 	)
