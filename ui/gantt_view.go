@@ -122,6 +122,8 @@ func ganttTicks(lo, hi float64) []float64 {
 	return out
 }
 
+// tickLabel is an offset in ms as the timelines write it: "+1.2 s",
+// "-50 ms", "0".
 func tickLabel(ms float64) string {
 	switch {
 	case ms == 0:

@@ -111,17 +111,7 @@ func buildTimelineView(f *graph.Flow, p flowParams, node []string, sel int) time
 }
 
 // offset is t as an offset from the flow's start: "+1.2s", "-50ms", "0".
-func offset(f *graph.Flow, t time.Time) string {
-	d := msSince(f, t)
-	switch {
-	case d == 0:
-		return "0"
-	case d < 0:
-		return graph.FormatMS(d)
-	default:
-		return "+" + graph.FormatMS(d)
-	}
-}
+func offset(f *graph.Flow, t time.Time) string { return tickLabel(msSince(f, t)) }
 
 // msSince is t - the flow's start in milliseconds (microsecond precision).
 func msSince(f *graph.Flow, t time.Time) float64 {
