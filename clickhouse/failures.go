@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -23,7 +22,7 @@ func (s *Store) FailedRecords(ctx context.Context, q store.FailureQuery) ([]stor
 	from, to := int64(math.MinInt64), int64(math.MaxInt64)
 	var sb strings.Builder
 	sb.WriteString(`SELECT topic, kafka_partition, kafka_offset, event_id, flow_id, type, source, reason, class,
-  if(time_ns = 0, toInt64(toUInt32(event_time)) * 1000000000, time_ns) AS t, kafka_time_ns
+  if(time_ns = 0, toInt64(toUInt32(event_time)) * 1000000000, time_ns) AS t, kafka_time_ns, '' AS status
 FROM event_classes
 WHERE bitAnd(class, 2) != 0 AND internal = 0`)
 	var args []any
@@ -57,21 +56,8 @@ LIMIT 1 BY topic, kafka_partition, kafka_offset, kafka_time_ns`)
 	if err != nil {
 		return nil, fmt.Errorf("failed records: %w", err)
 	}
-	defer rows.Close()
-	out := []store.FailedRecord{}
-	for rows.Next() {
-		var r store.FailedRecord
-		var class uint8
-		var t, kt int64
-		if err := rows.Scan(&r.Topic, &r.Partition, &r.Offset, &r.EventID, &r.FlowID, &r.Type, &r.Source, &r.Reason,
-			&class, &t, &kt); err != nil {
-			return nil, fmt.Errorf("failed records: %w", err)
-		}
-		r.DeadLetter = diagnose.ClassOf(class, "").DeadLetter
-		r.Time, r.KafkaTime = timeOf(t), timeOf(kt)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.ScanFailed(rows, timeOf)
+	if err != nil {
 		return nil, fmt.Errorf("failed records: %w", err)
 	}
 	return out, s.failedStatuses(ctx, out)

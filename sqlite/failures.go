@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -46,21 +45,8 @@ WHERE e.class & 2 <> 0 AND e.internal = 0 AND e.time >= ? AND e.time < ?`)
 	if err != nil {
 		return nil, fmt.Errorf("failed records: %w", err)
 	}
-	defer rows.Close()
-	out := []store.FailedRecord{}
-	for rows.Next() {
-		var r store.FailedRecord
-		var class uint8
-		var t, kt int64
-		if err := rows.Scan(&r.Topic, &r.Partition, &r.Offset, &r.EventID, &r.FlowID, &r.Type, &r.Source, &r.Reason,
-			&class, &t, &kt, &r.FlowStatus); err != nil {
-			return nil, fmt.Errorf("failed records: %w", err)
-		}
-		r.DeadLetter = diagnose.ClassOf(class, "").DeadLetter
-		r.Time, r.KafkaTime = fromNanos(t), fromNanos(kt)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.ScanFailed(rows, fromNanos)
+	if err != nil {
 		return nil, fmt.Errorf("failed records: %w", err)
 	}
 	return out, nil

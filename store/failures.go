@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/eventscope/eventscope/diagnose"
 )
 
 // Failures is an optional interface a Reader may also implement: the failed
@@ -43,4 +45,26 @@ type FailedRecord struct {
 	// (diagnose.Summary.Base: failed, compensated, recovered or ok) when
 	// the store knows it, else "".
 	FlowStatus string `json:"flow_status,omitempty"`
+}
+
+// ScanFailed reads rows of (topic, partition, offset, event ID, flow ID,
+// type, source, reason, class bits, time, kafka time, flow status), the
+// times as int64 that timeOf turns into times: the columns both backends
+// select. It closes rows.
+func ScanFailed(rows Rows, timeOf func(int64) time.Time) ([]FailedRecord, error) {
+	defer rows.Close()
+	out := []FailedRecord{}
+	for rows.Next() {
+		var r FailedRecord
+		var class uint8
+		var t, kt int64
+		if err := rows.Scan(&r.Topic, &r.Partition, &r.Offset, &r.EventID, &r.FlowID, &r.Type, &r.Source, &r.Reason,
+			&class, &t, &kt, &r.FlowStatus); err != nil {
+			return nil, err
+		}
+		r.DeadLetter = diagnose.ClassOf(class, "").DeadLetter
+		r.Time, r.KafkaTime = timeOf(t), timeOf(kt)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
