@@ -228,6 +228,13 @@ func decode(key, value []byte, headers []*sarama.RecordHeader, recordTime time.T
 func NewUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return FormatUUID(b)
+}
+
+// FormatUUID returns b as a version 4 UUID in its text form (it sets the
+// version and variant bits): random bytes from any source make a valid
+// UUID, so a benchmark with a seeded generator gets the same IDs each run.
+func FormatUUID(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	var s [36]byte

@@ -149,3 +149,16 @@ func TestNewUUID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+func TestFormatUUID(t *testing.T) {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(0xf0 + i%16)
+	}
+	if got, want := FormatUUID(b), "f0f1f2f3-f4f5-46f7-b8f9-fafbfcfdfeff"; got != want {
+		t.Errorf("FormatUUID = %q, want %q (version 4, RFC 4122 variant)", got, want)
+	}
+	if a, c := NewUUID(), NewUUID(); a == c || len(a) != 36 || a[14] != '4' {
+		t.Errorf("NewUUID gave %q and %q: want two different version 4 UUIDs", a, c)
+	}
+}

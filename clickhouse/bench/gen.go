@@ -1,29 +1,17 @@
 package main
 
 import (
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/internal/benchshop"
+	"github.com/eventscope/eventscope/sim"
 )
 
-// services of the synthetic shop: one topic and producing service each;
-// the eighth topic is payments' dead-letter topic.
-var services = []struct{ topic, source, typ string }{
-	{"orders", "order-service", "OrderPlaced"},
-	{"payments", "payment-service", "PaymentAuthorized"},
-	{"inventory", "inventory-service", "StockReserved"},
-	{"kitchen", "kitchen-service", "MealPrepared"},
-	{"delivery", "delivery-service", "DeliveryScheduled"},
-	{"billing", "billing-service", "InvoiceIssued"},
-	{"notifications", "notification-service", "CustomerNotified"},
-}
-
 const (
-	dltTopic   = "payments.DLT"
 	partitions = 12
 	// activeFlows are the flows in progress at once: each event comes from
 	// one of them at random, so a flow's events are interleaved with
@@ -84,19 +72,7 @@ func (g *gen) uuid() string {
 	for i := range 8 {
 		b[i], b[8+i] = byte(a>>(8*i)), byte(c>>(8*i))
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:])
+	return sim.FormatUUID(b)
 }
 
 func (g *gen) newFlow() *genFlow {
@@ -140,8 +116,8 @@ func (g *gen) record(f *genFlow, topic, source, typ, id, cause string, at time.T
 func (g *gen) next(active []*genFlow, out []event.Event) []event.Event {
 	i := g.rnd.IntN(len(active))
 	f := active[i]
-	svc := services[f.next%len(services)]
-	topic := svc.topic
+	svc := benchshop.Services[f.next%len(benchshop.Services)]
+	topic := svc.Topic
 	at := g.clock()
 	id, cause := g.uuid(), f.lastID
 	switch f.next {
@@ -150,14 +126,14 @@ func (g *gen) next(active []*genFlow, out []event.Event) []event.Event {
 	case f.faults[2]:
 		cause = g.uuid() // a cause never published
 	case f.faults[3]:
-		topic = dltTopic
+		topic = benchshop.DLTTopic
 	}
-	e := g.record(f, topic, svc.source, svc.typ, id, cause, at)
+	e := g.record(f, topic, svc.Source, svc.Type, id, cause, at)
 	out = append(out, e)
 	g.sample(f.id, id)
 	g.made++
 	if f.next == f.faults[0] { // published twice: same event, another record
-		d := g.record(f, topic, svc.source, svc.typ, id, cause, at.Add(time.Millisecond))
+		d := g.record(f, topic, svc.Source, svc.Type, id, cause, at.Add(time.Millisecond))
 		out = append(out, d)
 		g.made++
 	}

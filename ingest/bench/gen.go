@@ -9,23 +9,11 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/internal/benchshop"
 	"github.com/eventscope/eventscope/sim"
 )
 
-// services are the business topics (one producing service each); the
-// eighth topic is the dead-letter topic of payments.
-var services = []struct{ topic, source, typ string }{
-	{"orders", "order-service", "OrderPlaced"},
-	{"payments", "payment-service", "PaymentAuthorized"},
-	{"inventory", "inventory-service", "StockReserved"},
-	{"kitchen", "kitchen-service", "MealPrepared"},
-	{"delivery", "delivery-service", "DeliveryScheduled"},
-	{"billing", "billing-service", "InvoiceIssued"},
-	{"notifications", "notification-service", "CustomerNotified"},
-}
-
 const (
-	dltTopic   = "payments.DLT"
 	partitions = 3
 	valueSize  = 300
 	// activeFlows are the flows in progress at once: each record comes
@@ -64,7 +52,7 @@ func generate(n, flowSize int, seed uint64) []rec {
 	now := time.Now().UTC()
 	newFlow := func() *genFlow {
 		return &genFlow{id: sim.NewUUID(), lastAt: now.Add(-time.Duration(rnd.Int64N(int64(72 * time.Hour)))),
-			svc0: rnd.IntN(len(services))}
+			svc0: rnd.IntN(len(benchshop.Services))}
 	}
 	active := make([]*genFlow, activeFlows)
 	for i := range active {
@@ -74,10 +62,10 @@ func generate(n, flowSize int, seed uint64) []rec {
 	for len(out) < n {
 		i := rnd.IntN(len(active))
 		f := active[i]
-		svc := services[(f.svc0+f.next)%len(services)]
-		topic := svc.topic
+		svc := benchshop.Services[(f.svc0+f.next)%len(benchshop.Services)]
+		topic := svc.Topic
 		if rnd.IntN(100) == 0 {
-			topic = dltTopic
+			topic = benchshop.DLTTopic
 		}
 		id := sim.NewUUID()
 		cause := f.lastID
@@ -90,7 +78,7 @@ func generate(n, flowSize int, seed uint64) []rec {
 			at = f.lastAt.Add(-time.Second) // out of order
 		}
 		v := fmt.Sprintf(`{"eventId":"%s","eventType":"%s","producer":"%s","timestamp":"%s","data":{"orderId":"%s","step":%d,"pad":"`,
-			id, svc.typ, svc.source, at.Format(time.RFC3339Nano), f.id, f.next)
+			id, svc.Type, svc.Source, at.Format(time.RFC3339Nano), f.id, f.next)
 		v += pad[:max(0, valueSize-len(v)-3)] + `"}}`
 		hs := []sarama.RecordHeader{
 			{Key: []byte("content-type"), Value: []byte("application/json")},
@@ -115,9 +103,9 @@ func generate(n, flowSize int, seed uint64) []rec {
 
 // topics returns the full names of the run's topics.
 func topics(prefix string) []string {
-	out := []string{prefix + dltTopic}
-	for _, s := range services {
-		out = append(out, prefix+s.topic)
+	out := []string{prefix + benchshop.DLTTopic}
+	for _, s := range benchshop.Services {
+		out = append(out, prefix+s.Topic)
 	}
 	return out
 }
