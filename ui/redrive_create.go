@@ -17,19 +17,11 @@ import (
 // record is 409 unless forced), and writes every attempt to the audit log.
 // The auth middleware already refused cross-origin POSTs.
 func (h *handler) redriveCreate(c echo.Context) error {
-	user, err := h.operator(c)
-	if err != nil {
-		return err
-	}
-	au, err := h.redriveAudit()
+	user, au, e, err := h.redriveTarget(c, c.FormValue("record"))
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := h.deadLetter(ctx, c.FormValue("record"))
-	if err != nil {
-		return err
-	}
 	from := store.Coord{Topic: e.Topic, Partition: e.Partition, Offset: e.Offset}
 	if subtle.ConstantTimeCompare([]byte(c.FormValue("token")), []byte(h.confirmToken(user, from))) != 1 {
 		return echo.NewHTTPError(http.StatusForbidden, "missing or stale confirmation: open the redrive page again")

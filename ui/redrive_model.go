@@ -104,3 +104,19 @@ func redrivenBefore(ctx context.Context, au store.Audit, rec store.Coord) (*stor
 
 // errRefused marks a redrive refused before producing.
 var errRefused = errors.New("refused")
+
+// redriveTarget is what both redrive handlers check first: the caller is
+// an operator, the store keeps an audit log, and raw names a stored
+// dead-lettered record.
+func (h *handler) redriveTarget(c echo.Context, raw string) (user string, au store.Audit, e *event.Event, err error) {
+	if user, err = h.operator(c); err != nil {
+		return "", nil, nil, err
+	}
+	if au, err = h.redriveAudit(); err != nil {
+		return "", nil, nil, err
+	}
+	if e, err = h.deadLetter(c.Request().Context(), raw); err != nil {
+		return "", nil, nil, err
+	}
+	return user, au, e, nil
+}

@@ -12,19 +12,11 @@ import (
 // confirmation page, showing exactly what a redrive would produce, with
 // the form that POSTs it (operators only).
 func (h *handler) redriveShow(c echo.Context) error {
-	user, err := h.operator(c)
-	if err != nil {
-		return err
-	}
-	au, err := h.redriveAudit()
+	user, au, e, err := h.redriveTarget(c, c.QueryParam("record"))
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	e, err := h.deadLetter(ctx, c.QueryParam("record"))
-	if err != nil {
-		return err
-	}
 	v := redriveView{Record: e.Coordinates(), FlowURL: FlowURL(e.FlowID())}
 	rec, perr := redrive.Plan(e, user)
 	if perr != nil {
