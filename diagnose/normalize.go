@@ -38,6 +38,34 @@ func NormalizeReason(reason string) string {
 		}
 		return PlaceHex
 	})
-	s = reNumber.ReplaceAllString(s, PlaceNumber)
+	s = replaceNumbers(s)
 	return strings.TrimSpace(reSpace.ReplaceAllString(s, " "))
 }
+
+// replaceNumbers writes PlaceNumber for each number that is a value, and
+// keeps the digits that are part of a name: right after a letter ("S3",
+// "v2", "http2") or joined to a word by a hyphen or underscore ("3-D
+// Secure", "2_phase"). A number with a unit stays a value ("30s").
+func replaceNumbers(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range reNumber.FindAllStringIndex(s, -1) {
+		if partOfName(s, m[0], m[1]) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(PlaceNumber)
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func partOfName(s string, start, end int) bool {
+	if start > 0 && isLetter(s[start-1]) {
+		return true
+	}
+	return end+1 < len(s) && (s[end] == '-' || s[end] == '_') && isLetter(s[end+1])
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -14,6 +14,9 @@ func TestNormalizeReason(t *testing.T) {
 		{"digest deadbeef00 mismatch at 0x1f", "digest <hex> mismatch at <hex>"},
 		{"timeout   after\n30s", "timeout after <n>s"},
 		{"decade facade", "decade facade"},
+		{"3-D Secure timeout after 3 attempts", "3-D Secure timeout after <n> attempts"},
+		{"S3 bucket v2 rejected 2_phase commit 17", "S3 bucket v2 rejected 2_phase commit <n>"},
+		{"no such order ord-1234", "no such order ord-<n>"},
 	} {
 		if got := NormalizeReason(c.in); got != c.want {
 			t.Errorf("NormalizeReason(%q) = %q, want %q", c.in, got, c.want)
