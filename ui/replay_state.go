@@ -43,7 +43,7 @@ func stateFields(state map[string]any, changes []replay.Change) []stateFieldView
 		if err != nil {
 			segs = []string{c.Path}
 		}
-		rows = append(rows, row{segs, stateFieldView{Path: c.Path, Old: fmtJSONValue(c.Old), Change: replay.Removed}})
+		rows = append(rows, row{segs, stateFieldView{Path: c.Path, Old: fmtJSONValue(c.Old), Change: replay.Removed, Why: c.Why}})
 	}
 	for i := range rows {
 		r := &rows[i]
@@ -54,7 +54,7 @@ func stateFields(state map[string]any, changes []replay.Change) []stateFieldView
 		for depth, seg := range r.segs { // the member itself or an ancestor
 			p = replay.JoinPath(p, seg)
 			if c, ok := byPath[p]; ok {
-				r.f.Change = c.Op
+				r.f.Change, r.f.Why = c.Op, c.Why
 				if depth == len(r.segs)-1 && c.Op == replay.Changed {
 					r.f.Old = fmtJSONValue(c.Old)
 				}

@@ -83,6 +83,7 @@ type stateFieldView struct {
 	Path, Value, Old string
 	Change           string    // replay.Added, replay.Changed, replay.Removed or ""
 	Array            *jsonNode // a non-empty array value, to unfold as a tree under Value
+	Why              string    // why the step changed it when no payload said so (replay.Change.Why)
 }
 
 // replayAnomalyView is an anomaly visible at a step.

@@ -17,7 +17,10 @@
 // correlationId, causationId, producer, timestamp, traceparent, ...; and,
 // for a CloudEvents body with "specversion", also id, type, source, time,
 // subject). Objects merge recursively, arrays and scalars replace, null
-// removes a member. Other payloads (text, bytes, truncated JSON, a JSON
+// removes a member. A failure's members do not outlive it: a later event
+// of the entity that is not a failure and sets one of the members the
+// failure set removes the failure's other members (see failureMembers).
+// Other payloads (text, bytes, truncated JSON, a JSON
 // array or scalar, a non-object data) leave the state unchanged and the
 // step says why in Note.
 package replay
@@ -84,6 +87,9 @@ type Change struct {
 	Op   string `json:"op"`
 	Old  any    `json:"old,omitempty"`
 	New  any    `json:"new,omitempty"`
+	// Why explains a change that no payload spelled out: a member a
+	// failure set, removed because a later event superseded the failure.
+	Why string `json:"why,omitempty"`
 }
 
 // Step is one event of the replay and what it did.
@@ -134,7 +140,7 @@ func Steps(events []event.Event, opts Options) []Step {
 		steps[k] = Step{Index: k, Event: &events[i], Source: i}
 	}
 	markOrders(steps, byTime, byArrival)
-	fold(steps, opts.EntityKey)
+	fold(steps, opts.EntityKey, opts.Graph.Config())
 	newAnomalyTracker(steps, opts.Graph.Config()).run()
 	wholeFlowAnomalies(steps, events, byTime, opts.Graph)
 	return steps
