@@ -172,6 +172,7 @@ func typeOf(t string) string {
 	}
 	return t
 }
+
 // merge applies patch to old as a JSON Merge Patch (RFC 7386) without
 // modifying old: maps on the path of a change are copied, everything else
 // is shared. It reports whether anything changed and, when ch is not nil,
