@@ -94,6 +94,7 @@ FROM event_classes WHERE flow_id IN ?`, ch.GroupSet{Value: ids})
 			stored := diagnose.ClassOf(class, reason)
 			c.DeadLetter, c.Failure = c.DeadLetter || stored.DeadLetter, c.Failure || stored.Failure
 			c.Compensation, c.Reason = c.Compensation || stored.Compensation, stored.Reason
+			c.Redrive = stored.Redrive
 		}
 	}
 	return out, crow.Err()

@@ -62,34 +62,3 @@ LIMIT 1 BY topic, kafka_partition, kafka_offset, kafka_time_ns`)
 	}
 	return out, s.failedStatuses(ctx, out)
 }
-
-// failedStatuses sets the FlowStatus of records from their flows' diagnosis.
-func (s *Store) failedStatuses(ctx context.Context, recs []store.FailedRecord) error {
-	var ids []string
-	seen := map[string]bool{}
-	for _, r := range recs {
-		if !seen[r.FlowID] {
-			seen[r.FlowID] = true
-			ids = append(ids, r.FlowID)
-		}
-	}
-	status := map[string]string{}
-	for len(ids) > 0 {
-		n := min(len(ids), statusChunk)
-		sums := make([]store.FlowSummary, n)
-		for i, id := range ids[:n] {
-			sums[i].CorrelationID = id
-		}
-		if err := s.diagnoseSummaries(ctx, sums); err != nil {
-			return fmt.Errorf("failed records: flow status: %w", err)
-		}
-		for _, f := range sums {
-			status[f.CorrelationID] = f.Status
-		}
-		ids = ids[n:]
-	}
-	for i := range recs {
-		recs[i].FlowStatus = status[recs[i].FlowID]
-	}
-	return nil
-}

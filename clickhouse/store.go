@@ -71,6 +71,9 @@ type Store struct {
 
 	// diag classifies records and summarises flows (SetDiagnosis).
 	diag diagnose.Holder
+
+	// fails memoises the flow statuses of failed records (failmemo.go).
+	fails failMemo
 }
 
 // SetDiagnosis sets the diagnose configuration records are classified and

@@ -56,6 +56,7 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 		<-done
 		return fmt.Errorf("write %d events: classes: %w", len(events), err)
 	}
+	s.fails.forget(events)
 	return <-done
 }
 

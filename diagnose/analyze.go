@@ -93,7 +93,7 @@ func (c *Config) structural(f *flow, r *Report) {
 		if topic, n := duplicated(f.steps, f.vs[v].recs); n > 1 {
 			var where []string
 			for _, k := range f.vs[v].recs {
-				if s := &f.steps[k]; s.Topic == topic {
+				if s := &f.steps[k]; s.Topic == topic && !s.Class.Redrive {
 					if len(where) == 5 {
 						where = append(where, "…")
 						break
@@ -146,13 +146,17 @@ func (c *Config) structural(f *flow, r *Report) {
 // topic). Records on other topics are the same event published to several
 // topics, a copy a failing consumer parked on a dead-letter topic, or a
 // derived copy a stream processor forwarded (which graph gives IDs of
-// their own, see event.MarkCopy): none is a duplicate.
+// their own, see event.MarkCopy): none is a duplicate. Nor is a record
+// eventscope redrove (Class.Redrive): it is not counted.
 func duplicated(steps []Step, recs []int) (topic string, n int) {
 	if len(recs) < 2 {
 		return "", len(recs)
 	}
 	count := map[string]int{}
 	for _, k := range recs {
+		if steps[k].Class.Redrive {
+			continue
+		}
 		t := steps[k].Topic
 		count[t]++
 		if c := count[t]; c > n || c == n && t < topic {

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"testing"
 	"time"
+
+	"github.com/eventscope/eventscope/event"
 )
 
 var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -92,5 +94,41 @@ func TestFailureCompensation(t *testing.T) {
 	early := []Step{step("x", "", "OrderCancelled", "t", "s", 0, comp), step("p", "", "PaymentFailed", "t", "s", 10, fail)}
 	if r := c.Analyze(early, time.Time{}); r.Status != StatusFailed {
 		t.Errorf("early compensation: %s", r.Status)
+	}
+}
+
+// TestRedriveIsNoDuplicate: a dead letter redriven to its original topic
+// repeats the event ID there on purpose (Classify sees RedriveHeader): no
+// duplicate; a second plain publication still is one.
+func TestRedriveIsNoDuplicate(t *testing.T) {
+	c := Default()
+	dl := Class{DeadLetter: true, Failure: true, Reason: "timeout"}
+	steps := []Step{
+		step("o", "", "OrderPlaced", "orders", "shop", 0, Class{}),
+		step("o", "", "OrderPlaced", "orders.DLT", "pay", 100, dl),
+		step("o", "", "OrderPlaced", "orders", "shop", 200, Class{Redrive: true}),
+	}
+	for _, a := range c.Analyze(steps, time.Time{}).Anomalies {
+		if a.Kind == Duplicate {
+			t.Fatalf("redriven record flagged: %+v", a)
+		}
+	}
+	again := append(steps, step("o", "", "OrderPlaced", "orders", "shop", 300, Class{}))
+	n := 0
+	for _, a := range c.Analyze(again, time.Time{}).Anomalies {
+		if a.Kind == Duplicate {
+			n++
+			if a.Detail != "published 2 times on orders: orders/0/o, orders/0/o" {
+				t.Errorf("detail %q", a.Detail)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d duplicates, want 1 (the plain second publication)", n)
+	}
+	// Classify reads the header; the bit round-trips through a store.
+	cl := c.Classify(&event.Event{Topic: "orders", Headers: []event.Header{{Key: RedriveHeader, Value: "orders.DLT/0/7"}}})
+	if !cl.Redrive || ClassOf(cl.Bits(), "") != cl {
+		t.Errorf("class %+v, bits %d", cl, cl.Bits())
 	}
 }

@@ -14,15 +14,24 @@ import (
 // failure depends on the flow). Stores compute it at write time, when they
 // still have the payload and headers, and keep it with the record.
 type Class struct {
-	DeadLetter   bool   `json:"dead_letter,omitempty"`
-	Failure      bool   `json:"failure,omitempty"`
-	Compensation bool   `json:"compensation,omitempty"`
-	Reason       string `json:"reason,omitempty"`
+	DeadLetter   bool `json:"dead_letter,omitempty"`
+	Failure      bool `json:"failure,omitempty"`
+	Compensation bool `json:"compensation,omitempty"`
+	// Redrive: the record is a dead letter re-published to its original
+	// topic by eventscope (it carries RedriveHeader). It repeats the event
+	// ID of the record it redrives on purpose: it is no duplicate.
+	Redrive bool   `json:"redrive,omitempty"`
+	Reason  string `json:"reason,omitempty"`
 }
+
+// RedriveHeader is the header a redriven record carries: the dead-letter
+// record's "topic/partition/offset" (package redrive writes it).
+const RedriveHeader = "eventscope-redriven-from"
 
 // Classify classifies one event.
 func (c *Config) Classify(e *event.Event) Class {
-	cl := Class{DeadLetter: c.IsDeadLetter(e.Topic), Compensation: c.IsCompensationType(e.Type)}
+	cl := Class{DeadLetter: c.IsDeadLetter(e.Topic), Compensation: c.IsCompensationType(e.Type),
+		Redrive: header(e.Headers, RedriveHeader) != ""}
 	fields := c.payloadFields(e.Payload)
 	cl.Failure = cl.DeadLetter || c.IsFailureType(e.Type)
 	if !cl.Failure {
@@ -166,6 +175,7 @@ const (
 	BitDeadLetter   = 1
 	BitFailure      = 2
 	BitCompensation = 4
+	BitRedrive      = 8
 )
 
 // Bits encodes the class's flags (not its reason).
@@ -180,11 +190,14 @@ func (c Class) Bits() uint8 {
 	if c.Compensation {
 		b |= BitCompensation
 	}
+	if c.Redrive {
+		b |= BitRedrive
+	}
 	return b
 }
 
 // ClassOf decodes Bits and a reason.
 func ClassOf(bits uint8, reason string) Class {
 	return Class{DeadLetter: bits&BitDeadLetter != 0, Failure: bits&BitFailure != 0,
-		Compensation: bits&BitCompensation != 0, Reason: reason}
+		Compensation: bits&BitCompensation != 0, Redrive: bits&BitRedrive != 0, Reason: reason}
 }

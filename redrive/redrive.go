@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
@@ -19,7 +20,7 @@ import (
 // Headers a redriven record gains.
 const (
 	// HeaderFrom is the dead-letter record's "topic/partition/offset".
-	HeaderFrom = "eventscope-redriven-from"
+	HeaderFrom = diagnose.RedriveHeader
 	// HeaderBy is the user (or "token") who redrove it.
 	HeaderBy = "eventscope-redriven-by"
 )

@@ -42,11 +42,13 @@ func (t *tracker) run() {
 		e := s.Event
 		_, seenID := t.first[e.EventID]
 		isNew := !seenID
-		onTopic := e.EventID + "\x00" + e.Topic
-		recs := append(t.records[onTopic], k)
-		t.records[onTopic] = recs
-		if len(recs) > 1 {
-			s.Appeared = append(s.Appeared, t.duplicate(e.EventID, recs))
+		if !t.ds[k].Class.Redrive { // a redriven record repeats its ID on purpose
+			onTopic := e.EventID + "\x00" + e.Topic
+			recs := append(t.records[onTopic], k)
+			t.records[onTopic] = recs
+			if len(recs) > 1 {
+				s.Appeared = append(s.Appeared, t.duplicate(e.EventID, recs))
+			}
 		}
 		switch c := e.CausationID; {
 		case c == "" || c == e.EventID: // a root; self-causation is a cycle

@@ -13,7 +13,8 @@ import (
 // runFailures checks store.Failures: failed and dead-lettered records only
 // (by type, payload field and dead-letter topic, with their reasons), once
 // each though written twice, newest first, internal records left out, the
-// time, service, topic and limit filters, and each record's flow status.
+// time, service, topic and limit filters, and each record's flow status,
+// also after a write changed it.
 func runFailures(t *testing.T, o Opener, lacks []Capability) {
 	t0 := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
 	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
@@ -66,5 +67,18 @@ func runFailures(t *testing.T, o Opener, lacks []Capability) {
 		if d := cmp.Diff(c.want, got); d != "" {
 			t.Errorf("%s: FailedRecords(%+v) -want +got:\n%s", c.name, c.q, d)
 		}
+	}
+	// A later compensation changes the flow's status: a status read earlier
+	// (and memoised by a store) must not hide it.
+	comp := ev("orders", 2, "a3", "f1", "a2", "OrderCancelled", "web", 5, "")
+	if err := s.Write(t.Context(), []event.Event{comp}); err != nil {
+		t.Fatalf("write compensation: %v", err)
+	}
+	got, err := fs.FailedRecords(t.Context(), store.FailureQuery{Topic: "payments"})
+	if err != nil {
+		t.Fatalf("FailedRecords after compensation: %v", err)
+	}
+	if len(got) != 1 || got[0].FlowStatus != "compensated" {
+		t.Errorf("after the compensation: %+v, want f1 compensated", got)
 	}
 }
