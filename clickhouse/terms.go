@@ -71,14 +71,24 @@ func eventCond(t store.Term) (cond, error) {
 			append([]any{t.Name}, v.args...)}, nil
 	case store.FieldText:
 		// store.TextMatches: case folded; bytes that are not UTF-8 are
-		// compared with ASCII folding only.
-		if utf8.ValidString(t.Value) {
-			return cond{"positionCaseInsensitiveUTF8(payload, ?) > 0", []any{t.Value}}, nil
+		// compared with ASCII folding only. unicode.ToLower turns U+0130
+		// and U+212A into "i" and "k", which ClickHouse does not: a text
+		// with those letters is looked for in payloads where they are
+		// replaced first.
+		v, hay := foldASCII.Replace(t.Value), "payload"
+		if strings.ContainsAny(v, "iIkK") {
+			hay = "replaceAll(replaceAll(payload, '\u0130', 'i'), '\u212A', 'k')"
 		}
-		return cond{"positionCaseInsensitive(payload, ?) > 0", []any{t.Value}}, nil
+		if utf8.ValidString(v) {
+			return cond{"positionCaseInsensitiveUTF8(" + hay + ", ?) > 0", []any{v}}, nil
+		}
+		return cond{"positionCaseInsensitive(" + hay + ", ?) > 0", []any{v}}, nil
 	}
 	return cond{}, fmt.Errorf("unknown search field %q", t.Field)
 }
+
+// foldASCII replaces the runes unicode.ToLower turns into ASCII letters.
+var foldASCII = strings.NewReplacer("\u0130", "i", "\u212A", "k")
 
 // mergedColumns are the merged flow_summary states a search may test, by
 // the alias its conditions use.

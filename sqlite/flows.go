@@ -59,6 +59,13 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 			b.add(inFlow("e.time >= ? AND e.time < ?"), nanos(q.From), nanos(q.To))
 		}
 	}
+	var err error
+	if b.text, err = s.textPlans(ctx, q.Terms); err != nil {
+		return store.FlowPage{}, err
+	}
+	if b.fields, err = s.fieldPlans(ctx, q.Terms); err != nil {
+		return store.FlowPage{}, err
+	}
 	for _, tm := range q.Terms {
 		if err := b.term(tm); err != nil {
 			return store.FlowPage{}, err
@@ -99,6 +106,10 @@ type where struct {
 	conds []string
 	args  []any
 	now   time.Time // for the stalled and in_progress terms
+	// text and fields: the plans of text and payload terms through the
+	// optional indexes (textPlans, fieldPlans); nil when off.
+	text   map[string]string
+	fields map[string]fieldPlan
 }
 
 func (w *where) add(cond string, args ...any) {
@@ -181,9 +192,9 @@ func (w *where) term(tm store.Term) error {
 	case store.FieldHeader:
 		cond, args = inFlow("instr(e.headers, ?) > 0"), []any{headerNeedle(tm.Name, tm.Value, tm.Prefix)}
 	case store.FieldText:
-		cond, args = textTerm(tm.Value)
+		cond, args = w.textTerm(tm.Value)
 	case store.FieldPayload:
-		cond, args = payloadTerm(tm)
+		cond, args = w.payloadTerm(tm)
 	case store.FieldAnomaly:
 		cond, args = anomalyTerm(tm, w.now)
 	case store.FieldStatus:

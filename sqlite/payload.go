@@ -41,8 +41,10 @@ func init() {
 
 // payloadTerm is the condition of a payload field term: some event of the
 // flow has a matching payload. Payloads without the field's last key
-// (store.PayloadNeedle) are skipped by instr() before any decoding.
-func payloadTerm(tm store.Term) (string, []any) {
+// (store.PayloadNeedle) are skipped by instr() before any decoding; with
+// the field read model on, flows it rules out are skipped before that
+// (fieldindex.go).
+func (w *where) payloadTerm(tm store.Term) (string, []any) {
 	prefix := 0
 	if tm.Prefix {
 		prefix = 1
@@ -52,6 +54,10 @@ func payloadTerm(tm store.Term) (string, []any) {
 	if n := store.PayloadNeedle(tm.Name); n != "" {
 		c = "instr(e.payload, ?) > 0 AND " + c
 		args = append([]any{[]byte(n)}, args...)
+	}
+	if p, ok := w.fields[fieldKey(tm)]; ok {
+		ic, ia := indexedField(tm, p)
+		return "(" + ic + " AND " + inFlow(c) + ")", append(ia, args...)
 	}
 	return inFlow(c), args
 }
@@ -69,8 +75,11 @@ func blob(v driver.Value) []byte {
 // textTerm is the condition of a quoted text term: some event of the flow
 // has a payload containing the text, ignoring case (store.TextMatches, in
 // Go): a scan of the flows' payloads, newest flows first, stopping when
-// the page is full. (A trigram index answered it in migrations 0014-0015;
-// 0016 removed it for its ingest cost.)
-func textTerm(text string) (string, []any) {
+// the page is full; with the text index on and few events holding the
+// text's trigrams, the flows of those events (textindex.go).
+func (w *where) textTerm(text string) (string, []any) {
+	if match, ok := w.text[text]; ok {
+		return indexedText(text, match)
+	}
 	return inFlow(textFunc + "(e.payload, ?)"), []any{[]byte(text)}
 }

@@ -32,6 +32,8 @@ type Store struct {
 	narrowEvents int
 	// diag classifies records and summarises flows (SetDiagnosis).
 	diag diagnose.Holder
+	// opts: the optional indexes it keeps (Option).
+	opts options
 }
 
 // MemoryDSN opens a private in-memory store (one connection shared by
@@ -60,15 +62,15 @@ const (
 // in sqlite:///var/lib/eventscope/events.db, or relative as in
 // sqlite://eventscope-data/events.db), "sqlite:PATH", or MemoryDSN
 // ("sqlite::memory:").
-func OpenDSN(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+func OpenDSN(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*Store, error) {
 	if dsn == MemoryDSN {
-		return openMemory(ctx, log)
+		return openMemory(ctx, log, opts)
 	}
 	path, err := dsnPath(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
-	return Open(ctx, path, log)
+	return Open(ctx, path, log, opts...)
 }
 
 // dsnPath is the file path of a "sqlite://PATH" or "sqlite:PATH" DSN.
@@ -95,8 +97,9 @@ func checkPath(path string) error {
 }
 
 // Open opens (creating it and its parent directories when missing) the
-// database file at path and brings its schema up to date.
-func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+// database file at path and brings its schema up to date, creating or
+// dropping the optional indexes as opts ask.
+func Open(ctx context.Context, path string, log *slog.Logger, opts ...Option) (*Store, error) {
 	if err := checkPath(path); err != nil {
 		return nil, fmt.Errorf("open sqlite store: %w", err)
 	}
@@ -124,6 +127,11 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
 	}
+	o, err := setOptions(ctx, w, opts, log)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", path+readerDSN)
 	if err != nil {
 		w.Close()
@@ -132,7 +140,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	n := min(max(runtime.GOMAXPROCS(0), 2), maxReadConn)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	s := &Store{w: w, r: r, log: log, narrowEvents: narrowWindowEvents}
+	s := &Store{w: w, r: r, log: log, narrowEvents: narrowWindowEvents, opts: o}
 	if err := s.Ping(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open sqlite store %s: %w", path, err)
@@ -159,7 +167,7 @@ WHERE version = (SELECT max(version) FROM schema_migrations)`); err != nil {
 	return nil
 }
 
-func openMemory(ctx context.Context, log *slog.Logger) (*Store, error) {
+func openMemory(ctx context.Context, log *slog.Logger, opts []Option) (*Store, error) {
 	db, err := sql.Open("sqlite", memoryDSN)
 	if err != nil {
 		return nil, fmt.Errorf("open in-memory sqlite store: %w", err)
@@ -174,7 +182,12 @@ func openMemory(ctx context.Context, log *slog.Logger) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open in-memory sqlite store: %w", err)
 	}
-	return &Store{w: db, r: db, log: log, narrowEvents: narrowWindowEvents}, nil
+	o, err := setOptions(ctx, db, opts, log)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open in-memory sqlite store: %w", err)
+	}
+	return &Store{w: db, r: db, log: log, narrowEvents: narrowWindowEvents, opts: o}, nil
 }
 
 func logger(log *slog.Logger) *slog.Logger {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,12 @@ func payloadFixture() []event.Event {
 	}
 	trunc := ev("p5", "p5-a", "OrderPlaced", `{"customer":{"id":"cus-5"},"items":[{"sku":"A-17"},{"sku":"Z-`, 9)
 	trunc.PayloadSize, trunc.Truncated = 4096, true
+	// Runes that unicode.ToLower turns into ASCII letters (U+0130 İ, U+212A
+	// Kelvin sign), which an index may fold otherwise.
+	fold := g.Event("payments", "p3", "p3-b", "", 3*time.Second+500*time.Millisecond)
+	fold.Type, fold.Payload = "Ping", []byte(`{"note":"İSTANBUL Kelvin","big":"1e300"}`)
+	fold.Payload = []byte(strings.NewReplacer(`İ`, "İ", `K`, "K").Replace(string(fold.Payload)))
+	fold.PayloadSize = len(fold.Payload)
 	return []event.Event{
 		ev("p1", "p1-a", "OrderPlaced", `{"customer":{"id":"cus-1001","name":"Zoë"},"amount":750,"items":[{"sku":"A-17","qty":2},{"sku":"B-2"}]}`, 0),
 		ev("p1", "p1-b", "PaymentFailed", `{"error":"card declined","amount":"750.00","refund":null}`, 1),
@@ -31,6 +38,7 @@ func payloadFixture() []event.Event {
 		ev("p3", "p3-a", "OrderPlaced", `{"Kunde":{"Straße":"Hauptstraße 1"},"amount":"n/a","items":[]}`, 3),
 		ev("p4", "p4-a", "PaymentAuthorized", `{"customer":{"id":"redacted:9f2c1a77e0b4"},"amount":499.99,"card":{"number":"redacted:0a1b2c3d4e5f"}}`, 4),
 		ev("p4", "p4-b", "Ping", `plain text "customer":{"id":"cus-1001"}`, 5),
+		fold,
 		trunc,
 	}
 }
@@ -84,6 +92,8 @@ func runPayloadTerms(t *testing.T, o Opener) {
 		{"text truncated as stored", []store.Term{{Field: store.FieldText, Value: `"sku":"z-`}}, []string{"p5"}},
 		{"text finds the stored redaction hash", []store.Term{{Field: store.FieldText, Value: "0a1b2c3d4e5f"}}, []string{"p4"}},
 		{"text negated", []store.Term{{Field: store.FieldText, Value: "CUS-100", Negate: true}}, []string{"p5", "p3"}},
+		{"text folds İ and the Kelvin sign to ASCII", []store.Term{{Field: store.FieldText, Value: "istanbul kelvin"}}, []string{"p3"}},
+		{"huge number string compares", []store.Term{cmp("big", store.OpGE, "1e300")}, []string{"p3"}},
 		{"two fields of different events", []store.Term{has("error"), eq("items.sku", "A-17")}, []string{"p1"}},
 	}
 	evs := payloadFixture()

@@ -1,0 +1,87 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Option tunes a store as it opens (Open, OpenDSN).
+type Option func(*options)
+
+type options struct {
+	textIndex  bool
+	fieldIndex bool
+}
+
+// WithTextIndex keeps (on) or drops (off) the trigram index of payload
+// text that answers quoted text terms (textindex.go). It is kept in step
+// by triggers, so every write pays for it: see docs/PERFORMANCE.md
+// ("Payload fields and text") before switching it on. Off by default.
+func WithTextIndex(on bool) Option { return func(o *options) { o.textIndex = on } }
+
+// WithFieldIndex keeps (on) or drops (off) the payload field read model
+// that answers has: terms and prunes payload field terms
+// (fieldindex.go), kept in step by a trigger. Off by default.
+func WithFieldIndex(on bool) Option { return func(o *options) { o.fieldIndex = on } }
+
+// optional is one of the store's optional search structures: created
+// with its triggers and filled from the stored events when switched on,
+// dropped when switched off. The choice is the store's, given each time
+// it opens; what is on disk follows it.
+type optional struct {
+	name     string   // the table whose presence says it is on
+	create   []string // statements creating the table and its triggers
+	backfill string   // fills it from the events already stored
+	drop     []string // drops the triggers and the table
+}
+
+// setOptional creates (filling it) or drops opt so that it is on exactly
+// when on, in one transaction of the writer.
+func setOptional(ctx context.Context, w *sql.DB, opt optional, on bool, log *slog.Logger) error {
+	var n int
+	if err := w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = ?`, opt.name).Scan(&n); err != nil {
+		return fmt.Errorf("look for %s: %w", opt.name, err)
+	}
+	if (n > 0) == on {
+		return nil
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("switch %s: %w", opt.name, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	stmts := opt.drop
+	if on {
+		stmts = append(append([]string{}, opt.create...), opt.backfill)
+	}
+	start := time.Now()
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("switch %s: %w", opt.name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("switch %s: %w", opt.name, err)
+	}
+	log.Info("optional index switched", "index", opt.name, "on", on, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// setOptions applies opts to the database: each optional index is created
+// (and filled) or dropped to match.
+func setOptions(ctx context.Context, w *sql.DB, opts []Option, log *slog.Logger) (options, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := setOptional(ctx, w, textIndex, o.textIndex, log); err != nil {
+		return o, err
+	}
+	if err := setOptional(ctx, w, fieldIndex, o.fieldIndex, log); err != nil {
+		return o, err
+	}
+	return o, nil
+}
