@@ -23,6 +23,16 @@ type graphView struct {
 	NodeOf []string
 	// CollapseURL collapses every expanded group again ("" when none is).
 	CollapseURL, CollapseHX string
+	// Marker prefixes the IDs of the arrowheads ("" is "g"): a page with
+	// two graphs gives each its own.
+	Marker string
+}
+
+func (v graphView) marker() string {
+	if v.Marker == "" {
+		return "g"
+	}
+	return v.Marker
 }
 
 // graphNodeView is one box: an event (a link that selects it) or a group

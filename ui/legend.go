@@ -34,3 +34,11 @@ var graphLegend = []legendKey{
 	{"cyclic", "edge", "cyclic", "edge of a cycle"},
 	{"pending", "badge", "", "consumer groups that have not read it yet"},
 }
+
+// compareLegend is the compare page's: what marks a difference, then
+// the graph's own keys.
+var compareLegend = append([]legendKey{
+	{"diff-only", "node", "event diff-only", "only in this flow: no event of its type in the other"},
+	{"diff-only-hop", "edge", "diff-only", "hop (cause type → effect type) only in this flow"},
+	{"diff-extra", "node", "event diff-extra", "a repetition beyond the other flow's count of its type"},
+}, graphLegend...)

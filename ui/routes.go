@@ -29,6 +29,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/flows/:id/export", h.exportShow) // ?format=dot|mermaid|json
 	get("/flows/*", h.flowShow)            // an ID with a literal "/"
 	get("/events/*", h.eventShow)          // any ID, "/" escaped or not
+	get("/compare", h.compareShow) // ?a=&b= (b=typical: a typical flow of a's root type)
 	get("/services", h.servicesShow)
 	get("/live", h.liveShow)
 	get("/groups", h.groupList)
@@ -45,6 +46,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/api/flows/:id/replay", h.apiReplayShow) // ?order= ?entity= ?state=
 	get("/api/flows/*", h.apiFlowShow)
 	get("/api/events/*", h.apiEventShow)
+	get("/api/compare", h.apiCompareShow)
 	get("/api/stats", h.apiStatsShow)
 	get("/api/services", h.apiServicesShow)
 	get("/api/live", h.apiLiveStream)
