@@ -29,7 +29,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get("/flows/:id/export", h.exportShow) // ?format=dot|mermaid|json
 	get("/flows/*", h.flowShow)            // an ID with a literal "/"
 	get("/events/*", h.eventShow)          // any ID, "/" escaped or not
-	get("/compare", h.compareShow) // ?a=&b= (b=typical: a typical flow of a's root type)
+	get("/compare", h.compareShow)         // ?a=&b= (b=typical: a typical flow of a's root type)
 	get("/services", h.servicesShow)
 	get("/live", h.liveShow)
 	get("/groups", h.groupList)
