@@ -11,19 +11,37 @@ import (
 )
 
 // account updates the flows summaries and topic counts for the records a
-// write stored (fresh, in write order). Everything it needs from the
-// database is read in bulk: the flows' rows, then the skeletons of their
-// records (this write's included), on which the diagnose engine computes
-// each touched flow's diagnosis again; the changes are written in bulk.
+// write stored (fresh, in write order). What it needs from the database
+// is read in bulk, for the flows not in the flow cache: their rows, then,
+// for those stored before, the skeletons of their records (this write's
+// included). The diagnose
+// engine computes each touched flow's diagnosis again on its skeleton;
+// the changes are written in bulk.
 func (w *writeTx) account(ctx context.Context, fresh []*event.Event) error {
 	if len(fresh) == 0 {
 		return nil
 	}
-	if err := w.loadFlows(ctx, fresh); err != nil {
+	cached, stored, err := w.loadFlows(ctx, fresh)
+	if err != nil {
 		return err
 	}
-	for _, e := range fresh {
+	// The skeleton of a cached flow is the cache's plus the new records;
+	// that of a new flow, its new records.
+	added := map[string][]diagnose.Step{}
+	addedPos := map[string][]stepPos{}
+	for i, e := range fresh {
 		w.add(e)
+		if id := e.FlowID(); cached[id] != nil || !stored[id] && !w.cache.off {
+			s, p := skeleton(e, w.classes[i])
+			added[id], addedPos[id] = append(added[id], s), append(addedPos[id], p)
+		}
+	}
+	for id, steps := range added {
+		var cf cachedFlow
+		if c := cached[id]; c != nil {
+			cf = *c
+		}
+		w.steps[id], w.pos[id] = merge(cf.steps, cf.pos, steps, addedPos[id])
 	}
 	if err := w.diagnoseFlows(ctx); err != nil {
 		return err
@@ -49,13 +67,15 @@ const qSkeletons = `SELECT flow_id, event_id, causation_id, correlation_id, type
 	time, class, reason FROM events WHERE flow_id IN (%s) AND internal = 0
 	ORDER BY flow_id, time, topic, part, kafka_offset`
 
-// diagnoseFlows sets the diagnosis of every flow the write touched.
+// diagnoseFlows sets the diagnosis of every flow the write touched; the
+// skeletons of the flows not in w.steps (not cached) are read first.
 func (w *writeTx) diagnoseFlows(ctx context.Context) error {
 	ids := make([]string, 0, len(w.flows))
 	for id := range w.flows {
-		ids = append(ids, id)
+		if _, ok := w.steps[id]; !ok {
+			ids = append(ids, id)
+		}
 	}
-	steps := map[string][]diagnose.Step{}
 	err := inChunks(ctx, w.tx, qSkeletons, ids, nil, func(rows *sql.Rows) error {
 		var flow, reason string
 		var s diagnose.Step
@@ -66,14 +86,15 @@ func (w *writeTx) diagnoseFlows(ctx context.Context) error {
 		}
 		s.Where = event.Coordinates(s.Topic, int32(part), off)
 		s.Time, s.Class = fromNanos(t), diagnose.ClassOf(class, reason)
-		steps[flow] = append(steps[flow], s)
+		w.steps[flow] = append(w.steps[flow], s)
+		w.pos[flow] = append(w.pos[flow], stepPos{int32(part), off})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	for id, f := range w.flows {
-		f.diag = w.cfg.Summarize(steps[id])
+		f.diag = w.cfg.Summarize(w.steps[id])
 	}
 	return nil
 }

@@ -34,6 +34,8 @@ type Store struct {
 	diag diagnose.Holder
 	// opts: the optional indexes it keeps (Option).
 	opts options
+	// cache: the flows Write touched last (flowcache.go).
+	cache flowCache
 }
 
 // MemoryDSN opens a private in-memory store (one connection shared by

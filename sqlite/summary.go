@@ -21,18 +21,25 @@ type flowSum struct {
 	diag               diagnose.Summary
 }
 
-// loadFlows reads the summaries of the flows of fresh; a flow not stored
-// yet starts empty.
-func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) error {
+// loadFlows sets the summaries of the flows of fresh: from the flow
+// cache, else read from the flows table; a flow not stored yet starts
+// empty. It returns the cached flows' entries and the flows read.
+func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) (cached map[string]*cachedFlow, stored map[string]bool, err error) {
 	want := map[string]bool{}
+	cached, stored = map[string]*cachedFlow{}, map[string]bool{}
 	for _, e := range fresh {
 		id := e.FlowID()
-		if !want[id] {
-			want[id] = true
-			w.flows[id] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
+		if _, seen := w.flows[id]; seen {
+			continue
 		}
+		if sum, cf := w.cache.get(id); cf != nil {
+			w.flows[id], cached[id] = sum, cf
+			continue
+		}
+		want[id] = true
+		w.flows[id] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
 	}
-	return inChunks(ctx, w.tx, `SELECT flow_id, first_time, last_time, event_count, services, types, topics
+	err = inChunks(ctx, w.tx, `SELECT flow_id, first_time, last_time, event_count, services, types, topics
 		FROM flows WHERE flow_id IN (%s)`, keys(want), nil,
 		func(rows *sql.Rows) error {
 			var id string
@@ -51,9 +58,10 @@ func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) error {
 			if f.topics, err = decodeList(topics); err != nil {
 				return fmt.Errorf("load flow %q topics: %w", id, err)
 			}
-			w.flows[id] = f
+			w.flows[id], stored[id] = f, true
 			return nil
 		})
+	return cached, stored, err
 }
 
 // flush writes the changed summaries (every flow loaded got a new record),

@@ -34,7 +34,14 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 type writeTx struct {
 	tx    *sql.Tx
 	cfg   *diagnose.Config
+	cache *flowCache
 	flows map[string]*flowSum
+	// classes are the classes of the fresh records, in their order.
+	classes []diagnose.Class
+	// steps and pos: the skeleton of each flow after the write (see
+	// flowCache), filled by diagnoseFlows.
+	steps map[string][]diagnose.Step
+	pos   map[string][]stepPos
 	// internal: new records per internal topic (counted apart).
 	internal map[string]int64
 	topics   map[string]int64
@@ -46,12 +53,15 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	w := &writeTx{tx: tx, cfg: s.diag.Get(), flows: map[string]*flowSum{}, topics: map[string]int64{},
-		internal: map[string]int64{}}
+	w := &writeTx{tx: tx, cfg: s.diag.Get(), cache: &s.cache, flows: map[string]*flowSum{}, topics: map[string]int64{},
+		internal: map[string]int64{}, steps: map[string][]diagnose.Step{}, pos: map[string][]stepPos{}}
 	// Statements inside the transaction run without ctx's cancellation
 	// (the driver would start a watcher goroutine per statement); ctx is
 	// checked between steps instead, and governs BEGIN and COMMIT.
 	stmtCtx := context.WithoutCancel(ctx)
+	if err := w.cache.check(stmtCtx, tx); err != nil {
+		return err
+	}
 	fresh, err := w.insert(ctx, stmtCtx, events)
 	if err != nil {
 		return err
@@ -65,7 +75,13 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	if err := w.account(stmtCtx, fresh); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	for id, f := range w.flows {
+		w.cache.put(id, f, w.steps[id], w.pos[id])
+	}
+	return nil
 }
 
 // insert stores the records not stored yet and returns those that count
@@ -103,6 +119,7 @@ func (w *writeTx) insert(ctx, stmtCtx context.Context, events []event.Event) ([]
 			w.internal[e.Topic]++
 		case n > 0:
 			fresh = append(fresh, e)
+			w.classes = append(w.classes, cl)
 		}
 	}
 	return fresh, nil
