@@ -17,11 +17,11 @@ correlation_id, causation_id, type, version, source, time_ns, kafka_time_ns,
 ingested_at_ns, key, header_keys, header_values, payload, payload_size,
 truncated, content_type, convention, decode_error, payload_raw, key_raw, internal`
 
-// eventOrder is the order of Flow; LIMIT 1 BY then drops the copies of a
-// record (topic, partition, offset, Kafka timestamp) that a retried write
-// left before ReplacingMergeTree merged them.
-const eventOrder = ` ORDER BY time_ns, topic, kafka_partition, kafka_offset, kafka_time_ns
-LIMIT 1 BY topic, kafka_partition, kafka_offset, kafka_time_ns`
+// eventOrder is the order of Flow, on latestEvents: its LIMIT 1 BY drops
+// the copies of a record (topic, partition, offset, Kafka timestamp) that
+// a retried write left before ReplacingMergeTree merged them, and the
+// versions a Rewrite replaced (rewrite.go).
+const eventOrder = ` ORDER BY time_ns, topic, kafka_partition, kafka_offset, kafka_time_ns`
 
 func scanEvents(rows driver.Rows) ([]event.Event, error) {
 	defer rows.Close()
@@ -61,8 +61,7 @@ func scanEvents(rows driver.Rows) ([]event.Event, error) {
 func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx,
-		"SELECT "+eventColumns+" FROM events WHERE flow_id = ?"+eventOrder, flowID)
+	rows, err := s.conn.Query(ctx, latestEvents("flow_id = ?")+eventOrder, flowID)
 	if err != nil {
 		return nil, fmt.Errorf("read flow %q: %w", flowID, err)
 	}
@@ -81,8 +80,11 @@ func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) 
 func (s *Store) EventsByID(ctx context.Context, id string) ([]event.Event, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, "SELECT "+eventColumns+` FROM events
-WHERE flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?) AND event_id = ?`+eventOrder, id, id)
+	// Every row of the records that ever had the ID: a newer version may
+	// have another.
+	rows, err := s.conn.Query(ctx, latestEvents(`flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?)
+AND (`+versionKey+`) IN (SELECT `+versionKey+` FROM events
+  WHERE flow_id IN (SELECT flow_id FROM events_by_id WHERE event_id = ?) AND event_id = ?)`)+` AND event_id = ?`+eventOrder, id, id, id, id)
 	if err != nil {
 		return nil, fmt.Errorf("read event %q: %w", id, err)
 	}

@@ -146,7 +146,12 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 		e.ContentType = framed.contentType()
 	}
 	if schemaNote != "" {
-		s.notes = append(s.notes, schemaNote)
+		if e.Truncated && strings.HasPrefix(schemaNote, PendingNote(e.SchemaID)) {
+			// The stored payload is cut: it cannot be decoded later.
+			schemaNote = StopWaiting(schemaNote, e.SchemaID, "payload over the cap, not decoded later")
+		}
+		// First: a reader finds the records waiting for a schema by it.
+		s.notes = append([]string{schemaNote}, s.notes...)
 	}
 	if wrapped || e.KeyRaw != "" && e.KeyRaw[0] == '{' {
 		e.Convention = joinConvention(e.Convention, ConventionKafkaConnect)

@@ -2,8 +2,10 @@ package event
 
 import (
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // FramedDecoder decodes values and keys in the Confluent Schema Registry
@@ -23,12 +25,51 @@ type Framed struct {
 	ID      int32
 	Subject string // empty when the source does not say
 	Version int    // 0 when the source does not say
+	// Invalid says why the value does not fit its schema when the format
+	// checks more than the encoding (JSON Schema); the JSON is kept.
+	Invalid string
 }
+
+// ErrFramedData is wrapped by a FramedDecoder's error when the schema was
+// had but the data does not fit it: decoding it again later cannot help,
+// so the record is not left waiting for its schema.
+var ErrFramedData = errors.New("data does not fit its schema")
 
 // SchemaNote starts the DecodeError note of a wire-format value whose
 // schema could not be had at ingest; such a payload is kept as it came and
-// can be decoded again on read (see NeedsSchema).
+// can be decoded again on read (see NeedsSchema). The note comes first in
+// DecodeError, as PendingNote(id) followed by the reason.
 const SchemaNote = "schema "
+
+// PendingNote is how DecodeError starts on a record waiting for schema id.
+func PendingNote(id int32) string { return SchemaNote + strconv.Itoa(int(id)) + ": " }
+
+// WaitingSchema returns the schema ID a record's DecodeError says it
+// waits for (it starts with PendingNote(id)); ok is false when none.
+func WaitingSchema(note string) (id int32, ok bool) {
+	rest, found := strings.CutPrefix(note, SchemaNote)
+	if !found {
+		return 0, false
+	}
+	digits, _, found := strings.Cut(rest, ": ")
+	n, err := strconv.ParseInt(digits, 10, 32)
+	if !found || err != nil || n <= 0 || strconv.Itoa(int(n)) != digits {
+		return 0, false
+	}
+	return int32(n), true
+}
+
+// StopWaiting returns note (a record's DecodeError that starts with
+// PendingNote(id)) changed so that the record no longer waits for its
+// schema, saying why: its payload cannot be decoded later (cut at the
+// payload cap, dropped by redaction).
+func StopWaiting(note string, id int32, why string) string {
+	return SchemaNote + strconv.Itoa(int(id)) + " (" + why + "): " + strings.TrimPrefix(note, PendingNote(id))
+}
+
+// dataNote starts the note of a value whose schema was had but whose data
+// does not fit it (not waiting: see ErrFramedData).
+func dataNote(id int32) string { return "payload does not fit schema " + strconv.Itoa(int(id)) + ": " }
 
 // contentType is the content type of a decoded value: JSON with the schema
 // as parameters, e.g. "application/json; schema=avro; schema-id=3;
@@ -80,7 +121,8 @@ func FillSchemaID(e *Event) {
 // could not be decoded at ingest (the schema source did not answer): a
 // reader may decode it again with Decoder.Redecode.
 func NeedsSchema(e *Event) bool {
-	return e.PayloadRaw == nil && !e.Truncated && strings.HasPrefix(e.DecodeError, SchemaNote) && schemaID(e.Payload) != 0
+	id := schemaID(e.Payload)
+	return e.PayloadRaw == nil && !e.Truncated && id != 0 && strings.HasPrefix(e.DecodeError, PendingNote(id))
 }
 
 // framedValue decodes a wire-format value through the configured schema
@@ -91,8 +133,13 @@ func (d *Decoder) framedValue(topic string, v []byte) (f Framed, ok bool, note s
 		return Framed{}, false, ""
 	}
 	f, err := d.cfg.Schemas.DecodeFramed(topic, false, v)
-	if err != nil {
-		return Framed{}, false, SchemaNote + strconv.Itoa(int(schemaID(v))) + ": " + err.Error()
+	switch {
+	case errors.Is(err, ErrFramedData):
+		return Framed{}, false, dataNote(schemaID(v)) + err.Error()
+	case err != nil:
+		return Framed{}, false, PendingNote(schemaID(v)) + err.Error()
+	case f.Invalid != "":
+		return f, true, dataNote(f.ID) + f.Invalid
 	}
 	return f, true, ""
 }
@@ -116,6 +163,38 @@ func (d *Decoder) framedKey(topic string, k []byte) (string, bool) {
 	return string(f.JSON), true
 }
 
+// Reindex decodes a stored event whose wire-format payload could not be
+// decoded at ingest (NeedsSchema) again as the Kafka record it was, IDs
+// included, so that it can be stored again in the flow its payload names
+// (store.Rewriter). now is the new version's IngestedAt. ok is false when
+// the schema still cannot be had. Headers are the stored ones (already
+// redacted when a rule applied): redact the result like ingest does.
+func (d *Decoder) Reindex(e Event, now time.Time) (Event, bool) {
+	if !NeedsSchema(&e) || d.cfg.Schemas == nil {
+		return e, false
+	}
+	n := d.Decode(e.record(), now)
+	if NeedsSchema(&n) {
+		return e, false
+	}
+	return n, true
+}
+
+// record is the Kafka record a stored event was decoded from, as far as
+// the store kept it (a capped payload stays capped).
+func (e *Event) record() Record {
+	key := e.Key
+	if e.KeyRaw != "" {
+		key = e.KeyRaw
+	}
+	value := e.Payload
+	if e.PayloadRaw != nil {
+		value = e.PayloadRaw
+	}
+	return Record{Topic: e.Topic, Partition: e.Partition, Offset: e.Offset, Key: []byte(key),
+		Value: value, Headers: e.Headers, Timestamp: e.KafkaTime}
+}
+
 // Redecode decodes a stored event whose wire-format payload could not be
 // decoded at ingest (NeedsSchema) again, now that the schema source may
 // answer. Only the payload side changes (payload, raw copy, content type,
@@ -125,12 +204,7 @@ func (d *Decoder) Redecode(e Event) (Event, bool) {
 	if !NeedsSchema(&e) || d.cfg.Schemas == nil {
 		return e, false
 	}
-	key := e.Key
-	if e.KeyRaw != "" {
-		key = e.KeyRaw
-	}
-	n := d.Decode(Record{Topic: e.Topic, Partition: e.Partition, Offset: e.Offset, Key: []byte(key),
-		Value: e.Payload, Headers: e.Headers, Timestamp: e.KafkaTime}, e.IngestedAt)
+	n := d.Decode(e.record(), e.IngestedAt)
 	if NeedsSchema(&n) {
 		return e, false
 	}

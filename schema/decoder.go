@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,7 +41,13 @@ type Decoder struct {
 	order []int32 // insertion order, for eviction
 	fails map[int32]*failure
 	down  failure // the source as a whole (not reachable)
+	// waiting: IDs a decode could not get, and when it last failed.
+	waiting map[int32]time.Time
 }
+
+// maxWaiting bounds Waiting: more distinct missing schemas than this are
+// found by the store scan at start (see ingest.Reindexer) instead.
+const maxWaiting = 10000
 
 var _ event.FramedDecoder = (*Decoder)(nil)
 
@@ -56,6 +63,7 @@ type compiled struct {
 	s     Schema
 	avro  *avroCodec
 	proto *protoCodec
+	json  *jsonCodec
 }
 
 // NewDecoder returns a Decoder over src.
@@ -75,7 +83,7 @@ func NewDecoder(src Source, o Options) *Decoder {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Decoder{src: src, opts: o, cache: map[int32]*compiled{}, fails: map[int32]*failure{}}
+	return &Decoder{src: src, opts: o, cache: map[int32]*compiled{}, fails: map[int32]*failure{}, waiting: map[int32]time.Time{}}
 }
 
 // errWireFormat is a value that is not in the wire format.
@@ -104,10 +112,12 @@ func (d *Decoder) DecodeFramed(_ string, _ bool, b []byte) (event.Framed, error)
 		f.JSON, err = c.proto.toJSON(data)
 	default:
 		f.Format = "json"
-		f.JSON, err = jsonSchemaValue(data)
+		f.JSON, f.Invalid, err = c.json.validate(data)
 	}
 	if err != nil {
-		return event.Framed{}, fmt.Errorf("decode %s: %w", f.Format, err)
+		// The schema is known: the data does not fit it (no later try
+		// decodes it differently).
+		return event.Framed{}, fmt.Errorf("%w: decode %s: %w", event.ErrFramedData, f.Format, err)
 	}
 	return f, nil
 }
@@ -122,11 +132,13 @@ func (d *Decoder) schema(id int32) (*compiled, error) {
 	}
 	now := d.opts.Now()
 	if f := d.fails[id]; f != nil && now.Before(f.next) {
+		d.wait(id)
 		d.mu.Unlock()
 		return nil, f.err
 	}
 	if d.down.err != nil && now.Before(d.down.next) {
 		err := d.down.err
+		d.wait(id)
 		d.mu.Unlock()
 		return nil, err
 	}
@@ -146,6 +158,7 @@ func (d *Decoder) schema(id int32) (*compiled, error) {
 		} else {
 			d.down = *d.down.again(fmt.Errorf("%w (retried with backoff)", err), now, d.opts)
 		}
+		d.wait(id)
 		return nil, err
 	}
 	d.down = failure{}
@@ -159,6 +172,47 @@ func (d *Decoder) schema(id int32) (*compiled, error) {
 	}
 	d.cache[id] = c
 	return c, nil
+}
+
+// wait notes that a decode could not get schema id (d.mu held).
+func (d *Decoder) wait(id int32) {
+	if _, ok := d.waiting[id]; ok || len(d.waiting) < maxWaiting {
+		d.waiting[id] = d.opts.Now()
+	}
+}
+
+// Waiting returns the IDs of the schemas decodes could not get since they
+// were last forgotten: records stored meanwhile wait for them.
+func (d *Decoder) Waiting() []int32 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]int32, 0, len(d.waiting))
+	for id := range d.waiting {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Available reports whether schema id can be had now: cached, or fetched
+// when no backoff is running (a failed fetch keeps it waiting).
+func (d *Decoder) Available(id int32) bool {
+	_, err := d.schema(id)
+	return err == nil
+}
+
+// Forget removes id from Waiting unless a decode failed to get it at or
+// after since (the start of the pass that decoded the records waiting for
+// it again): records decoded meanwhile may still be on their way to the
+// store. It reports whether id was removed.
+func (d *Decoder) Forget(id int32, since time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t, ok := d.waiting[id]; ok && !t.Before(since) {
+		return false
+	}
+	delete(d.waiting, id)
+	return true
 }
 
 // again returns the failure after one more failed try at now.
@@ -184,6 +238,7 @@ func (d *Decoder) fetch(ctx context.Context, id int32) (*compiled, error) {
 	case TypeProtobuf:
 		c.proto, err = d.compileProto(ctx, s)
 	case TypeJSON:
+		c.json, err = d.compileJSON(ctx, s)
 	default:
 		err = fmt.Errorf("unknown schema type %q", s.Type)
 	}
@@ -220,7 +275,8 @@ func (d *Decoder) reference(ctx context.Context, r Reference) (Schema, error) {
 	return s, nil
 }
 
-// jsonSchemaValue returns a JSON Schema payload: the data is JSON already.
+// jsonSchemaValue returns a JSON Schema payload: the data is JSON already
+// (validate checks it against its schema).
 func jsonSchemaValue(data []byte) ([]byte, error) {
 	if !jsonValid(data) {
 		return nil, errors.New("JSON Schema payload is not valid JSON")

@@ -6,11 +6,14 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/eventscope/eventscope/event"
 )
 
 func mustRat(s string) *big.Rat {
@@ -80,6 +83,64 @@ func TestJSONSchema(t *testing.T) {
 	}
 	if _, err := d.DecodeFramed("audit", false, frame(4, nil, []byte(`{"a":`))); err == nil {
 		t.Error("broken JSON decoded")
+	}
+}
+
+// TestJSONSchemaValidates: a JSON Schema payload is checked against its
+// schema (with a $ref to a reference): one that fits has no Invalid note,
+// one that does not keeps its JSON and says why; a schema whose $ref
+// names no reference is not fetched from anywhere.
+func TestJSONSchemaValidates(t *testing.T) {
+	fake, reg := newFakeRegistry(t)
+	d := NewDecoder(reg, Options{})
+	ok := `{"eventId":"r-1","correlationId":"o-1","amount":{"cents":250,"currency":"EUR"}}`
+	f, err := d.DecodeFramed("refunds", false, frame(6, nil, []byte(ok)))
+	if err != nil || string(f.JSON) != ok || f.Invalid != "" || f.Subject != "refunds-value" {
+		t.Fatalf("valid refund: %+v %v", f, err)
+	}
+	bad := `{"eventId":"r-2","correlationId":"o-1","amount":{"cents":-5,"currency":"euro"}}`
+	f, err = d.DecodeFramed("refunds", false, frame(6, nil, []byte(bad)))
+	if err != nil || string(f.JSON) != bad || !strings.Contains(f.Invalid, "/amount/") {
+		t.Errorf("invalid refund: JSON %s, invalid %q, err %v; want the JSON kept and the failing path named", f.JSON, f.Invalid, err)
+	}
+	fake.schemas[7] = registered{Subject: "remote-value", Version: 1, SchemaType: "JSON",
+		Schema: `{"$ref":"https://example.invalid/schemas/x.json"}`}
+	if _, err := d.DecodeFramed("remote", false, frame(7, nil, []byte(`{}`))); err == nil || errors.Is(err, event.ErrFramedData) {
+		t.Errorf("a schema whose $ref names no reference: err %v, want a compile error", err)
+	}
+	if _, err := d.DecodeFramed("refunds", false, frame(6, nil, []byte(`{"a":`))); !errors.Is(err, event.ErrFramedData) {
+		t.Errorf("broken JSON: err %v, want ErrFramedData (the schema was had)", err)
+	}
+}
+
+// TestWaitingSchemas: the IDs decodes could not get are listed until a
+// pass forgets them, unless a decode failed again since the pass began.
+func TestWaitingSchemas(t *testing.T) {
+	fake, reg := newFakeRegistry(t)
+	now := time.Unix(1000, 0)
+	d := NewDecoder(reg, Options{MinBackoff: time.Second, Now: func() time.Time { return now }})
+	fake.down.Store(true)
+	d.DecodeFramed("orders", false, frame(2, nil, avroOrderBytes(t, "o")))
+	d.DecodeFramed("payments", false, frame(3, []byte{0}, protoPayment(t, "o")))
+	if got := d.Waiting(); !slices.Equal(got, []int32{2, 3}) {
+		t.Fatalf("Waiting = %v, want [2 3]", got)
+	}
+	if d.Available(2) {
+		t.Fatal("available while the registry is down")
+	}
+	fake.down.Store(false)
+	now = now.Add(2 * time.Second)
+	if !d.Available(2) {
+		t.Fatal("not available once the registry answers")
+	}
+	if d.Forget(3, now.Add(-time.Minute)) {
+		t.Error("forgot 3 although a decode failed to get it after the given time")
+	}
+	if !d.Forget(2, now) {
+		t.Error("did not forget 2")
+	}
+	if got := d.Waiting(); !slices.Equal(got, []int32{3}) {
+		t.Errorf("Waiting = %v, want [3]", got)
 	}
 }
 

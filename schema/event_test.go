@@ -58,3 +58,47 @@ func TestRedecodeOnRead(t *testing.T) {
 		t.Errorf("redecode changed the indexed IDs: %q %q", n.EventID, n.CorrelationID)
 	}
 }
+
+// TestReindexAndNotes: a record stored while the registry was down waits
+// for its schema (its note first among others, WaitingSchema names the
+// ID); Reindex decodes it with the IDs from the payload once the registry
+// answers. A JSON Schema payload that does not fit its schema is stored
+// decoded with a note that does not wait; so is one over the payload cap.
+func TestReindexAndNotes(t *testing.T) {
+	fake, reg := newFakeRegistry(t)
+	now := time.Unix(1000, 0)
+	dec := event.NewDecoder(event.Config{PayloadCap: 64, Schemas: NewDecoder(reg, Options{Now: func() time.Time { return now }})})
+	raw := frame(2, nil, avroOrderBytes(t, "order-9"))
+	fake.down.Store(true)
+	e := dec.Decode(event.Record{Topic: "orders", Offset: 3, Key: []byte("k-9"), Value: raw,
+		Headers: []event.Header{{Key: "ce_time", Value: "not a time"}}}, time.Unix(2, 0))
+	if id, ok := event.WaitingSchema(e.DecodeError); !ok || id != 2 || e.FlowID() != "key:k-9" {
+		t.Fatalf("stored while down: note %q (waiting %d %v), flow %s", e.DecodeError, id, ok, e.FlowID())
+	}
+	if _, ok := dec.Reindex(e, time.Unix(3, 0)); ok {
+		t.Error("reindexed while the registry is down")
+	}
+	fake.down.Store(false)
+	now = now.Add(time.Minute)
+	n, ok := dec.Reindex(e, time.Unix(3, 0))
+	if !ok || n.CorrelationID != "order-9" || n.EventID != "evt-1" || n.Offset != 3 || n.Key != "k-9" || !n.IngestedAt.Equal(time.Unix(3, 0)) {
+		t.Errorf("reindexed: ok %v %+v", ok, n)
+	}
+	if _, ok := event.WaitingSchema(n.DecodeError); ok {
+		t.Errorf("still waiting after reindex: %q", n.DecodeError)
+	}
+
+	bad := dec.Decode(event.Record{Topic: "refunds", Value: frame(6, nil, []byte(`{"eventId":"r","correlationId":"o","amount":{}}`))}, time.Unix(2, 0))
+	if bad.CorrelationID != "o" || !strings.HasPrefix(bad.DecodeError, "payload does not fit schema 6: ") || event.NeedsSchema(&bad) {
+		t.Errorf("invalid JSON Schema payload: correlation %q note %q", bad.CorrelationID, bad.DecodeError)
+	}
+	if _, ok := event.WaitingSchema("schema 12 (why): x"); ok {
+		t.Error("a note that stopped waiting still waits")
+	}
+	fake.down.Store(true)
+	now = now.Add(time.Hour)
+	big := dec.Decode(event.Record{Topic: "payments", Value: frame(3, []byte{0}, protoPayment(t, strings.Repeat("x", 100)))}, time.Unix(2, 0))
+	if _, ok := event.WaitingSchema(big.DecodeError); ok || !big.Truncated || !strings.HasPrefix(big.DecodeError, "schema 3 (") {
+		t.Errorf("a cut payload waits for its schema: truncated %v note %q", big.Truncated, big.DecodeError)
+	}
+}

@@ -44,6 +44,12 @@ message Payment {
 }`
 )
 
+// JSON Schema: a refund that uses a money schema from a reference.
+const (
+	jsonMoney  = `{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"cents":{"type":"integer","minimum":0},"currency":{"type":"string","pattern":"^[A-Z]{3}$"}},"required":["cents","currency"]}`
+	jsonRefund = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Refund","type":"object","properties":{"eventId":{"type":"string"},"correlationId":{"type":"string"},"amount":{"$ref":"money.json"}},"required":["eventId","correlationId","amount"]}`
+)
+
 // fakeRegistry serves schemas by ID and subject like a Confluent-compatible
 // registry; down makes it answer 503.
 type fakeRegistry struct {
@@ -92,6 +98,9 @@ func newFakeRegistry(t testing.TB) (*fakeRegistry, *Registry) {
 			References: []Reference{{Name: "shop.Money", Subject: "shop.Money", Version: 1}}},
 		3: {Subject: "payments-value", Version: 1, SchemaType: "PROTOBUF", Schema: protoOrder},
 		4: {Subject: "audit-value", Version: 1, SchemaType: "JSON", Schema: `{"type":"object"}`},
+		5: {Subject: "money.json", Version: 1, SchemaType: "JSON", Schema: jsonMoney},
+		6: {Subject: "refunds-value", Version: 2, SchemaType: "JSON", Schema: jsonRefund,
+			References: []Reference{{Name: "money.json", Subject: "money.json", Version: 1}}},
 	}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)

@@ -51,6 +51,7 @@ type server struct {
 	prod       *kafkaProducer  // the redrive producer; nil with redrive off
 	alert      *alert.Notifier // nil without --alert-webhook
 	alertEvery time.Duration
+	reindex    *ingest.Reindexer // nil without a schema source
 }
 
 // startServer opens the store, builds ingest and the UI, and binds the HTTP
@@ -151,6 +152,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 	if c.Learn {
 		s.learn = &learner{st: st, cfg: &c.diag, src: c.diag.Learned, log: log}
 	}
+	s.reindex = reindexer(st, dec, c, log)
 	return s, nil
 }
 
@@ -238,6 +240,13 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 			s.learn.run(ingCtx)
 		}
 	}()
+	reindexDone := make(chan struct{})
+	go func() {
+		defer close(reindexDone)
+		if s.reindex != nil {
+			s.reindex.Run(ingCtx)
+		}
+	}()
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- s.http.Serve(s.ln) }()
 	s.log.Info("eventscope is up", "url", s.URL())
@@ -270,6 +279,7 @@ func (s *server) run(ctx context.Context, beforeIngestStop func()) error {
 	stopIngest()
 	<-pollDone
 	<-learnDone
+	<-reindexDone
 	<-alertDone
 	if err := <-ingDone; err != nil && !errors.Is(err, context.Canceled) && runErr == nil {
 		runErr = fmt.Errorf("ingest: %w", err)

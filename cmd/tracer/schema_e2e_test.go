@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/internal/kafkatest"
 	"github.com/eventscope/eventscope/internal/tracerproc"
 )
@@ -47,9 +48,34 @@ const schemaSecret = "ada-secret@example.com"
 // a real registry (Apicurio, scripts/apicurio) through the real broker.
 // One flow whose IDs live inside the payloads is one causal tree with
 // decoded JSON; a redaction rule on a decoded field keeps the value out of
-// the store; records written while the registry is paused are stored and
-// decode on read once it answers again.
+// the store; records written while the registry is paused are stored and,
+// once it answers again, stored again decoded in the flow their payloads
+// name (store.Rewriter).
 func TestSchemaRegistryEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	schemaEndToEnd(t, "sqlite://"+filepath.Join(dir, "events.db"))
+	files, _ := filepath.Glob(filepath.Join(dir, "events.db*"))
+	for _, f := range files {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), schemaSecret) {
+			t.Errorf("store file %s holds the redacted %s", filepath.Base(f), schemaSecret)
+		}
+	}
+	if len(files) == 0 {
+		t.Error("no store files")
+	}
+}
+
+// TestSchemaRegistryClickHouse is the same against ClickHouse, whose
+// rewrite inserts new versions and tombstones.
+func TestSchemaRegistryClickHouse(t *testing.T) {
+	if testing.Short() {
+		t.Skip("schema registry end-to-end test skipped in -short mode")
+	}
+	schemaEndToEnd(t, freshClickHouse(t))
+}
+
+func schemaEndToEnd(t *testing.T, storeDSN string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("schema registry end-to-end test skipped in -short mode")
 	}
@@ -90,7 +116,7 @@ func TestSchemaRegistryEndToEnd(t *testing.T) {
 	cfg := filepath.Join(dir, "redact.yaml")
 	writeFileAt(t, cfg, "redaction:\n  rules:\n    - topics: [\""+prefix+"-orders\"]\n      mask:\n        json: [\"customer.email\"]\n")
 	t.Setenv("TRACER_REDACT_SECRET", "an-e2e-secret-of-enough-bytes")
-	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(dir, "events.db"),
+	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", storeDSN,
 		"--from-beginning", "--topics", "^"+prefix+"-", "--group-id", kafkatest.Name(t, "tracer"),
 		"--schema-registry", reg, "--schema-registry-timeout", "1s", "--redact-config", cfg)
 	defer p.Stop(t)
@@ -162,32 +188,43 @@ func TestSchemaRegistryEndToEnd(t *testing.T) {
 			}
 		}
 	}()
-	poll(t, 90*time.Second, "flow B decoded on read", func() bool {
-		fb = schemaFlow{} // omitted fields (an empty decode_error) must not keep old values
-		if getJSON(t, p.URL, "/api/flows/"+url.PathEscape(keyFlow), &fb) != 200 {
+	// Decoded on read at once, then stored again in flow B by the
+	// reindexer: payments and shipments join the audit record there; the
+	// order's payload was dropped (a redaction rule applies to a payload
+	// that could not be decoded), so it stays under its key.
+	var left schemaFlow
+	poll(t, 90*time.Second, "flow B's records stored again in flow B", func() bool {
+		fb, left = schemaFlow{}, schemaFlow{} // omitted fields (an empty decode_error) must not keep old values
+		if getJSON(t, p.URL, "/api/flows/"+url.PathEscape(flowB), &fb) != 200 ||
+			getJSON(t, p.URL, "/api/flows/"+url.PathEscape(keyFlow), &left) != 200 || len(left.Events) != 1 {
 			return false
 		}
 		n := 0
 		for _, e := range fb.Events {
-			if e.PayloadEncoding == "json" && strings.Contains(string(e.Payload), flowB) && e.DecodeError == "" {
+			if e.PayloadEncoding == "json" && strings.Contains(string(e.Payload), flowB) && e.DecodeError == "" && e.CorrelationID == flowB {
 				n++
 			}
 		}
-		return n == 2 // orders: a redaction rule applied to an undecodable payload, which was dropped
+		return n == 3
 	})
+	if len(fb.Edges) != 2 {
+		t.Errorf("flow B: %d edges, want paid→shipped→audited", len(fb.Edges))
+	}
 	for _, e := range fb.Events {
-		if strings.HasSuffix(e.Topic, "-payments") && !strings.Contains(string(e.Payload), `"cardLast4"`) && !strings.Contains(string(e.Payload), flowB+"-paid") {
-			t.Errorf("payment decoded on read: %s", e.Payload)
+		if strings.HasSuffix(e.Topic, "-payments") && (!strings.Contains(string(e.Payload), `"cardLast4"`) && !strings.Contains(string(e.Payload), flowB+"-paid") || e.EventID != flowB+"-paid") {
+			t.Errorf("payment stored again: %s %s", e.EventID, e.Payload)
 		}
+	}
+	if !strings.HasSuffix(left.Events[0].Topic, "-orders") {
+		t.Errorf("under the key: %+v, want only the order whose payload was dropped", left.Events)
+	} else if _, waiting := event.WaitingSchema(left.Events[0].DecodeError); waiting {
+		t.Errorf("the dropped order still waits for its schema: %q", left.Events[0].DecodeError)
+	}
+	var shipped struct {
+		Event schemaEvent `json:"event"`
+	}
+	if getJSON(t, p.URL, "/api/events/"+url.PathEscape(flowB+"-shipped"), &shipped) != 200 || shipped.Event.CausationID != flowB+"-paid" {
+		t.Errorf("event by its ID from the payload: %+v", shipped.Event)
 	}
 	p.Stop(t)
-	files, _ := filepath.Glob(filepath.Join(dir, "events.db*"))
-	for _, f := range files {
-		if b, _ := os.ReadFile(f); strings.Contains(string(b), schemaSecret) {
-			t.Errorf("store file %s holds the redacted %s", filepath.Base(f), schemaSecret)
-		}
-	}
-	if len(files) == 0 {
-		t.Error("no store files")
-	}
 }

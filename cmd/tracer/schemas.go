@@ -4,10 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/ingest"
 	"github.com/eventscope/eventscope/redact"
 	"github.com/eventscope/eventscope/schema"
 	"github.com/eventscope/eventscope/store"
@@ -100,6 +102,22 @@ func (s *schemaSource) registryConfig() (schema.RegistryConfig, error) {
 		client.Transport = tr
 	}
 	return schema.RegistryConfig{URL: s.Registry, Username: s.User, Password: pw, Token: tok, Client: client}, nil
+}
+
+// reindexer stores again, decoded, the records stored while their schema
+// could not be had; nil when no schema source is set or the store cannot
+// rewrite records.
+func reindexer(st store.Store, dec *event.Decoder, c *config, log *slog.Logger) *ingest.Reindexer {
+	w, ok := c.Decoding.event.Schemas.(ingest.SchemaWaiter)
+	rw, canRewrite := st.(store.Rewriter)
+	if !ok || !canRewrite {
+		return nil
+	}
+	cfg := ingest.ReindexConfig{Store: rw, Decoder: dec, Schemas: w}
+	if c.sec.redactor.Enabled() {
+		cfg.Redact = c.sec.redactor.Apply
+	}
+	return ingest.NewReindexer(cfg, log)
 }
 
 // redecodingStore decodes on read the events stored while the schema

@@ -56,6 +56,8 @@ func capName(c Capability) string {
 		return "Failures"
 	case Audit:
 		return "Audit"
+	case Rewriter:
+		return "Rewriter"
 	}
 	return string(c)
 }

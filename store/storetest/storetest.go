@@ -24,7 +24,7 @@ type Opener func(t *testing.T) store.Store
 // Run runs the whole suite against the backend open returns, in named
 // subtests (Write, Read, Resolve, Summary, Anomalies, Paging, Terms,
 // MatchesEvent, Injection, Stats, Concurrency, Wrapped, Internal, and one
-// per optional interface: Insights, Positions, Failures, Audit) that run one after another. lacks names
+// per optional interface: Insights, Positions, Failures, Audit, Rewrite) that run one after another. lacks names
 // the optional interfaces (Capability) the backend does not implement:
 // their subtests are skipped; any other one the store lacks fails. open
 // is called for about fifty fresh stores; each is closed by the suite. A
@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, lacks ...Capability)
 	t.Run("Positions", func(t *testing.T) { runPositions(t, o, lacks) })
 	t.Run("Failures", func(t *testing.T) { runFailures(t, o, lacks) })
 	t.Run("Audit", func(t *testing.T) { runAudit(t, o, lacks) })
+	t.Run("Rewrite", func(t *testing.T) { runRewrite(t, o, lacks) })
 }
 
 // fresh opens a store for one subtest and closes it at its end.

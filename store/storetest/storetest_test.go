@@ -167,6 +167,6 @@ func (m *memStore) Close() error               { return nil }
 
 func TestSuiteAgainstReference(t *testing.T) {
 	n := 0
-	Run(t, func(t *testing.T) store.Store { n++; return &memStore{seen: map[string]bool{}} }, Insights, Positions, Failures, Audit)
+	Run(t, func(t *testing.T) store.Store { n++; return &memStore{seen: map[string]bool{}} }, Insights, Positions, Failures, Audit, Rewriter)
 	t.Logf("%d stores opened", n)
 }

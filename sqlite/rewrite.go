@@ -1,0 +1,149 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
+)
+
+var _ store.Rewriter = (*Store)(nil)
+
+// Undecoded returns up to limit records whose decode note starts with
+// note, from the partial index of notes starting "schema "
+// (migrations/0017_schema_pending.sql).
+func (s *Store) Undecoded(ctx context.Context, note string, limit int) ([]event.Event, error) {
+	evs, err := s.events(ctx, `SELECT `+eventColumns+` FROM events
+WHERE substr(decode_error, 1, 7) = 'schema ' AND substr(decode_error, 1, ?) = ? LIMIT ?`, len(note), note, limit)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("records with note %q: %w", note, err)
+	}
+	return evs, nil
+}
+
+// Rewrite replaces records in one transaction: each record stored at New's
+// identity is deleted, the summaries of the flows it left are computed
+// again from their remaining records (a flow left empty is deleted), then
+// New is written like Write writes.
+func (s *Store) Rewrite(ctx context.Context, rs []store.Rewrite) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	if err := s.rewrite(ctx, rs); err != nil {
+		return fmt.Errorf("rewrite %d events: %w", len(rs), err)
+	}
+	return nil
+}
+
+func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()                   //nolint:errcheck // no-op after Commit
+	stmtCtx := context.WithoutCancel(ctx) // as in write
+	cfg := s.diag.Get()
+	gone := &writeTx{tx: tx, cfg: cfg, flows: map[string]*flowSum{}, topics: map[string]int64{}, internal: map[string]int64{}}
+	news := make([]event.Event, len(rs))
+	for i := range rs {
+		news[i] = rs[i].New
+		if err := gone.remove(stmtCtx, &rs[i].New); err != nil {
+			return err
+		}
+	}
+	if err := gone.recount(stmtCtx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := &writeTx{tx: tx, cfg: cfg, flows: map[string]*flowSum{}, topics: map[string]int64{}, internal: map[string]int64{}}
+	fresh, err := w.insert(ctx, stmtCtx, news)
+	if err != nil {
+		return err
+	}
+	if err := w.countInternal(stmtCtx); err != nil {
+		return err
+	}
+	if err := w.account(stmtCtx, fresh); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// remove deletes the record stored at e's identity and notes its flow
+// and topic count.
+func (w *writeTx) remove(ctx context.Context, e *event.Event) error {
+	rows, err := w.tx.QueryContext(ctx, `DELETE FROM events WHERE topic = ? AND part = ? AND kafka_offset = ? AND kafka_time = ?
+RETURNING flow_id, internal`, e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime))
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", e.Coordinates(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var flow string
+		var internal bool
+		if err := rows.Scan(&flow, &internal); err != nil {
+			return fmt.Errorf("delete %s: %w", e.Coordinates(), err)
+		}
+		if internal {
+			w.internal[e.Topic]--
+			continue
+		}
+		w.topics[e.Topic]--
+		w.flows[flow] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
+	}
+	return rows.Err()
+}
+
+// recount computes the summaries of the flows records left from their
+// remaining records, deletes the flows left empty and writes the others
+// and the topic counts.
+func (w *writeTx) recount(ctx context.Context) error {
+	ids := make([]string, 0, len(w.flows))
+	for id := range w.flows {
+		ids = append(ids, id)
+	}
+	err := inChunks(ctx, w.tx, `SELECT flow_id, time, source, type, topic FROM events
+WHERE flow_id IN (%s) AND internal = 0`, ids, nil, func(rows *sql.Rows) error {
+		var e event.Event
+		var flow string
+		var t int64
+		if err := rows.Scan(&flow, &t, &e.Source, &e.Type, &e.Topic); err != nil {
+			return fmt.Errorf("load records: %w", err)
+		}
+		f := w.flows[flow]
+		f.count++
+		f.first, f.last = min(f.first, t), max(f.last, t)
+		f.services = addSorted(f.services, e.Source)
+		f.types = addSorted(f.types, e.Type)
+		f.topics = addSorted(f.topics, e.Topic)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for id, f := range w.flows {
+		if f.count > 0 {
+			continue
+		}
+		if _, err := w.tx.ExecContext(ctx, `DELETE FROM flows WHERE flow_id = ?`, id); err != nil {
+			return fmt.Errorf("delete flow %q: %w", id, err)
+		}
+		delete(w.flows, id)
+	}
+	if err := w.countInternal(ctx); err != nil {
+		return err
+	}
+	if err := w.diagnoseFlows(ctx); err != nil {
+		return err
+	}
+	return w.flush(ctx)
+}
