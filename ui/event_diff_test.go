@@ -64,6 +64,7 @@ func entityFlow() []event.Event {
 	b2 := mk("b2", "b1", "OrderPlaced", "B", 30, `not json`)
 	a3 := mk("a3", "a2", "OrderShipped", "A", 40, `{"status":"shipped"}`)
 	b2.SchemaID = 42
+	a3.ContentType = "application/json; schema=protobuf; schema-id=43; subject=orders-value; version=2"
 	return []event.Event{a1, b1, a2, b2, a3}
 }
 
@@ -95,6 +96,9 @@ func TestEventDetailDiff(t *testing.T) {
 	// neither has the first of its type (a3 follows a2 of the same key)
 	if n := detail("a3").Find(`[data-testid="payload-diff"]`).Length(); n != 0 {
 		t.Error("the first OrderShipped of key A is compared with an event of another type")
+	}
+	if got := texts(detail("a3"), `[data-testid="detail-schema"]`); !cmp.Equal(got, []string{"Protobuf, subject orders-value, version 2"}) {
+		t.Errorf("schema row = %q", got)
 	}
 	if detail("a2").Find(`[data-testid="payload-diff"][open]`).Length() != 0 {
 		t.Error("the diff is open; want it folded")

@@ -108,6 +108,7 @@ type eventDetailView struct {
 	Duplicates                               []string        // coordinates of the other records with this event ID
 	EventURL                                 string          // the event's own page
 	SchemaID                                 int32           // Confluent Schema Registry ID; 0 when none
+	Schema                                   string          // a decoded payload's schema: format, subject, version
 	Diff                                     *diffView       // against the previous event of the same entity; nil when none
 	Deliveries                               *deliveriesView // which consumer groups have read it; nil when not asked
 }
@@ -127,10 +128,30 @@ func detailFor(e *event.Event, cause *eventLinkView, effects []eventLinkView, du
 		Topic:   e.Topic, Key: e.Key, Coordinates: e.Coordinates(), Partition: e.Partition, Offset: e.Offset,
 		ContentType: e.ContentType, Convention: e.Convention, DecodeError: e.DecodeError,
 		Headers: e.Headers, PayloadKind: kind, Payload: text, PayloadSize: e.PayloadSize, Truncated: e.Truncated,
-		Duplicates: dups, EventURL: EventURL(e.EventID), SchemaID: e.SchemaID,
+		Duplicates: dups, EventURL: EventURL(e.EventID), SchemaID: e.SchemaID, Schema: schemaLabel(e.ContentType),
 		PayloadRaw: rawView(e.PayloadRaw), KeyRaw: e.KeyRaw, Internal: e.Internal,
 		CopyOf: e.CopyOf, CopyOfURL: copyOfURL(e), PayloadTree: payloadTree(kind, e.Payload),
 	}
+}
+
+// schemaLabel names the schema a payload was decoded with, from its
+// content type's parameters: "Avro, subject orders-value, version 2".
+func schemaLabel(contentType string) string {
+	p := event.SchemaParams(contentType)
+	if p == nil {
+		return ""
+	}
+	label := map[string]string{"avro": "Avro", "protobuf": "Protobuf", "json": "JSON Schema"}[p["schema"]]
+	if label == "" {
+		label = p["schema"]
+	}
+	if p["subject"] != "" {
+		label += ", subject " + p["subject"]
+	}
+	if p["version"] != "" {
+		label += ", version " + p["version"]
+	}
+	return label
 }
 
 // payloadTree is the foldable tree of a JSON payload; nil for other kinds.
