@@ -151,7 +151,15 @@ func TestOptionalIndexes(t *testing.T) {
 		}
 	}
 	s.Close()
-	if s, err = Open(t.Context(), path, nil, WithFieldIndex(true)); err != nil {
+	// Opened without options (a command reading the store): both stay.
+	if s, err = Open(t.Context(), path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !has(t, s, "payload_fts") || !has(t, s, "payload_fields") || !s.opts.textIndex || !s.opts.fieldIndex {
+		t.Error("opening without options dropped an index")
+	}
+	s.Close()
+	if s, err = Open(t.Context(), path, nil, WithTextIndex(false)); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()

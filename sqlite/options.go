@@ -11,21 +11,33 @@ import (
 // Option tunes a store as it opens (Open, OpenDSN).
 type Option func(*options)
 
+// options: which optional indexes the store keeps. Without an Option
+// for one, Open leaves it as the database has it (a new database has
+// none): a command that opens the store to read it does not undo what the
+// server chose.
 type options struct {
 	textIndex  bool
 	fieldIndex bool
+	set        map[string]bool // the indexes an Option named, by table
+}
+
+func (o *options) choose(name string, on bool) {
+	if o.set == nil {
+		o.set = map[string]bool{}
+	}
+	o.set[name] = on
 }
 
 // WithTextIndex keeps (on) or drops (off) the trigram index of payload
 // text that answers quoted text terms (textindex.go). It is kept in step
 // by triggers, so every write pays for it: see docs/PERFORMANCE.md
-// ("Payload fields and text") before switching it on. Off by default.
-func WithTextIndex(on bool) Option { return func(o *options) { o.textIndex = on } }
+// ("Payload fields and text") before switching it on.
+func WithTextIndex(on bool) Option { return func(o *options) { o.choose(textIndex.name, on) } }
 
 // WithFieldIndex keeps (on) or drops (off) the payload field read model
 // that answers has: terms and prunes payload field terms
-// (fieldindex.go), kept in step by a trigger. Off by default.
-func WithFieldIndex(on bool) Option { return func(o *options) { o.fieldIndex = on } }
+// (fieldindex.go), kept in step by a trigger.
+func WithFieldIndex(on bool) Option { return func(o *options) { o.choose(fieldIndex.name, on) } }
 
 // optional is one of the store's optional search structures: created
 // with its triggers and filled from the stored events when switched on,
@@ -39,15 +51,21 @@ type optional struct {
 }
 
 // setOptional creates (filling it) or drops opt so that it is on exactly
-// when on, in one transaction of the writer.
-func setOptional(ctx context.Context, w *sql.DB, opt optional, on bool, log *slog.Logger) error {
+// when o asks it to be, in one transaction of the writer, and reports
+// whether it is on.
+func setOptional(ctx context.Context, w *sql.DB, opt optional, o options, log *slog.Logger) (bool, error) {
 	var n int
 	if err := w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = ?`, opt.name).Scan(&n); err != nil {
-		return fmt.Errorf("look for %s: %w", opt.name, err)
+		return false, fmt.Errorf("look for %s: %w", opt.name, err)
 	}
-	if (n > 0) == on {
-		return nil
+	on, asked := o.set[opt.name]
+	if !asked || (n > 0) == on {
+		return n > 0, nil
 	}
+	return on, switchOptional(ctx, w, opt, on, log)
+}
+
+func switchOptional(ctx context.Context, w *sql.DB, opt optional, on bool, log *slog.Logger) error {
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("switch %s: %w", opt.name, err)
@@ -70,17 +88,19 @@ func setOptional(ctx context.Context, w *sql.DB, opt optional, on bool, log *slo
 	return nil
 }
 
-// setOptions applies opts to the database: each optional index is created
-// (and filled) or dropped to match.
+// setOptions applies opts to the database: each optional index they name
+// is created (and filled) or dropped to match; the others stay as they
+// are. It reports which are on.
 func setOptions(ctx context.Context, w *sql.DB, opts []Option, log *slog.Logger) (options, error) {
 	var o options
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if err := setOptional(ctx, w, textIndex, o.textIndex, log); err != nil {
+	var err error
+	if o.textIndex, err = setOptional(ctx, w, textIndex, o, log); err != nil {
 		return o, err
 	}
-	if err := setOptional(ctx, w, fieldIndex, o.fieldIndex, log); err != nil {
+	if o.fieldIndex, err = setOptional(ctx, w, fieldIndex, o, log); err != nil {
 		return o, err
 	}
 	return o, nil

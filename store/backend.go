@@ -35,6 +35,9 @@ type Backend struct {
 	// Retention tells whether the backend can drop old events
 	// (OpenOptions.Retention).
 	Retention bool
+	// PayloadIndexes tells whether the backend has optional payload
+	// indexes to switch (OpenOptions.PayloadIndexes).
+	PayloadIndexes bool
 	// BatchSize is the most events ingest hands one Write when none is
 	// configured: what the backend writes fastest without holding too
 	// many events in memory (docs/PERFORMANCE.md, Ingest). Ingest cuts a
@@ -50,6 +53,16 @@ type OpenOptions struct {
 	// Retention drops events older than this (only backends with
 	// Backend.Retention); zero keeps everything.
 	Retention time.Duration
+	// PayloadIndexes switches the optional payload indexes (only backends
+	// with Backend.PayloadIndexes); nil leaves them as the store has them.
+	PayloadIndexes *PayloadIndexes
+}
+
+// PayloadIndexes are the optional indexes of payloads a store may keep,
+// each paid for by every write: Text answers quoted text terms, Fields
+// answers has: and prunes payload field terms.
+type PayloadIndexes struct {
+	Text, Fields bool
 }
 
 // Credentials are the connection settings given apart from the DSN (flags,

@@ -58,7 +58,7 @@ type server struct {
 // listener (so a port in use fails at once). Nothing runs until serve.
 func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, error) {
 	logConfig(log, c.flags)
-	st, err := openStore(ctx, c.storeDSN, time.Duration(c.Retention), log)
+	st, err := openStore(ctx, c.storeDSN, time.Duration(c.Retention), c.payloadIndexes(), log)
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,8 @@ type config struct {
 	Learn         bool
 	Retention     retention
 	GroupPoll     time.Duration
+	TextIndex     bool
+	FieldIndex    bool
 
 	sec     security      // auth, hardening, redaction, Kafka and ClickHouse security
 	redrive redriveFlags  // --allow-redrive
@@ -61,6 +63,8 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	c.Decoding.register(fs)
 	fs.BoolVar(&c.Learn, "learn", true, "learn hop latencies and usual follow-ups from the stored flows (slow_hop, learned stalls)")
 	fs.DurationVar(&c.GroupPoll, "group-poll", 10*time.Second, "how often to read every consumer group's committed offsets (their lag and which events they have read); 0 turns it off")
+	fs.BoolVar(&c.TextIndex, "text-index", false, "embedded store: keep a trigram index of payload text for quoted text searches (costs write CPU: docs/PERFORMANCE.md)")
+	fs.BoolVar(&c.FieldIndex, "field-index", false, "embedded store: keep a read model of payload fields for has: and payload.PATH searches (costs write CPU: docs/PERFORMANCE.md)")
 	fs.Var(&c.Retention, "retention", "drop events older than this, e.g. 7d (ClickHouse store: whole day partitions; 0 keeps everything)")
 	c.sec.registerHTTP(fs)
 	c.redrive.register(fs)
@@ -110,6 +114,10 @@ func (c *config) validate(needBrokers bool) error {
 	if c.Retention > 0 && !b.Retention {
 		return fmt.Errorf("--retention %s: the %s keeps everything; only %s drops old events",
 			c.Retention.String(), b.Name, backends.Usage(func(b store.Backend) bool { return b.Retention }))
+	}
+	if (c.TextIndex || c.FieldIndex) && !b.PayloadIndexes {
+		return fmt.Errorf("--text-index, --field-index: the %s has no optional payload indexes; only %s",
+			b.Name, backends.Usage(func(b store.Backend) bool { return b.PayloadIndexes }))
 	}
 	if err := c.Decoding.load(); err != nil {
 		return err
@@ -185,4 +193,13 @@ func parseBrokers(list string, required bool) ([]string, error) {
 		return nil, fmt.Errorf("--brokers is required (e.g. --brokers localhost:9092, or TRACER_BROKERS)")
 	}
 	return out, nil
+}
+
+// payloadIndexes are the optional payload indexes the server keeps: the
+// flags decide (off unless given), for backends that have them.
+func (c *config) payloadIndexes() *store.PayloadIndexes {
+	if b, err := backends.Lookup(c.storeDSN); err != nil || !b.PayloadIndexes {
+		return nil
+	}
+	return &store.PayloadIndexes{Text: c.TextIndex, Fields: c.FieldIndex}
 }

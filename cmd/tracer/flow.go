@@ -74,7 +74,7 @@ func splitFlowArgs(args []string) (string, []string) {
 // readFlow reads the flow from the store and analyses it (no stall rules:
 // those are the server's configuration).
 func readFlow(ctx context.Context, dsn, id string) ([]event.Event, []graph.Anomaly, error) {
-	st, err := openStore(ctx, dsn, 0, slog.New(slog.DiscardHandler))
+	st, err := openStore(ctx, dsn, 0, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -53,7 +53,7 @@ func TestSchemaSourceFlags(t *testing.T) {
 // TestReadStoreKeepsOptionalInterfaces: wrapping the store for decode on
 // read keeps what the pages type-assert (positions, insights).
 func TestReadStoreKeepsOptionalInterfaces(t *testing.T) {
-	st, err := openStore(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "e.db"), 0, slog.New(slog.DiscardHandler))
+	st, err := openStore(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "e.db"), 0, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

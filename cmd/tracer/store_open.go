@@ -37,13 +37,14 @@ func batchSize(given int, dsn string) int {
 }
 
 // openStore opens the backend a --store DSN names. keep > 0 drops older
-// events (backends with store.Backend.Retention).
-func openStore(ctx context.Context, dsn string, keep time.Duration, log *slog.Logger) (store.Store, error) {
+// events (backends with store.Backend.Retention); idx switches the
+// optional payload indexes (nil: as they are).
+func openStore(ctx context.Context, dsn string, keep time.Duration, idx *store.PayloadIndexes, log *slog.Logger) (store.Store, error) {
 	b, err := checkStore(dsn)
 	if err != nil {
 		return nil, err
 	}
-	st, err := b.Open(ctx, dsn, store.OpenOptions{Logger: log, Retention: keep})
+	st, err := b.Open(ctx, dsn, store.OpenOptions{Logger: log, Retention: keep, PayloadIndexes: idx})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", b.Name, err)
 	}

@@ -22,6 +22,9 @@ func TestStoreFlagChecked(t *testing.T) {
 		{args: []string{"--store", "clickhouse://u:s3cret@ch:9000/no-dash"}, wantErr: `--store "clickhouse://u:***@ch:9000/no-dash"`},
 		{args: []string{"--store", "sqlite://./x.db", "--retention", "7d"},
 			wantErr: "--retention 7d: the embedded store keeps everything; only clickhouse://user:pass@host:9000/db drops old events"},
+		{args: []string{"--store", "sqlite://./x.db", "--text-index", "--field-index"}},
+		{args: []string{"--store", "clickhouse://ch:9000/es", "--text-index"},
+			wantErr: "--text-index, --field-index: the ClickHouse store has no optional payload indexes; only sqlite://PATH"},
 	}
 	for _, tc := range tests {
 		_, err := parseServe(t, append(tc.args, "--brokers", "k:9092")...)
@@ -39,8 +42,27 @@ func TestStoreFlagChecked(t *testing.T) {
 // TestOpenStoreError checks that a failed open is a nil store.Store (not a
 // nil pointer inside one) with the backend named.
 func TestOpenStoreError(t *testing.T) {
-	st, err := openStore(context.Background(), "sqlite://"+t.TempDir(), 0, slog.New(slog.DiscardHandler))
+	st, err := openStore(context.Background(), "sqlite://"+t.TempDir(), 0, nil, slog.New(slog.DiscardHandler))
 	if err == nil || st != nil || !strings.HasPrefix(err.Error(), "open embedded store: ") {
 		t.Errorf("openStore(a directory) = %v, %v", st, err)
+	}
+}
+
+// TestPayloadIndexFlags checks that serve passes the index flags to the
+// embedded store (off unless given) and that other commands leave them.
+func TestPayloadIndexFlags(t *testing.T) {
+	c, err := parseServe(t, "--store", "sqlite://./x.db", "--brokers", "k:9092", "--field-index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.payloadIndexes(); got == nil || got.Text || !got.Fields {
+		t.Errorf("payloadIndexes() = %+v, want text off, fields on", got)
+	}
+	c, err = parseServe(t, "--store", "clickhouse://ch:9000/es", "--brokers", "k:9092")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.payloadIndexes(); got != nil {
+		t.Errorf("payloadIndexes() on ClickHouse = %+v, want nil", got)
 	}
 }
