@@ -99,6 +99,10 @@ type FlowSummary struct {
 	// FailedType is the type of the failure that decided a failed or
 	// compensated flow (for grouping failures on the dashboard).
 	FailedType string `json:"failed_type,omitempty"`
+	// PayloadTruncated: the flow has a payload cut at the size limit, and
+	// a search of payload text or fields found it by what was stored (set
+	// by MarkTruncated, only on the results of such searches).
+	PayloadTruncated bool `json:"payload_truncated,omitempty"`
 }
 
 // FlowPage is one page of flow summaries. NextCursor is empty on the last

@@ -25,6 +25,9 @@ func (h *handler) apiFlowList(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("list flows: %w", err)
 	}
+	if err := store.MarkTruncated(c.Request().Context(), h.store, fq, page.Flows); err != nil {
+		return fmt.Errorf("list flows: %w", err)
+	}
 	if page.Flows == nil {
 		page.Flows = []store.FlowSummary{}
 	}

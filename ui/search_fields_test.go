@@ -44,3 +44,35 @@ func TestSearchFieldSuggestions(t *testing.T) {
 		t.Errorf("payload.amount>500: status %d, want flow f-b only", rec.Code)
 	}
 }
+
+// TestSearchSaysTruncated: a payload search that finds a flow by a
+// payload cut at the size limit says so, on the page and in /api/flows;
+// other searches do not.
+func TestSearchSaysTruncated(t *testing.T) {
+	mk := func(off int64, id, payload string, cut bool) event.Event {
+		e := event.Event{Topic: "orders", Offset: off, EventID: id, CorrelationID: "f-" + id, Type: "OrderPlaced",
+			Time: t0, KafkaTime: t0, Payload: []byte(payload), Truncated: cut}
+		e.PayloadSize = len(e.Payload)
+		if cut {
+			e.PayloadSize = 1 << 20
+		}
+		return e
+	}
+	ts := newTestServer(t, Options{Store: sqliteWith(t,
+		mk(1, "a", `{"customer":{"id":"cus-1"},"items":[{"sku":"A`, true),
+		mk(2, "b", `{"customer":{"id":"cus-2"}}`, false))})
+	rec := ts.get(t, "/search?q=payload.customer.id%3Acus-*")
+	body := rec.Body.String()
+	if rec.Code != 200 || strings.Count(body, `data-testid="truncated-badge"`) != 1 ||
+		!strings.Contains(body, `data-testid="search-truncated"`) || !strings.Contains(body, "1 of these flows holds a payload cut") {
+		t.Errorf("payload search: status %d, want one truncated badge and the note: %s", rec.Code, body)
+	}
+	rec = ts.get(t, "/search?q=type%3AOrderPlaced")
+	if body := rec.Body.String(); strings.Contains(body, "truncated-badge") || strings.Contains(body, "search-truncated") {
+		t.Errorf("type search marks truncated flows")
+	}
+	rec = ts.get(t, "/api/flows?q=%22cus-%22")
+	if body := rec.Body.String(); rec.Code != 200 || strings.Count(body, `"payload_truncated":true`) != 1 {
+		t.Errorf("/api/flows text search: status %d, want one payload_truncated: %s", rec.Code, body)
+	}
+}

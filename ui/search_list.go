@@ -49,7 +49,15 @@ func (h *handler) searchList(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("search flows %q: %w", q, err)
 	}
+	if err := store.MarkTruncated(ctx, h.store, fq, page.Flows); err != nil {
+		return fmt.Errorf("search flows %q: %w", q, err)
+	}
 	v := searchPageView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows), Paged: cursor != ""}
+	for _, f := range page.Flows {
+		if f.PayloadTruncated {
+			v.Truncated++
+		}
+	}
 	if v.Fields, err = h.fieldSuggestions(ctx, q, fq); err != nil {
 		return err
 	}
@@ -90,6 +98,18 @@ type searchPageView struct {
 	NextURL  string            // next page of results; empty on the last
 	Count    string            // "3 flows match, newest first"
 	Fields   []fieldSuggestion // payload fields of the type searched for
+	// Truncated: flows listed that a payload search found by a payload
+	// cut at the size limit.
+	Truncated int
+}
+
+// truncatedNote says that n listed flows were searched by a cut payload.
+func truncatedNote(n int) string {
+	flows := strconv.Itoa(n) + " of these flows hold"
+	if n == 1 {
+		flows = "1 of these flows holds"
+	}
+	return flows + " a payload cut at the size limit: it was searched as stored, so what came after the cut is not found."
 }
 
 // jump returns where a bare token leads when it names a flow, an event or a

@@ -36,6 +36,9 @@ type flowRowView struct {
 	// Status (a diagnose status) with its class and title; Reason the
 	// deciding failure's reason.
 	Status, StatusClass, StatusTitle, Reason string
+	// Truncated: a payload search found the flow by a payload cut at the
+	// size limit (store.FlowSummary.PayloadTruncated).
+	Truncated bool
 }
 
 func flowRows(now time.Time, flows []store.FlowSummary) []flowRowView {
@@ -46,7 +49,7 @@ func flowRows(now time.Time, flows []store.FlowSummary) []flowRowView {
 			First: fmtTime(f.FirstTime), Last: fmtTime(f.LastTime), LastISO: fmtRFC3339(f.LastTime),
 			LastAgo: fmtAgo(now, f.LastTime), Span: fmtSpan(f.FirstTime, f.LastTime),
 			Events: f.EventCount, Services: f.Services, Types: f.Types, Anomalies: f.Anomalies,
-			Status: f.Status, Reason: f.Reason,
+			Status: f.Status, Reason: f.Reason, Truncated: f.PayloadTruncated,
 		})
 		if s, ok := diagnose.StatusOf(f.Status); ok {
 			rows[len(rows)-1].StatusClass, rows[len(rows)-1].StatusTitle = s.Class, s.Title

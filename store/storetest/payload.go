@@ -138,3 +138,35 @@ func runTypeFields(t *testing.T, o Opener) {
 		t.Errorf("TypeFields(OrderPlaced, 1) = %+v, %v; want the 4 fields of p5", got, err)
 	}
 }
+
+// runTruncatedFlows checks store.TruncatedFinder on the payload fixture:
+// of all its flows, only p5 holds a truncated payload, and a payload
+// search's results say so (store.MarkTruncated) while others do not.
+func runTruncatedFlows(t *testing.T, o Opener) {
+	s := o.with(t, payloadFixture())
+	if _, ok := s.(store.TruncatedFinder); !ok {
+		t.Skip("the store does not implement store.TruncatedFinder")
+	}
+	q := store.FlowQuery{Terms: []store.Term{{Field: store.FieldPayload, Name: "customer.id", Op: store.OpHas}}}
+	page := mustFlows(t, s, q)
+	if err := store.MarkTruncated(ctx(t), s, q, page.Flows); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range page.Flows {
+		got[f.CorrelationID] = f.PayloadTruncated
+	}
+	if want := map[string]bool{"p5": true, "p4": false, "p2": false, "p1": false}; !gocmp.Equal(got, want) {
+		t.Errorf("has:payload.customer.id flows, truncated: %v, want %v", got, want)
+	}
+	q = store.FlowQuery{Terms: []store.Term{{Field: store.FieldType, Value: "OrderPlaced"}}}
+	page = mustFlows(t, s, q)
+	if err := store.MarkTruncated(ctx(t), s, q, page.Flows); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range page.Flows {
+		if f.PayloadTruncated {
+			t.Errorf("type:OrderPlaced marks %s truncated: only payload searches do", f.CorrelationID)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package store
+
+import "context"
+
+// TruncatedFinder is an optional interface a Reader may implement: which
+// flows hold a payload cut at the size limit. A search of payload text or
+// fields looks at what is stored, so in such a flow it may miss what came
+// after the cut: the results say so (FlowSummary.PayloadTruncated).
+type TruncatedFinder interface {
+	// TruncatedFlows returns the flows among ids (correlation IDs) with
+	// an event whose payload was truncated (event.Event.Truncated).
+	TruncatedFlows(ctx context.Context, ids []string) (map[string]bool, error)
+}
+
+// SearchesPayloads reports whether q has a term that looks into payloads
+// (quoted text or payload fields, negated or not).
+func SearchesPayloads(q FlowQuery) bool {
+	for _, t := range q.Terms {
+		if t.Field == FieldText || t.Field == FieldPayload {
+			return true
+		}
+	}
+	return false
+}
+
+// MarkTruncated sets PayloadTruncated on the flows of a page found by a
+// search that looks into payloads (SearchesPayloads), when r can tell
+// (TruncatedFinder); otherwise it does nothing.
+func MarkTruncated(ctx context.Context, r Reader, q FlowQuery, flows []FlowSummary) error {
+	tf, ok := r.(TruncatedFinder)
+	if !ok || len(flows) == 0 || !SearchesPayloads(q) {
+		return nil
+	}
+	ids := make([]string, len(flows))
+	for i, f := range flows {
+		ids[i] = f.CorrelationID
+	}
+	cut, err := tf.TruncatedFlows(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range flows {
+		flows[i].PayloadTruncated = cut[flows[i].CorrelationID]
+	}
+	return nil
+}
