@@ -49,30 +49,21 @@ type Producer interface {
 }
 
 // ErrNoOrigin: the record names no original topic.
-var ErrNoOrigin = errors.New("the record has no dead-letter header naming its original topic (" +
-	strings.Join(OriginHeaders, ", ") + ")")
+var ErrNoOrigin = errors.New("the record has no dead-letter header naming its original topic")
 
-// Origin returns the original topic the headers name and the header that
-// named it ("" when none does).
-func Origin(hs []event.Header) (topic, header string) {
-	for _, name := range OriginHeaders {
-		for _, h := range hs {
-			if strings.EqualFold(h.Key, name) && strings.TrimSpace(h.Value) != "" {
-				return strings.TrimSpace(h.Value), name
-			}
-		}
-	}
-	return "", ""
-}
+// Plan builds the record that redrives e for user with the built-in
+// origin headers (see Origins.Plan).
+func Plan(e *event.Event, user string) (Record, error) { return Origins(nil).Plan(e, user) }
 
 // Plan builds the record that redrives e for user: e's key, value and
 // headers (a redrive header e already carries is replaced) to its original
-// topic. It refuses a record without an original topic, one whose payload
-// was truncated when stored, and one that would go back to its own topic.
-func Plan(e *event.Event, user string) (Record, error) {
-	topic, header := Origin(e.Headers)
+// topic, named by the headers o gives for e's topic. It refuses a record
+// without an original topic, one whose payload was truncated when stored,
+// and one that would go back to its own topic.
+func (o Origins) Plan(e *event.Event, user string) (Record, error) {
+	topic, header := o.Origin(e.Topic, e.Headers)
 	if topic == "" {
-		return Record{}, ErrNoOrigin
+		return Record{}, fmt.Errorf("%w (%s)", ErrNoOrigin, strings.Join(o.Headers(e.Topic), ", "))
 	}
 	if topic == e.Topic {
 		return Record{}, fmt.Errorf("the original topic %q is the record's own topic", topic)

@@ -2,6 +2,7 @@ package redrive
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -52,5 +53,30 @@ func TestPlan(t *testing.T) {
 	e.Headers, e.Truncated = []event.Header{{Key: "dlt-original-topic", Value: "orders.DLT"}}, false
 	if _, err := Plan(&e, "bob"); err == nil {
 		t.Error("a redrive to the record's own topic was planned")
+	}
+}
+
+func TestOrigins(t *testing.T) {
+	o, err := ParseOrigins(" Legacy-* = x-source-topic, src ; billing.dead=orig ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o) != 2 || o[0].Topic != "legacy-*" || len(o[0].Headers) != 2 || o[1].Headers[0] != "orig" {
+		t.Fatalf("parsed %+v", o)
+	}
+	hs := []event.Header{{Key: "src", Value: "a"}, {Key: "dlt-original-topic", Value: "b"}}
+	for topic, want := range map[string]string{"LEGACY-dlq": "a", "other.DLT": "b"} {
+		if got, _ := o.Origin(topic, hs); got != want {
+			t.Errorf("origin on %s = %q, want %q", topic, got, want)
+		}
+	}
+	e := &event.Event{Topic: "billing.dead", Headers: []event.Header{{Key: "x", Value: "y"}}}
+	if _, err := o.Plan(e, "u"); !errors.Is(err, ErrNoOrigin) || !strings.Contains(err.Error(), "orig, kafka_dlt-original-topic") {
+		t.Errorf("plan without origin: %v", err)
+	}
+	for _, bad := range []string{"nohdr", "x=", "[=h", "=h"} {
+		if _, err := ParseOrigins(bad); err == nil {
+			t.Errorf("ParseOrigins(%q) accepted", bad)
+		}
 	}
 }

@@ -15,13 +15,19 @@ import (
 )
 
 // States of a failure group (and of each failed record): stuck (its flow
-// still fails), redriven (re-published by eventscope), recovered (the flow
-// recovered or compensated).
+// still fails), redriven (re-published by eventscope), compensated (the
+// flow undid the work: a compensation followed the failure), recovered
+// (the work was done after all, or the flow is ok).
 const (
-	failStuck     = "stuck"
-	failRedriven  = "redriven"
-	failRecovered = "recovered"
+	failStuck       = "stuck"
+	failRedriven    = "redriven"
+	failCompensated = "compensated"
+	failRecovered   = "recovered"
 )
+
+// failStates are the states, worst first: a group has the worst state
+// of its records.
+var failStates = []string{failStuck, failRedriven, failCompensated, failRecovered}
 
 // Bounds of the inbox: the records read per request, the sparkline's
 // buckets, the sample records and flows shown per group.
@@ -43,8 +49,8 @@ type failureFilter struct {
 func failureFilterOf(c echo.Context, now time.Time) (failureFilter, error) {
 	f := failureFilter{Service: c.QueryParam("service"), Topic: c.QueryParam("topic"), State: c.QueryParam("state"),
 		Since: c.QueryParam("since")}
-	if f.State != "" && f.State != failStuck && f.State != failRedriven && f.State != failRecovered {
-		return f, badRequest(fmt.Sprintf("state must be stuck, redriven or recovered, not %q", f.State))
+	if f.State != "" && !slices.Contains(failStates, f.State) {
+		return f, badRequest(fmt.Sprintf("state must be stuck, redriven, compensated or recovered, not %q", f.State))
 	}
 	var err error
 	if f.From, err = parseTime(c, "from"); err != nil {
@@ -164,14 +170,17 @@ func recordState(r *store.FailedRecord, redriven map[store.Coord]bool) string {
 		return failRedriven
 	case r.FlowStatus == diagnose.StatusFailed:
 		return failStuck
+	case r.FlowStatus == diagnose.StatusCompensated:
+		return failCompensated
 	}
 	return failRecovered
 }
 
 // groupFailures groups records (newest first) by type and normalised
 // reason, counting them in failureBuckets buckets over [from, to). A group
-// is stuck when one of its records is, else redriven when one is, else
-// recovered. Stuck groups come first, then the most recently seen.
+// has the worst state of its records (failStates). Stuck groups come
+// first, then redriven, compensated and recovered ones, each the most
+// recently seen first.
 func groupFailures(recs []store.FailedRecord, from, to time.Time, redriven map[store.Coord]bool) []failureGroupJSON {
 	type key struct{ typ, reason string }
 	idx := map[key]int{}
@@ -209,23 +218,27 @@ func groupFailures(recs []store.FailedRecord, from, to time.Time, redriven map[s
 			g.Counts[b]++
 		}
 	}
-	rank := map[string]int{failStuck: 0, failRedriven: 1, failRecovered: 2}
 	slices.SortStableFunc(out, func(a, b failureGroupJSON) int {
-		return cmp.Or(cmp.Compare(rank[a.State], rank[b.State]), b.LastSeen.Compare(a.LastSeen),
+		return cmp.Or(cmp.Compare(stateRank(a.State), stateRank(b.State)), b.LastSeen.Compare(a.LastSeen),
 			cmp.Compare(a.Type, b.Type), cmp.Compare(a.Reason, b.Reason))
 	})
 	return out
 }
 
+// stateRank is the place of state s in failStates ("" after all).
+func stateRank(s string) int {
+	if i := slices.Index(failStates, s); i >= 0 {
+		return i
+	}
+	return len(failStates)
+}
+
 // worseState is the group state of a group in state g gaining a record in state r.
 func worseState(g, r string) string {
-	switch {
-	case g == failStuck || r == failStuck:
-		return failStuck
-	case g == failRedriven || r == failRedriven:
-		return failRedriven
+	if stateRank(r) < stateRank(g) {
+		return r
 	}
-	return failRecovered
+	return g
 }
 
 // addSorted inserts v into the sorted set s (never nil); "" is left out.

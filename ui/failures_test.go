@@ -55,8 +55,8 @@ func TestAPIFailures(t *testing.T) {
 		!pay.FirstSeen.Equal(t0.Add(time.Second)) || !pay.LastSeen.Equal(t0.Add(time.Minute+time.Second)) {
 		t.Errorf("second group = %+v, want both declines", pay)
 	}
-	if len(pay.Records) != 2 || pay.Records[0].State != failRecovered || pay.Records[1].State != failStuck {
-		t.Errorf("records = %+v, want f2's compensated (recovered) then f1's stuck", pay.Records)
+	if len(pay.Records) != 2 || pay.Records[0].State != failCompensated || pay.Records[1].State != failStuck {
+		t.Errorf("records = %+v, want f2's compensated then f1's stuck", pay.Records)
 	}
 	var sum int64
 	for _, n := range pay.Counts {
@@ -65,7 +65,7 @@ func TestAPIFailures(t *testing.T) {
 	if len(pay.Counts) != failureBuckets || sum != 2 {
 		t.Errorf("counts = %v, want %d buckets summing to 2", pay.Counts, failureBuckets)
 	}
-	for q, want := range map[string]int{"service=kitchen": 1, "topic=payments": 1, "state=stuck": 2, "state=recovered": 0,
+	for q, want := range map[string]int{"service=kitchen": 1, "topic=payments": 1, "state=stuck": 2, "state=recovered": 0, "state=compensated": 0,
 		"from=2026-11-23T10:01:30Z": 1, "service=nobody": 0} {
 		var f failuresJSON
 		decodeJSON(t, ts.get(t, "/api/failures?"+q), &f)
@@ -76,6 +76,28 @@ func TestAPIFailures(t *testing.T) {
 	for _, q := range []string{"state=bogus", "since=-1h", "from=yesterday"} {
 		if rec := ts.get(t, "/api/failures?"+q); rec.Code != http.StatusBadRequest {
 			t.Errorf("?%s = %d, want 400", q, rec.Code)
+		}
+	}
+}
+
+// TestFailuresCompensatedOrRecovered: a failure its flow compensated and a
+// dead letter whose work was done on a retry are told apart.
+func TestFailuresCompensatedOrRecovered(t *testing.T) {
+	evs := failureFixture()[2:5] // f2: declined, then cancelled
+	ev := func(topic string, off int64, id, cause, typ string, at time.Duration, payload string) event.Event {
+		e := storetest.MakeEvent(topic, 0, off, id, "f5", cause, t0.Add(at))
+		e.Type, e.Source, e.Payload = typ, "pay", []byte(payload)
+		return e
+	}
+	evs = append(evs, ev("orders", 9, "o5", "", "OrderPlaced", 0, "{}"),
+		ev("payments.DLT", 9, "d5", "o5", "OrderPlaced", time.Second, `{"error":"gateway timeout"}`),
+		ev("payments", 9, "p5", "o5", "PaymentAuthorized", 2*time.Second, "{}"))
+	ts := newTestServer(t, Options{Store: sqliteWith(t, evs...)})
+	for state, typ := range map[string]string{failCompensated: "PaymentDeclined", failRecovered: "OrderPlaced"} {
+		var f failuresJSON
+		decodeJSON(t, ts.get(t, "/api/failures?state="+state), &f)
+		if len(f.Groups) != 1 || f.Groups[0].Type != typ || f.Groups[0].Records[0].State != state {
+			t.Errorf("%s groups = %+v, want one of %s", state, f.Groups, typ)
 		}
 	}
 }

@@ -26,6 +26,7 @@ type inboxGroupView struct {
 	Records             []failureRecordView
 	FlowLinks           []linkView
 	StateClass, CountTx string
+	RedriveURL          string // the group's confirmation page; "" when redrive is off or no dead letter
 }
 
 // failureRecordView is one record of a group.
@@ -39,7 +40,7 @@ type failureRecordView struct {
 type linkView struct{ Text, URL string }
 
 func failuresViewOf(f failureFilter, out failuresJSON, redriveOn bool) failuresView {
-	v := failuresView{Filter: f, Truncated: out.Truncated, States: []string{failStuck, failRedriven, failRecovered}}
+	v := failuresView{Filter: f, Truncated: out.Truncated, States: failStates}
 	if !out.From.IsZero() {
 		v.From, v.To = fmtTime(out.From), fmtTime(out.To)
 	}
@@ -58,6 +59,9 @@ func failuresViewOf(f failureFilter, out failuresJSON, redriveOn bool) failuresV
 			if redriveOn && r.DeadLetter {
 				gv.Records[len(gv.Records)-1].RedriveURL = "/failures/redrive?record=" + url.QueryEscape(r.Coord.String())
 			}
+		}
+		if redriveOn && g.DeadLetters > 0 {
+			gv.RedriveURL = "/failures/redrive/group?" + url.Values{"type": {g.Type}, "reason": {g.Reason}}.Encode()
 		}
 		for _, id := range g.Flows {
 			gv.FlowLinks = append(gv.FlowLinks, linkView{Text: id, URL: FlowURL(id)})

@@ -28,6 +28,14 @@ type RedriveOptions struct {
 	Operators []string
 	// Secret keys the confirmation tokens (random per process is fine).
 	Secret []byte
+	// Origins: per dead-letter topic, the headers naming the original
+	// topic, tried before the built-in ones (redrive.OriginHeaders).
+	Origins redrive.Origins
+	// GroupMax bounds the records one group redrive produces (0: 100);
+	// PerSecond bounds the records redriven per second by this process,
+	// all users together (0: 20).
+	GroupMax  int
+	PerSecond float64
 }
 
 // operator returns the request's user when it may redrive, else a 403.
@@ -42,11 +50,12 @@ func (h *handler) operator(c echo.Context) (string, error) {
 	return u, nil
 }
 
-// confirmToken binds a confirmation page to its user and record: the POST
-// must carry it, so a redrive is always one the user saw confirmed.
-func (h *handler) confirmToken(user string, rec store.Coord) string {
+// confirmToken binds a confirmation page to its user and what it
+// confirms (a record's coordinates, or a group's records): the POST must
+// carry it, so a redrive is always one the user saw confirmed.
+func (h *handler) confirmToken(user, what string) string {
 	m := hmac.New(sha256.New, h.redrive.Secret)
-	m.Write([]byte(user + "\x00" + rec.String()))
+	m.Write([]byte(user + "\x00" + what))
 	return hex.EncodeToString(m.Sum(nil))
 }
 

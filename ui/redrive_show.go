@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/eventscope/eventscope/redrive"
 )
 
 // redriveShow is GET /failures/redrive?record=topic/partition/offset: the
@@ -18,12 +16,12 @@ func (h *handler) redriveShow(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	v := redriveView{Record: e.Coordinates(), FlowURL: FlowURL(e.FlowID())}
-	rec, perr := redrive.Plan(e, user)
+	rec, perr := h.redrive.Origins.Plan(e, user)
 	if perr != nil {
 		v.Problem = perr.Error()
 	} else {
 		v.Plan = redrivePlanViewOf(rec)
-		v.Token = h.confirmToken(user, rec.From)
+		v.Token = h.confirmToken(user, rec.From.String())
 		prev, err := redrivenBefore(ctx, au, rec.From)
 		if err != nil {
 			return err

@@ -42,17 +42,29 @@ func (p *fakeProducer) count() int {
 // proxy auth (the user in X-User) with redrive on when p is not nil.
 func redriveServer(t *testing.T, p redrive.Producer) http.Handler {
 	t.Helper()
-	evs := failureFixture()
-	dl := storetest.MakeEvent("payments.DLT", 0, 7, "p9", "f9", "", t0.Add(4*time.Minute))
-	dl.Type, dl.Source, dl.Key, dl.Payload = "PaymentRequested", "billing", "k-9", []byte(`{"amount":5}`)
-	dl.Headers = []event.Header{{Key: "correlation-id", Value: "f9"}, {Key: "kafka_dlt-original-topic", Value: "payments"},
-		{Key: "kafka_dlt-exception-message", Value: "boom 42"}}
-	st := sqliteWith(t, append(evs, dl)...)
-	opts := Options{Store: st, Now: func() time.Time { return t0.Add(time.Hour) }}
+	var o *RedriveOptions
 	if p != nil {
-		opts.Redrive = &RedriveOptions{Producer: p, Operators: []string{"alice"}, Secret: []byte("s")}
+		o = &RedriveOptions{Producer: p, Operators: []string{"alice"}, Secret: []byte("s")}
 	}
-	e := New(opts)
+	return redriveServerWith(t, o, springDeadLetter(7, "k-9", "boom 42"))
+}
+
+// springDeadLetter is a dead letter of flow f9 on payments.DLT at offset
+// off, with Spring's origin header and exception message.
+func springDeadLetter(off int64, key, msg string) event.Event {
+	dl := storetest.MakeEvent("payments.DLT", 0, off, "p9", "f9", "", t0.Add(4*time.Minute))
+	dl.Type, dl.Source, dl.Key, dl.Payload = "PaymentRequested", "billing", key, []byte(`{"amount":5}`)
+	dl.Headers = []event.Header{{Key: "correlation-id", Value: "f9"}, {Key: "kafka_dlt-original-topic", Value: "payments"},
+		{Key: "kafka_dlt-exception-message", Value: msg}}
+	return dl
+}
+
+// redriveServerWith serves failureFixture plus extra behind proxy auth
+// (the user in X-User) with redrive options o (nil: off).
+func redriveServerWith(t *testing.T, o *RedriveOptions, extra ...event.Event) http.Handler {
+	t.Helper()
+	st := sqliteWith(t, append(failureFixture(), extra...)...)
+	e := New(Options{Store: st, Now: func() time.Time { return t0.Add(time.Hour) }, Redrive: o})
 	mws, err := auth.Middleware(auth.Config{Mode: auth.ModeProxy, ProxyHeader: "X-User",
 		ProxyTrusted: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, SearchRate: -1})
 	if err != nil {

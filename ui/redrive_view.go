@@ -40,10 +40,13 @@ func bytesText(b []byte) string {
 	return strconv.Quote(string(b))
 }
 
-// redriveDoneView is the page after a redrive (or its refusal).
+// redriveDoneView is the page after a redrive of one record or a group
+// (or its refusal): the audit entries it wrote.
 type redriveDoneView struct {
-	Entry   auditRowView
-	FlowURL string
+	Title   string // the group; "" for one record
+	Result  string // of the one record; for a group, "ok" when any was produced
+	Entries []auditRowView
+	FlowURL string // one record's flow
 }
 
 // auditRowView is one audit log entry.

@@ -37,6 +37,8 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	if h.redrive != nil {
 		get("/failures/redrive", h.redriveShow) // ?record=topic/partition/offset: the confirmation
 		e.POST("/failures/redrive", h.redriveCreate)
+		get("/failures/redrive/group", h.redriveGroupShow) // ?type=&reason= (normalised): the confirmation
+		e.POST("/failures/redrive/group", h.redriveGroupCreate)
 	}
 	get("/groups/*", h.groupShow)
 	get("/records/*", h.recordShow) // /records/{topic}/{partition}/{offset}: 303 to its event

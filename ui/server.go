@@ -78,6 +78,8 @@ type handler struct {
 	positions func() store.GroupsSnapshot
 	builds    *flowBuilds
 	redrive   *RedriveOptions
+	// redriveRun serialises and rate-limits redrives (nil when off).
+	redriveRun *redriveRunner
 }
 
 // New returns the web UI and JSON API as an echo server, ready to be used as
@@ -90,7 +92,7 @@ func New(opts Options) *echo.Echo {
 		store: opts.Store, ready: opts.Ready, stats: opts.Stats, metrics: opts.Metrics,
 		log: opts.Logger, now: opts.Now, graph: opts.Graph,
 		live: opts.Live, groups: opts.Groups, totals: &statsCache{ttl: opts.StatsTTL},
-		positions: opts.Positions, redrive: opts.Redrive,
+		positions: opts.Positions, redrive: opts.Redrive, redriveRun: newRedriveRunner(opts.Redrive),
 	}
 	h.builds = newFlowBuilds(opts.BigFlowEvents, opts.BigFlowBuilds, opts.FlowCacheEvents, opts.BigFlowWait, time.Now)
 	if h.log == nil {

@@ -22,12 +22,19 @@ import (
 type redriveFlags struct {
 	Allow     bool
 	Operators string
+	Origins   string
+	GroupMax  int
+	PerSecond float64
 	operators []string
+	origins   redrive.Origins
 }
 
 func (r *redriveFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&r.Allow, "allow-redrive", false, "let operators re-publish dead-lettered records to their original topic from /failures (needs --auth and --redrive-operators; the Kafka principal needs Write on those topics)")
 	fs.StringVar(&r.Operators, "redrive-operators", "", "comma-separated users allowed to redrive (htpasswd or proxy user names; \"token\" for the bearer tokens)")
+	fs.StringVar(&r.Origins, "redrive-origin-headers", "", "per dead-letter topic glob, the headers naming the original topic, tried before the built-in ones: \"glob=header,header;glob=header\" (e.g. \"billing.*.dead=x-source-topic\")")
+	fs.IntVar(&r.GroupMax, "redrive-group-max", 100, "most records one group redrive produces")
+	fs.Float64Var(&r.PerSecond, "redrive-per-second", 20, "most records redriven per second (all operators together)")
 }
 
 // validate checks the redrive flags against the rest of the configuration.
@@ -36,6 +43,13 @@ func (r *redriveFlags) validate(c *config) error {
 		if o = strings.TrimSpace(o); o != "" {
 			r.operators = append(r.operators, o)
 		}
+	}
+	var err error
+	if r.origins, err = redrive.ParseOrigins(r.Origins); err != nil {
+		return fmt.Errorf("--redrive-origin-headers: %w", err)
+	}
+	if r.GroupMax <= 0 || r.PerSecond <= 0 {
+		return errors.New("--redrive-group-max and --redrive-per-second must be positive")
 	}
 	if !r.Allow {
 		return nil
@@ -127,5 +141,6 @@ func redriveOptions(c *config) (*ui.RedriveOptions, *kafkaProducer) {
 	k := &kafkaProducer{brokers: c.brokers, base: c.sec.sarama}
 	secret := make([]byte, 32)
 	rand.Read(secret) //nolint:errcheck // crypto/rand.Read never fails
-	return &ui.RedriveOptions{Producer: k, Operators: c.redrive.operators, Secret: secret}, k
+	return &ui.RedriveOptions{Producer: k, Operators: c.redrive.operators, Secret: secret, Origins: c.redrive.origins,
+		GroupMax: c.redrive.GroupMax, PerSecond: c.redrive.PerSecond}, k
 }
