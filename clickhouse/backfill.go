@@ -20,8 +20,14 @@ import (
 // 0007 runs both, then the backfill. (backfill_done keeps the name
 // 0007_read_models, so a database that ran it at 0007 skips it.)
 var backfills = map[uint32]func(ctx context.Context, conn driver.Conn, log *slog.Logger) error{
-	8: backfillReadModels,
+	8:  backfillReadModels,
+	12: backfillVerdicts,
 }
+
+// backfillDoneTable records the partitions each backfill has done.
+const backfillDoneTable = `CREATE TABLE IF NOT EXISTS backfill_done (
+    name String, part UInt32, done_at DateTime
+) ENGINE = ReplacingMergeTree ORDER BY (name, part)`
 
 // floorSQL is intDiv rounding down, like floorDiv.
 func floorSQL(col string, d time.Duration) string {
@@ -47,12 +53,10 @@ WHERE database = currentDatabase() AND table = 'events' AND name = 'summary'`).S
 			return fmt.Errorf("drop events.summary: %w", err)
 		}
 	}
-	if err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS backfill_done (
-    name String, part UInt32, done_at DateTime
-) ENGINE = ReplacingMergeTree ORDER BY (name, part)`); err != nil {
+	if err := conn.Exec(ctx, backfillDoneTable); err != nil {
 		return fmt.Errorf("backfill: %w", err)
 	}
-	parts, err := queryUints(ctx, conn, `SELECT DISTINCT toUInt32(partition) AS p FROM system.parts
+	parts, err := queryCol[uint32](ctx, conn, `SELECT DISTINCT toUInt32(partition) AS p FROM system.parts
 WHERE database = currentDatabase() AND table = 'events' AND active
 AND p NOT IN (SELECT part FROM backfill_done WHERE name = ?)
 ORDER BY p`, name)
@@ -67,16 +71,8 @@ ORDER BY p`, name)
 		if err := backfillPartition(ctx, conn, p); err != nil {
 			return fmt.Errorf("backfill partition %d: %w", p, err)
 		}
-		b, err := conn.PrepareBatch(ctx, "INSERT INTO backfill_done (name, part, done_at)")
-		if err != nil {
-			return fmt.Errorf("backfill: %w", err)
-		}
-		if err := b.Append(name, p, time.Now().UTC()); err != nil {
-			_ = b.Abort()
-			return fmt.Errorf("backfill: %w", err)
-		}
-		if err := b.Send(); err != nil {
-			return fmt.Errorf("backfill: %w", err)
+		if err := markBackfilled(ctx, conn, name, p); err != nil {
+			return err
 		}
 		log.Info("backfilled read models", "partition", p, "done", i+1, "of", len(parts),
 			"took", time.Since(start).Round(time.Millisecond).String())
@@ -145,16 +141,16 @@ LIMIT ? BY type, version, `+floorSQL("kafka_time_ns", typeMinute), p, typeSample
 	return insertTypes(ctx, conn, r)
 }
 
-// queryUints runs a query selecting one UInt32 column.
-func queryUints(ctx context.Context, conn driver.Conn, query string, args ...any) ([]uint32, error) {
+// queryCol runs a query selecting one column of T.
+func queryCol[T any](ctx context.Context, conn driver.Conn, query string, args ...any) ([]T, error) {
 	rows, err := conn.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []uint32
+	var out []T
 	for rows.Next() {
-		var v uint32
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}

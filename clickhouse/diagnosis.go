@@ -6,6 +6,7 @@ import (
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
@@ -13,29 +14,91 @@ import (
 )
 
 // diagnoseSummaries sets the diagnosis (anomalies, status, reason) of the
-// summaries: the diagnose engine runs on the skeleton of each flow's
-// records read from events (one row per record identity) and their
-// classes from event_classes (sparse: most records have none). flow_summary
-// does not hold what the engine
-// needs per record (type, source, class); until a read model carries each
-// flow's diagnose.Summary, a page of summaries costs this extra read.
+// summaries from their flows' verdicts (flow_verdicts, by primary key: the
+// summary's last time and flow ID) when a verdict counted the same records;
+// the diagnose engine runs on the records of the others (readSteps), which
+// are marked pending so that the next pass stores their verdicts.
 func (s *Store) diagnoseSummaries(ctx context.Context, sums []store.FlowSummary) error {
 	if len(sums) == 0 {
 		return nil
 	}
-	ids := make([]any, len(sums))
-	for i := range sums {
-		ids[i] = sums[i].CorrelationID
-	}
 	cfg, now := s.diag.Get(), time.Now()
-	steps, err := s.skeletons(ctx, ids, cfg)
+	got, err := s.currentVerdicts(ctx, sums)
+	if err != nil {
+		return err
+	}
+	var miss []any
+	var stale []string
+	for i := range sums {
+		if sum, ok := got[i]; ok {
+			sums[i].SetDiagnosis(sum, now)
+			continue
+		}
+		miss = append(miss, sums[i].CorrelationID)
+		if !sums[i].LastTime.IsZero() {
+			stale = append(stale, sums[i].CorrelationID)
+		}
+	}
+	if len(miss) == 0 {
+		return nil
+	}
+	steps, err := readSteps(ctx, s.conn, miss, cfg)
 	if err != nil {
 		return err
 	}
 	for i := range sums {
-		sums[i].SetDiagnosis(cfg.Summarize(steps[sums[i].CorrelationID]), now)
+		if _, ok := got[i]; !ok {
+			sums[i].SetDiagnosis(cfg.Summarize(steps[sums[i].CorrelationID]), now)
+		}
 	}
+	s.pend.touch(stale)
 	return nil
+}
+
+// currentVerdicts reads the verdicts of the summaries that have one
+// computed on the same records (same last time and record count), by index
+// in sums.
+func (s *Store) currentVerdicts(ctx context.Context, sums []store.FlowSummary) (map[int]diagnose.Summary, error) {
+	type key struct {
+		flow string
+		last int64
+	}
+	at := map[key]int{}
+	var ids, lasts []any
+	for i := range sums {
+		if sums[i].LastTime.IsZero() {
+			continue
+		}
+		k := key{sums[i].CorrelationID, nanos(sums[i].LastTime)}
+		at[k] = i
+		ids, lasts = append(ids, k.flow), append(lasts, k.last)
+	}
+	out := map[int]diagnose.Summary{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.conn.Query(ctx, `SELECT flow_id, last_ns, argMax(records, computed_ns), argMax(kinds, computed_ns),
+  argMax(base, computed_ns), argMax(reason, computed_ns), argMax(failed_type, computed_ns), argMax(stall_ns, computed_ns)
+FROM flow_verdicts WHERE last_ns IN ? AND flow_id IN ?
+GROUP BY flow_id, last_ns`, ch.GroupSet{Value: lasts}, ch.GroupSet{Value: ids})
+	if err != nil {
+		return nil, fmt.Errorf("read flow verdicts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var n uint64
+		var kinds []string
+		var base, reason, failed string
+		var stall int64
+		if err := rows.Scan(&k.flow, &k.last, &n, &kinds, &base, &reason, &failed, &stall); err != nil {
+			return nil, fmt.Errorf("read flow verdicts: %w", err)
+		}
+		if i, ok := at[k]; ok && n == uint64(sums[i].EventCount) {
+			out[i] = summaryOf(kinds, base, reason, failed, stall)
+		}
+	}
+	return out, rows.Err()
 }
 
 // recordKey is a record's identity within its flow.
@@ -45,11 +108,11 @@ type recordKey struct {
 	offset, kt  int64
 }
 
-// skeletons reads the engine's Steps of the flows ids.
+// readSteps reads the engine's Steps of the flows ids.
 // What type and topic say of a record is classified here too, so records
 // stored before event_classes existed count by their type and topic.
-func (s *Store) skeletons(ctx context.Context, ids []any, cfg *diagnose.Config) (map[string][]diagnose.Step, error) {
-	rows, err := s.conn.Query(ctx, `SELECT flow_id, event_id, causation_id, correlation_id, type, source, topic,
+func readSteps(ctx context.Context, conn driver.Conn, ids []any, cfg *diagnose.Config) (map[string][]diagnose.Step, error) {
+	rows, err := conn.Query(ctx, `SELECT flow_id, event_id, causation_id, correlation_id, type, source, topic,
   kafka_partition, kafka_offset, kafka_time_ns, time_ns
 FROM events WHERE flow_id IN ? AND internal = 0
 LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, ch.GroupSet{Value: ids})
@@ -76,7 +139,7 @@ LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, ch.Gro
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read records: %w", err)
 	}
-	crow, err := s.conn.Query(ctx, `SELECT flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns, class, reason
+	crow, err := conn.Query(ctx, `SELECT flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns, class, reason
 FROM event_classes WHERE flow_id IN ?`, ch.GroupSet{Value: ids})
 	if err != nil {
 		return nil, fmt.Errorf("read record classes: %w", err)

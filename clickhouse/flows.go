@@ -30,9 +30,9 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 	}
 	var sums []store.FlowSummary
 	var err error
-	if diag, rest := diagnosedTerms(q.Terms); len(diag) > 0 {
+	if diag, rest := diagnosedTerms(q.Terms); len(diag) > 0 || len(rest) == 0 && q.To.IsZero() {
 		q.Terms = rest
-		sums, err = s.diagnosedFlows(ctx, q, diag, cur, limit+1)
+		sums, err = s.verdictFlows(ctx, q, diag, cur, limit+1)
 	} else {
 		sums, err = s.listFlows(ctx, q, cur, limit+1)
 	}
@@ -167,29 +167,39 @@ LIMIT ?`, append(append([]any{lo}, c.args...), n)})
 	}
 }
 
-// partsInfo is what system.parts says about flow_times.
+// partsInfo is what system.parts says about a table.
 type partsInfo struct {
 	rows       uint64
 	minT, maxT time.Time
+	at         time.Time // when it was read
 }
 
-// flowTimesParts reads partsInfo, or reuses one read less than a second
-// ago. Stale values only make recentFlows read a wider window than it
-// needs: a non-empty table is never taken for empty.
+// flowTimesParts is tableParts of flow_times.
 func (s *Store) flowTimesParts(ctx context.Context) (partsInfo, error) {
+	return s.tableParts(ctx, "flow_times")
+}
+
+// tableParts reads partsInfo of a table partitioned by last_time, or
+// reuses one read less than a second ago. Stale values only make windows
+// wider than they need be: a non-empty table is never taken for empty.
+func (s *Store) tableParts(ctx context.Context, table string) (partsInfo, error) {
 	s.partsMu.Lock()
-	pi, at := s.parts, s.partsAt
+	pi := s.parts[table]
 	s.partsMu.Unlock()
-	if pi.rows > 0 && time.Since(at) < time.Second {
+	if pi.rows > 0 && time.Since(pi.at) < time.Second {
 		return pi, nil
 	}
 	if err := s.conn.QueryRow(ctx, `SELECT sum(rows), min(min_time), max(max_time) FROM system.parts
-WHERE database = ? AND table = 'flow_times' AND active`, s.db).Scan(&pi.rows, &pi.minT, &pi.maxT); err != nil {
-		return partsInfo{}, fmt.Errorf("read flow_times parts: %w", err)
+WHERE database = ? AND table = ? AND active`, s.db, table).Scan(&pi.rows, &pi.minT, &pi.maxT); err != nil {
+		return partsInfo{}, fmt.Errorf("read %s parts: %w", table, err)
 	}
 	if pi.rows > 0 {
+		pi.at = time.Now()
 		s.partsMu.Lock()
-		s.parts, s.partsAt = pi, time.Now()
+		if s.parts == nil {
+			s.parts = map[string]partsInfo{}
+		}
+		s.parts[table] = pi
 		s.partsMu.Unlock()
 	}
 	return pi, nil

@@ -62,29 +62,27 @@ GROUP BY topic, b ORDER BY topic`, []any{from.UnixNano(), int64(step),
 	return out, nil
 }
 
-// SlowestFlows finds the flows with an event since since (a range of
-// flow_times), ranks them by span on their merged flow_summary times (by
-// primary key) and sums up the top ones.
+// SlowestFlows ranks the flows with an event since since (a range of
+// flow_verdicts by last time) by span, from their verdicts.
 func (s *Store) SlowestFlows(ctx context.Context, since time.Time, limit int) ([]store.FlowSummary, error) {
 	if limit <= 0 {
 		return []store.FlowSummary{}, nil
 	}
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	ns := since.UnixNano()
-	sums, err := s.readSummaries(ctx, cond{`flow_id IN (SELECT flow_id FROM (
-  SELECT flow_id, minMerge(first_ns) AS first, maxMerge(last_ns) AS last FROM flow_summary
-  WHERE flow_id IN (SELECT flow_id FROM flow_times WHERE max_ns >= ?)
-  GROUP BY flow_id HAVING last >= ?
-  ORDER BY last - first DESC, last DESC, flow_id DESC
-  LIMIT ?))`, []any{ns, ns, limit}})
+	if err := s.settle(ctx); err != nil {
+		return nil, fmt.Errorf("slowest flows: %w", err)
+	}
+	vs, err := s.readVerdicts(ctx, since.UnixNano(), cond{sql: "1"}, "last - first DESC, "+byLast, limit)
 	if err != nil {
 		return nil, fmt.Errorf("slowest flows: %w", err)
 	}
-	sort.SliceStable(sums, func(i, j int) bool {
-		return sums[i].LastTime.Sub(sums[i].FirstTime) > sums[j].LastTime.Sub(sums[j].FirstTime)
-	})
-	return sums, nil
+	now := time.Now()
+	out := make([]store.FlowSummary, len(vs))
+	for i := range vs {
+		out[i] = vs[i].summary(now)
+	}
+	return out, nil
 }
 
 // EventTypes compares the variants seen since since with those seen in

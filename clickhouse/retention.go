@@ -10,7 +10,7 @@ import (
 // at_time in positions, or last_time in the per-write tables and read
 // models): the partitions retention drops together.
 var partitionedTables = []string{"events", "events_by_id", "event_keys", "flow_times", "positions", "records",
-	"flow_summary", "topic_buckets", "type_minutes", "value_minutes", "event_classes"}
+	"flow_summary", "topic_buckets", "type_minutes", "value_minutes", "event_classes", "flow_verdicts"}
 
 // DropOlderThan drops the day partitions (of the server's time zone) that
 // end at or before t, in every table: whole days only, so an event is kept
@@ -19,6 +19,10 @@ var partitionedTables = []string{"events", "events_by_id", "event_keys", "flow_t
 // how many partitions it dropped.
 func (s *Store) DropOlderThan(ctx context.Context, t time.Time) (int, error) {
 	dropped := 0
+	// Verdicts still to compute would land in the partitions to drop.
+	if err := s.settle(ctx); err != nil {
+		return 0, fmt.Errorf("retention: %w", err)
+	}
 	for _, table := range partitionedTables {
 		parts, err := s.oldPartitions(ctx, table, t)
 		if err != nil {

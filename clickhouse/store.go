@@ -59,11 +59,10 @@ type Store struct {
 	// queryTimeout bounds every read (see readCtx).
 	queryTimeout time.Duration
 
-	// parts caches what system.parts says about flow_times (see
-	// flowTimesParts).
+	// parts caches what system.parts says about flow_times and
+	// flow_verdicts (see tableParts).
 	partsMu sync.Mutex
-	parts   partsInfo
-	partsAt time.Time
+	parts   map[string]partsInfo
 
 	stop     chan struct{}
 	done     chan struct{}
@@ -74,6 +73,12 @@ type Store struct {
 
 	// fails memoises the flow statuses of failed records (failmemo.go).
 	fails failMemo
+
+	// pend holds the flows written whose verdicts are not computed yet
+	// (verdict.go); verdictLoop computes them and closes vdone when
+	// stopped.
+	pend  pending
+	vdone chan struct{}
 }
 
 // SetDiagnosis sets the diagnose configuration records are classified and
@@ -143,7 +148,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		queryTimeout: opts.QueryTimeout,
 		stop:         make(chan struct{}),
 		done:         make(chan struct{}),
+		vdone:        make(chan struct{}),
 	}
+	go s.verdictLoop()
 	if opts.Retention > 0 {
 		go s.retentionLoop(opts.Retention, opts.RetentionEvery)
 	} else {
@@ -201,10 +208,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close stops retention and closes the connections.
+// Close stops retention, computes the verdicts of the flows written (see
+// settle) and closes the connections.
 func (s *Store) Close() error {
 	s.stopOnce.Do(func() { close(s.stop) })
 	<-s.done
+	<-s.vdone
 	if err := s.conn.Close(); err != nil {
 		return fmt.Errorf("close clickhouse: %w", err)
 	}

@@ -10,18 +10,14 @@ import (
 
 // mergedSummaries merges the flow_summary states of the flows where
 // selects (a condition on flow_id), one row per flow, with the columns
-// scanMerged reads. Tuples are split into plain arrays for the driver.
+// readSummaries scans (not the per-record arrays: the diagnosis comes from
+// the flows' verdicts).
 func mergedSummaries(where cond) cond {
-	return cond{`SELECT flow_id, first, last, n, nit, svcs, typs, dl,
-  arrayMap(x -> tupleElement(x, 1), it), arrayMap(x -> tupleElement(x, 2), it),
-  arrayMap(x -> tupleElement(x, 1), ct), arrayMap(x -> tupleElement(x, 2), ct)
-FROM (
-  SELECT flow_id, minMerge(first_ns) AS first, maxMerge(last_ns) AS last, uniqExactArrayMerge(records) AS n,
-    uniqExactArrayMerge(id_topics) AS nit, groupUniqArrayArrayMerge(services) AS svcs, groupUniqArrayArrayMerge(types) AS typs,
-    maxMerge(dead_letter) AS dl, groupArrayArrayMerge(id_times) AS it, groupArrayArrayMerge(cause_times) AS ct
-  FROM flow_summary WHERE ` + where.sql + `
-  GROUP BY flow_id
-)`, where.args}
+	return cond{`SELECT flow_id, minMerge(first_ns) AS first, maxMerge(last_ns) AS last, uniqExactArrayMerge(records) AS n,
+  uniqExactArrayMerge(id_topics) AS nit, groupUniqArrayArrayMerge(services) AS svcs, groupUniqArrayArrayMerge(types) AS typs,
+  maxMerge(dead_letter) AS dl
+FROM flow_summary WHERE ` + where.sql + `
+GROUP BY flow_id`, where.args}
 }
 
 // readSummaries runs mergedSummaries(where) and returns the summaries in
@@ -40,8 +36,7 @@ func (s *Store) readSummaries(ctx context.Context, where cond) ([]store.FlowSumm
 			first, last int64
 			n           uint64
 		)
-		if err := rows.Scan(&m.flow, &first, &last, &n, &m.idTopics, &m.services, &m.types, &m.deadLetter,
-			&m.ids, &m.idTimes, &m.causes, &m.causeTimes); err != nil {
+		if err := rows.Scan(&m.flow, &first, &last, &n, &m.idTopics, &m.services, &m.types, &m.deadLetter); err != nil {
 			return nil, fmt.Errorf("read flow summaries: %w", err)
 		}
 		m.first, m.last, m.records = first, last, n
@@ -70,14 +65,12 @@ func sortFlows(out []store.FlowSummary) {
 
 // merged is one flow's flow_summary states, merged.
 type merged struct {
-	flow                string
-	first, last         int64
-	records             uint64
-	idTopics            uint64 // distinct (event ID, topic) pairs; 0 for rows older than migration 0008
-	services, types     []string
-	deadLetter          uint8
-	ids, causes         []uint64 // event and causation ID hashes, one per record
-	idTimes, causeTimes []int64
+	flow            string
+	first, last     int64
+	records         uint64
+	idTopics        uint64 // distinct (event ID, topic) pairs; 0 for rows older than migration 0008
+	services, types []string
+	deadLetter      uint8
 }
 
 // summary is the FlowSummary of m, without its diagnosis.

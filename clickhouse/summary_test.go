@@ -43,8 +43,6 @@ func TestMergedCounts(t *testing.T) {
 				for _, p := range f.idTopics {
 					pairs[p] = true
 				}
-				m.ids, m.idTimes = append(m.ids, f.ids...), append(m.idTimes, f.idTimes...)
-				m.causes, m.causeTimes = append(m.causes, f.causes...), append(m.causeTimes, f.causeTimes...)
 				m.first, m.last = min(m.first, f.first), max(m.last, f.last)
 				m.deadLetter = max(m.deadLetter, f.deadLetter)
 			}

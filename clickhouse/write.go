@@ -57,7 +57,25 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 		return fmt.Errorf("write %d events: classes: %w", len(events), err)
 	}
 	s.fails.forget(events)
-	return <-done
+	if err := <-done; err != nil {
+		return err
+	}
+	s.touchFlows(events)
+	return nil
+}
+
+// touchFlows marks the flows of events (internal records left out) as
+// pending a verdict.
+func (s *Store) touchFlows(events []event.Event) {
+	var flows []string
+	seen := map[string]bool{}
+	for i := range events {
+		if f := events[i].FlowID(); !events[i].Internal && !seen[f] {
+			seen[f] = true
+			flows = append(flows, f)
+		}
+	}
+	s.pend.touch(flows)
 }
 
 // writeClasses stores the classes that are not empty.

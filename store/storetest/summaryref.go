@@ -104,6 +104,7 @@ func runSummaryReference(t *testing.T, o Opener) {
 			t.Errorf("anomaly:%s (-want +got):\n%s", kind, d)
 		}
 	}
+	checkDiagnosedSearches(t, s, want)
 	wantStats := store.Stats{Flows: int64(len(want)), Topics: []store.TopicCount{}}
 	perTopic := map[string]int64{}
 	for _, e := range distinctRecords(all) {
@@ -186,4 +187,43 @@ func refSummaries(evs []event.Event) []store.FlowSummary {
 		return out[i].CorrelationID > out[j].CorrelationID
 	})
 	return out
+}
+
+// checkDiagnosedSearches checks status: searches, the dashboard's
+// "any anomaly" (an empty prefix) and each with a term on another field
+// against the reference summaries want.
+func checkDiagnosedSearches(t *testing.T, s store.Store, want []store.FlowSummary) {
+	t.Helper()
+	search := func(name string, keep func(store.FlowSummary) bool, terms ...store.Term) {
+		t.Helper()
+		var wantIDs []string
+		for _, f := range want {
+			if keep(f) {
+				wantIDs = append(wantIDs, f.CorrelationID)
+			}
+		}
+		got := summaryIDs(walk(t, s, store.FlowQuery{Limit: 4, Terms: terms}, nil))
+		if len(wantIDs)+len(got) > 0 && !cmp.Equal(wantIDs, got) {
+			t.Errorf("%s (-want +got):\n%s", name, cmp.Diff(wantIDs, got))
+		}
+	}
+	statuses := 0
+	for _, st := range store.Statuses {
+		is := func(f store.FlowSummary) bool { return f.Status == st }
+		if slices.ContainsFunc(want, is) {
+			statuses++
+		}
+		search("status:"+st, is, store.Term{Field: store.FieldStatus, Value: st})
+		search("-status:"+st+" type:PaymentTaken", func(f store.FlowSummary) bool {
+			return !is(f) && slices.Contains(f.Types, "PaymentTaken")
+		}, store.Term{Field: store.FieldStatus, Value: st, Negate: true}, store.Term{Field: store.FieldType, Value: "PaymentTaken"})
+	}
+	if statuses < 2 {
+		t.Errorf("fixture has flows in %d statuses, want at least 2", statuses)
+	}
+	search("anomaly:*", func(f store.FlowSummary) bool { return len(f.Anomalies) > 0 },
+		store.Term{Field: store.FieldAnomaly, Prefix: true})
+	search("anomaly:* source:svc-1", func(f store.FlowSummary) bool {
+		return len(f.Anomalies) > 0 && slices.Contains(f.Services, "svc-1")
+	}, store.Term{Field: store.FieldAnomaly, Prefix: true}, store.Term{Field: store.FieldSource, Value: "svc-1"})
 }
