@@ -4,13 +4,23 @@
 // max-width: 100%; height: auto), so the whole drawing is in view. This
 // file moves the viewBox: the wheel zooms about the pointer, dragging pans,
 // the buttons and the keys + − 0 (over or in the drawing) zoom in, out and
-// fit again. Nothing here sets a style attribute (the CSP forbids them).
+// fit again. A drawing of MINIMAP boxes or more gets a minimap: a small
+// copy of its boxes (no text) in the top right corner with a frame for the
+// part in view; pressing or dragging on it centres the view there. Nothing
+// here sets a style attribute (the CSP forbids them).
 (function () {
   "use strict";
   var MIN = 1 / 40; // the smallest viewBox width, as a share of the whole drawing
+  var MINIMAP = 50; // boxes from which a drawing gets a minimap
+  var SVGNS = "http://www.w3.org/2000/svg";
 
   function box(svg) { var v = svg.viewBox.baseVal; return { x: v.x, y: v.y, w: v.width, h: v.height }; }
-  function set(svg, b) { svg.setAttribute("viewBox", [b.x, b.y, b.w, b.h].map(function (n) { return Math.round(n * 10) / 10; }).join(" ")); }
+  function set(svg, b) {
+    var v = [b.x, b.y, b.w, b.h].map(function (n) { return Math.round(n * 10) / 10; });
+    svg.setAttribute("viewBox", v.join(" "));
+    var frame = svg.minimapFrame;
+    if (frame) ["x", "y", "width", "height"].forEach(function (a, i) { frame.setAttribute(a, v[i]); });
+  }
   function full(svg) {
     var f = svg.getAttribute("data-full").split(" ").map(Number);
     return { x: f[0], y: f[1], w: f[2], h: f[3] };
@@ -58,6 +68,49 @@
     return b;
   }
 
+  // minimap draws the boxes of svg small, with a frame for the view.
+  function minimap(svg, name) {
+    var boxes = svg.querySelectorAll(".node > rect");
+    if (boxes.length < MINIMAP) return;
+    var f = full(svg);
+    var m = document.createElementNS(SVGNS, "svg");
+    m.setAttribute("class", "minimap");
+    m.setAttribute("data-testid", name + "-minimap");
+    m.setAttribute("viewBox", [f.x, f.y, f.w, f.h].join(" "));
+    m.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    m.setAttribute("aria-hidden", "true");
+    Array.prototype.forEach.call(boxes, function (r) {
+      var c = document.createElementNS(SVGNS, "rect");
+      ["x", "y", "width", "height"].forEach(function (a) { c.setAttribute(a, r.getAttribute(a)); });
+      c.setAttribute("class", "mini-box " + (r.parentNode.getAttribute("class") || ""));
+      m.appendChild(c);
+    });
+    var frame = document.createElementNS(SVGNS, "rect");
+    frame.setAttribute("class", "mini-frame");
+    frame.setAttribute("data-testid", name + "-minimap-frame");
+    m.appendChild(frame);
+    svg.minimapFrame = frame;
+    set(svg, box(svg));
+    var moving = false;
+    function centre(ev) {
+      var p = toDrawing(m, ev.clientX, ev.clientY), b = box(svg);
+      set(svg, { x: p.x - b.w / 2, y: p.y - b.h / 2, w: b.w, h: b.h });
+      mark(svg);
+    }
+    m.addEventListener("pointerdown", function (ev) {
+      moving = true;
+      try { m.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer that is not down (a synthetic event) */ }
+      centre(ev);
+      ev.preventDefault();
+    });
+    m.addEventListener("pointermove", function (ev) { if (moving) centre(ev); });
+    m.addEventListener("pointerup", function () { moving = false; });
+    m.addEventListener("pointercancel", function () { moving = false; });
+    var holder = svg.parentNode;
+    holder.classList.add("has-minimap");
+    holder.appendChild(m);
+  }
+
   function init(svg) {
     if (svg.hasAttribute("data-zoom-ready") || !svg.viewBox || !svg.viewBox.baseVal) return;
     svg.setAttribute("data-zoom-ready", "");
@@ -75,6 +128,7 @@
     );
     svg.parentNode.insertBefore(bar, svg);
     svg.setAttribute("tabindex", svg.getAttribute("tabindex") || "0");
+    minimap(svg, name);
 
     svg.addEventListener("wheel", function (ev) {
       ev.preventDefault();

@@ -23,7 +23,7 @@ func TestFlowPage50k(t *testing.T) {
 	const n = 50_000
 	ts := newTestServer(t, Options{Store: newFakeStore(graphtest.Flow(n, 1)...)})
 	start := time.Now()
-	rec := ts.get(t, "/flows/batch-50000")
+	rec := ts.get(t, "/flows/batch-50000?timeline=lanes")
 	took := time.Since(start)
 	if rec.Code != 200 {
 		t.Fatalf("status %d: %.300s", rec.Code, rec.Body)

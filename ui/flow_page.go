@@ -8,8 +8,13 @@ import "github.com/eventscope/eventscope/graph"
 func buildFlowPage(f *graph.Flow, p flowParams) flowView {
 	v := buildFlowView(p.FlowID, f, p.Event)
 	v.Graph = buildGraphView(f, p, v.Selected)
-	v.Timeline = buildTimelineView(f, p, v.Graph.NodeOf, v.Selected)
-	v.Gantt = buildGanttView(f, p, v.Graph.NodeOf, v.Selected, v.kinds)
+	v.Lanes = p.Lanes
+	v.GanttURL, v.LanesURL = p.withLanes(false).url()+"#flow-time", p.withLanes(true).url()+"#flow-time"
+	if p.Lanes {
+		v.Timeline = buildTimelineView(f, p, v.Graph.NodeOf, v.Selected)
+	} else {
+		v.Gantt = buildGanttView(f, p, v.Graph.NodeOf, v.Selected, v.kinds)
+	}
 	for i := range v.Tree {
 		r := &v.Tree[i]
 		r.Node = v.Graph.NodeOf[r.Index]

@@ -23,6 +23,7 @@ type flowParams struct {
 	From, To time.Time // ?from=&to= (RFC 3339); both zero for the whole flow
 	Internal bool      // ?internal=1: show the records of internal topics
 	Members  int       // ?members=N: members of an expanded group drawn one by one; 0 is graph.DefaultExpandLimit
+	Lanes    bool      // ?timeline=lanes: the timeline in lanes per service instead of the Gantt chart
 	// Hidden is how many internal records the page does not show.
 	Hidden int
 }
@@ -42,6 +43,13 @@ func parseFlowParams(c echo.Context, flowID string) (flowParams, error) {
 		}
 	}
 	slices.Sort(p.Expand)
+	switch tl := q.Get("timeline"); tl {
+	case "", "gantt":
+	case "lanes":
+		p.Lanes = true
+	default:
+		return p, badRequest("bad timeline " + quote(tl) + ": want gantt or lanes")
+	}
 	if m := q.Get("members"); m != "" {
 		n, err := strconv.Atoi(m)
 		if err != nil || n < 1 || n > maxMembers {
@@ -134,6 +142,8 @@ func (p flowParams) withoutExpand(id string) flowParams {
 
 func (p flowParams) withInternal(show bool) flowParams { p.Internal = show; return p }
 
+func (p flowParams) withLanes(lanes bool) flowParams { p.Lanes = lanes; return p }
+
 func (p flowParams) withWindow(from, to time.Time) flowParams { p.From, p.To = from, to; return p }
 
 // url is the flow page with these parameters (keys in a fixed order, so
@@ -152,6 +162,9 @@ func (p flowParams) url() string {
 	}
 	if p.Internal {
 		q.Set("internal", "1")
+	}
+	if p.Lanes {
+		q.Set("timeline", "lanes")
 	}
 	if p.Members > 0 && p.Members != graph.DefaultExpandLimit && len(p.Expand) > 0 {
 		q.Set("members", strconv.Itoa(p.Members))

@@ -24,6 +24,9 @@ func TestFlowPartialsMatchPage(t *testing.T) {
 		"/flows/ord-1?event=e1&from=2026-11-23T10:00:00.05Z&to=2026-11-23T10:00:00.25Z",
 		"/flows/batch-1000", "/flows/batch-1000?expand=" + expand + "&event=" + url.QueryEscape(evs[7].EventID),
 	} {
+		if !strings.Contains(target, "/replay") { // the lanes timeline: the one with a fragment
+			target += map[bool]string{true: "&", false: "?"}[strings.Contains(target, "?")] + "timeline=lanes"
+		}
 		page := parseHTML(t, ts.get(t, target).Body.String())
 		ids := []string{"event-detail", "flow-graph", "flow-timeline"}
 		if strings.Contains(target, "/replay") {

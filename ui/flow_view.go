@@ -80,8 +80,12 @@ type flowView struct {
 
 	// Filled by buildFlowPage for the full page.
 	Graph    graphView
-	Timeline timelineView
+	Timeline timelineView // when Lanes; else Gantt
 	Exports  []exportLink
+	// Lanes shows the timeline in lanes per service instead of the Gantt
+	// chart; GanttURL and LanesURL switch between the two.
+	Lanes              bool
+	GanttURL, LanesURL string
 }
 
 // buildFlowView turns a flow's causal graph into the flow page, with the

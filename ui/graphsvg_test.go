@@ -131,7 +131,7 @@ func goldenFlow() []event.Event {
 func TestGraphAndTimelineGolden(t *testing.T) {
 	render := func() string {
 		f := graph.Build(goldenFlow(), graph.Options{})
-		v := buildFlowPage(f, flowParams{FlowID: "order-7", Event: "o7-paid"})
+		v := buildFlowPage(f, flowParams{FlowID: "order-7", Event: "o7-paid", Lanes: true})
 		return renderComp(t, graphSection(v.Graph)) + "\n" + renderComp(t, timelineSection(v.Timeline)) + "\n"
 	}
 	a, b := render(), render()

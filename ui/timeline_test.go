@@ -10,7 +10,7 @@ import (
 )
 
 func TestTimelineSection(t *testing.T) {
-	v := pizzaPage(flowParams{Event: "e4"})
+	v := pizzaPage(flowParams{Event: "e4", Lanes: true})
 	doc := parseHTML(t, renderComp(t, timelineSection(v.Timeline)))
 	if got := texts(doc, `[data-testid="timeline-lane"] .lane-label`); !cmp.Equal(got, []string{"order-service", "payment", "kitchen", "loyalty"}) {
 		t.Errorf("lanes = %q", got)
@@ -25,7 +25,7 @@ func TestTimelineSection(t *testing.T) {
 	if got := attrs(doc, `.timeline-svg a.mark.selected`, "data-event-id"); !cmp.Equal(got, []string{"e4"}) {
 		t.Errorf("selected marks = %q", got)
 	}
-	if got := attrs(doc, `.timeline-svg a.mark[data-event-id="e3"]`, "href"); !cmp.Equal(got, []string{"/flows/ord-1?event=e3#event-e3"}) {
+	if got := attrs(doc, `.timeline-svg a.mark[data-event-id="e3"]`, "href"); !cmp.Equal(got, []string{"/flows/ord-1?event=e3&timeline=lanes#event-e3"}) {
 		t.Errorf("mark link = %q", got)
 	}
 	// arrows: e1→e3, e1→e2 (both records), e3→e4
@@ -55,7 +55,7 @@ func TestTimelineSection(t *testing.T) {
 
 func TestTimelineZoomWindow(t *testing.T) {
 	from, to := t0.Add(100*time.Millisecond), t0.Add(250*time.Millisecond)
-	v := pizzaPage(flowParams{From: from, To: to})
+	v := pizzaPage(flowParams{From: from, To: to, Lanes: true})
 	doc := parseHTML(t, renderComp(t, timelineSection(v.Timeline)))
 	// e2 at 120 and 130, e4 at 200 are inside; e1 (0), e3 (80) and e6 (300) not
 	if got := attrs(doc, `.timeline-svg a.mark`, "data-event-id"); !cmp.Equal(got, []string{"e2", "e2", "e4"}) {
@@ -65,7 +65,7 @@ func TestTimelineZoomWindow(t *testing.T) {
 		t.Errorf("outside = %q", got)
 	}
 	reset, _ := doc.Find(`[data-testid="zoom-reset"]`).Attr("href")
-	if reset != "/flows/ord-1#flow-timeline" {
+	if reset != "/flows/ord-1?timeline=lanes#flow-timeline" {
 		t.Errorf("reset link = %q", reset)
 	}
 	later, _ := doc.Find(`[data-testid="pan-later"]`).Attr("hx-get")

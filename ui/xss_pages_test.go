@@ -139,6 +139,7 @@ func xssCases(insights bool) []xssCase {
 			xssCase{name: n + "flow", target: flow, kind: kindHTML, want: []string{p, p + "!", p + " 2", p + ".DLT", p + "-ghost"}},
 			xssCase{name: n + "graph fragment", target: flow, hdr: hx("flow-graph"), kind: kindHTML, want: []string{p}},
 			xssCase{name: n + "timeline fragment", target: flow, hdr: hx("flow-timeline"), kind: kindHTML, want: []string{p, p + " 2"}},
+			xssCase{name: n + "flow lanes", target: flow + "?timeline=lanes", kind: kindHTML, want: []string{p, p + " 2"}},
 			xssCase{name: n + "search type", target: search("type:" + quoteQuery(p)), kind: kindHTML, want: []string{p}},
 			token(n, p),
 			xssCase{name: n + "bad query anomaly", target: search("anomaly:" + quoteQuery(p)), kind: kindHTML, want: []string{p}},
@@ -251,7 +252,7 @@ func checkXSSCase(t *testing.T, ts *testServer, tc xssCase) {
 func TestXSSFixtureCoversAnomalies(t *testing.T) {
 	ts := newTestServer(t, xssOptions(newFakeStore(xssEvents()...)))
 	for _, p := range xssPayloads {
-		doc := parseHTML(t, ts.get(t, FlowURL(p)).Body.String())
+		doc := parseHTML(t, ts.get(t, FlowURL(p)+"?timeline=lanes").Body.String())
 		kinds := attrs(doc, `[data-testid="anomaly"]`, "data-kind")
 		sortStrings(kinds)
 		kinds = slices.Compact(kinds)

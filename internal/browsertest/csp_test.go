@@ -131,7 +131,8 @@ func TestCSPInBrowser(t *testing.T) {
 	}{
 		{name: "dashboard", path: "/", ready: `[data-testid=dashboard]`},
 		{name: "search", path: "/search?q=*", ready: `[data-testid=flow-row]`},
-		{name: "flow", path: "/flows/" + url.PathEscape(corr), ready: `[data-testid=graph-svg]`, use: func(t *testing.T) {
+		{name: "flow, Gantt", path: "/flows/" + url.PathEscape(corr), ready: `[data-testid=gantt-svg]`},
+		{name: "flow", path: "/flows/" + url.PathEscape(corr) + "?timeline=lanes", ready: `[data-testid=graph-svg]`, use: func(t *testing.T) {
 			// the tree indents by classes in app.css, not style attributes
 			pad := Eval[[]string](b, `[0, 1].map(d => { const td = document.querySelector("[data-testid=tree-row][data-depth='" + d + "'] td.type"); return td ? getComputedStyle(td).paddingLeft : ""; })`)
 			if len(pad) != 2 || pad[0] == "" || pad[1] == "" || pad[0] == pad[1] {

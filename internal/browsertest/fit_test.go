@@ -33,6 +33,8 @@ func TestPagesFit(t *testing.T) {
 		{"services", "/services", "[data-testid=map-svg]"},
 		{"dashboard", "/", ""},
 		{"replay", "/flows/" + url.PathEscape(flow) + "/replay?step=3", ""},
+		{"compare", "/compare?a=" + url.QueryEscape(flow) + "&b=typical", "[data-testid=compare-side][data-side=A] svg"},
+		{"lanes", "/flows/" + url.PathEscape(flow) + "?timeline=lanes", ""},
 		{"event", "", ""}, // the flow's first event, found below
 	}
 	var flowPage struct {
@@ -69,6 +71,7 @@ func TestPagesFit(t *testing.T) {
 					b.ViewportScreenshot("flow-view-" + vp.name + ".png") // docs/flow.png
 				}
 			}
+			checkNavMenu(t, b, d.URL, vp.name, vp.w < 640)
 		})
 	}
 
@@ -152,4 +155,35 @@ func checkFits(t *testing.T, b *Browser, what, css string) {
 	if out > 0 {
 		t.Errorf("%s: %s boxes drawn outside the SVG's box", what, fmt.Sprint(out))
 	}
+}
+
+// checkNavMenu: on a phone the nav's links are folded behind the menu
+// button and the button unfolds them inside the screen (no JavaScript
+// involved: a checkbox and its label); on a laptop the links show and the
+// button does not.
+func checkNavMenu(t *testing.T, b *Browser, base, vp string, phone bool) {
+	t.Helper()
+	b.Navigate(base + "/")
+	b.WaitVisible(`[data-testid=nav]`)
+	shown := func() bool {
+		return Eval[bool](b, `(() => { const r = document.querySelector("[data-testid=nav-Services]").getBoundingClientRect(); return r.width > 0 && r.height > 0 })()`)
+	}
+	burger := Eval[bool](b, `getComputedStyle(document.querySelector("[data-testid=nav-burger]")).display !== "none"`)
+	if !phone {
+		if burger || !shown() {
+			t.Errorf("%s: menu button shown %v, links shown %v; want links without a button", vp, burger, shown())
+		}
+		return
+	}
+	if !burger || shown() {
+		t.Fatalf("%s: menu button shown %v, links shown %v; want the links folded behind the button", vp, burger, shown())
+	}
+	b.Click(`[data-testid=nav-burger]`)
+	if !shown() {
+		t.Fatalf("%s: the menu button does not unfold the links", vp)
+	}
+	if right := Eval[float64](b, `Math.max(...Array.from(document.querySelectorAll("[data-testid=nav-links] a")).map(a => a.getBoundingClientRect().right))`); right > float64(Eval[int](b, `window.innerWidth`)) {
+		t.Errorf("%s: the unfolded links reach %.0f px, past the screen", vp, right)
+	}
+	b.ViewportScreenshot("nav-menu-" + vp + ".png")
 }

@@ -63,6 +63,22 @@ func TestLargeFlowInBrowser(t *testing.T) {
 	if loc := b.Location(); !regexp.MustCompile(`[?&]expand=group%3Aimporter%2FItemImported`).MatchString(loc) {
 		t.Errorf("location %s does not carry the expanded group", loc)
 	}
+	// 200+ boxes: the minimap shows them, pressing on it moves the view
+	b.WaitVisible(`[data-testid=graph-minimap]`)
+	if n := Eval[int](b, `document.querySelectorAll("[data-testid=graph-minimap] .mini-box").length`); n != Eval[int](b, `document.querySelectorAll("[data-testid=graph-svg] .node > rect").length`) {
+		t.Errorf("the minimap draws %d boxes, the graph %d", n, Eval[int](b, `document.querySelectorAll("[data-testid=graph-svg] .node > rect").length`))
+	}
+	b.Click(`[data-testid=graph-zoom-in]`)
+	vb := Eval[string](b, `document.querySelector("[data-testid=graph-svg]").getAttribute("viewBox")`)
+	if got := Eval[string](b, `(() => { const f = document.querySelector("[data-testid=graph-minimap-frame]"); return ["x","y","width","height"].map(a => f.getAttribute(a)).join(" ") })()`); got != vb {
+		t.Errorf("minimap frame %q, want the view %q", got, vb)
+	}
+	Eval[bool](b, `(() => { const m = document.querySelector("[data-testid=graph-minimap]"), r = m.getBoundingClientRect();
+		m.dispatchEvent(new PointerEvent("pointerdown", {clientX: r.right - 3, clientY: r.bottom - 3, bubbles: true, pointerId: 1})); return true })()`)
+	if got := Eval[string](b, `document.querySelector("[data-testid=graph-svg]").getAttribute("viewBox")`); got == vb {
+		t.Error("pressing the minimap's corner did not move the view")
+	}
+	b.Click(`[data-testid=graph-zoom-fit]`)
 	b.Screenshot("flow-large-expanded.png")
 	// show more draws the rest; collapse all folds the group again
 	b.Click(`[data-testid=group-more]`)
@@ -72,7 +88,7 @@ func TestLargeFlowInBrowser(t *testing.T) {
 }
 
 // brokerOf reads the embedded broker's address from the demo's log.
-func brokerOf(t *testing.T, d *Demo) string {
+func brokerOf(t testing.TB, d *Demo) string {
 	t.Helper()
 	re := regexp.MustCompile(`brokers=\[([^\] ]+)`)
 	deadline := time.Now().Add(30 * time.Second)

@@ -29,7 +29,7 @@ func TestFlowInBrowser(t *testing.T) {
 	anomalous := waitForFlowWith(t, d.URL, "", true, 60*time.Second)
 
 	t.Run("Compensation", func(t *testing.T) {
-		b.Navigate(d.URL + "/flows/" + url.PathEscape(cancelled))
+		b.Navigate(d.URL + "/flows/" + url.PathEscape(cancelled) + "?timeline=lanes")
 		b.WaitVisible(`[data-testid=graph-svg]`)
 		id := Eval[string](b, `(Array.from(document.querySelectorAll(".graph-svg a.node[data-event-id]")).find(a => a.querySelector("text.label").textContent === "OrderCancelled") || {dataset: {}}).dataset.eventId || ""`)
 		if id == "" {

@@ -8,7 +8,7 @@ import (
 
 // publishTo creates topic (one partition) on the demo's broker and
 // publishes msgs to it, failing the test on any error.
-func publishTo(t *testing.T, broker, topic string, msgs []*sarama.ProducerMessage) {
+func publishTo(t testing.TB, broker, topic string, msgs []*sarama.ProducerMessage) {
 	t.Helper()
 	cfg := sarama.NewConfig()
 	cfg.Producer.Return.Successes = true

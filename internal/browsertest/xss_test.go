@@ -83,7 +83,8 @@ func useXSSPages(t *testing.T, b *Browser, w *pageWatch, base, corr string, ids 
 		visit("bad query "+p, base+"/search?q="+url.QueryEscape("anomaly:"+q), `[data-testid=search-error]`)
 	}
 
-	visit("flow page", flow, `[data-testid=graph-svg]`)
+	visit("flow page, Gantt", flow, `[data-testid=gantt-svg]`)
+	visit("flow page", flow+"?timeline=lanes", `[data-testid=graph-svg]`)
 	for _, id := range ids {
 		// a click on the graph box swaps the detail in (htmx)
 		js := `(() => { const a = Array.from(document.querySelectorAll(".graph-svg a.node[data-event-id]")).find(a => a.dataset.eventId === ` + strconv.Quote(id) + `);
