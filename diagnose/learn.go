@@ -55,7 +55,7 @@ func Learn(flows [][]Step, o LearnOptions) *Baseline {
 	for _, steps := range flows {
 		f := link(steps)
 		for _, e := range f.es {
-			if e.cyclic || e.lat < 0 {
+			if !f.measurable(e) {
 				continue
 			}
 			k := HopKey{Cause: f.orig(e.from).Type, Effect: f.orig(e.to).Type}
@@ -174,8 +174,24 @@ func (s *sampler) stats() HopStats {
 		i := int(math.Ceil(p*float64(len(xs)))) - 1
 		return xs[max(0, min(i, len(xs)-1))]
 	}
-	return HopStats{Count: s.n, P50MS: q(0.5), P99MS: q(0.99), MaxMS: q(1)}
+	h := HopStats{Count: s.n, P50MS: q(0.5), P99MS: q(0.99), MaxMS: q(1)}
+	h.UsualMS = h.P99MS
+	if len(xs) > 0 {
+		q1, q3 := q(0.25), q(0.75)
+		fence := q3 + 3*(q3-q1)
+		n, _ := slices.BinarySearch(xs, math.Nextafter(fence, math.Inf(1)))
+		if n < len(xs) && float64(len(xs)-n) <= farOutShare*float64(len(xs)) {
+			usual := xs[:n]
+			h.UsualMS = usual[max(0, int(math.Ceil(0.99*float64(len(usual))))-1)]
+		}
+	}
+	return h
 }
+
+// farOutShare: far-out latencies are left out of a hop's usual ones only
+// when at most this share of them is far out (more are a usual mode of
+// the hop, not slow hops).
+const farOutShare = 0.05
 
 // BaselineSource holds the newest learned Baseline for every Config that
 // points to it (the graph's, the stores'): a learner replaces it while

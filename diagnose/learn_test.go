@@ -47,3 +47,55 @@ func TestLearn(t *testing.T) {
 		t.Errorf("failed flow: %s %+v, want failed with its failure only", r.Status, r.Anomalies)
 	}
 }
+
+// TestLearnUsual: the slow hops a baseline must tell do not raise what it
+// learns as usual when they are rare (3 of 100, as in the demo), do when
+// they are a usual mode (10 of 100); a hop out of a step timestamped
+// before its cause is neither learned nor flagged (its clock is off).
+func TestLearnUsual(t *testing.T) {
+	learn := func(slow int) HopStats {
+		var flows [][]Step
+		for i := range 100 {
+			a, ms := fmt.Sprint("a", i), 100+i
+			if i < slow {
+				ms = 4000 + i
+			}
+			flows = append(flows, []Step{step(a, "", "A", "t", "s", 0, Class{}), step("b"+a, a, "B", "t", "s", ms, Class{})})
+		}
+		return Learn(flows, LearnOptions{}).Hops[HopKey{Cause: "A", Effect: "B"}]
+	}
+	if st := learn(3); st.P99MS != 4001 || st.Usual() != 199 {
+		t.Errorf("3%% slow: %+v, want p99 4001 ms, usual 199 ms", st)
+	}
+	if st := learn(10); st.Usual() != st.P99MS {
+		t.Errorf("10%% slow: %+v, want usual = p99", st)
+	}
+	c := Default()
+	c.Baseline = &Baseline{Hops: map[HopKey]HopStats{{Cause: "B", Effect: "C"}: {Count: 100, P99MS: 200}}}
+	skewed := []Step{step("b", "a", "B", "t", "s", 0, Class{}), step("a", "", "A", "t", "s", 1500, Class{}),
+		step("c", "b", "C", "t", "s", 1700, Class{})}
+	r := c.Analyze(skewed, time.Time{})
+	if len(r.Anomalies) != 1 || r.Anomalies[0].Kind != OutOfOrder {
+		t.Errorf("skewed B: %+v, want out_of_order only (B → C is measured from B's bad clock)", r.Anomalies)
+	}
+}
+
+// TestLearnedStallAfterRecovery: a dead letter whose work was done after
+// all leaves the flow on its usual course, so learned expectations still
+// apply (the demo's dead-lettered payment, then a kitchen that stalls);
+// a compensated flow is off its course and expects nothing learned.
+func TestLearnedStallAfterRecovery(t *testing.T) {
+	c := Default()
+	c.Baseline = &Baseline{Flows: 40, Rules: []Rule{{After: "A", Expect: []string{"C"}, Within: time.Second, Learned: 40}}}
+	dl := Class{DeadLetter: true, Failure: true, Reason: "timeout"}
+	recovered := []Step{step("x", "", "A", "t", "s", 0, Class{}), step("x", "", "A", "t.DLT", "pay", 10, dl),
+		step("y", "x", "B", "t", "pay", 900, Class{})}
+	if r := c.Analyze(recovered, t0.Add(time.Hour)); r.Status != StatusStalled {
+		t.Errorf("recovered dead letter, no C: %s %+v, want stalled", r.Status, r.Anomalies)
+	}
+	compensated := []Step{step("x", "", "A", "t", "s", 0, Class{}), step("y", "x", "BFailed", "t", "pay", 10, Class{Failure: true}),
+		step("z", "y", "ACancelled", "t", "s", 20, Class{Compensation: true})}
+	if r := c.Analyze(compensated, t0.Add(time.Hour)); r.Status != StatusCompensated || len(r.Anomalies) != 1 {
+		t.Errorf("compensated, no C: %s %+v, want compensated with its failure only", r.Status, r.Anomalies)
+	}
+}

@@ -7,7 +7,9 @@ import (
 
 // rules returns the stall rules in force: the explicit ones, and the
 // learned ones for types no explicit rule covers, unless the flow failed
-// (a failed flow ends otherwise than its usual course).
+// (a failure neither recovered nor compensated, or compensated: such a
+// flow ends otherwise than its usual course; a dead letter whose work was
+// done after all is back on it).
 func (c *Config) rules(failed bool) []Rule {
 	b := c.base()
 	if b == nil || len(b.Rules) == 0 || failed {
@@ -34,9 +36,9 @@ func (c *Config) rules(failed bool) []Rule {
 // before now are stalled anomalies. Which expected types follow a vertex is
 // computed bottom-up as bit sets over the topological order.
 func (c *Config) stalls(f *flow, r *Report, now time.Time) {
-	failed := false
-	for i := range f.steps {
-		failed = failed || f.steps[i].Class.Failure
+	failed := false // a failure not recovered: the flow left its usual course
+	for _, fl := range r.Failures {
+		failed = failed || fl.RecoveredBy == ""
 	}
 	rules := c.rules(failed)
 	if len(rules) == 0 {
@@ -137,9 +139,11 @@ func (f *flow) followed(v int, rule Rule, bit map[string]int, desc []uint64, unl
 	return false
 }
 
-// slowHops flags edges far slower than their type pair's learned p99. The
-// hop to the step that recovered a dead letter is not one: it waited for
-// the retry, which the dead_letter anomaly already tells.
+// slowHops flags edges far slower than their type pair's learned usual
+// latency (HopStats.Usual). The hop to the step that recovered a dead
+// letter is not one: it waited for the retry, which the dead_letter
+// anomaly already tells; nor is a hop out of a step timestamped before its
+// cause (see measurable).
 func (c *Config) slowHops(f *flow, r *Report) {
 	b := c.base()
 	if b == nil || len(b.Hops) == 0 {
@@ -158,16 +162,16 @@ func (c *Config) slowHops(f *flow, r *Report) {
 	}
 	for _, e := range f.es {
 		from, to := f.orig(e.from), f.orig(e.to)
-		if e.cyclic || retried[to.ID] {
+		if !f.measurable(e) || retried[to.ID] {
 			continue
 		}
 		st, ok := b.Hops[HopKey{Cause: from.Type, Effect: to.Type}]
 		lat := MS(e.lat)
-		if !ok || lat <= floor || lat <= margin*st.P99MS {
+		if !ok || lat <= floor || lat <= margin*st.Usual() {
 			continue
 		}
 		r.add(SlowHop, from.Type+" → "+to.Type+" took "+FormatMS(lat)+", usually under "+
-			FormatMS(st.P99MS)+" (p99 of "+itoa(st.Count)+")", from.ID, to.ID)
+			FormatMS(st.Usual())+" (p99 of "+itoa(st.Count)+")", from.ID, to.ID)
 		if b.Flows > 0 {
 			r.Learned = max(r.Learned, b.Flows)
 		}

@@ -119,6 +119,9 @@ type Config struct {
 	// MaxOrders stops producing new orders after this many (0: unbounded).
 	// Services keep running until the context is done.
 	MaxOrders int
+	// Truth, when set, records every flow started and every fault
+	// injected (the ground truth of a diagnosis score).
+	Truth *Truth
 }
 
 func (c *Config) withDefaults() (Config, error) {

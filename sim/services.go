@@ -59,9 +59,11 @@ func (o *orderService) place() {
 		ID: NewUUID(), Type: TypeOrderPlaced, Topic: TopicOrders, OrderID: id,
 		CorrelationID: NewUUID(), Time: time.Now(), Data: data,
 	}
+	s.cfg.Truth.flow(e.CorrelationID)
 	o.publish(e)
 	if s.chance("duplicate", id, s.cfg.Faults.Duplicate) {
 		// A retry after a lost acknowledgement: same event, same ID.
+		s.cfg.Truth.fault(FaultDuplicate, e)
 		o.after(s.between(20*time.Millisecond, 200*time.Millisecond), func() { o.publish(e) })
 	}
 }
@@ -100,7 +102,8 @@ func (k *kitchenService) handle(_ string, in inEvent) {
 	}
 	k.after(s.between(100*time.Millisecond, 400*time.Millisecond), func() {
 		at := time.Now()
-		if s.chance("out_of_order", in.OrderID, f.OutOfOrder) && !in.Time.IsZero() {
+		skewed := s.chance("out_of_order", in.OrderID, f.OutOfOrder) && !in.Time.IsZero()
+		if skewed {
 			// The kitchen tablet's clock runs behind.
 			at = in.Time.Add(-s.between(300*time.Millisecond, 2*time.Second))
 		}
@@ -109,21 +112,30 @@ func (k *kitchenService) handle(_ string, in inEvent) {
 			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: at,
 			Data: pizzaPrepared{OrderID: in.OrderID, KitchenStatus: "prepared", Chef: pick(s, chefs), Oven: 1 + s.intn(3), Pizzas: pizzas},
 		}
+		if skewed {
+			s.cfg.Truth.fault(FaultOutOfOrder, prepared)
+		}
 		k.publish(prepared)
 		if s.chance("stall", in.OrderID, f.Stall) {
+			s.cfg.Truth.fault(FaultStall, prepared)
 			k.log.Debug("order stalls in the kitchen", "order_id", in.OrderID)
 			return
 		}
 		d := s.between(50*time.Millisecond, 250*time.Millisecond)
-		if s.chance("slow_hop", in.OrderID, f.SlowHop) {
+		slow := s.chance("slow_hop", in.OrderID, f.SlowHop)
+		if slow {
 			d = s.between(3*time.Second, 6*time.Second)
 		}
 		k.after(d, func() {
-			k.publish(outEvent{
+			boxed := outEvent{
 				ID: NewUUID(), Type: TypePizzaBoxed, Topic: TopicKitchen, OrderID: in.OrderID,
 				CorrelationID: in.CorrelationID, CausationID: prepared.ID, Time: time.Now(),
 				Data: pizzaBoxed{OrderID: in.OrderID, KitchenStatus: "boxed", Boxes: pizzas},
-			})
+			}
+			if slow {
+				s.cfg.Truth.fault(FaultSlowHop, boxed)
+			}
+			k.publish(boxed)
 		})
 	})
 }
@@ -147,7 +159,7 @@ func (p *paymentService) handle(topic string, in inEvent) {
 			charge()
 			return
 		}
-		p.publishAs(outEvent{
+		dl := outEvent{
 			ID: NewUUID(), Type: in.Type, Topic: TopicPaymentDLT, OrderID: in.OrderID,
 			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
 			Data: deadLettered{OrderID: in.OrderID, PaymentStatus: "dead_lettered", Error: "payment gateway timeout", Attempts: 3},
@@ -156,7 +168,9 @@ func (p *paymentService) handle(topic string, in inEvent) {
 				{Key: []byte("dlt-original-event-id"), Value: []byte(in.ID)},
 				{Key: []byte("dlt-exception-message"), Value: []byte("payment gateway timeout after 3 attempts")},
 			},
-		}, convEnvelopeHeaders)
+		}
+		s.cfg.Truth.fault(FaultDeadLetter, dl)
+		p.publishAs(dl, convEnvelopeHeaders)
 		// Re-driven from the dead-letter topic by an operator a little later.
 		p.after(s.between(500*time.Millisecond, 1500*time.Millisecond), charge)
 	})
@@ -172,15 +186,19 @@ func (p *paymentService) charge(in inEvent, o orderPlaced) {
 	if s.chance("payment_failure", in.OrderID, f.PaymentFailure) {
 		typ, data.PaymentStatus, data.FailureReason = TypePaymentFailed, "failed", pick(s, declineReasons)
 	}
-	cause := in.ID
+	out := outEvent{
+		ID: NewUUID(), Type: typ, Topic: TopicPayments, OrderID: in.OrderID,
+		CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(), Data: data,
+	}
+	if typ == TypePaymentFailed {
+		s.cfg.Truth.fault(FaultPaymentFailure, out)
+	}
 	if s.chance("orphan", in.OrderID, f.Orphan) {
 		// Names the internal AuthorizePayment command, never published.
-		cause = NewUUID()
+		out.CausationID = NewUUID()
+		s.cfg.Truth.fault(FaultOrphan, out)
 	}
-	p.publish(outEvent{
-		ID: NewUUID(), Type: typ, Topic: TopicPayments, OrderID: in.OrderID,
-		CorrelationID: in.CorrelationID, CausationID: cause, Time: time.Now(), Data: data,
-	})
+	p.publish(out)
 }
 
 // loyaltyService awards points for every delivered order.
