@@ -158,6 +158,7 @@ FROM event_classes WHERE flow_id IN ?`, ch.GroupSet{Value: ids})
 			c.DeadLetter, c.Failure = c.DeadLetter || stored.DeadLetter, c.Failure || stored.Failure
 			c.Compensation, c.Reason = c.Compensation || stored.Compensation, stored.Reason
 			c.Redrive = stored.Redrive
+			c.UnpublishedCause = stored.UnpublishedCause
 		}
 	}
 	return out, crow.Err()

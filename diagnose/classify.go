@@ -20,8 +20,12 @@ type Class struct {
 	// Redrive: the record is a dead letter re-published to its original
 	// topic by eventscope (it carries RedriveHeader). It repeats the event
 	// ID of the record it redrives on purpose: it is no duplicate.
-	Redrive bool   `json:"redrive,omitempty"`
-	Reason  string `json:"reason,omitempty"`
+	Redrive bool `json:"redrive,omitempty"`
+	// UnpublishedCause: the event's cause may be a message never
+	// published to Kafka (Config.UnpublishedCauses): unseen, it is no
+	// orphan.
+	UnpublishedCause bool   `json:"unpublished_cause,omitempty"`
+	Reason           string `json:"reason,omitempty"`
 }
 
 // RedriveHeader is the header a redriven record carries: the dead-letter
@@ -31,7 +35,7 @@ const RedriveHeader = "eventscope-redriven-from"
 // Classify classifies one event.
 func (c *Config) Classify(e *event.Event) Class {
 	cl := Class{DeadLetter: c.IsDeadLetter(e.Topic), Compensation: c.IsCompensationType(e.Type),
-		Redrive: header(e.Headers, RedriveHeader) != ""}
+		Redrive: header(e.Headers, RedriveHeader) != "", UnpublishedCause: c.CauseMayBeUnpublished(e)}
 	fields := c.payloadFields(e.Payload)
 	cl.Failure = cl.DeadLetter || c.IsFailureType(e.Type)
 	if !cl.Failure {
@@ -169,6 +173,23 @@ func text(raw json.RawMessage) string {
 	return s
 }
 
+// CauseMayBeUnpublished reports whether e's causation ID may name a
+// message never published to Kafka: e's IDs were read by one of the
+// UnpublishedCauses conventions.
+func (c *Config) CauseMayBeUnpublished(e *event.Event) bool {
+	if e.CausationID == "" || e.Convention == "" {
+		return false
+	}
+	for conv := range strings.SplitSeq(e.Convention, "+") {
+		for _, u := range c.UnpublishedCauses {
+			if conv == u {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Bits of a Class's flags in their stored form (Class.Bits): stores keep
 // them in a small integer column. The values never change.
 const (
@@ -176,6 +197,7 @@ const (
 	BitFailure      = 2
 	BitCompensation = 4
 	BitRedrive      = 8
+	BitUnpublished  = 16 // UnpublishedCause
 )
 
 // Bits encodes the class's flags (not its reason).
@@ -193,11 +215,15 @@ func (c Class) Bits() uint8 {
 	if c.Redrive {
 		b |= BitRedrive
 	}
+	if c.UnpublishedCause {
+		b |= BitUnpublished
+	}
 	return b
 }
 
 // ClassOf decodes Bits and a reason.
 func ClassOf(bits uint8, reason string) Class {
 	return Class{DeadLetter: bits&BitDeadLetter != 0, Failure: bits&BitFailure != 0,
-		Compensation: bits&BitCompensation != 0, Redrive: bits&BitRedrive != 0, Reason: reason}
+		Compensation: bits&BitCompensation != 0, Redrive: bits&BitRedrive != 0,
+		UnpublishedCause: bits&BitUnpublished != 0, Reason: reason}
 }

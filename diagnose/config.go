@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"github.com/eventscope/eventscope/event"
 	"path"
 	"strings"
 	"time"
@@ -44,6 +45,13 @@ type Config struct {
 	ReasonFields  []string
 	ReasonHeaders []string
 	PayloadNests  []string
+	// UnpublishedCauses are the ID conventions (event.Convention* names)
+	// whose causation ID may name a message that is never published to
+	// Kafka: Axon's axon-metadata-correlationId names the message the
+	// handler handled, which is the command when an aggregate applied the
+	// event (commands travel on Axon's command bus, not Kafka). An unseen
+	// cause of such an event is no orphan (Class.UnpublishedCause).
+	UnpublishedCauses []string
 	// Rules are explicit stall rules; they override learned rules for the
 	// same After type.
 	Rules []Rule
@@ -99,13 +107,14 @@ func Default() Config {
 			"Timeout", "TimedOut", "Aborted", "Expired", "Denied"},
 		CompensationTypes: []string{"Cancelled", "Canceled", "Refunded", "Compensated", "Reversed",
 			"Reverted", "Released", "RolledBack", "Voided"},
-		FailureFields:  []string{"error", "exception"},
-		FailureHeaders: dlHeaders,
-		ReasonFields:   []string{"reason", "error", "errorMessage", "message", "exception"},
-		ReasonHeaders:  dlHeaders,
-		PayloadNests:   []string{"data", "payload"},
-		SlowMargin:     3,
-		SlowFloor:      100 * time.Millisecond,
+		FailureFields:     []string{"error", "exception"},
+		FailureHeaders:    dlHeaders,
+		ReasonFields:      []string{"reason", "error", "errorMessage", "message", "exception"},
+		ReasonHeaders:     dlHeaders,
+		PayloadNests:      []string{"data", "payload"},
+		UnpublishedCauses: []string{event.ConventionAxon},
+		SlowMargin:        3,
+		SlowFloor:         100 * time.Millisecond,
 	}.compiled()
 }
 

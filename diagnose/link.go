@@ -53,7 +53,7 @@ func link(steps []Step) *flow {
 			if f.vs[v].recs[0] == i {
 				f.vs[v].unknown = true
 			}
-			if !IsTrigger(s) {
+			if !ExternalCause(s) {
 				f.miss = append(f.miss, i)
 			}
 			continue
@@ -72,11 +72,32 @@ func link(steps []Step) *flow {
 	return f
 }
 
+// measurable reports whether edge e's latency says how long the hop took:
+// not when it loops, nor when its cause is timestamped before its own
+// cause (that clock is off, so the time from it to the effect is too:
+// the out_of_order anomaly tells it once).
+func (f *flow) measurable(e edge) bool {
+	if e.cyclic || e.lat < 0 {
+		return false
+	}
+	for _, k := range f.vs[e.from].in {
+		if in := f.es[k]; !in.cyclic && in.lat < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // IsTrigger reports whether a step's unseen cause is the flow's external
 // trigger: the command or request that started the flow, whose ID became
 // the flow's correlation ID (Axon, MassTransit, NServiceBus do this). It is
 // drawn as the flow's trigger, not reported as an orphan.
 func IsTrigger(s *Step) bool { return s.Cause != "" && s.Cause == s.Flow && s.Cause != s.ID }
+
+// ExternalCause reports whether a step's unseen cause is outside Kafka by
+// design, so no orphan: the flow's trigger (IsTrigger), or a message its
+// framework does not publish (Class.UnpublishedCause: an Axon command).
+func ExternalCause(s *Step) bool { return IsTrigger(s) || s.Cause != "" && s.Class.UnpublishedCause }
 
 func (f *flow) orig(v int) *Step { return &f.steps[f.vs[v].recs[0]] }
 

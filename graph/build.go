@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 )
 
@@ -82,7 +83,7 @@ func (b *builder) orig(v int) *event.Event {
 }
 
 // edges links each record's cause to it, one edge per (cause, effect) pair.
-func (b *builder) edges() {
+func (b *builder) edges(cfg *diagnose.Config) {
 	f := b.f
 	pair := make(map[uint64]int, len(f.Vertices))
 	for i := range f.Events {
@@ -96,6 +97,7 @@ func (b *builder) edges() {
 			if f.Vertices[v].Records[0] == i {
 				f.Vertices[v].Missing = true
 				f.Vertices[v].Trigger = e.CausationID == e.CorrelationID && e.CausationID != e.EventID
+				f.Vertices[v].Unpublished = !f.Vertices[v].Trigger && cfg.CauseMayBeUnpublished(e)
 			}
 			continue
 		}

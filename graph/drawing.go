@@ -222,6 +222,10 @@ func eventNode(f *Flow, v int, o *LayoutOptions) DrawNode {
 		cls = append(cls, "trigger")
 		title += "\nstarted by " + vx.CauseID + " (the flow's trigger, not on Kafka)"
 	}
+	if vx.Unpublished {
+		cls = append(cls, "trigger")
+		title += "\ncaused by " + vx.CauseID + " (a command or other message its framework does not publish to Kafka)"
+	}
 	if fl := vx.Failure; fl != nil {
 		cls = append(cls, "failed")
 		if fl.Reason != "" {

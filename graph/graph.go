@@ -98,8 +98,12 @@ type Vertex struct {
 	Missing bool
 	// Trigger is true when the missing cause is the flow's external
 	// trigger (its ID is the correlation ID): drawn as such, no orphan.
-	Trigger  bool
-	Critical bool // on Flow.CriticalPath
+	Trigger bool
+	// Unpublished is true when the missing cause is a message the
+	// event's framework does not publish to Kafka (an Axon command,
+	// diagnose.Config.UnpublishedCauses): drawn like a trigger, no orphan.
+	Unpublished bool
+	Critical    bool // on Flow.CriticalPath
 	// Failure is set on a failing vertex (its reason, what became of it).
 	Failure *diagnose.FailedEvent
 	Kinds   []string // anomaly kinds this vertex is involved in, sorted
@@ -199,7 +203,7 @@ func Build(events []event.Event, opts Options) *Flow {
 	b.vertices()
 	f.idx = b.idx
 	rep := b.diagnose(&opts)
-	b.edges()
+	b.edges(opts.Config())
 	b.breakCycles(&rep)
 	b.depths()
 	b.criticalPath()

@@ -15,8 +15,8 @@ import (
 // on the steps seen so far, for the kinds whose presence changes with the
 // prefix: orphan (a cause not seen yet; resolved when it arrives),
 // duplicate (an event ID again on one topic, as the engine's rule) and
-// out_of_order; an unseen cause that is the flow's trigger is no orphan
-// (diagnose.IsTrigger). Linear in the number of events.
+// out_of_order; an unseen cause that is the flow's trigger or a message
+// its framework does not publish is no orphan (diagnose.ExternalCause). Linear in the number of events.
 type tracker struct {
 	steps    []Step
 	ds       []diagnose.Step
@@ -54,7 +54,7 @@ func (t *tracker) run() {
 		case c == "" || c == e.EventID: // a root; self-causation is a cycle
 		case t.seen(c):
 			t.link(k, c, k)
-		case diagnose.IsTrigger(&t.ds[k]): // the flow's external trigger
+		case diagnose.ExternalCause(&t.ds[k]): // the flow's trigger, an unpublished command
 		default:
 			if key := e.EventID + "\x00" + c; !t.orphaned[key] {
 				t.orphaned[key] = true

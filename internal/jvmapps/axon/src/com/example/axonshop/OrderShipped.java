@@ -1,0 +1,4 @@
+package com.example.axonshop;
+
+/** Event: an order was shipped. */
+public record OrderShipped(String orderId) {}
