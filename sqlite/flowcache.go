@@ -127,11 +127,11 @@ func (c *flowCache) put(id string, sum *flowSum, steps []diagnose.Step, pos []st
 // skeleton is the step of a new record e (class cl) as the events table
 // gives it back, its strings copied out of the record's buffers.
 func skeleton(e *event.Event, cl diagnose.Class) (diagnose.Step, stepPos) {
+	cl.Reason = strings.Clone(cl.Reason) // every flag kept, as the class column keeps them
 	return diagnose.Step{ID: strings.Clone(e.EventID), Cause: strings.Clone(e.CausationID),
 		Type: strings.Clone(e.Type), Source: strings.Clone(e.Source), Topic: strings.Clone(e.Topic),
 		Flow: strings.Clone(e.CorrelationID), Where: e.Coordinates(), Time: fromNanos(nanos(e.Time)),
-		Class: diagnose.Class{DeadLetter: cl.DeadLetter, Failure: cl.Failure, Compensation: cl.Compensation,
-			Reason: strings.Clone(cl.Reason)}}, stepPos{e.Partition, e.Offset}
+		Class: cl}, stepPos{e.Partition, e.Offset}
 }
 
 // merge returns the steps of a flow with new steps added, in Flow order
