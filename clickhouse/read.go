@@ -149,31 +149,22 @@ func (s *Store) firstFlow(ctx context.Context, query string, args ...any) (strin
 
 // Stats counts records (each once) per topic from topic_buckets: a
 // redelivered record has its copy's Kafka time, so it is counted once in
-// its bucket, and the buckets' distinct counts add up. Flows are counted in
-// flow_summary.
+// its bucket, and the buckets' distinct counts add up; buckets older than
+// statsFreeze are counted once per process (frozenCounts). Flows are
+// counted in flow_summary.
 func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
-	rows, err := s.conn.Query(ctx, `SELECT topic, sum(c) FROM (
-  SELECT topic, bucket, uniqExactArrayMerge(records) AS c FROM topic_buckets GROUP BY topic, bucket
-) GROUP BY topic ORDER BY topic`)
+	counts, err := s.topicCounts(ctx)
 	if err != nil {
 		return store.Stats{}, fmt.Errorf("read stats: %w", err)
 	}
-	defer rows.Close()
 	st := store.Stats{Topics: []store.TopicCount{}}
-	for rows.Next() {
-		var tc store.TopicCount
-		var n uint64
-		if err := rows.Scan(&tc.Topic, &n); err != nil {
-			return store.Stats{}, fmt.Errorf("read stats: %w", err)
+	for topic, n := range counts {
+		if n > 0 {
+			st.Topics = append(st.Topics, store.TopicCount{Topic: topic, Events: n})
+			st.Events += n
 		}
-		tc.Events = int64(n)
-		st.Events += tc.Events
-		st.Topics = append(st.Topics, tc)
-	}
-	if err := rows.Err(); err != nil {
-		return store.Stats{}, fmt.Errorf("read stats: %w", err)
 	}
 	sort.Slice(st.Topics, func(i, j int) bool { return st.Topics[i].Topic < st.Topics[j].Topic })
 	if st.Internal, err = s.internalTopics(ctx); err != nil {

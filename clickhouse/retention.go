@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -23,6 +24,7 @@ func (s *Store) DropOlderThan(ctx context.Context, t time.Time) (int, error) {
 	if err := s.settle(ctx); err != nil {
 		return 0, fmt.Errorf("retention: %w", err)
 	}
+	defer s.frozen.lower(math.MinInt64) // the counts of old buckets change
 	for _, table := range partitionedTables {
 		parts, err := s.oldPartitions(ctx, table, t)
 		if err != nil {

@@ -79,6 +79,9 @@ type Store struct {
 	// stopped.
 	pend  pending
 	vdone chan struct{}
+
+	// frozen keeps the counts of old topic_buckets (stats_counts.go).
+	frozen frozenCounts
 }
 
 // SetDiagnosis sets the diagnose configuration records are classified and

@@ -61,6 +61,7 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 		return err
 	}
 	s.touchFlows(events)
+	s.frozen.written(events)
 	return nil
 }
 
