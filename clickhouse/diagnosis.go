@@ -57,19 +57,24 @@ func (s *Store) diagnoseSummaries(ctx context.Context, sums []store.FlowSummary)
 
 // currentVerdicts reads the verdicts of the summaries that have one
 // computed on the same records (same last time and record count), by index
-// in sums.
+// in sums. Summaries with only a flow ID (the failures inbox's) take their
+// last time and count from flow_summary.
 func (s *Store) currentVerdicts(ctx context.Context, sums []store.FlowSummary) (map[int]diagnose.Summary, error) {
 	type key struct {
 		flow string
 		last int64
 	}
+	heads, err := s.summaryHeads(ctx, sums)
+	if err != nil {
+		return nil, err
+	}
 	at := map[key]int{}
 	var ids, lasts []any
-	for i := range sums {
-		if sums[i].LastTime.IsZero() {
+	for i, h := range heads {
+		if h.last == zeroNanos {
 			continue
 		}
-		k := key{sums[i].CorrelationID, nanos(sums[i].LastTime)}
+		k := key{sums[i].CorrelationID, h.last}
 		at[k] = i
 		ids, lasts = append(ids, k.flow), append(lasts, k.last)
 	}
@@ -94,7 +99,7 @@ GROUP BY flow_id, last_ns`, ch.GroupSet{Value: lasts}, ch.GroupSet{Value: ids})
 		if err := rows.Scan(&k.flow, &k.last, &n, &kinds, &base, &reason, &failed, &stall); err != nil {
 			return nil, fmt.Errorf("read flow verdicts: %w", err)
 		}
-		if i, ok := at[k]; ok && n == uint64(sums[i].EventCount) {
+		if i, ok := at[k]; ok && n == heads[i].records {
 			out[i] = summaryOf(kinds, base, reason, failed, stall)
 		}
 	}
@@ -162,4 +167,51 @@ FROM event_classes WHERE flow_id IN ?`, ch.GroupSet{Value: ids})
 		}
 	}
 	return out, crow.Err()
+}
+
+// head is what tells a flow's verdict is current: its last time and
+// record count.
+type head struct {
+	last    int64
+	records uint64
+}
+
+// summaryHeads returns the heads of sums, by index; those of summaries
+// without a LastTime are read from flow_summary (by primary key), zeroNanos
+// when the flow has none.
+func (s *Store) summaryHeads(ctx context.Context, sums []store.FlowSummary) ([]head, error) {
+	out := make([]head, len(sums))
+	var ask []any
+	for i := range sums {
+		if sums[i].LastTime.IsZero() {
+			out[i].last = zeroNanos
+			ask = append(ask, sums[i].CorrelationID)
+		} else {
+			out[i] = head{nanos(sums[i].LastTime), uint64(sums[i].EventCount)}
+		}
+	}
+	if len(ask) == 0 {
+		return out, nil
+	}
+	rows, err := s.conn.Query(ctx, `SELECT flow_id, maxMerge(last_ns), uniqExactArrayMerge(records)
+FROM flow_summary WHERE flow_id IN ? GROUP BY flow_id`, ch.GroupSet{Value: ask})
+	if err != nil {
+		return nil, fmt.Errorf("read flow heads: %w", err)
+	}
+	defer rows.Close()
+	got := map[string]head{}
+	for rows.Next() {
+		var f string
+		var h head
+		if err := rows.Scan(&f, &h.last, &h.records); err != nil {
+			return nil, fmt.Errorf("read flow heads: %w", err)
+		}
+		got[f] = h
+	}
+	for i := range sums {
+		if h, ok := got[sums[i].CorrelationID]; ok && sums[i].LastTime.IsZero() {
+			out[i] = h
+		}
+	}
+	return out, rows.Err()
 }
