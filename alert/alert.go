@@ -1,18 +1,18 @@
-// Package alert sends a webhook when a new failure group appears: a
-// failed or dead-lettered event whose (type, normalised reason) was not
-// seen before, in Slack-compatible ({"text"}) or plain JSON. Groups that
-// exist when it starts are known, not new. Sends are rate-limited and
-// retried.
+// Package alert sends webhooks about failures: when a new failure group
+// appears (a failed or dead-lettered event whose type and normalised
+// reason were not seen before), when a group's rate crosses a threshold,
+// and when dead letters stay stuck longer than a limit; in Slack-compatible
+// ({"text"}) or plain JSON. Groups that exist when it starts are known,
+// not new. Sends are rate-limited and retried, and every alert (sent,
+// suppressed or failed) is written to the audit log when there is one, so
+// that /failures shows them.
 package alert
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/eventscope/eventscope/diagnose"
@@ -23,6 +23,22 @@ import (
 const (
 	FormatSlack = "slack"
 	FormatJSON  = "json"
+)
+
+// Kinds of alerts.
+const (
+	KindNewGroup = "new_failure_group"
+	KindRate     = "failure_rate"
+	KindStuck    = "stuck_dead_letters"
+)
+
+// Audit log names of alerts: the action, the user, and the results.
+const (
+	Action           = "alert"
+	User             = "eventscope"
+	ResultSent       = "sent"
+	ResultSuppressed = "suppressed"
+	ResultError      = "error"
 )
 
 // Config configures a Notifier.
@@ -36,24 +52,39 @@ type Config struct {
 	// (doubling; 0: 1s).
 	Retries int
 	Backoff time.Duration
+	// Rate alerts when a group has at least Rate failures within the last
+	// RateWindow (0: no rate alerts; window 0: 5m), once until it drops
+	// below again.
+	Rate       int
+	RateWindow time.Duration
+	// StuckAfter alerts when a group has dead letters whose flows still
+	// fail, not redriven, older than this (0: no stuck alerts), once until
+	// none is stuck.
+	StuckAfter time.Duration
 	// BaseURL prefixes the /failures link in alerts ("" leaves it relative).
 	BaseURL string
-	Client  *http.Client
-	Log     *slog.Logger
+	// Audit, when set, gets every alert; redrives found in it are not stuck.
+	Audit  store.Audit
+	Client *http.Client
+	Log    *slog.Logger
 }
 
 // Alert is the plain JSON body, and what the Slack text says.
 type Alert struct {
-	Kind       string    `json:"kind"` // "new_failure_group"
-	Type       string    `json:"type"`
-	Reason     string    `json:"reason"`
-	FirstSeen  time.Time `json:"first_seen"`
-	Topic      string    `json:"topic"`
-	Service    string    `json:"service"`
-	EventID    string    `json:"event_id"`
-	FlowID     string    `json:"flow_id"`
-	URL        string    `json:"url"`
-	Suppressed int       `json:"suppressed,omitempty"`
+	Kind      string    `json:"kind"` // KindNewGroup, KindRate or KindStuck
+	Type      string    `json:"type"`
+	Reason    string    `json:"reason"`
+	FirstSeen time.Time `json:"first_seen"`
+	Topic     string    `json:"topic"`
+	Service   string    `json:"service"`
+	EventID   string    `json:"event_id"`
+	FlowID    string    `json:"flow_id"`
+	URL       string    `json:"url"`
+	// Count: for a rate alert the failures in Window; for a stuck alert
+	// the stuck dead letters, the oldest from FirstSeen.
+	Count      int    `json:"count,omitempty"`
+	Window     string `json:"window,omitempty"`
+	Suppressed int    `json:"suppressed,omitempty"`
 }
 
 type key struct{ typ, reason string }
@@ -63,6 +94,8 @@ type Notifier struct {
 	cfg        Config
 	src        store.Failures
 	seen       map[key]bool
+	rateHigh   map[key]bool // groups above the rate threshold (alerted)
+	stuck      map[key]bool // groups with stuck dead letters (alerted)
 	started    bool
 	sent       []time.Time
 	suppressed int
@@ -82,24 +115,28 @@ func New(cfg Config, src store.Failures) *Notifier {
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = time.Second
 	}
+	if cfg.RateWindow <= 0 {
+		cfg.RateWindow = 5 * time.Minute
+	}
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: 10 * time.Second}
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Notifier{cfg: cfg, src: src, seen: map[key]bool{}}
+	return &Notifier{cfg: cfg, src: src, seen: map[key]bool{}, rateHigh: map[key]bool{}, stuck: map[key]bool{}}
 }
 
 // Check reads the newest failures and alerts on each group not seen
-// before (the first Check only learns the groups). It returns the alerts
-// it sent.
+// before (the first Check only learns the groups), each group whose rate
+// crossed the threshold, and each group whose dead letters are stuck
+// (both at now). It returns the alerts it sent.
 func (n *Notifier) Check(ctx context.Context, now time.Time) ([]Alert, error) {
 	recs, err := n.src.FailedRecords(ctx, store.FailureQuery{Limit: scanLimit})
 	if err != nil {
 		return nil, fmt.Errorf("alert: read failures: %w", err)
 	}
-	var out []Alert
+	var due []Alert
 	for i := len(recs) - 1; i >= 0; i-- { // oldest first
 		r := &recs[i]
 		k := key{r.Type, diagnose.NormalizeReason(r.Reason)}
@@ -107,98 +144,51 @@ func (n *Notifier) Check(ctx context.Context, now time.Time) ([]Alert, error) {
 			continue
 		}
 		n.seen[k] = true
-		if !n.started {
-			continue
+		if n.started {
+			due = append(due, n.alertOf(KindNewGroup, k, r))
 		}
-		a := Alert{Kind: "new_failure_group", Type: k.typ, Reason: k.reason, FirstSeen: r.Time.UTC(), Topic: r.Topic,
-			Service: r.Source, EventID: r.EventID, FlowID: r.FlowID, URL: n.cfg.BaseURL + "/failures"}
+	}
+	n.started = true
+	cond, err := n.conditions(ctx, recs, now)
+	if err != nil {
+		return nil, err
+	}
+	var out []Alert
+	for _, a := range append(due, cond...) {
 		if !n.allow(now) {
 			n.suppressed++
+			n.audit(ctx, now, a, ResultSuppressed, "rate limit")
 			continue
 		}
 		a.Suppressed, n.suppressed = n.suppressed, 0
 		if err := n.send(ctx, a); err != nil {
-			n.cfg.Log.Warn("alert webhook", "err", err, "type", a.Type, "reason", a.Reason)
+			n.cfg.Log.Warn("alert webhook", "err", err, "kind", a.Kind, "type", a.Type, "reason", a.Reason)
+			n.audit(ctx, now, a, ResultError, err.Error())
 			continue
 		}
+		n.audit(ctx, now, a, ResultSent, "")
 		out = append(out, a)
 	}
-	n.started = true
 	return out, nil
 }
 
-// allow reports whether one more alert fits the rate limit at now.
-func (n *Notifier) allow(now time.Time) bool {
-	n.sent = slices.DeleteFunc(n.sent, func(t time.Time) bool { return now.Sub(t) >= time.Minute })
-	if len(n.sent) >= n.cfg.PerMinute {
-		return false
-	}
-	n.sent = append(n.sent, now)
-	return true
+// alertOf is an alert of kind about group k, from its record r.
+func (n *Notifier) alertOf(kind string, k key, r *store.FailedRecord) Alert {
+	return Alert{Kind: kind, Type: k.typ, Reason: k.reason, FirstSeen: r.Time.UTC(), Topic: r.Topic, Service: r.Source,
+		EventID: r.EventID, FlowID: r.FlowID, URL: n.cfg.BaseURL + "/failures"}
 }
 
-// body is a's webhook body in the configured format.
-func (n *Notifier) body(a Alert) ([]byte, error) {
-	if n.cfg.Format == FormatSlack {
-		text := fmt.Sprintf("New failure group: %s: %s (topic %s, service %s, flow %s) %s", a.Type, a.Reason, a.Topic, a.Service, a.FlowID, a.URL)
-		if a.Suppressed > 0 {
-			text += fmt.Sprintf(" (%d more alerts suppressed by the rate limit)", a.Suppressed)
-		}
-		return json.Marshal(map[string]string{"text": text})
+// audit writes alert a and its result to the audit log, if there is one.
+func (n *Notifier) audit(ctx context.Context, now time.Time, a Alert, result, why string) {
+	if n.cfg.Audit == nil {
+		return
 	}
-	return json.Marshal(a)
-}
-
-// send posts a, retrying with a doubling backoff on errors and 5xx/429.
-func (n *Notifier) send(ctx context.Context, a Alert) error {
-	b, err := n.body(a)
-	if err != nil {
-		return err
+	detail := a.text()
+	if why != "" {
+		detail += " (" + why + ")"
 	}
-	wait := n.cfg.Backoff
-	for try := 0; ; try++ {
-		err = n.post(ctx, b)
-		if err == nil || try >= n.cfg.Retries {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-		wait *= 2
-	}
-}
-
-func (n *Notifier) post(ctx context.Context, b []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.cfg.URL, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := n.cfg.Client.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("webhook answered %s", resp.Status)
-	}
-	return nil
-}
-
-// Run checks every interval until ctx ends.
-func (n *Notifier) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if _, err := n.Check(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			n.cfg.Log.Warn("alert check", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	e := store.AuditEntry{At: now.UTC(), User: User, Action: Action, Target: a.Kind, Result: result, Detail: detail}
+	if err := n.cfg.Audit.WriteAudit(ctx, e); err != nil {
+		n.cfg.Log.Warn("alert audit", "err", err)
 	}
 }

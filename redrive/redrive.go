@@ -17,6 +17,13 @@ import (
 	"github.com/eventscope/eventscope/store"
 )
 
+// The audit log's action of a redrive and the result of one that
+// produced its record.
+const (
+	Action   = "redrive"
+	ResultOK = "ok"
+)
+
 // Headers a redriven record gains.
 const (
 	// HeaderFrom is the dead-letter record's "topic/partition/offset".

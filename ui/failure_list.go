@@ -9,8 +9,12 @@ import (
 	"github.com/eventscope/eventscope/store"
 )
 
-// auditShown is how many audit entries /failures shows.
-const auditShown = 50
+// auditShown and alertsShown are how many redrive and alert entries of the
+// audit log /failures shows.
+const (
+	auditShown  = 50
+	alertsShown = 20
+)
 
 // failureList is the /failures page: the failures inbox.
 func (h *handler) failureList(c echo.Context) error {
@@ -26,13 +30,20 @@ func (h *handler) failureList(c echo.Context) error {
 		return err
 	}
 	if au, ok := capability[store.Audit](h.store); ok {
-		es, err := au.AuditLog(c.Request().Context(), store.AuditQuery{Limit: auditShown})
-		if err != nil {
-			return err
-		}
 		v.HasAudit = true
-		for _, a := range es {
-			v.Audit = append(v.Audit, auditRowViewOf(a))
+		ctx := c.Request().Context()
+		for _, q := range []struct {
+			action string
+			limit  int
+			rows   *[]auditRowView
+		}{{ActionRedrive, auditShown, &v.Audit}, {ActionAlert, alertsShown, &v.Alerts}} {
+			es, err := au.AuditLog(ctx, store.AuditQuery{Action: q.action, Limit: q.limit})
+			if err != nil {
+				return err
+			}
+			for _, a := range es {
+				*q.rows = append(*q.rows, auditRowViewOf(a))
+			}
 		}
 	}
 	return render(c, http.StatusOK, failuresPage(pageMeta{Title: "Failures", Active: "/failures"}, v))

@@ -103,11 +103,16 @@ func TestFailuresCompensatedOrRecovered(t *testing.T) {
 }
 
 // TestFailuresRedrivenState: a record the audit log says was redriven
-// makes its group redriven (once nothing in it is stuck).
+// makes its group redriven (once nothing in it is stuck); the page shows
+// alerts from the audit log in their own table.
 func TestFailuresRedrivenState(t *testing.T) {
 	st := sqliteWith(t, failureFixture()...)
 	if err := st.WriteAudit(t.Context(), store.AuditEntry{At: t0, User: "alice", Action: ActionRedrive,
 		Target: "orders.DLT/0/0", Result: ResultOK}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.WriteAudit(t.Context(), store.AuditEntry{At: t0, User: "eventscope", Action: ActionAlert,
+		Target: "failure_rate", Result: "sent", Detail: "Failure rate: 9 × OrderPlaced"}); err != nil {
 		t.Fatal(err)
 	}
 	ts := newTestServer(t, Options{Store: st})
@@ -115,6 +120,12 @@ func TestFailuresRedrivenState(t *testing.T) {
 	decodeJSON(t, ts.get(t, "/api/failures?state=redriven"), &f)
 	if len(f.Groups) != 1 || f.Groups[0].Type != "OrderPlaced" || f.Groups[0].Records[0].State != failRedriven {
 		t.Errorf("redriven groups = %+v, want the dead-lettered order", f.Groups)
+	}
+	// The page lists the alert apart from the redrive.
+	body := ts.get(t, "/failures").Body.String()
+	if strings.Count(body, `data-testid="alert-row" data-kind="failure_rate" data-result="sent"`) != 1 ||
+		strings.Count(body, `data-testid="audit-row"`) != 1 {
+		t.Errorf("page lacks the alert row or mixes it with redrives:\n%s", body)
 	}
 }
 

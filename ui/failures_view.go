@@ -14,8 +14,9 @@ type failuresView struct {
 	Truncated   bool
 	Unavailable string // why the store cannot list failures
 	States      []string
-	Audit       []auditRowView
-	HasAudit    bool // the store keeps an audit log
+	Audit       []auditRowView // redrives
+	Alerts      []auditRowView // alerts (sent, suppressed, failed)
+	HasAudit    bool           // the store keeps an audit log
 }
 
 // inboxGroupView is one group on /failures.
