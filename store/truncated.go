@@ -24,11 +24,10 @@ func SearchesPayloads(q FlowQuery) bool {
 }
 
 // MarkTruncated sets PayloadTruncated on the flows of a page found by a
-// search that looks into payloads (SearchesPayloads), when r can tell
-// (TruncatedFinder); otherwise it does nothing.
-func MarkTruncated(ctx context.Context, r Reader, q FlowQuery, flows []FlowSummary) error {
-	tf, ok := r.(TruncatedFinder)
-	if !ok || len(flows) == 0 || !SearchesPayloads(q) {
+// search that looks into payloads (SearchesPayloads), as tf tells; with
+// a nil tf it does nothing.
+func MarkTruncated(ctx context.Context, tf TruncatedFinder, q FlowQuery, flows []FlowSummary) error {
+	if tf == nil || len(flows) == 0 || !SearchesPayloads(q) {
 		return nil
 	}
 	ids := make([]string, len(flows))

@@ -21,7 +21,7 @@ func (h *handler) apiFieldList(c echo.Context) error {
 	if typ == "" {
 		return badRequest("type is required: /api/fields?type=OrderPlaced")
 	}
-	fl, ok := h.store.(store.FieldLister)
+	fl, ok := capability[store.FieldLister](h.store)
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotImplemented, "this store cannot list payload fields")
 	}

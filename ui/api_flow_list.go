@@ -25,7 +25,7 @@ func (h *handler) apiFlowList(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("list flows: %w", err)
 	}
-	if err := store.MarkTruncated(c.Request().Context(), h.store, fq, page.Flows); err != nil {
+	if err := h.markTruncated(c.Request().Context(), fq, page.Flows); err != nil {
 		return fmt.Errorf("list flows: %w", err)
 	}
 	if page.Flows == nil {

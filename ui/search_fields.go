@@ -24,7 +24,7 @@ type fieldSuggestion struct {
 // (its first positive, exact type: term) when the store can list fields;
 // nil otherwise.
 func (h *handler) fieldSuggestions(ctx context.Context, q string, fq store.FlowQuery) ([]fieldSuggestion, error) {
-	fl, ok := h.store.(store.FieldLister)
+	fl, ok := capability[store.FieldLister](h.store)
 	if !ok {
 		return nil, nil
 	}
@@ -54,4 +54,11 @@ func (h *handler) fieldSuggestions(ctx context.Context, q string, fq store.FlowQ
 		out = append(out, fieldSuggestion{Term: term, Kinds: strings.Join(f.Kinds, ", "), URL: SearchURL(q + " has:" + term)})
 	}
 	return out, nil
+}
+
+// markTruncated marks the flows of a payload search's results that hold
+// a truncated payload (store.MarkTruncated), when the store can tell.
+func (h *handler) markTruncated(ctx context.Context, fq store.FlowQuery, flows []store.FlowSummary) error {
+	tf, _ := capability[store.TruncatedFinder](h.store)
+	return store.MarkTruncated(ctx, tf, fq, flows)
 }

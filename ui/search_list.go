@@ -49,7 +49,7 @@ func (h *handler) searchList(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("search flows %q: %w", q, err)
 	}
-	if err := store.MarkTruncated(ctx, h.store, fq, page.Flows); err != nil {
+	if err := h.markTruncated(ctx, fq, page.Flows); err != nil {
 		return fmt.Errorf("search flows %q: %w", q, err)
 	}
 	v := searchPageView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows), Paged: cursor != ""}

@@ -16,7 +16,8 @@ var shopServices = []string{"delivery-service", "kitchen-service", "loyalty-serv
 
 // TestFindInBrowser drives the demo in chromium: search by a correlation
 // ID jumps to its flow; a query with a syntax error shows the message with
-// the position marked; the live page receives events within 5 s; the
+// the position marked; payload field searches and a field suggestion
+// (fieldSearch); the live page receives events within 5 s; the
 // service map shows the shop's five services. Screenshots are saved.
 func TestFindInBrowser(t *testing.T) {
 	if testing.Short() {
@@ -51,6 +52,7 @@ func TestFindInBrowser(t *testing.T) {
 		}
 		b.Screenshot("find-search-error.png")
 	})
+	t.Run("FieldSearch", func(t *testing.T) { fieldSearch(t, b, d.URL) })
 	t.Run("LiveReceivesEvents", func(t *testing.T) {
 		b.Navigate(d.URL + "/live")
 		if !Eval[bool](b, `!!document.getElementById("live").dataset.stream`) {

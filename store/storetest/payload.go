@@ -144,12 +144,13 @@ func runTypeFields(t *testing.T, o Opener) {
 // search's results say so (store.MarkTruncated) while others do not.
 func runTruncatedFlows(t *testing.T, o Opener) {
 	s := o.with(t, payloadFixture())
-	if _, ok := s.(store.TruncatedFinder); !ok {
+	tf, ok := s.(store.TruncatedFinder)
+	if !ok {
 		t.Skip("the store does not implement store.TruncatedFinder")
 	}
 	q := store.FlowQuery{Terms: []store.Term{{Field: store.FieldPayload, Name: "customer.id", Op: store.OpHas}}}
 	page := mustFlows(t, s, q)
-	if err := store.MarkTruncated(ctx(t), s, q, page.Flows); err != nil {
+	if err := store.MarkTruncated(ctx(t), tf, q, page.Flows); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]bool{}
@@ -161,7 +162,7 @@ func runTruncatedFlows(t *testing.T, o Opener) {
 	}
 	q = store.FlowQuery{Terms: []store.Term{{Field: store.FieldType, Value: "OrderPlaced"}}}
 	page = mustFlows(t, s, q)
-	if err := store.MarkTruncated(ctx(t), s, q, page.Flows); err != nil {
+	if err := store.MarkTruncated(ctx(t), tf, q, page.Flows); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range page.Flows {
