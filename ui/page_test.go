@@ -269,7 +269,7 @@ func TestLargeFlowPage(t *testing.T) {
 	if got := doc.Find(`[data-testid="tree-row"]`).Length(); got != maxTreeRows {
 		t.Errorf("tree has %d rows, want %d", got, maxTreeRows)
 	}
-	if got := texts(doc, `[data-testid="tree-omitted"]`); len(got) != 1 || !strings.HasPrefix(got[0], "3000 more events") {
+	if got := texts(doc, `[data-testid="tree-omitted"]`); len(got) != 1 || !strings.HasPrefix(got[0], itoa(5000-maxTreeRows)+" more events") {
 		t.Errorf("omitted note = %q", got)
 	}
 	if got := texts(doc, `[data-testid="flow-events"]`); !cmp.Equal(got, []string{"5000"}) {

@@ -94,7 +94,7 @@ type replayAnomalyView struct {
 }
 
 // maxReplayRows caps the event list: a window of steps around the current.
-const maxReplayRows = maxTreeRows
+const maxReplayRows = 2000
 
 // replayIndex knows, for one replay, where each event ID first appears and
 // which steps it caused: for links to steps.

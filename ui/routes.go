@@ -24,7 +24,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get := func(path string, f echo.HandlerFunc) { e.Match(readMethods, path, f) }
 	get("/", h.dashboardShow)
 	get("/search", h.searchList)
-	get("/flows/:id", h.flowShow)          // ?event= ?expand= ?from=&to=
+	get("/flows/:id", h.flowShow)          // ?event= ?expand= ?members= ?from=&to= ?timeline=lanes
 	get("/flows/:id/replay", h.replayShow) // ?step= ?at= ?order= ?entity= ?future=
 	get("/flows/:id/export", h.exportShow) // ?format=dot|mermaid|json
 	get("/flows/*", h.flowShow)            // an ID with a literal "/"
