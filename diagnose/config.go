@@ -19,6 +19,10 @@ type Rule struct {
 	Expect  []string      `json:"expect" yaml:"expect"`
 	Within  time.Duration `json:"within" yaml:"within"`
 	Learned int           `json:"learned,omitempty" yaml:"-"`
+	// Given (learned rules only) is the type of the failure the flows it
+	// was learned from had (the first failure not recovered): the rule
+	// applies to flows with that failure only. "": flows without one.
+	Given string `json:"given,omitempty" yaml:"-"`
 }
 
 // Config is what the rules are tuned with. The zero value is not useful:

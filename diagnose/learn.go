@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync/atomic"
@@ -50,8 +51,8 @@ func (o *LearnOptions) defaults() {
 func Learn(flows [][]Step, o LearnOptions) *Baseline {
 	o.defaults()
 	hops := map[HopKey]*sampler{}
-	roots := map[string]int{}          // root type -> flows with it
-	follow := map[[2]string]*sampler{} // (root type, type) -> delays
+	roots := map[[2]string]int{}       // (root type, outcome) -> flows with it
+	follow := map[[3]string]*sampler{} // (root type, outcome, type) -> delays
 	for _, steps := range flows {
 		f := link(steps)
 		for _, e := range f.es {
@@ -73,45 +74,43 @@ func Learn(flows [][]Step, o LearnOptions) *Baseline {
 		}
 	}
 	for k, s := range follow {
-		n := roots[k[0]]
+		n := roots[[2]string{k[0], k[1]}]
 		if n < o.MinSamples || float64(s.n) < o.Share*float64(n) {
 			continue
 		}
 		p99 := s.stats().P99MS
 		within := max(o.MinWithin, time.Duration(o.Factor*p99*float64(time.Millisecond)))
-		b.Rules = append(b.Rules, Rule{After: k[0], Expect: []string{k[1]}, Within: within, Learned: n})
+		b.Rules = append(b.Rules, Rule{After: k[0], Expect: []string{k[2]}, Within: within, Learned: n, Given: k[1]})
 	}
 	slices.SortFunc(b.Rules, func(x, y Rule) int {
-		if x.After != y.After {
-			return compare(x.After, y.After)
-		}
-		return compare(x.Expect[0], y.Expect[0])
+		return cmp.Or(cmp.Compare(x.After, y.After), cmp.Compare(x.Given, y.Given), cmp.Compare(x.Expect[0], y.Expect[0]))
 	})
 	return b
 }
 
 // learnFollowers counts, for each root of the flow (first record, no
-// known cause, not a dead letter), the flow under its type and, per other
-// type of the flow, the delay to its first event not earlier than the
-// root. Flows with a failure teach no expectations (they end otherwise).
-func learnFollowers(f *flow, roots map[string]int, follow map[[2]string]*sampler, maxSamples int) {
-	for i := range f.steps {
-		if f.steps[i].Class.Failure {
-			return
-		}
-	}
+// known cause, not a dead letter), the flow under its type and outcome
+// (the type of its first failure not recovered, "" when none: see
+// Config.rules) and, per other type of the flow, the delay to its first
+// event not earlier than the root: flows that failed alike teach what
+// such flows usually do (a cancelled order is still boxed), apart from
+// the healthy ones.
+func learnFollowers(f *flow, roots map[[2]string]int, follow map[[3]string]*sampler, maxSamples int) {
+	var r Report
+	(&Config{}).failures(f, &r)
+	given := outcome(r.Failures)
 	seen := map[string]bool{}
 	for v := range f.vs {
 		o := f.orig(v)
-		if len(f.vs[v].in) > 0 || o.Type == "" || seen[o.Type] {
+		if len(f.vs[v].in) > 0 || o.Type == "" || seen[o.Type] || o.Class.DeadLetter {
 			continue
 		}
 		seen[o.Type] = true
-		roots[o.Type]++
+		roots[[2]string{o.Type, given}]++
 		first := map[string]time.Time{}
 		for i := range f.steps {
 			s := &f.steps[i]
-			if s.Type == o.Type || s.Type == "" || s.Time.Before(o.Time) {
+			if s.Type == o.Type || s.Type == "" || s.Time.Before(o.Time) || s.Class.DeadLetter {
 				continue
 			}
 			if t, ok := first[s.Type]; !ok || s.Time.Before(t) {
@@ -119,23 +118,13 @@ func learnFollowers(f *flow, roots map[string]int, follow map[[2]string]*sampler
 			}
 		}
 		for typ, t := range first {
-			k := [2]string{o.Type, typ}
+			k := [3]string{o.Type, given, typ}
 			if follow[k] == nil {
 				follow[k] = &sampler{max: maxSamples}
 			}
 			follow[k].add(MS(t.Sub(o.Time)))
 		}
 	}
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // sampler keeps at most max values, evenly thinned: once full, it keeps

@@ -83,7 +83,8 @@ func TestLearnUsual(t *testing.T) {
 // TestLearnedStallAfterRecovery: a dead letter whose work was done after
 // all leaves the flow on its usual course, so learned expectations still
 // apply (the demo's dead-lettered payment, then a kitchen that stalls);
-// a compensated flow is off its course and expects nothing learned.
+// a compensated flow is off its course and expects nothing learned from
+// healthy flows.
 func TestLearnedStallAfterRecovery(t *testing.T) {
 	c := Default()
 	c.Baseline = &Baseline{Flows: 40, Rules: []Rule{{After: "A", Expect: []string{"C"}, Within: time.Second, Learned: 40}}}
@@ -97,5 +98,38 @@ func TestLearnedStallAfterRecovery(t *testing.T) {
 		step("z", "y", "ACancelled", "t", "s", 20, Class{Compensation: true})}
 	if r := c.Analyze(compensated, t0.Add(time.Hour)); r.Status != StatusCompensated || len(r.Anomalies) != 1 {
 		t.Errorf("compensated, no C: %s %+v, want compensated with its failure only", r.Status, r.Anomalies)
+	}
+}
+
+// TestLearnGiven: flows that failed alike teach what such flows usually
+// do: 30 compensated orders (PaymentFailed, OrderCancelled) are all boxed,
+// so a compensated order that is never boxed stalls; healthy flows'
+// expectations (delivery) do not apply to it.
+func TestLearnGiven(t *testing.T) {
+	var flows [][]Step
+	for i := range 30 {
+		o := fmt.Sprint("o", i)
+		flows = append(flows, []Step{step(o, "", "OrderPlaced", "t", "s", 0, Class{}),
+			step("b"+o, o, "PizzaBoxed", "t", "k", 200, Class{}),
+			step("f"+o, o, "PaymentFailed", "t", "p", 100, Class{Failure: true}),
+			step("c"+o, "f"+o, "OrderCancelled", "t", "s", 150, Class{Compensation: true})})
+		h := "h" + o
+		flows = append(flows, []Step{step(h, "", "OrderPlaced", "t", "s", 0, Class{}),
+			step("b"+h, h, "PizzaBoxed", "t", "k", 200, Class{}), step("d"+h, "b"+h, "OrderDelivered", "t", "d", 400, Class{})})
+	}
+	c := Default()
+	c.Baseline = Learn(flows, LearnOptions{})
+	unboxed := []Step{step("x", "", "OrderPlaced", "t", "s", 0, Class{}),
+		step("fx", "x", "PaymentFailed", "t", "p", 100, Class{Failure: true}),
+		step("cx", "fx", "OrderCancelled", "t", "s", 150, Class{Compensation: true})}
+	r := c.Analyze(unboxed, t0.Add(time.Hour))
+	var got []string
+	for _, a := range r.Anomalies {
+		got = append(got, a.Kind+": "+a.Detail)
+	}
+	want := []string{"failure: PaymentFailed failed",
+		"stalled: OrderPlaced expects PizzaBoxed within 1 s; nothing followed in 1h0m0s (learned from 30 flows with PaymentFailed)"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || r.Status != StatusCompensated {
+		t.Errorf("compensated, never boxed: %s\n%s\nwant compensated\n%s", r.Status, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -1,18 +1,21 @@
 package diagnose
 
 import (
+	"cmp"
 	"strings"
 	"time"
 )
 
 // rules returns the stall rules in force: the explicit ones, and the
-// learned ones for types no explicit rule covers, unless the flow failed
-// (a failure neither recovered nor compensated, or compensated: such a
-// flow ends otherwise than its usual course; a dead letter whose work was
-// done after all is back on it).
-func (c *Config) rules(failed bool) []Rule {
+// learned ones for types no explicit rule covers that were learned from
+// flows with the same outcome: given is the type of the flow's first
+// failure not recovered ("" when none: a dead letter whose work was done
+// after all is back on the usual course). A compensated or failed flow
+// ends otherwise than a healthy one, so it is held to what flows with
+// the same failure usually did.
+func (c *Config) rules(given string) []Rule {
 	b := c.base()
-	if b == nil || len(b.Rules) == 0 || failed {
+	if b == nil || len(b.Rules) == 0 {
 		return c.Rules
 	}
 	explicit := map[string]bool{}
@@ -21,11 +24,22 @@ func (c *Config) rules(failed bool) []Rule {
 	}
 	out := append([]Rule(nil), c.Rules...)
 	for _, r := range b.Rules {
-		if !explicit[r.After] {
+		if !explicit[r.After] && r.Given == given {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// outcome is the type of the first failure of fs (in time order) that was
+// not recovered, "" when none.
+func outcome(fs []FailedEvent) string {
+	for _, fl := range fs {
+		if fl.RecoveredBy == "" {
+			return cmp.Or(fl.Type, "?")
+		}
+	}
+	return ""
 }
 
 // stalls checks the stall rules: an event whose rule's follow-up has not
@@ -36,11 +50,7 @@ func (c *Config) rules(failed bool) []Rule {
 // before now are stalled anomalies. Which expected types follow a vertex is
 // computed bottom-up as bit sets over the topological order.
 func (c *Config) stalls(f *flow, r *Report, now time.Time) {
-	failed := false // a failure not recovered: the flow left its usual course
-	for _, fl := range r.Failures {
-		failed = failed || fl.RecoveredBy == ""
-	}
-	rules := c.rules(failed)
+	rules := c.rules(outcome(r.Failures))
 	if len(rules) == 0 {
 		return
 	}
@@ -104,7 +114,11 @@ func (c *Config) stalls(f *flow, r *Report, now time.Time) {
 			d := o.Type + " expects " + strings.Join(rule.Expect, " or ") + " within " +
 				FormatDur(rule.Within) + "; nothing followed in " + FormatDur(now.Sub(o.Time))
 			if rule.Learned > 0 {
-				d += " (learned from " + itoa(rule.Learned) + " flows)"
+				with := ""
+				if rule.Given != "" {
+					with = " with " + rule.Given
+				}
+				d += " (learned from " + itoa(rule.Learned) + " flows" + with + ")"
 				r.Learned = max(r.Learned, rule.Learned)
 			}
 			r.add(Stalled, d, o.ID)
