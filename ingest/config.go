@@ -18,7 +18,7 @@ const (
 	DefaultGroupID         = "eventscope-tracer"
 	DefaultBatchSize       = 1000
 	DefaultBatchInterval   = 200 * time.Millisecond
-	DefaultMaxInFlight     = 2
+	DefaultMaxInFlight     = 1
 	DefaultRefreshInterval = 5 * time.Second
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultRetryBackoff    = 100 * time.Millisecond
@@ -47,7 +47,10 @@ type Config struct {
 	// BatchInterval flushes a non-empty batch this long after its first event.
 	BatchInterval time.Duration
 	// MaxInFlight bounds the batches queued for the writer; consumption
-	// blocks (backpressure) while the queue is full.
+	// blocks (backpressure) while the queue is full. One queued batch is
+	// enough to keep the one writer busy while the next is built; each
+	// more holds a whole batch in memory (10000 events of the embedded
+	// store are ~27 MB; docs/PERFORMANCE.md, Ingest).
 	MaxInFlight int
 	// RefreshInterval is how often the topic list is refreshed.
 	RefreshInterval time.Duration

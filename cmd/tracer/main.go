@@ -28,7 +28,10 @@ const defaultStore = "sqlite://./eventscope-data/events.db"
 
 func main() {
 	limitMemory()
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	stop := startProfile(os.Stderr)
+	code := run(os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 type command struct {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+)
+
+// startProfile writes a CPU profile of the whole run to the file named by
+// EVENTSCOPE_CPUPROFILE, when set (for scripts/bench-ingest: where a
+// backfill's time goes, docs/PERFORMANCE.md, Ingest); "%p" in the name is
+// the process ID. The returned stop ends and closes it.
+func startProfile(stderr io.Writer) (stop func()) {
+	path := os.Getenv("EVENTSCOPE_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(strings.ReplaceAll(path, "%p", strconv.Itoa(os.Getpid())))
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "EVENTSCOPE_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
