@@ -103,11 +103,7 @@ func (c *flowCache) put(id string, sum *flowSum, steps []diagnose.Step, pos []st
 	if c.flows == nil {
 		c.flows = map[string]*list.Element{}
 	}
-	if el, ok := c.flows[id]; ok {
-		c.steps -= len(el.Value.(*cachedFlow).steps)
-		c.lru.Remove(el)
-		delete(c.flows, id)
-	}
+	c.dropLocked(id)
 	if len(steps) > cacheMaxFlow {
 		return
 	}
@@ -121,6 +117,21 @@ func (c *flowCache) put(id string, sum *flowSum, steps []diagnose.Step, pos []st
 		c.lru.Remove(old)
 		delete(c.flows, cf.id)
 		c.steps -= len(cf.steps)
+	}
+}
+
+// drop forgets a flow.
+func (c *flowCache) drop(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropLocked(id)
+}
+
+func (c *flowCache) dropLocked(id string) {
+	if el, ok := c.flows[id]; ok {
+		c.steps -= len(el.Value.(*cachedFlow).steps)
+		c.lru.Remove(el)
+		delete(c.flows, id)
 	}
 }
 

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/eventscope/eventscope/store"
 )
 
-// TestFlowCacheSameSummaries writes the same records, in batches, to a
-// store using the flow cache and to one with it off (each write reads its
-// flows' rows and records back): the flows tables must be equal,
-// diagnosis included.
+// TestFlowCacheSameSummaries writes the same records, in batches, and
+// rewrites some, in a store using the flow cache and in one with it off
+// (each write reads its flows' rows and records back): the flows tables
+// must be equal, diagnosis included.
 func TestFlowCacheSameSummaries(t *testing.T) {
 	ctx := context.Background()
 	evs := uuidEvents(12_000)
@@ -34,6 +36,26 @@ func TestFlowCacheSameSummaries(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := uncached.Write(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Records moved to other flows (as a schema found late does), then
+	// more records of the flows they left and joined.
+	var rs []store.Rewrite
+	for i := 2000; i < 2300; i += 3 {
+		n := evs[i]
+		n.CorrelationID = evs[i+5000].CorrelationID
+		rs = append(rs, store.Rewrite{Old: evs[i], New: n})
+	}
+	more := uuidEvents(600)
+	for i := range more {
+		more[i].CorrelationID, more[i].Topic = evs[2000+i%300].CorrelationID, "later"
+	}
+	for _, s := range []*Store{cached, uncached} {
+		if err := s.Rewrite(ctx, rs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Write(ctx, more); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -49,8 +49,11 @@ func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
 	}
 	defer tx.Rollback()                   //nolint:errcheck // no-op after Commit
 	stmtCtx := context.WithoutCancel(ctx) // as in write
+	if err := s.cache.check(stmtCtx, tx); err != nil {
+		return err
+	}
 	cfg := s.diag.Get()
-	gone := &writeTx{tx: tx, cfg: cfg, flows: map[string]*flowSum{}, topics: map[string]int64{}, internal: map[string]int64{}}
+	gone := s.newWriteTx(tx, cfg)
 	news := make([]event.Event, len(rs))
 	for i := range rs {
 		news[i] = rs[i].New
@@ -64,7 +67,12 @@ func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	w := &writeTx{tx: tx, cfg: cfg, flows: map[string]*flowSum{}, topics: map[string]int64{}, internal: map[string]int64{}}
+	// The flows records left are read back from now on (the flow cache
+	// holds their old records): forgotten before the write below looks.
+	for id := range gone.flows {
+		s.cache.drop(id)
+	}
+	w := s.newWriteTx(tx, cfg)
 	fresh, err := w.insert(ctx, stmtCtx, news)
 	if err != nil {
 		return err
@@ -75,7 +83,11 @@ func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
 	if err := w.account(stmtCtx, fresh); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	w.remember()
+	return nil
 }
 
 // remove deletes the record stored at e's identity and notes its flow

@@ -47,14 +47,19 @@ type writeTx struct {
 	topics   map[string]int64
 }
 
+// newWriteTx starts the bookkeeping of a write in tx.
+func (s *Store) newWriteTx(tx *sql.Tx, cfg *diagnose.Config) *writeTx {
+	return &writeTx{tx: tx, cfg: cfg, cache: &s.cache, flows: map[string]*flowSum{}, topics: map[string]int64{},
+		internal: map[string]int64{}, steps: map[string][]diagnose.Step{}, pos: map[string][]stepPos{}}
+}
+
 func (s *Store) write(ctx context.Context, events []event.Event) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	w := &writeTx{tx: tx, cfg: s.diag.Get(), cache: &s.cache, flows: map[string]*flowSum{}, topics: map[string]int64{},
-		internal: map[string]int64{}, steps: map[string][]diagnose.Step{}, pos: map[string][]stepPos{}}
+	w := s.newWriteTx(tx, s.diag.Get())
 	// Statements inside the transaction run without ctx's cancellation
 	// (the driver would start a watcher goroutine per statement); ctx is
 	// checked between steps instead, and governs BEGIN and COMMIT.
@@ -78,10 +83,15 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	w.remember()
+	return nil
+}
+
+// remember puts the flows of a committed write in the flow cache.
+func (w *writeTx) remember() {
 	for id, f := range w.flows {
 		w.cache.put(id, f, w.steps[id], w.pos[id])
 	}
-	return nil
 }
 
 // insert stores the records not stored yet and returns those that count
