@@ -24,7 +24,16 @@ func negate(c cond, not bool) cond {
 	return c
 }
 
-func and(cs []cond) cond { return join(cs, " AND ", "1") }
+// and is every one of cs (those always true, "1", left out).
+func and(cs []cond) cond {
+	var keep []cond
+	for _, c := range cs {
+		if c.sql != "1" {
+			keep = append(keep, c)
+		}
+	}
+	return join(keep, " AND ", "1")
+}
 
 func or(cs []cond) cond { return join(cs, " OR ", "0") }
 

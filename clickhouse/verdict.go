@@ -88,8 +88,10 @@ services, types, kinds, base, reason, failed_type, stall_ns)`, len(vs), func(b d
 	})
 }
 
-// verdictChunk is how many flows one pass reads and sums up at a time.
-const verdictChunk = 500
+// verdictChunk is how many flows one pass reads and sums up at a time
+// (one query: each granule of events that holds some of them is read once;
+// 2000 IDs keep the query text under max_query_size).
+const verdictChunk = 2000
 
 // computeVerdicts reads the records of the flows ids, sums them up with
 // cfg and inserts their verdicts, verdictChunk flows at a time. A flow
@@ -130,7 +132,7 @@ type pending struct {
 }
 
 // verdictEvery is how often the background pass runs.
-const verdictEvery = time.Second
+const verdictEvery = 2 * time.Second
 
 // touch marks flows as written.
 func (p *pending) touch(flows []string) {

@@ -5,20 +5,35 @@ import (
 	"fmt"
 	"time"
 
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+
 	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/store"
 )
 
 // newestVerdicts is the newest verdict of every flow with a row at or
-// after a last time (the one argument): the newest row of a flow has its
-// highest last time, so the range holds it for every flow whose last event
-// is in it. Columns: flow_id, last, first, n, svcs, typs, k (kinds), b
-// (base), r (reason), ft (failed type), st (stall_ns).
+// after a last time (the one argument), the columns a condition or an
+// order may use: flow_id, last, first, k (kinds), b (base), st (stall_ns).
+// The newest row of a flow has its highest last time, so the range holds
+// it for every flow whose last event is in it.
 const newestVerdicts = `SELECT flow_id, argMax(last_ns, computed_ns) AS last, argMax(first_ns, computed_ns) AS first,
-  argMax(records, computed_ns) AS n, argMax(services, computed_ns) AS svcs, argMax(types, computed_ns) AS typs,
-  argMax(kinds, computed_ns) AS k, argMax(base, computed_ns) AS b, argMax(reason, computed_ns) AS r,
-  argMax(failed_type, computed_ns) AS ft, argMax(stall_ns, computed_ns) AS st
-FROM flow_verdicts WHERE last_ns >= ? GROUP BY flow_id`
+  argMax(kinds, computed_ns) AS k, argMax(base, computed_ns) AS b, argMax(stall_ns, computed_ns) AS st
+FROM flow_verdicts WHERE last_ns >= ?`
+
+// verdictsWhere selects the newest verdicts at or after lo passing c (a
+// condition on newestVerdicts' columns). A flow whose newest row passes c
+// has some row in the range that does: when c is not trivial, only the
+// flows with such a row are grouped (a rare kind or status reads the
+// range's narrow columns once, and groups only its flows).
+func verdictsWhere(lo int64, c cond) cond {
+	if c.sql == "1" {
+		return cond{"SELECT * FROM (" + newestVerdicts + " GROUP BY flow_id)", []any{lo}}
+	}
+	return cond{"SELECT * FROM (" + newestVerdicts + ` AND flow_id IN (
+  SELECT flow_id FROM (SELECT flow_id, last_ns AS last, first_ns AS first, kinds AS k, base AS b, stall_ns AS st
+  FROM flow_verdicts WHERE last_ns >= ?) WHERE ` + c.sql + `)
+GROUP BY flow_id) WHERE ` + c.sql, append(append([]any{lo, lo}, c.args...), c.args...)}
+}
 
 // diagCond is the condition of a status: or anomaly: term on a newest
 // verdict (newestVerdicts' columns) at time now, as diagnose.Summary's
@@ -91,8 +106,8 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 			lo, done = q.From.UnixNano(), true
 		}
 		if !plain {
-			sums, err := s.searchFlowsIn(ctx, q, cur, n, cond{"flow_id IN (SELECT flow_id FROM (" + newestVerdicts +
-				") WHERE " + dc.sql + ")", append([]any{lo}, dc.args...)})
+			vw := verdictsWhere(lo, dc)
+			sums, err := s.searchFlowsIn(ctx, q, cur, n, cond{"flow_id IN (SELECT flow_id FROM (" + vw.sql + "))", vw.args})
 			if err != nil {
 				return nil, err
 			}
@@ -139,28 +154,60 @@ const byLast = "last DESC, flow_id DESC"
 
 // readVerdicts reads the newest verdicts of the flows with a row at or
 // after lo that pass c, in order (SQL on newestVerdicts' columns), at
-// most n.
+// most n: first which flows (narrow columns), then their whole rows.
 func (s *Store) readVerdicts(ctx context.Context, lo int64, c cond, order string, n int) ([]verdict, error) {
-	rows, err := s.conn.Query(ctx, `SELECT flow_id, last, first, n, svcs, typs, k, b, r, ft, st FROM (`+newestVerdicts+`)
-WHERE `+c.sql+`
-ORDER BY `+order+`
-LIMIT ?`, append(append([]any{lo}, c.args...), n)...)
+	vw := verdictsWhere(lo, c)
+	rows, err := s.conn.Query(ctx, "SELECT flow_id, last FROM ("+vw.sql+")\nORDER BY "+order+"\nLIMIT ?", append(vw.args, n)...)
 	if err != nil {
 		return nil, fmt.Errorf("read flow verdicts: %w", err)
 	}
 	defer rows.Close()
-	var out []verdict
+	type key struct {
+		flow string
+		last int64
+	}
+	var keys []key
+	var ids, lasts []any
 	for rows.Next() {
+		var k key
+		if err := rows.Scan(&k.flow, &k.last); err != nil {
+			return nil, fmt.Errorf("read flow verdicts: %w", err)
+		}
+		keys, ids, lasts = append(keys, k), append(ids, k.flow), append(lasts, k.last)
+	}
+	if err := rows.Err(); err != nil || len(keys) == 0 {
+		return nil, err
+	}
+	full, err := s.conn.Query(ctx, `SELECT flow_id, last_ns, argMax(first_ns, computed_ns), argMax(records, computed_ns),
+  argMax(services, computed_ns), argMax(types, computed_ns), argMax(kinds, computed_ns), argMax(base, computed_ns),
+  argMax(reason, computed_ns), argMax(failed_type, computed_ns), argMax(stall_ns, computed_ns)
+FROM flow_verdicts WHERE last_ns IN ? AND flow_id IN ?
+GROUP BY flow_id, last_ns`, ch.GroupSet{Value: lasts}, ch.GroupSet{Value: ids})
+	if err != nil {
+		return nil, fmt.Errorf("read flow verdicts: %w", err)
+	}
+	defer full.Close()
+	got := map[key]verdict{}
+	for full.Next() {
 		var v verdict
 		var kinds []string
 		var base, reason, failed string
 		var stall int64
-		if err := rows.Scan(&v.flow, &v.last, &v.first, &v.records, &v.services, &v.types, &kinds, &base, &reason,
+		if err := full.Scan(&v.flow, &v.last, &v.first, &v.records, &v.services, &v.types, &kinds, &base, &reason,
 			&failed, &stall); err != nil {
 			return nil, fmt.Errorf("read flow verdicts: %w", err)
 		}
 		v.sum = summaryOf(kinds, base, reason, failed, stall)
-		out = append(out, v)
+		got[key{v.flow, v.last}] = v
 	}
-	return out, rows.Err()
+	if err := full.Err(); err != nil {
+		return nil, fmt.Errorf("read flow verdicts: %w", err)
+	}
+	out := make([]verdict, 0, len(keys))
+	for _, k := range keys {
+		if v, ok := got[k]; ok {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }
