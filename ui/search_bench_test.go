@@ -25,9 +25,11 @@ import (
 //	EVENTSCOPE_SEARCH_BENCH_EVENTS=1000000 EVENTSCOPE_SEARCH_BENCH_DB=/tmp/es-search-1m.db \
 //	  go test ./ui -run '^$' -bench Search -benchtime 2000x -timeout 30m
 //
-// The file is loaded once (flows of 10 events, 300-byte payloads) and
-// reused by later runs with the same path; without EVENTSCOPE_SEARCH_BENCH_DB
-// a temporary file of 20k events is used.
+// The file is loaded once (flows of 10 events, ~300-byte JSON payloads:
+// benchPayload) and reused by later runs with the same path; without
+// EVENTSCOPE_SEARCH_BENCH_DB a temporary file of 20k events is used.
+// EVENTSCOPE_SEARCH_BENCH_INDEXES=text,fields opens it with the optional
+// payload indexes (filling them on first use; "none" drops them).
 const (
 	envBenchEvents = "EVENTSCOPE_SEARCH_BENCH_EVENTS"
 	envBenchDB     = "EVENTSCOPE_SEARCH_BENCH_DB"
@@ -51,7 +53,7 @@ func benchStore(b *testing.B) (*sqlite.Store, int) {
 		path = filepath.Join(b.TempDir(), "search.db")
 	}
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, path, nil)
+	st, err := sqlite.Open(ctx, path, nil, benchIndexes(b)...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,10 +67,6 @@ func benchStore(b *testing.B) (*sqlite.Store, int) {
 	}
 	start, loaded := time.Now(), int(stats.Events)
 	end := time.Now().UTC()
-	payload := make([]byte, 300)
-	for i := range payload {
-		payload[i] = 'a' + byte(i%26)
-	}
 	batch := make([]event.Event, 0, 1000)
 	for i := loaded; i < n; i++ {
 		flow, k := i/benchFlowSize, i%benchFlowSize
@@ -76,11 +74,13 @@ func benchStore(b *testing.B) (*sqlite.Store, int) {
 		at := end.Add(-24 * time.Hour).Add(time.Duration(i) * (24 * time.Hour / time.Duration(n)))
 		e := event.Event{EventID: fmt.Sprintf("%s-e%d", corr, k), CorrelationID: corr, Type: benchTypes[k],
 			Source: "svc-" + strconv.Itoa(k%5), Topic: "topic-" + strconv.Itoa(k%5), Partition: int32(flow % 3), Offset: int64(i),
-			Key: corr, Time: at, KafkaTime: at, IngestedAt: at, Payload: payload, PayloadSize: len(payload),
+			Key: corr, Time: at, KafkaTime: at, IngestedAt: at,
 			Headers: []event.Header{{Key: "tenant", Value: "t" + strconv.Itoa(flow%7)}}}
 		if k > 0 {
 			e.CausationID = fmt.Sprintf("%s-e%d", corr, k-1)
 		}
+		e.Payload = benchPayload(i, flow, k)
+		e.PayloadSize = len(e.Payload)
 		batch = append(batch, e)
 		if len(batch) == cap(batch) || i == n-1 {
 			if err := st.Write(ctx, batch); err != nil {
@@ -100,11 +100,7 @@ func BenchmarkSearch(b *testing.B) {
 	h := New(Options{Store: st})
 	flows := n / benchFlowSize
 	rnd := rand.New(rand.NewPCG(1, 2))
-	kinds := []struct {
-		name   string
-		target func() string
-		status int
-	}{
+	kinds := []searchKind{
 		{"correlation_id", func() string { return SearchURL(fmt.Sprintf("ord-%07d", rnd.IntN(flows))) }, http.StatusSeeOther},
 		{"event_id", func() string {
 			return SearchURL(fmt.Sprintf("ord-%07d-e%d", rnd.IntN(flows), rnd.IntN(benchFlowSize)))
@@ -113,6 +109,7 @@ func BenchmarkSearch(b *testing.B) {
 			return "/api/flows?q=" + url.QueryEscape("type:"+benchTypes[rnd.IntN(len(benchTypes))])
 		}, http.StatusOK},
 	}
+	kinds = append(kinds, payloadSearches()...)
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
@@ -136,3 +133,11 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 var _ store.Reader = (*sqlite.Store)(nil)
+
+// searchKind is one kind of search BenchmarkSearch times: a request
+// target (new each call) and the status it answers.
+type searchKind struct {
+	name   string
+	target func() string
+	status int
+}
