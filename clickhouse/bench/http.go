@@ -65,6 +65,7 @@ func pages(k *known) []page {
 		page{"service map /services", "< 1 s", func(*rand.Rand) string { return "/services" }, false},
 		page{"service map /api/services", "< 1 s", func(*rand.Rand) string { return "/api/services" }, false},
 	)
+	ps = append(ps, payloadPages(k)...) // issue 23, payload.go
 	return ps
 }
 
