@@ -94,7 +94,8 @@ func Learn(flows [][]Step, o LearnOptions) *Baseline {
 // Config.rules) and, per other type of the flow, the delay to its first
 // event not earlier than the root: flows that failed alike teach what
 // such flows usually do (a cancelled order is still boxed), apart from
-// the healthy ones.
+// the healthy ones. A compensation is not learned as an expectation of a
+// failed flow: a failure without one is the failed status already.
 func learnFollowers(f *flow, roots map[[2]string]int, follow map[[3]string]*sampler, maxSamples int) {
 	var r Report
 	(&Config{}).failures(f, &r)
@@ -110,7 +111,8 @@ func learnFollowers(f *flow, roots map[[2]string]int, follow map[[3]string]*samp
 		first := map[string]time.Time{}
 		for i := range f.steps {
 			s := &f.steps[i]
-			if s.Type == o.Type || s.Type == "" || s.Time.Before(o.Time) || s.Class.DeadLetter {
+			if s.Type == o.Type || s.Type == "" || s.Time.Before(o.Time) || s.Class.DeadLetter ||
+				given != "" && s.Class.Compensation {
 				continue
 			}
 			if t, ok := first[s.Type]; !ok || s.Time.Before(t) {

@@ -60,6 +60,15 @@ type Faults struct {
 	// SlowHop: the oven is backed up and boxing takes seconds instead of
 	// hundreds of milliseconds.
 	SlowHop float64
+	// NoCompensation: of the orders whose payment failed, order-service
+	// does not cancel (its handler crashed): a failure never compensated.
+	NoCompensation float64
+	// LostDeadLetter: payment-service parks the order on payments.DLT and
+	// nobody ever retries it: the order is never paid nor delivered.
+	LostDeadLetter float64
+	// LateDelivery: the courier takes twice as long: late, not lost (no
+	// anomaly).
+	LateDelivery float64
 }
 
 // DefaultFaults returns probabilities that make each fault show up several
@@ -73,6 +82,9 @@ func DefaultFaults() Faults {
 		Stall:          0.04,
 		PaymentFailure: 0.15,
 		SlowHop:        0.03,
+		NoCompensation: 0.1,
+		LostDeadLetter: 0.02,
+		LateDelivery:   0.03,
 	}
 }
 
@@ -80,7 +92,8 @@ func (f Faults) validate() error {
 	for name, p := range map[string]float64{
 		"duplicate": f.Duplicate, "out of order": f.OutOfOrder, "orphan": f.Orphan,
 		"dead letter": f.DeadLetter, "stall": f.Stall, "payment failure": f.PaymentFailure,
-		"slow hop": f.SlowHop,
+		"slow hop": f.SlowHop, "no compensation": f.NoCompensation, "lost dead letter": f.LostDeadLetter,
+		"late delivery": f.LateDelivery,
 	} {
 		if p < 0 || p > 1 {
 			return fmt.Errorf("%s probability %v not in [0, 1]", name, p)

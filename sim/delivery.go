@@ -119,12 +119,21 @@ func (d *deliveryService) dispatch(cause inEvent, w waiting) {
 			Data: outForDelivery{OrderID: cause.OrderID, Status: "out_for_delivery", Courier: pick(s, couriers), ETAMinutes: 10 + s.intn(25)},
 		}
 		d.publish(out)
-		d.after(s.between(100*time.Millisecond, 500*time.Millisecond), func() {
-			d.publish(outEvent{
+		late := s.chance("late_delivery", cause.OrderID, s.cfg.Faults.LateDelivery)
+		wait := s.between(100*time.Millisecond, 500*time.Millisecond)
+		if late {
+			wait *= 2
+		}
+		d.after(wait, func() {
+			delivered := outEvent{
 				ID: NewUUID(), Type: TypeOrderDelivered, Topic: TopicDelivery, OrderID: cause.OrderID,
 				CorrelationID: cause.CorrelationID, CausationID: out.ID, Time: time.Now(),
 				Data: orderDelivered{OrderID: cause.OrderID, Status: "delivered", DeliveredAt: formatTime(time.Now()), CustomerID: w.customerID, Total: w.amount},
-			})
+			}
+			if late {
+				s.cfg.Truth.fault(FaultLateDelivery, delivered)
+			}
+			d.publish(delivered)
 		})
 	})
 }

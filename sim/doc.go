@@ -27,6 +27,8 @@
 // Faults (per-order probabilities, Faults) make the anomalies the tracer
 // looks for: a duplicate OrderPlaced, a PizzaPrepared timestamped before
 // its cause, a payment naming a never-published cause, an order parked on
-// payments.DLT, a flow that stops after PizzaPrepared, failed payments
-// compensated by OrderCancelled, and slow boxing.
+// payments.DLT (then retried, or never), a flow that stops after
+// PizzaPrepared, failed payments compensated by OrderCancelled (or not),
+// slow boxing and late deliveries. With Config.Truth the shop records
+// every fault it injects (the ground truth of internal/simscore).
 package sim

@@ -74,6 +74,11 @@ func (o *orderService) handle(_ string, in inEvent) {
 	}
 	var p payment
 	_ = json.Unmarshal(in.Data, &p)
+	if s := o.shop; s.chance("no_compensation", in.OrderID, s.cfg.Faults.NoCompensation) {
+		o.log.Debug("order not cancelled", "order_id", in.OrderID)
+		s.cfg.Truth.fault(FaultNoCompensation, outEvent{ID: in.ID, Type: in.Type, OrderID: in.OrderID, CorrelationID: in.CorrelationID})
+		return
+	}
 	o.after(o.shop.between(10*time.Millisecond, 80*time.Millisecond), func() {
 		o.publish(outEvent{
 			ID: NewUUID(), Type: TypeOrderCancelled, Topic: TopicOrders, OrderID: in.OrderID,
@@ -155,7 +160,8 @@ func (p *paymentService) handle(topic string, in inEvent) {
 	_ = json.Unmarshal(in.Data, &o)
 	charge := func() { p.charge(in, o) }
 	p.after(s.between(50*time.Millisecond, 300*time.Millisecond), func() {
-		if !s.chance("dead_letter", in.OrderID, f.DeadLetter) {
+		lost := s.chance("lost_dead_letter", in.OrderID, f.LostDeadLetter)
+		if !lost && !s.chance("dead_letter", in.OrderID, f.DeadLetter) {
 			charge()
 			return
 		}
@@ -168,6 +174,11 @@ func (p *paymentService) handle(topic string, in inEvent) {
 				{Key: []byte("dlt-original-event-id"), Value: []byte(in.ID)},
 				{Key: []byte("dlt-exception-message"), Value: []byte("payment gateway timeout after 3 attempts")},
 			},
+		}
+		if lost {
+			s.cfg.Truth.fault(FaultLostDeadLetter, dl)
+			p.publishAs(dl, convEnvelopeHeaders)
+			return // nobody redrives it
 		}
 		s.cfg.Truth.fault(FaultDeadLetter, dl)
 		p.publishAs(dl, convEnvelopeHeaders)

@@ -8,13 +8,16 @@ import (
 // The faults the shop injects, as Fault.Kind names them (Faults has the
 // probability of each).
 const (
-	FaultDuplicate      = "duplicate"       // OrderPlaced published twice (EventID: it)
-	FaultOutOfOrder     = "out_of_order"    // PizzaPrepared timestamped before its cause (EventID: it)
-	FaultOrphan         = "orphan"          // a payment names an unpublished cause (EventID: the payment)
-	FaultDeadLetter     = "dead_letter"     // the order parked on payments.DLT, then retried (EventID: the DLT record)
-	FaultStall          = "stall"           // the kitchen never boxes (EventID: the PizzaPrepared left waiting)
-	FaultPaymentFailure = "payment_failure" // PaymentFailed, compensated by OrderCancelled (EventID: PaymentFailed)
-	FaultSlowHop        = "slow_hop"        // boxing takes seconds (EventID: the slow PizzaBoxed)
+	FaultDuplicate      = "duplicate"        // OrderPlaced published twice (EventID: it)
+	FaultOutOfOrder     = "out_of_order"     // PizzaPrepared timestamped before its cause (EventID: it)
+	FaultOrphan         = "orphan"           // a payment names an unpublished cause (EventID: the payment)
+	FaultDeadLetter     = "dead_letter"      // the order parked on payments.DLT, then retried (EventID: the DLT record)
+	FaultStall          = "stall"            // the kitchen never boxes (EventID: the PizzaPrepared left waiting)
+	FaultPaymentFailure = "payment_failure"  // PaymentFailed, compensated by OrderCancelled (EventID: PaymentFailed)
+	FaultSlowHop        = "slow_hop"         // boxing takes seconds (EventID: the slow PizzaBoxed)
+	FaultNoCompensation = "no_compensation"  // a failed payment never compensated (EventID: PaymentFailed)
+	FaultLostDeadLetter = "lost_dead_letter" // parked on payments.DLT, never retried (EventID: the DLT record)
+	FaultLateDelivery   = "late_delivery"    // the courier takes twice as long (EventID: OrderDelivered)
 )
 
 // Fault is one fault the shop injected on purpose: the ground truth a

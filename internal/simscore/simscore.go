@@ -169,10 +169,13 @@ func readBack(ctx context.Context, st store.Store, truth *sim.Truth) (*Result, e
 // Expect returns what the engine must find in a flow the shop injected
 // faults into: a shape name (the faults joined by "+", or "healthy"), the
 // anomaly kinds and the status. Every fault shows as its kind
-// (payment_failure as failure, stall as stalled). The status: compensated
-// when the payment failed (the order is cancelled), else stalled when the
-// kitchen stalled, else recovered when the payment was dead-lettered (the
-// retry succeeds), else ok.
+// (payment_failure as failure, stall as stalled, lost_dead_letter as
+// dead_letter), but no_compensation (its failure is payment_failure's)
+// and late_delivery (late, not lost: no anomaly). The status: failed when
+// a failed payment was not compensated or a dead letter never retried,
+// else compensated when the payment failed (the order is cancelled), else
+// stalled when the kitchen stalled, else recovered when the payment was
+// dead-lettered (the retry succeeds), else ok.
 func Expect(faults []sim.Fault) (shape string, kinds map[string]bool, status string) {
 	kinds = map[string]bool{}
 	var names []string
@@ -183,6 +186,10 @@ func Expect(faults []sim.Fault) (shape string, kinds map[string]bool, status str
 			kinds[diagnose.Failure] = true
 		case sim.FaultStall:
 			kinds[diagnose.Stalled] = true
+		case sim.FaultLostDeadLetter:
+			kinds[diagnose.DeadLetter] = true
+		case sim.FaultNoCompensation, sim.FaultLateDelivery:
+			// the failure is payment_failure's; a late step is no anomaly
 		default:
 			kinds[f.Kind] = true // the other faults are named as the kinds
 		}
@@ -192,6 +199,8 @@ func Expect(faults []sim.Fault) (shape string, kinds map[string]bool, status str
 	shape = cmp.Or(strings.Join(names, "+"), "healthy")
 	has := func(k string) bool { return slices.Contains(names, k) }
 	switch {
+	case has(sim.FaultNoCompensation), has(sim.FaultLostDeadLetter):
+		status = diagnose.StatusFailed
 	case has(sim.FaultPaymentFailure):
 		status = diagnose.StatusCompensated
 	case has(sim.FaultStall):
