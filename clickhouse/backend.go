@@ -10,14 +10,16 @@ import (
 )
 
 // Backend is the ClickHouse store as the tracer binary picks it from a
-// --store DSN: clickhouse://user:pass@host:9000/db, migrated by Migrate
+// --store DSN: clickhouse://user:pass@host:9000/db (native protocol) or
+// http(s)://user:pass@host:8123/db (HTTP interface), migrated by Migrate
 // (`tracer migrate`), with credentials and TLS given apart from the DSN,
 // and retention by day partitions.
 func Backend() store.Backend {
 	return store.Backend{
-		Scheme: "clickhouse",
-		Name:   "ClickHouse store",
-		Usage:  "clickhouse://user:pass@host:9000/db",
+		Scheme:  "clickhouse",
+		Aliases: []string{"http", "https"},
+		Name:    "ClickHouse store",
+		Usage:   "clickhouse://user:pass@host:9000/db",
 		Open: func(ctx context.Context, dsn string, o store.OpenOptions) (store.Store, error) {
 			st, err := Open(ctx, dsn, Options{Logger: o.Logger, Retention: o.Retention})
 			if err != nil {
@@ -41,7 +43,8 @@ func Backend() store.Backend {
 }
 
 // secureDSN puts the credentials into the DSN: the user replaces the DSN's,
-// the password the DSN's when given, TLS sets secure (and skip_verify).
+// the password the DSN's when given, TLS sets secure (and skip_verify), a
+// cluster sets cluster (see cluster.go).
 func secureDSN(dsn string, c store.Credentials) (string, error) {
 	if c.IsZero() {
 		return dsn, nil
@@ -72,6 +75,9 @@ func secureDSN(dsn string, c store.Credentials) (string, error) {
 	}
 	if c.TLSInsecure {
 		q.Set("skip_verify", "true")
+	}
+	if c.Cluster != "" {
+		q.Set("cluster", c.Cluster)
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -39,9 +39,15 @@ func serverDSN(t testing.TB) string {
 // server, dropped when the test ends.
 func freshDSN(t testing.TB) string {
 	t.Helper()
-	u, err := url.Parse(serverDSN(t))
+	return freshDSNOn(t, serverDSN(t))
+}
+
+// freshDSNOn is freshDSN on the server of base.
+func freshDSNOn(t testing.TB, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("parse %s: %v", envDSN, err)
+		t.Fatalf("parse test DSN: %v", err)
 	}
 	b := make([]byte, 6)
 	rand.Read(b)

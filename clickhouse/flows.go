@@ -189,8 +189,9 @@ func (s *Store) tableParts(ctx context.Context, table string) (partsInfo, error)
 	if pi.rows > 0 && time.Since(pi.at) < time.Second {
 		return pi, nil
 	}
-	if err := s.conn.QueryRow(ctx, `SELECT sum(rows), min(min_time), max(max_time) FROM system.parts
-WHERE database = ? AND table = ? AND active`, s.db, table).Scan(&pi.rows, &pi.minT, &pi.maxT); err != nil {
+	parts, local := s.partsOf(table)
+	if err := s.conn.QueryRow(ctx, `SELECT sum(rows), min(min_time), max(max_time) FROM `+parts+`
+WHERE database = ? AND table = ? AND active`, s.db, local).Scan(&pi.rows, &pi.minT, &pi.maxT); err != nil {
 		return partsInfo{}, fmt.Errorf("read %s parts: %w", table, err)
 	}
 	if pi.rows > 0 {

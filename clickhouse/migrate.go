@@ -101,30 +101,38 @@ func Migrate(ctx context.Context, dsn string) error {
 
 // MigrateLog is Migrate logging to log.
 func MigrateLog(ctx context.Context, dsn string, log *slog.Logger) error {
-	o, err := parseDSN(dsn)
+	o, err := parseDSNOptions(dsn)
 	if err != nil {
 		return err
 	}
 	db := o.Auth.Database
-	admin := *o
+	admin := *o.Options
 	admin.Auth.Database = "default"
-	conn, err := ch.Open(&admin)
+	aconn, err := ch.Open(&admin)
 	if err != nil {
 		return fmt.Errorf("open clickhouse %v: %w", o.Addr, err)
 	}
-	defer conn.Close()
-	if err := conn.Ping(ctx); err != nil {
+	defer aconn.Close()
+	if err := aconn.Ping(ctx); err != nil {
 		return fmt.Errorf("%w: no answer from %v: %w", ErrUnreachable, o.Addr, err)
+	}
+	conn, err := onCluster(ctx, aconn, o)
+	if err != nil {
+		return err
 	}
 	// db matched identRE: it is safe to quote as an identifier.
 	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+db+"`"); err != nil {
 		return fmt.Errorf("create database %q: %w", db, err)
 	}
-	dconn, err := ch.Open(o)
+	raw, err := ch.Open(o.Options)
 	if err != nil {
-		return fmt.Errorf("open clickhouse %s: %w", where(o), err)
+		return fmt.Errorf("open clickhouse %s: %w", where(o.Options), err)
 	}
-	defer dconn.Close()
+	defer raw.Close()
+	dconn, err := onCluster(ctx, raw, o)
+	if err != nil {
+		return err
+	}
 	return applyMigrations(ctx, dconn, log)
 }
 

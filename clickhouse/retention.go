@@ -43,9 +43,10 @@ func (s *Store) DropOlderThan(ctx context.Context, t time.Time) (int, error) {
 
 // oldPartitions lists the partitions (YYYYMMDD) of table before t's day.
 func (s *Store) oldPartitions(ctx context.Context, table string, t time.Time) ([]uint32, error) {
-	rows, err := s.conn.Query(ctx, `SELECT DISTINCT toUInt32(partition) AS p FROM system.parts
+	parts, local := s.partsOf(table)
+	rows, err := s.conn.Query(ctx, `SELECT DISTINCT toUInt32(partition) AS p FROM `+parts+`
 WHERE database = ? AND table = ? AND active AND p < toYYYYMMDD(toDateTime(?))
-ORDER BY p`, s.db, table, seconds(t).Unix())
+ORDER BY p`, s.db, local, seconds(t).Unix())
 	if err != nil {
 		return nil, err
 	}

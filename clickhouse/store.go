@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"sync"
 	"time"
 
@@ -52,8 +51,11 @@ type Options struct {
 
 // Store is the ClickHouse backend. It is safe for concurrent use.
 type Store struct {
-	conn     driver.Conn
-	db       string
+	conn driver.Conn
+	db   string
+	// cluster is the ClickHouse cluster the schema lives on ("" for one
+	// server; cluster.go).
+	cluster  string
 	log      *slog.Logger
 	readOpts ch.Settings
 	// queryTimeout bounds every read (see readCtx).
@@ -89,51 +91,28 @@ type Store struct {
 // Write; records already stored keep their classification.
 func (s *Store) SetDiagnosis(cfg diagnose.Config) { s.diag.Set(cfg) }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// parseDSN reads clickhouse://user:pass@host:9000/db?dial_timeout=5s and
-// fills in eventscope's defaults.
-func parseDSN(dsn string) (*ch.Options, error) {
-	o, err := ch.ParseDSN(dsn)
-	if err != nil {
-		return nil, fmt.Errorf("parse clickhouse dsn: %w", err)
-	}
-	if o.Protocol != ch.Native {
-		return nil, fmt.Errorf("parse clickhouse dsn: only the native protocol (clickhouse://host:9000/db) is supported")
-	}
-	if o.Auth.Database == "" {
-		o.Auth.Database = "default"
-	}
-	if !identRE.MatchString(o.Auth.Database) {
-		return nil, fmt.Errorf("parse clickhouse dsn: database name %q: want letters, digits and _", o.Auth.Database)
-	}
-	if o.DialTimeout == 0 || o.DialTimeout == 30*time.Second { // 30s: the driver's default
-		o.DialTimeout = 5 * time.Second
-	}
-	return o, nil
-}
-
-// where names the server and database for messages, without credentials.
-func where(o *ch.Options) string {
-	return fmt.Sprintf("%v/%s", o.Addr, o.Auth.Database)
-}
-
 // Open connects to the ClickHouse server and database the DSN names
 // (clickhouse://user:pass@host:9000/db?dial_timeout=5s) and checks that the
 // schema is migrated. It fails with ErrUnreachable, ErrNoDatabase or
 // ErrSchema (wrapped, with a message that says what to run) when the server
 // cannot serve.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	o, err := parseDSN(dsn)
+	do, err := parseDSNOptions(dsn)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := ch.Open(o)
+	o := do.Options
+	raw, err := ch.Open(o)
 	if err != nil {
 		return nil, fmt.Errorf("open clickhouse %s: %w", where(o), err)
 	}
-	if err := checkServer(ctx, conn, o); err != nil {
-		conn.Close()
+	if err := checkServer(ctx, raw, o); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	conn, err := onCluster(ctx, raw, do)
+	if err != nil {
+		raw.Close()
 		return nil, err
 	}
 	if opts.Logger == nil {
@@ -146,6 +125,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	s := &Store{
 		conn:         conn,
 		db:           o.Auth.Database,
+		cluster:      do.cluster,
 		log:          opts.Logger.With("component", "clickhouse"),
 		readOpts:     ch.Settings{"max_execution_time": max(secs, 1)},
 		queryTimeout: opts.QueryTimeout,

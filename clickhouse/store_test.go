@@ -35,7 +35,7 @@ func TestOpenErrors(t *testing.T) {
 		}
 	})
 	t.Run("BadDSN", func(t *testing.T) {
-		for _, dsn := range []string{"http://127.0.0.1:8123/db", "clickhouse://127.0.0.1:9000/bad-name", "::"} {
+		for _, dsn := range []string{"ftp://127.0.0.1:8123/db", "clickhouse://127.0.0.1:9000/bad-name", "::"} {
 			if _, err := Open(t.Context(), dsn, Options{}); err == nil || errors.Is(err, ErrUnreachable) {
 				t.Errorf("Open(%q) err = %v, want a DSN error", dsn, err)
 			}

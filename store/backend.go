@@ -15,6 +15,8 @@ import (
 type Backend struct {
 	// Scheme starts the backend's DSNs, before "://" ("sqlite").
 	Scheme string
+	// Aliases are other schemes of the backend's DSNs ("http", "https").
+	Aliases []string
 	// Name is how messages call the backend ("the embedded store").
 	Name string
 	// Usage shows the form of a DSN, for help and errors
@@ -70,6 +72,9 @@ type PayloadIndexes struct {
 type Credentials struct {
 	User, Password   string
 	TLS, TLSInsecure bool // TLSInsecure: TLS without verifying the server
+	// Cluster names the database cluster the schema is spread over ("":
+	// one server).
+	Cluster string
 }
 
 // IsZero reports whether no credential is given.
@@ -81,8 +86,10 @@ type Backends []Backend
 // Lookup finds the backend of a DSN by its scheme.
 func (bs Backends) Lookup(dsn string) (Backend, error) {
 	for _, b := range bs {
-		if strings.HasPrefix(dsn, b.Scheme+"://") {
-			return b, nil
+		for _, s := range append([]string{b.Scheme}, b.Aliases...) {
+			if strings.HasPrefix(dsn, s+"://") {
+				return b, nil
+			}
 		}
 	}
 	return Backend{}, fmt.Errorf("no store for this DSN: want %s", bs.Usage(nil))

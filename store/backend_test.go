@@ -6,8 +6,8 @@ import (
 )
 
 func TestBackendsLookup(t *testing.T) {
-	bs := Backends{{Scheme: "a", Usage: "a://PATH"}, {Scheme: "ab", Usage: "ab://host/db", Retention: true}}
-	for dsn, want := range map[string]string{"a://x": "a", "ab://h/d": "ab", "a:///abs/path": "a"} {
+	bs := Backends{{Scheme: "a", Usage: "a://PATH"}, {Scheme: "ab", Aliases: []string{"c"}, Usage: "ab://host/db", Retention: true}}
+	for dsn, want := range map[string]string{"a://x": "a", "ab://h/d": "ab", "a:///abs/path": "a", "c://h/d": "ab"} {
 		if b, err := bs.Lookup(dsn); err != nil || b.Scheme != want {
 			t.Errorf("Lookup(%q) = %q, %v; want %q", dsn, b.Scheme, err, want)
 		}

@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -253,5 +256,40 @@ func TestDockerfile(t *testing.T) {
 	}
 	if _, err := os.Stat("../../.dockerignore"); err != nil {
 		t.Errorf(".dockerignore: %v", err)
+	}
+}
+
+// TestComposePassword: the ClickHouse password reaches migrate and the
+// tracer apart from the DSN, so a password with @ : / ? works, and the
+// DSN they build carries it intact; migrate waits for the server.
+func TestComposePassword(t *testing.T) {
+	const pw = "p@ss:w/rd?x"
+	cf := loadCompose(t)
+	for _, name := range []string{"migrate", "tracer"} {
+		s := cf.Services[name]
+		if strings.Contains(s.Environment["TRACER_STORE"], "CLICKHOUSE_PASSWORD") {
+			t.Errorf("%s: the password is in the DSN: %s", name, s.Environment["TRACER_STORE"])
+		}
+		if s.Environment["TRACER_CLICKHOUSE_PASSWORD"] != "${CLICKHOUSE_PASSWORD:-eventscope}" {
+			t.Errorf("%s: TRACER_CLICKHOUSE_PASSWORD = %q", name, s.Environment["TRACER_CLICKHOUSE_PASSWORD"])
+		}
+	}
+	m := cf.Services["migrate"]
+	for k, v := range m.Environment {
+		t.Setenv(k, strings.ReplaceAll(v, "${CLICKHOUSE_PASSWORD:-eventscope}", pw))
+	}
+	dsn, wait, err := parseMigrate(m.Command[1:], io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := u.User.Password(); got != pw || u.Host != "clickhouse:9000" || u.Path != "/eventscope" {
+		t.Errorf("migrate's DSN has password %q host %q path %q", got, u.Host, u.Path)
+	}
+	if wait < 60*time.Second {
+		t.Errorf("migrate waits %v for ClickHouse, want 60s", wait)
 	}
 }

@@ -5,11 +5,15 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/eventscope/eventscope/clickhouse"
 )
 
 // TestParseMigrate checks that migrate takes serve's --clickhouse-* flags,
@@ -35,6 +39,8 @@ func TestParseMigrate(t *testing.T) {
 			want: "clickhouse://ch:9440/es?dial_timeout=2s&secure=true&skip_verify=true"},
 		{name: "store and TLS from env", env: map[string]string{"TRACER_STORE": "clickhouse://ch:9440/es", "TRACER_CLICKHOUSE_TLS": "true"},
 			want: "clickhouse://ch:9440/es?secure=true"},
+		{name: "cluster", args: []string{"--store", "clickhouse://ch:9000/es", "--clickhouse-cluster", "prod"}, want: "clickhouse://ch:9000/es?cluster=prod"},
+		{name: "HTTP", args: []string{"--store", "https://ch:8443/es", "--clickhouse-password", "p@ss:/?"}, want: "https://:p%40ss%3A%2F%3F@ch:8443/es"},
 		{name: "password twice", args: []string{"--store", "clickhouse://ch:9000/es", "--clickhouse-password", "a", "--clickhouse-password-file", pwFile},
 			wantErr: "not both"},
 		{name: "not clickhouse", args: []string{"--store", "sqlite:///tmp/x.db"}, wantErr: "migrate is for clickhouse://"},
@@ -43,14 +49,14 @@ func TestParseMigrate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range []string{"TRACER_STORE", "TRACER_CLICKHOUSE_USER", "TRACER_CLICKHOUSE_PASSWORD", "TRACER_CLICKHOUSE_PASSWORD_FILE",
-				"TRACER_CLICKHOUSE_TLS", "TRACER_CLICKHOUSE_TLS_INSECURE_SKIP_VERIFY"} {
+				"TRACER_CLICKHOUSE_TLS", "TRACER_CLICKHOUSE_TLS_INSECURE_SKIP_VERIFY", "TRACER_CLICKHOUSE_CLUSTER"} {
 				if v, ok := tc.env[k]; ok {
 					t.Setenv(k, v)
 				} else {
 					unsetenv(t, k)
 				}
 			}
-			got, err := parseMigrate(tc.args, io.Discard)
+			got, _, err := parseMigrate(tc.args, io.Discard)
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("got %q, %v; want an error with %q", got, err, tc.wantErr)
@@ -105,7 +111,7 @@ func TestMigrateHidesPassword(t *testing.T) {
 	defer cancel()
 	var out, errOut bytes.Buffer
 	err := runMigrate(ctx, []string{"--store", "clickhouse://127.0.0.1:1/es?dial_timeout=1s", "--clickhouse-user", "u",
-		"--clickhouse-password", "hunter2-secret"}, &out, &errOut)
+		"--clickhouse-password", "hunter2-secret", "--wait", "0s"}, &out, &errOut)
 	if err == nil {
 		t.Fatal("migrate against a closed port succeeded")
 	}
@@ -116,6 +122,45 @@ func TestMigrateHidesPassword(t *testing.T) {
 	}
 	if errors.Is(err, errUsage) {
 		t.Errorf("flags refused: %v\n%s", err, errOut.String())
+	}
+}
+
+// TestMigrateRetries: migrate retries an unreachable server until --wait
+// has passed, says so in its log, and fails with ErrUnreachable; other
+// errors fail at once.
+func TestMigrateRetries(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var errOut bytes.Buffer
+	start := time.Now()
+	err := runMigrate(ctx, []string{"--store", "clickhouse://127.0.0.1:1/es?dial_timeout=1s", "--wait", "2s"}, io.Discard, &errOut)
+	took := time.Since(start)
+	if !errors.Is(err, clickhouse.ErrUnreachable) {
+		t.Fatalf("err = %v, want ErrUnreachable", err)
+	}
+	if took < 2*time.Second || took > 15*time.Second {
+		t.Errorf("gave up after %v, want about --wait 2s", took)
+	}
+	if !strings.Contains(errOut.String(), "clickhouse not reachable yet, retrying") || !strings.Contains(errOut.String(), "wait=2s") {
+		t.Errorf("log does not say it retries: %q", errOut.String())
+	}
+
+	calls := 0
+	other := errors.New("bad schema")
+	err = migrateRetrying(ctx, func(context.Context, string) error { calls++; return other }, "clickhouse://x:9000/db", time.Minute, slog.New(slog.DiscardHandler))
+	if !errors.Is(err, other) || calls != 1 {
+		t.Errorf("another error: %v after %d calls, want it after 1", err, calls)
+	}
+	calls = 0
+	err = migrateRetrying(ctx, func(context.Context, string) error {
+		calls++
+		if calls < 3 {
+			return fmt.Errorf("%w: not yet", clickhouse.ErrUnreachable)
+		}
+		return nil
+	}, "clickhouse://x:9000/db", time.Minute, slog.New(slog.DiscardHandler))
+	if err != nil || calls != 3 {
+		t.Errorf("server answering at the third try: %v after %d calls", err, calls)
 	}
 }
 

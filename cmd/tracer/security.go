@@ -45,6 +45,7 @@ type security struct {
 	ClickHousePasswordFile string
 	ClickHouseTLS          bool
 	ClickHouseTLSInsecure  bool
+	ClickHouseCluster      string
 
 	KafkaTLS              bool
 	KafkaTLSCAFile        string
@@ -90,6 +91,7 @@ func (s *security) registerHTTP(fs *flag.FlagSet) {
 	fs.StringVar(&s.ClickHousePasswordFile, "clickhouse-password-file", "", "file holding the ClickHouse password")
 	fs.BoolVar(&s.ClickHouseTLS, "clickhouse-tls", false, "connect to ClickHouse over TLS (native secure port, usually 9440)")
 	fs.BoolVar(&s.ClickHouseTLSInsecure, "clickhouse-tls-insecure-skip-verify", false, "do not verify ClickHouse's certificate (testing only)")
+	fs.StringVar(&s.ClickHouseCluster, "clickhouse-cluster", "", "ClickHouse cluster (remote_servers) to keep the schema on: replicated tables per shard, Distributed tables over them, DDL ON CLUSTER (docs/DEPLOY.md); same value for migrate and serve")
 }
 
 // registerKafka adds the Kafka client security flags (serve).

@@ -133,7 +133,8 @@ func (s *security) storeDSN(dsn string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c := store.Credentials{User: s.ClickHouseUser, Password: password, TLS: s.ClickHouseTLS, TLSInsecure: s.ClickHouseTLSInsecure}
+	c := store.Credentials{User: s.ClickHouseUser, Password: password, TLS: s.ClickHouseTLS, TLSInsecure: s.ClickHouseTLSInsecure,
+		Cluster: s.ClickHouseCluster}
 	b, err := backends.Lookup(dsn)
 	if err != nil {
 		return "", fmt.Errorf("--store %q: %w", maskDSN(dsn), err)
