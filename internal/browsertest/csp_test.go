@@ -149,6 +149,7 @@ func TestCSPInBrowser(t *testing.T) {
 			b.WaitFor("step 2", `document.getElementById("replay-frame").dataset.step === "2"`, 5*time.Second)
 		}},
 		{name: "services", path: "/services", ready: `[data-testid=service-map] svg`},
+		{name: "compare", path: "/compare?a=" + url.QueryEscape(corr) + "&b=" + url.QueryEscape(corr), ready: `[data-testid=compare-page] svg`},
 		{name: "live", path: "/live", ready: `#live`, use: func(t *testing.T) {
 			b.WaitFor("a streamed event", `document.querySelectorAll("[data-testid=live-row].new").length > 0`, 10*time.Second)
 		}},
