@@ -32,6 +32,11 @@ type Config struct {
 	// Schemas decodes values and keys in the Schema Registry wire format
 	// to JSON before any convention reads them; nil leaves them as bytes.
 	Schemas FramedDecoder
+	// Redact, when set, redacts each event Decode returns while it still
+	// has its whole payload, before the payload cap cuts it: a value the
+	// rules name beyond the cap (an ID the decoder read there) is masked
+	// like any other. The redact package's Redactor.Apply.
+	Redact func(*Event)
 }
 
 // Decoder turns Kafka records into Events following the ID conventions.
@@ -84,20 +89,17 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	framed, isFramed, schemaNote := d.framedValue(r.Topic, r.Value)
 	if isFramed {
 		// Every convention, redaction and the pages read the decoded JSON.
-		r.Value, e.PayloadRaw = framed.JSON, d.capped(raw)
+		r.Value, e.PayloadRaw = framed.JSON, raw
 	}
 	wrapped := false
 	if p, ok := connectPayload(r.Value); ok {
 		// Every convention reads the business value, not the envelope.
 		r.Value, wrapped = p, true
-		e.PayloadRaw = d.capped(raw)
+		e.PayloadRaw = raw
 	}
-	e.PayloadSize = len(r.Value)
-	e.Payload = r.Value
-	if len(e.Payload) > d.cfg.PayloadCap {
-		e.Payload = e.Payload[:d.cfg.PayloadCap]
-		e.Truncated = true
-	}
+	// Whole until redacted (d.cut); what is read of it is the cut view.
+	e.PayloadSize, e.Payload = len(r.Value), r.Value
+	e.Truncated = len(e.Payload) > d.cfg.PayloadCap
 	var s decodeState
 	d.applyConventions(&s, r)
 	h := scanHeaders(r.Headers, &s)
@@ -140,7 +142,7 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	e.SchemaID = schemaID(raw)
 	e.ContentType = h.contentType
 	if e.ContentType == "" {
-		e.ContentType = detectContentType(e.Payload, j, e.SchemaID)
+		e.ContentType = detectContentType(d.capped(e.Payload), j, e.SchemaID)
 	}
 	if isFramed {
 		e.ContentType = framed.contentType()
@@ -162,7 +164,19 @@ func (d *Decoder) Decode(r Record, ingestedAt time.Time) Event {
 	if len(s.notes) > 0 {
 		e.DecodeError = strings.Join(s.notes, "; ")
 	}
+	d.cut(&e)
 	return e
+}
+
+// cut redacts e (Config.Redact) while its payload is whole, then cuts the
+// payload and its raw copy at the cap.
+func (d *Decoder) cut(e *Event) {
+	if d.cfg.Redact != nil {
+		e.Truncated = false
+		d.cfg.Redact(e)
+	}
+	e.Truncated = len(e.Payload) > d.cfg.PayloadCap
+	e.Payload, e.PayloadRaw = d.capped(e.Payload), d.capped(e.PayloadRaw)
 }
 
 // capped returns v cut at the payload cap.

@@ -53,12 +53,19 @@ func (h *handler) loadEvent(ctx context.Context, id, inFlow string) (related, er
 	if len(chosen) == 0 {
 		return rel, fmt.Errorf("event %q in flow %q: %w", id, inFlow, store.ErrNotFound)
 	}
-	flow, err := h.store.Flow(ctx, inFlow)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return rel, fmt.Errorf("flow %q of event %q: %w", inFlow, id, err)
+	var fl *graph.Flow
+	err = h.withFlowSlot(ctx, inFlow, func() error { // a big flow is bounded like the flow page
+		flow, err := h.store.Flow(ctx, inFlow)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("flow %q of event %q: %w", inFlow, id, err)
+		}
+		rel.flow, _ = withoutInternal(flow, false)
+		fl = graph.Build(rel.flow, h.graphOptions())
+		return nil
+	})
+	if err != nil {
+		return rel, err
 	}
-	rel.flow, _ = withoutInternal(flow, false)
-	fl := graph.Build(rel.flow, h.graphOptions())
 	var mine []event.Event
 	for _, e := range fl.Events {
 		if e.EventID == id {

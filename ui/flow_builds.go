@@ -88,16 +88,11 @@ func (b *flowBuilds) loadBig(ctx context.Context, key string, v flowVersion,
 	if e := b.get(key, v); e != nil {
 		return e.flow, e.hidden, nil
 	}
-	t := time.NewTimer(b.wait)
-	defer t.Stop()
-	select {
-	case b.slots <- struct{}{}:
-	case <-t.C:
-		return nil, 0, errFlowBusy
-	case <-ctx.Done():
-		return nil, 0, fmt.Errorf("wait to build a large flow: %w", ctx.Err())
+	release, err := b.acquire(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
-	defer func() { <-b.slots }()
+	defer release()
 	if e := b.get(key, v); e != nil { // built while this one queued
 		return e.flow, e.hidden, nil
 	}

@@ -47,15 +47,21 @@ func (h *handler) replayShow(c echo.Context) error {
 	return render(c, http.StatusOK, replayPage(pageMeta{Title: "Replay " + id}, v))
 }
 
-// replaySteps loads a flow (in store order) and replays it.
-func (h *handler) replaySteps(c echo.Context, id string, p replayParams) ([]event.Event, []replay.Step, error) {
-	events, err := h.store.Flow(c.Request().Context(), id)
-	if err != nil {
-		return nil, nil, flowReadError(id, err)
-	}
-	events, _ = withoutInternal(events, false) // replay is of the business flow
-	if len(events) == 0 {
-		return nil, nil, fmt.Errorf("flow %q: %w", id, store.ErrNotFound) // a store breaking its contract
-	}
-	return events, replay.Steps(events, replay.Options{Order: p.Order, EntityKey: p.Entity, Graph: h.graphOptions()}), nil
+// replaySteps loads a flow (in store order) and replays it; a big flow
+// waits for a big-flow slot (withFlowSlot).
+func (h *handler) replaySteps(c echo.Context, id string, p replayParams) (events []event.Event, steps []replay.Step, err error) {
+	ctx := c.Request().Context()
+	err = h.withFlowSlot(ctx, id, func() error {
+		events, err = h.store.Flow(ctx, id)
+		if err != nil {
+			return flowReadError(id, err)
+		}
+		events, _ = withoutInternal(events, false) // replay is of the business flow
+		if len(events) == 0 {
+			return fmt.Errorf("flow %q: %w", id, store.ErrNotFound) // a store breaking its contract
+		}
+		steps = replay.Steps(events, replay.Options{Order: p.Order, EntityKey: p.Entity, Graph: h.graphOptions()})
+		return nil
+	})
+	return events, steps, err
 }

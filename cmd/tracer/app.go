@@ -20,7 +20,6 @@ import (
 	"github.com/eventscope/eventscope/alert"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/ingest"
-	"github.com/eventscope/eventscope/redact"
 	"github.com/eventscope/eventscope/store"
 	"github.com/eventscope/eventscope/ui"
 	"github.com/eventscope/eventscope/ui/auth"
@@ -62,12 +61,10 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 	if err != nil {
 		return nil, err
 	}
-	var w store.Writer = st
+	dec := event.NewDecoder(decoderConfig(c))
 	if c.sec.redactor.Enabled() {
-		w = redactingWriter{st, c.sec.redactor}
 		log.Info("redaction on: events are redacted before they are stored", "config", c.sec.redactFile)
 	}
-	dec := event.NewDecoder(c.Decoding.event)
 	if d, ok := st.(store.Diagnosing); ok {
 		d.SetDiagnosis(c.diag)
 	}
@@ -84,7 +81,7 @@ func startServer(ctx context.Context, c *config, log *slog.Logger) (*server, err
 		BatchInterval: c.BatchInterval,
 		Sarama:        c.sec.sarama,
 		OnStored:      live.Publish, // never blocks: slow clients skip
-	}, w, dec, log, reg)
+	}, st, dec, log, reg)
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("set up ingest: %w", err)
@@ -191,20 +188,17 @@ func consumerGroups(c *config) func(ctx context.Context) ([]ui.ConsumerGroup, er
 // groupsTTL is how long a consumer-group listing is reused.
 const groupsTTL = 10 * time.Second
 
-// redactingWriter redacts every batch on its way to the store, so nothing
-// unredacted is stored; the live tail (fed from the same batch after the
-// write) sees the redacted events. Apply is idempotent, so a retried batch
-// stays as it was.
-type redactingWriter struct {
-	store.Writer
-	r *redact.Redactor
-}
-
-func (w redactingWriter) Write(ctx context.Context, evs []event.Event) error {
-	for i := range evs {
-		w.r.Apply(&evs[i])
+// decoderConfig is the decoding config with redaction: the decoder
+// redacts each event while its payload is whole, before the payload cap
+// cuts it (so a value beyond the cap is masked too), and everything that
+// decodes records (ingest, decode on read, the reindexer) redacts alike;
+// the live tail sees the stored, redacted events.
+func decoderConfig(c *config) event.Config {
+	cfg := c.Decoding.event
+	if c.sec.redactor.Enabled() {
+		cfg.Redact = c.sec.redactor.Apply
 	}
-	return w.Writer.Write(ctx, evs)
+	return cfg
 }
 
 // URL is where the UI is served.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/ingest"
-	"github.com/eventscope/eventscope/redact"
 	"github.com/eventscope/eventscope/schema"
 	"github.com/eventscope/eventscope/store"
 )
@@ -113,19 +112,16 @@ func reindexer(st store.Store, dec *event.Decoder, c *config, log *slog.Logger) 
 	if !ok || !canRewrite {
 		return nil
 	}
-	cfg := ingest.ReindexConfig{Store: rw, Decoder: dec, Schemas: w}
-	if c.sec.redactor.Enabled() {
-		cfg.Redact = c.sec.redactor.Apply
-	}
-	return ingest.NewReindexer(cfg, log)
+	// dec redacts what it decodes (decoderConfig).
+	return ingest.NewReindexer(ingest.ReindexConfig{Store: rw, Decoder: dec, Schemas: w}, log)
 }
 
 // redecodingStore decodes on read the events stored while the schema
-// source did not answer (event.NeedsSchema), redacting them like ingest.
+// source did not answer (event.NeedsSchema); dec redacts them like ingest
+// (decoderConfig).
 type redecodingStore struct {
 	store.Store
 	dec *event.Decoder
-	red *redact.Redactor // nil: no redaction
 }
 
 // readStore wraps st so that pages see decoded payloads; st itself when
@@ -139,9 +135,6 @@ func readStore(st store.Store, dec *event.Decoder, c *config) store.Store {
 		return st
 	}
 	r := redecodingStore{Store: st, dec: dec}
-	if c.sec.redactor.Enabled() {
-		r.red = c.sec.redactor
-	}
 	// Keep the optional interfaces the pages look for.
 	pos, hasPos := st.(store.Positions)
 	ins, hasIns := st.(store.Insights)
@@ -170,9 +163,6 @@ func (s redecodingStore) redecode(evs []event.Event) {
 	for i := range evs {
 		event.FillSchemaID(&evs[i])
 		if n, ok := s.dec.Redecode(evs[i]); ok {
-			if s.red != nil {
-				s.red.Apply(&n)
-			}
 			evs[i] = n
 		}
 	}

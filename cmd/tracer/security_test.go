@@ -2,18 +2,16 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/eventscope/eventscope/event"
@@ -272,51 +270,36 @@ func TestMaskDSN(t *testing.T) {
 	}
 }
 
-// flakyWriter fails its first write and records what it is given.
-type flakyWriter struct {
-	calls int
-	got   [][]event.Event
-}
-
-func (w *flakyWriter) Write(_ context.Context, evs []event.Event) error {
-	w.calls++
-	w.got = append(w.got, slices.Clone(evs))
-	if w.calls == 1 {
-		return errors.New("store down")
-	}
-	return nil
-}
-
-// TestRedactingWriterRetry checks a batch retried after a failed write
-// reaches the store redacted once, with the same tokens as the first try.
-func TestRedactingWriterRetry(t *testing.T) {
+// TestDecoderRedactsBeforeCap: the decoder redacts while the payload is
+// whole, so an envelope ID that sits beyond the payload cap under a masked
+// path is masked like one before it (issue 17); the cut, redacted payload
+// is kept, and decoding again gives the same tokens.
+func TestDecoderRedactsBeforeCap(t *testing.T) {
 	r, err := redact.New(redact.Config{Rules: []redact.Rule{{
-		Mask: redact.Fields{Headers: []string{"x-email"}, JSON: []string{"email"}},
-		Drop: redact.Fields{Headers: []string{"authorization"}},
+		Mask: redact.Fields{Headers: []string{"x-email"}, JSON: []string{"email", "correlationId"}},
 	}}}, []byte("0123456789abcdef0123"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw := &flakyWriter{}
-	w := redactingWriter{fw, r}
-	batch := []event.Event{{
-		Topic: "orders", EventID: "e1", CorrelationID: "a@b.c",
-		Headers: []event.Header{{Key: "x-email", Value: "a@b.c"}, {Key: "Authorization", Value: "Bearer x"}},
-		Payload: []byte(`{"email":"a@b.c","n":1}`),
-	}}
-	if err := w.Write(context.Background(), batch); err == nil {
-		t.Fatal("first write: want the store's error")
+	c := &config{}
+	c.sec.redactor = r
+	c.Decoding.event = event.Config{PayloadCap: 64}
+	dec := event.NewDecoder(decoderConfig(c))
+	payload := `{"email":"a@b.c","pad":"` + strings.Repeat("x", 100) + `","eventId":"e1","correlationId":"secret-order-7"}`
+	rec := event.Record{Topic: "orders", Value: []byte(payload), Headers: []event.Header{{Key: "x-email", Value: "a@b.c"}}}
+	e := dec.Decode(rec, time.Unix(1, 0))
+	if e.EventID != "e1" || !strings.HasPrefix(e.CorrelationID, redact.Prefix) {
+		t.Errorf("IDs: event %q correlation %q; want the correlation ID beyond the cap masked", e.EventID, e.CorrelationID)
 	}
-	if err := w.Write(context.Background(), batch); err != nil {
-		t.Fatal(err)
+	if !e.Truncated || len(e.Payload) != 64 || !strings.HasPrefix(string(e.Payload), `{"email":"`+redact.Prefix) {
+		t.Errorf("payload %q truncated %v; want the redacted payload cut at 64 bytes", e.Payload, e.Truncated)
 	}
-	first, second := fw.got[0][0], fw.got[1][0]
-	if diff := cmp.Diff(first, second); diff != "" {
-		t.Errorf("the retry stored something else (-first +retry):\n%s", diff)
+	for _, v := range []string{"a@b.c", "secret-order-7"} {
+		if strings.Contains(fmt.Sprintf("%+v %s", e, e.Payload), v) {
+			t.Errorf("%q stored in clear", v)
+		}
 	}
-	tok := second.Headers[0].Value
-	if !strings.HasPrefix(tok, redact.Prefix) || len(second.Headers) != 1 || second.CorrelationID != tok ||
-		string(second.Payload) != `{"email":"`+tok+`","n":1}` {
-		t.Errorf("stored %+v payload %s", second, second.Payload)
+	if again := dec.Decode(rec, time.Unix(1, 0)); again.CorrelationID != e.CorrelationID {
+		t.Error("decoding again gave another token")
 	}
 }
