@@ -98,7 +98,7 @@ func (c *Config) base() *Baseline {
 	return c.Learned.Get()
 }
 
-var dlHeaders = []string{"dlt-exception-message", "kafka_dlt-exception-message", "x-exception-message"}
+var dlHeaders = []string{"dlt-exception-message", "kafka_dlt-exception-message", "x-exception-message", "__connect.errors.exception.message"}
 
 // Default returns the built-in configuration: the dead-letter naming
 // conventions (*.DLT, *-dlt, *-dlq, *.dlq, dlq.*), the failure and

@@ -38,6 +38,7 @@ import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
  *   connect BOOTSTRAP TOPIC FLOW   records serialised by Kafka Connect's JsonConverter
  *   spring  BOOTSTRAP TOPIC FLOW   a record serialised by Spring Kafka's JSON serializer
  *   springdlt BOOTSTRAP TOPIC DLT FLOW  a record dead-lettered by Spring Kafka's DeadLetterPublishingRecoverer (DeadLetter.java)
+ *   connectdlq BOOTSTRAP TOPIC DLQ FLOW PORT  a Kafka Connect worker that dead-letters a record (ConnectDlq.java)
  *   streams BOOTSTRAP APP IN OUT N a Kafka Streams topology, run until it processed N records
  */
 public final class Main {
@@ -46,6 +47,7 @@ public final class Main {
             case "connect" -> connect(args[1], args[2], args[3]);
             case "spring" -> spring(args[1], args[2], args[3]);
             case "springdlt" -> DeadLetter.spring(args[1], args[2], args[3], args[4]);
+            case "connectdlq" -> ConnectDlq.run(args[1], args[2], args[3], args[4], args[5]);
             case "streams" -> streams(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/IBM/sarama"
 
+	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/internal/jvmapps"
 	"github.com/eventscope/eventscope/internal/kafkatest"
 	"github.com/eventscope/eventscope/internal/tracerproc"
@@ -42,26 +44,67 @@ func TestRedriveSpringDeadLetter(t *testing.T) {
 	dlt := topic + "-dlt.DLT"
 	corr := kafkatest.Name(t, "flow")
 	jvmapps.Run(t, 2*time.Minute, "springdlt", brokers[0], topic, dlt, corr)
+	redriveReal(t, brokers, topic, dlt, corr, "PaymentRequested", "card <n> declined by gateway <n>",
+		func(orig, dl *sarama.ConsumerMessage) {
+			if p := header(dl, "kafka_dlt-original-partition"); len(p) != 4 || int32(binary.BigEndian.Uint32(p)) != orig.Partition {
+				t.Errorf("kafka_dlt-original-partition = %x, want %d as 4 bytes", p, orig.Partition)
+			}
+			if o := header(dl, "kafka_dlt-original-offset"); len(o) != 8 || int64(binary.BigEndian.Uint64(o)) != orig.Offset {
+				t.Errorf("kafka_dlt-original-offset = %x, want %d as 8 bytes", o, orig.Offset)
+			}
+		})
+}
+
+// TestRedriveConnectDeadLetter: a record a real Kafka Connect worker
+// (internal/jvmapps, mode connectdlq: connect-runtime, JsonConverter,
+// errors.tolerance=all, a dead-letter queue with context headers)
+// dead-lettered because its value is not JSON is read from the worker's
+// __connect.errors.* headers and redriven like the Spring one.
+func TestRedriveConnectDeadLetter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end Connect redrive test skipped in -short mode")
+	}
+	if !kafkatest.Real() {
+		t.Skip("needs a real Kafka broker (EVENTSCOPE_TEST_KAFKA): the Connect worker is not run against kfake")
+	}
+	jvmapps.Classpath(t)
+	brokers := kafkatest.Broker(t)
+	topic := kafkatest.Name(t, "shipments")
+	dlq := topic + "-dlq"
+	corr := kafkatest.Name(t, "flow")
+	jvmapps.Run(t, 3*time.Minute, "connectdlq", brokers[0], topic, dlq, corr, freePort(t))
+	redriveReal(t, brokers, topic, dlq, corr, "ShipmentBooked", "Converting byte[] to Kafka Connect data failed",
+		func(orig, dl *sarama.ConsumerMessage) {
+			if got := string(header(dl, "__connect.errors.offset")); got != fmt.Sprint(orig.Offset) {
+				t.Errorf("__connect.errors.offset = %q, want %d", got, orig.Offset)
+			}
+		})
+}
+
+// redriveReal checks a dead letter a real framework wrote to dlq for the
+// record of flow corr it read from topic: the tracer lists it in a failure
+// group of type typ whose reason contains reason, redrives it to topic with
+// its key, value and every header byte for byte plus the redrive headers,
+// and stores the redriven copy in its flow as no duplicate. check looks at
+// the framework's own headers.
+func redriveReal(t *testing.T, brokers []string, topic, dlq, corr, typ, reason string, check func(orig, dl *sarama.ConsumerMessage)) {
+	t.Helper()
+	dlt := dlq
 
 	orig := readUntil(t, brokers, topic, func(m *sarama.ConsumerMessage) bool { return header(m, "eventId") != nil })
 	dl := readUntil(t, brokers, dlt, func(*sarama.ConsumerMessage) bool { return true })
 	for _, h := range dl.Headers {
-		t.Logf("spring header %s = %q", h.Key, h.Value)
+		t.Logf("dead-letter header %s = %q", h.Key, h.Value)
 	}
-	if got := string(header(dl, "kafka_dlt-original-topic")); got != topic {
-		t.Fatalf("kafka_dlt-original-topic = %q, want %q", got, topic)
+	if got, _ := redrive.Origins(nil).Origin(dlt, headersOf(dl)); got != topic {
+		t.Fatalf("original topic from the headers = %q, want %q", got, topic)
 	}
-	if p := header(dl, "kafka_dlt-original-partition"); len(p) != 4 || int32(binary.BigEndian.Uint32(p)) != orig.Partition {
-		t.Errorf("kafka_dlt-original-partition = %x, want %d as 4 bytes", p, orig.Partition)
-	}
-	if o := header(dl, "kafka_dlt-original-offset"); len(o) != 8 || int64(binary.BigEndian.Uint64(o)) != orig.Offset {
-		t.Errorf("kafka_dlt-original-offset = %x, want %d as 8 bytes", o, orig.Offset)
-	}
+	check(orig, dl)
 
 	const token = "spring-token-0123456789abcdef0123456789"
 	t.Setenv("TRACER_AUTH_TOKEN", token)
 	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"),
-		"--from-beginning", "--topics", "^"+regexp.QuoteMeta(topic)+`(-dlt\.DLT)?$`, "--group-id", kafkatest.Name(t, "tracer"),
+		"--from-beginning", "--topics", "^"+regexp.QuoteMeta(topic)+"("+regexp.QuoteMeta(dlt[len(topic):])+")?$", "--group-id", kafkatest.Name(t, "tracer"),
 		"--auth", "token", "--allow-redrive", "--redrive-operators", "token")
 	call := func(method, path string, form url.Values) (int, string) {
 		t.Helper()
@@ -83,13 +126,13 @@ func TestRedriveSpringDeadLetter(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	var fs failuresBody
-	poll(t, 60*time.Second, "the Spring dead letter on /api/failures", func() bool {
+	poll(t, 60*time.Second, "the dead letter on /api/failures", func() bool {
 		code, body := call("GET", "/api/failures?topic="+url.QueryEscape(dlt), nil)
 		return code == 200 && json.Unmarshal([]byte(body), &fs) == nil && len(fs.Groups) == 1
 	})
 	g := fs.Groups[0]
-	if g.Type != "PaymentRequested" || !strings.Contains(g.Reason, "card <n> declined by gateway <n>") || g.DeadLetters != 1 {
-		t.Errorf("group %+v: want PaymentRequested, 1 dead letter, Spring's exception message as reason", g)
+	if g.Type != typ || !strings.Contains(g.Reason, reason) || g.DeadLetters != 1 {
+		t.Errorf("group %+v: want %s, 1 dead letter, a reason with %q from the framework's exception message", g, typ, reason)
 	}
 	record := fmt.Sprintf("%s/%d/%d", dlt, dl.Partition, dl.Offset)
 	code, body := call("GET", "/failures/redrive?record="+url.QueryEscape(record), nil)
@@ -143,6 +186,26 @@ type failuresBody struct {
 		Reason      string `json:"reason"`
 		DeadLetters int    `json:"dead_letters"`
 	} `json:"groups"`
+}
+
+// headersOf is m's headers as the tracer keeps them.
+func headersOf(m *sarama.ConsumerMessage) []event.Header {
+	var out []event.Header
+	for _, h := range m.Headers {
+		out = append(out, event.Header{Key: string(h.Key), Value: string(h.Value)})
+	}
+	return out
+}
+
+// freePort is a free TCP port on 127.0.0.1, as text.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 }
 
 // header is the value of m's last header named key (nil when none).
