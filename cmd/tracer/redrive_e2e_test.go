@@ -62,25 +62,7 @@ func TestRedriveEndToEnd(t *testing.T) {
 		"--from-beginning", "--topics", "^"+regexp.QuoteMeta(topic)+`(\.DLT)?$`, "--group-id", kafkatest.Name(t, "tracer"),
 		"--auth", "token", "--allow-redrive", "--redrive-operators", "token",
 		"--alert-webhook", hookSrv.URL, "--alert-format", "json", "--alert-interval", "200ms")
-	call := func(method, path string, form url.Values) (int, string) {
-		t.Helper()
-		var body io.Reader
-		if form != nil {
-			body = strings.NewReader(form.Encode())
-		}
-		req, _ := http.NewRequest(method, p.URL+path, body)
-		req.Header.Set("Authorization", "Bearer "+token)
-		if form != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	call := bearerCaller(t, p.URL, token)
 	record := fmt.Sprintf("%s/%d/%d", dlt, dlPart, dlOff)
 	poll(t, 60*time.Second, "the dead letter on /api/failures", func() bool {
 		code, body := call("GET", "/api/failures?topic="+url.QueryEscape(dlt), nil)
@@ -157,6 +139,30 @@ func TestRedriveEndToEnd(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	p.Stop(t)
+}
+
+// bearerCaller returns a function that calls the tracer at base with the
+// bearer token (a form POSTs url-encoded) and returns status and body.
+func bearerCaller(t *testing.T, base, token string) func(method, path string, form url.Values) (int, string) {
+	return func(method, path string, form url.Values) (int, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequest(method, base+path, body)
+		req.Header.Set("Authorization", "Bearer "+token)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
 }
 
 // hookReceiver is a webhook receiver on loopback.

@@ -5,9 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -32,14 +30,7 @@ import (
 // header byte for byte (the binary ones included) plus the redrive
 // headers; in its flow the redriven copy is no duplicate.
 func TestRedriveSpringDeadLetter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end Spring redrive test skipped in -short mode")
-	}
-	if !kafkatest.Real() {
-		t.Skip("needs a real Kafka broker (EVENTSCOPE_TEST_KAFKA): the JVM clients are not run against kfake")
-	}
-	jvmapps.Classpath(t)
-	brokers := kafkatest.Broker(t)
+	brokers := needsJVM(t)
 	topic := kafkatest.Name(t, "payments")
 	dlt := topic + "-dlt.DLT"
 	corr := kafkatest.Name(t, "flow")
@@ -61,14 +52,7 @@ func TestRedriveSpringDeadLetter(t *testing.T) {
 // dead-lettered because its value is not JSON is read from the worker's
 // __connect.errors.* headers and redriven like the Spring one.
 func TestRedriveConnectDeadLetter(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end Connect redrive test skipped in -short mode")
-	}
-	if !kafkatest.Real() {
-		t.Skip("needs a real Kafka broker (EVENTSCOPE_TEST_KAFKA): the Connect worker is not run against kfake")
-	}
-	jvmapps.Classpath(t)
-	brokers := kafkatest.Broker(t)
+	brokers := needsJVM(t)
 	topic := kafkatest.Name(t, "shipments")
 	dlq := topic + "-dlq"
 	corr := kafkatest.Name(t, "flow")
@@ -79,6 +63,21 @@ func TestRedriveConnectDeadLetter(t *testing.T) {
 				t.Errorf("__connect.errors.offset = %q, want %d", got, orig.Offset)
 			}
 		})
+}
+
+// needsJVM skips t in -short mode and without a real broker (the JVM
+// clients are not run against kfake), builds the JVM programs, and
+// returns the broker.
+func needsJVM(t *testing.T) []string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test with JVM programs skipped in -short mode")
+	}
+	if !kafkatest.Real() {
+		t.Skip("needs a real Kafka broker (EVENTSCOPE_TEST_KAFKA): the JVM clients are not run against kfake")
+	}
+	jvmapps.Classpath(t)
+	return kafkatest.Broker(t)
 }
 
 // redriveReal checks a dead letter a real framework wrote to dlq for the
@@ -106,25 +105,7 @@ func redriveReal(t *testing.T, brokers []string, topic, dlq, corr, typ, reason s
 	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"),
 		"--from-beginning", "--topics", "^"+regexp.QuoteMeta(topic)+"("+regexp.QuoteMeta(dlt[len(topic):])+")?$", "--group-id", kafkatest.Name(t, "tracer"),
 		"--auth", "token", "--allow-redrive", "--redrive-operators", "token")
-	call := func(method, path string, form url.Values) (int, string) {
-		t.Helper()
-		var body io.Reader
-		if form != nil {
-			body = strings.NewReader(form.Encode())
-		}
-		req, _ := http.NewRequest(method, p.URL+path, body)
-		req.Header.Set("Authorization", "Bearer "+token)
-		if form != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	call := bearerCaller(t, p.URL, token)
 	var fs failuresBody
 	poll(t, 60*time.Second, "the dead letter on /api/failures", func() bool {
 		code, body := call("GET", "/api/failures?topic="+url.QueryEscape(dlt), nil)
