@@ -188,6 +188,9 @@ func httpReads(base string, k *known, n, nPage, clients int) {
 		fmt.Sprintf("%d clients p50 / p95 / p99 ms", clients), "5xx (other errors)")
 	fmt.Println(strings.Repeat("-", 140))
 	for i, p := range pages(k) {
+		if !measured(p) {
+			continue
+		}
 		m := nPage
 		if p.byID {
 			m = n

@@ -1,10 +1,27 @@
 package main
 
 import (
+	"flag"
 	"fmt"
+	"log"
 	"math/rand/v2"
 	"net/url"
+	"regexp"
 )
+
+var onlyPages = flag.String("pages", "", "measure only the pages whose name matches this regular expression (e.g. 'text|payload'; default: all)")
+
+// measured reports whether -pages selects p.
+func measured(p page) bool {
+	if *onlyPages == "" {
+		return true
+	}
+	re, err := regexp.Compile(*onlyPages)
+	if err != nil {
+		log.Fatalf("-pages %q: %v", *onlyPages, err)
+	}
+	return re.MatchString(p.name)
+}
 
 // payloadPages are the payload text and field searches of issue 23, each
 // matching and matching nothing, over the default 24 h window (the
