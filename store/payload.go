@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -96,98 +95,6 @@ func equalPath(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// WalkPayload calls visit for every value of a JSON payload below the
-// top level, with its path of object keys (array elements share their
-// array's path), its kind and its text (see PayloadMatches), until visit
-// returns false. It stops quietly where the payload stops being JSON, so a
-// truncated payload yields what comes before the cut; a payload that does
-// not start with an object or array yields nothing.
-func WalkPayload(payload []byte, visit func(path []string, kind, text string) bool) {
-	p := bytes.TrimLeft(payload, " \t\r\n")
-	if len(p) == 0 || p[0] != '{' && p[0] != '[' {
-		return
-	}
-	d := json.NewDecoder(bytes.NewReader(p))
-	d.UseNumber()
-	w := walker{d: d, visit: visit}
-	tok, err := d.Token()
-	if err != nil {
-		return
-	}
-	w.top = true
-	w.value(tok)
-}
-
-type walker struct {
-	d     *json.Decoder
-	path  []string
-	visit func(path []string, kind, text string) bool
-	top   bool
-}
-
-// value walks one value whose first token is tok; false when the walk
-// ends (an error or visit said stop).
-func (w *walker) value(tok json.Token) bool {
-	top := w.top
-	w.top = false
-	emit := func(kind, text string) bool {
-		if top {
-			return true
-		}
-		return w.visit(w.path, kind, text)
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '{' {
-			if !emit(KindObject, "") {
-				return false
-			}
-			for w.d.More() {
-				k, err := w.d.Token()
-				key, ok := k.(string)
-				if err != nil || !ok {
-					return false
-				}
-				t, err := w.d.Token()
-				if err != nil {
-					return false
-				}
-				w.path = append(w.path, key)
-				ok = w.value(t)
-				w.path = w.path[:len(w.path)-1]
-				if !ok {
-					return false
-				}
-			}
-		} else {
-			if !emit(KindArray, "") {
-				return false
-			}
-			for w.d.More() {
-				t, err := w.d.Token()
-				if err != nil {
-					return false
-				}
-				w.top = top // elements of the top-level array are top level too
-				if !w.value(t) {
-					return false
-				}
-			}
-		}
-		_, err := w.d.Token() // the closing delimiter
-		return err == nil
-	case string:
-		return emit(KindString, v)
-	case json.Number:
-		return emit(KindNumber, string(v))
-	case bool:
-		return emit(KindBool, strconv.FormatBool(v))
-	case nil:
-		return emit(KindNull, "null")
-	}
-	return false
 }
 
 // PayloadNeedle is a byte string every payload with a value at the
