@@ -27,10 +27,11 @@ type tracker struct {
 	linked   map[string]bool  // cause ID + effect ID with an edge
 }
 
-func newAnomalyTracker(steps []Step, cfg *diagnose.Config) *tracker {
+// newAnomalyTracker tracks steps; classes[k] is step k's record's class.
+func newAnomalyTracker(steps []Step, classes []diagnose.Class) *tracker {
 	ds := make([]diagnose.Step, len(steps))
 	for k := range steps {
-		ds[k] = diagnose.StepOf(steps[k].Event, cfg.Classify(steps[k].Event))
+		ds[k] = diagnose.StepOf(steps[k].Event, classes[k])
 	}
 	return &tracker{steps: steps, ds: ds, first: map[string]int{}, records: map[string][]int{},
 		waiting: map[string][]int{}, orphaned: map[string]bool{}, linked: map[string]bool{}}

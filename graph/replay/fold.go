@@ -9,9 +9,9 @@ import (
 )
 
 // fold sets each step's Entity, State, Changes, Skipped and Note.
-// cfg tells failures (diagnose.Class.Failure) from other events: see
-// supersede for what a later event does to the members a failure set.
-func fold(steps []Step, entityKey string, cfg *diagnose.Config) {
+// classes[k] is step k's record's class: a failure's members are undone
+// when a later event supersedes it (see failureMembers).
+func fold(steps []Step, entityKey string, classes []diagnose.Class) {
 	var path []string
 	var pathErr error
 	if entityKey != "" {
@@ -51,7 +51,7 @@ func fold(steps []Step, entityKey string, cfg *diagnose.Config) {
 		}
 		var ch []Change
 		nw, changed := merge(old, patch, "", &ch)
-		if cfg.Classify(s.Event).Failure {
+		if classes[k].Failure {
 			failed[s.Entity] = failed[s.Entity].add(old, ch, k)
 		} else if fm := failed[s.Entity]; fm.supersededBy(patch) {
 			var undone bool

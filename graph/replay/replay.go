@@ -28,6 +28,7 @@ package replay
 import (
 	"slices"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/graph"
 )
@@ -140,8 +141,13 @@ func Steps(events []event.Event, opts Options) []Step {
 		steps[k] = Step{Index: k, Event: &events[i], Source: i}
 	}
 	markOrders(steps, byTime, byArrival)
-	fold(steps, opts.EntityKey, opts.Graph.Config())
-	newAnomalyTracker(steps, opts.Graph.Config()).run()
+	cfg := opts.Graph.Config()
+	classes := make([]diagnose.Class, len(steps)) // each record classified once, for both
+	for k := range steps {
+		classes[k] = cfg.Classify(steps[k].Event)
+	}
+	fold(steps, opts.EntityKey, classes)
+	newAnomalyTracker(steps, classes).run()
 	wholeFlowAnomalies(steps, events, byTime, opts.Graph)
 	return steps
 }
