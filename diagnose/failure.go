@@ -69,7 +69,8 @@ func (f *flow) parked(v, k int) int {
 }
 
 // recovery returns the event that did the parked work after all: an effect
-// of the work, on no dead-letter topic, not earlier than the dead-letter
+// of the work, on no dead-letter topic and no redrive of it (a redrive is
+// the work offered again, not done), not earlier than the dead-letter
 // record, published by the service that dead-lettered it (when the record
 // names one other than the work's producer: a copy keeps the original's
 // producer, and then any later effect counts); else, when the record names
@@ -84,7 +85,7 @@ func (f *flow) recovery(v, k, work int, seen []bool) string {
 			continue
 		}
 		e := f.orig(w)
-		if e.Class.DeadLetter || e.Time.Before(dl.Time) || strict && e.Source != dl.Source {
+		if e.Class.DeadLetter || e.Class.Redrive || e.Time.Before(dl.Time) || strict && e.Source != dl.Source {
 			continue
 		}
 		return e.ID
@@ -94,7 +95,7 @@ func (f *flow) recovery(v, k, work int, seen []bool) string {
 	// service (when it names one of its own).
 	for w := range f.vs {
 		e := f.orig(w)
-		if w == v || w == work || !f.vs[w].unknown || len(f.vs[w].in) > 0 || e.Class.DeadLetter ||
+		if w == v || w == work || !f.vs[w].unknown || len(f.vs[w].in) > 0 || e.Class.DeadLetter || e.Class.Redrive ||
 			e.Time.Before(dl.Time) || !strict || e.Source != dl.Source {
 			continue
 		}

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"slices"
+	"strings"
 
 	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/event"
@@ -34,7 +35,7 @@ func (b *builder) vertices() {
 	recs := make([]int, len(f.Events)) // one backing array; a duplicate's append copies
 	add := func(i int) {
 		e := &f.Events[i]
-		if v, ok := b.idx[e.EventID]; ok && b.isCopy(v, e) {
+		if v, ok := b.idx[e.EventID]; ok && (b.isCopy(v, e) || isRedrive(e)) {
 			if !b.cloned { // the caller's events stay as they were
 				f.Events = slices.Clone(f.Events)
 				b.cloned = true
@@ -66,6 +67,19 @@ func (b *builder) vertices() {
 			}
 		}
 	}
+}
+
+// isRedrive reports whether e is a dead letter eventscope redrove to its
+// original topic (it carries diagnose.RedriveHeader): it repeats the
+// event's ID, and is drawn as a copy of it, a new step after the
+// dead-lettered event, not as one more record of it.
+func isRedrive(e *event.Event) bool {
+	for _, h := range e.Headers {
+		if strings.EqualFold(h.Key, diagnose.RedriveHeader) {
+			return true
+		}
+	}
+	return false
 }
 
 // isCopy reports whether record e, whose event ID vertex v has, is a

@@ -129,3 +129,36 @@ func TestMultiTopicNode(t *testing.T) {
 		t.Errorf("node title %q class %q", n.Title, n.Class)
 	}
 }
+
+// TestRedriveStep: a dead letter redriven to its original topic (the
+// record carries eventscope-redriven-from) is a new step, drawn after the
+// dead-lettered event with a copy edge, and no duplicate; the flow stays
+// failed (a redrive offers the work again, it does not do it).
+func TestRedriveStep(t *testing.T) {
+	order := withPayload(ev("o1", "", "OrderPlaced", 0), "orders", `{"id":1}`)
+	order.Source = "shop"
+	dl := withPayload(ev("o1", "", "OrderPlaced", 5), "orders.DLT", `{"id":1}`)
+	dl.Source = "kitchen"
+	re := withPayload(ev("o1", "", "OrderPlaced", 9), "orders", `{"id":1}`)
+	re.Source = "shop"
+	re.Headers = []event.Header{{Key: "eventscope-redriven-from", Value: "orders.DLT/0/5"}}
+	f := graph.Build(seq(order, dl, re), graph.Options{})
+	var vs []string
+	for _, v := range f.Vertices {
+		vs = append(vs, v.ID)
+	}
+	if d := cmp.Diff([]string{"o1", "o1@orders"}, vs); d != "" {
+		t.Errorf("vertices (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]edgeOut{{"o1", "o1@orders", graph.EdgeCopy}}, copyEdges(f)); d != "" {
+		t.Errorf("edges (-want +got):\n%s", d)
+	}
+	for _, a := range f.Anomalies {
+		if a.Kind == graph.Duplicate {
+			t.Errorf("redrive flagged: %+v", a)
+		}
+	}
+	if f.Status != "failed" {
+		t.Errorf("status %q, want failed", f.Status)
+	}
+}
