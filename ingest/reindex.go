@@ -90,7 +90,9 @@ func (r *Reindexer) Run(ctx context.Context) {
 // schemas that records stored before the start wait for.
 func (r *Reindexer) Pass(ctx context.Context) (int, error) {
 	if !r.seeded {
-		evs, err := r.cfg.Store.Undecoded(ctx, event.SchemaNote, 10*r.cfg.Batch)
+		// A page of waiting records names their schemas; a full page is
+		// read again next pass (once these are rewritten, others show).
+		evs, err := r.cfg.Store.Undecoded(ctx, event.SchemaNote, r.cfg.Batch)
 		if err != nil {
 			return 0, fmt.Errorf("find records waiting for a schema: %w", err)
 		}
@@ -101,7 +103,7 @@ func (r *Reindexer) Pass(ctx context.Context) (int, error) {
 				r.seeds = append(r.seeds, id)
 			}
 		}
-		r.seeded = true
+		r.seeded = len(evs) < r.cfg.Batch
 	}
 	total := 0
 	var left []int32
