@@ -65,7 +65,7 @@ func diagCond(t store.Term, now time.Time) cond {
 // verdicts: q's terms are status: and anomaly: terms (diag) and, when
 // rest is true, others. The verdicts of this process's writes are
 // computed first (settle). Windows of flow_verdicts by last time, sized
-// for about 4n flows and growing fourfold, are read newest first (a
+// for about 4n flows and growing verdictGrowth-fold, are read newest first (a
 // contiguous range of the table), until one holds n matches or the whole
 // table was read. Without other terms the summaries come from the
 // verdicts alone; with them, the window's matching flows narrow the search
@@ -92,13 +92,19 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 	if cur != nil && !cur.LastTime.IsZero() {
 		top = min(top, cur.LastTime.UnixNano()+1)
 	}
+	rows := pi.rows
+	if dc.sql != "1" { // how many rows may match: none, or the first window's size
+		if rows, err = s.countVerdictRows(ctx, fromNanos(q.From), and([]cond{dc, cursorCond(cur)})); err != nil || rows == 0 {
+			return []store.FlowSummary{}, err
+		}
+	}
 	span := float64(pi.maxT.Sub(pi.minT) + time.Second)
-	w := time.Duration(min(span, max(float64(time.Second), span*float64(4*n)/float64(pi.rows))))
+	w := time.Duration(min(span, max(float64(time.Second), span*float64(4*n)/float64(rows))))
 	var out []store.FlowSummary
 	c := cur
 	for {
 		lo := top - int64(w)
-		done := lo <= pi.minT.UnixNano() || w > 50*365*24*time.Hour // w*4 stays in range
+		done := lo <= pi.minT.UnixNano() || w > 10*365*24*time.Hour // w*verdictGrowth stays in range
 		if done {
 			lo = zeroNanos
 		}
@@ -114,7 +120,7 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 			if out = keepDiagnosed(sums, diag); len(out) >= n || done {
 				return out, nil
 			}
-			w *= 4
+			w *= verdictGrowth
 			continue
 		}
 		want := n - len(out)
@@ -133,7 +139,7 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 			c = &store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID}
 		}
 		if len(vs) < want {
-			w *= 4
+			w *= verdictGrowth
 		}
 	}
 }
@@ -147,6 +153,21 @@ func keepDiagnosed(sums []store.FlowSummary, diag []store.Term) []store.FlowSumm
 		}
 	}
 	return out
+}
+
+// countVerdictRows counts the rows of flow_verdicts at or after lo that
+// pass c (on newestVerdicts' columns, row by row): none means no flow
+// passes; otherwise it sizes the first window (one narrow scan of the
+// range instead of windows that find nothing).
+func (s *Store) countVerdictRows(ctx context.Context, lo int64, c cond) (uint64, error) {
+	var n uint64
+	err := s.conn.QueryRow(ctx, `SELECT count() FROM (
+  SELECT flow_id, last_ns AS last, first_ns AS first, kinds AS k, base AS b, stall_ns AS st
+  FROM flow_verdicts WHERE last_ns >= ?) WHERE `+c.sql, append([]any{lo}, c.args...)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count flow verdicts: %w", err)
+	}
+	return n, nil
 }
 
 // byLast is the Flows order of newestVerdicts' rows.
@@ -211,3 +232,9 @@ GROUP BY flow_id, last_ns`, ch.GroupSet{Value: lasts}, ch.GroupSet{Value: ids})
 	}
 	return out, nil
 }
+
+// verdictGrowth is how much each window of verdictFlows is wider than the
+// one before: a condition few flows meet reaches the whole range in a few
+// queries (each one reads the window again), and the first window answers
+// one most flows meet.
+const verdictGrowth = 16

@@ -54,6 +54,10 @@ func pages(k *known) []page {
 	}
 	ps = append(ps,
 		page{"anomaly:orphan after:-24h", "p99 < 300 ms", search("anomaly:orphan after:-24h"), false},
+		page{"status:failed after:-24h", "p99 < 300 ms", search("status:failed after:-24h"), false},
+		page{"status:ok", "p99 < 300 ms", search("status:ok"), false},
+		page{"anomaly:cycle (no flow has it)", "p99 < 300 ms", search("anomaly:cycle"), false},
+		page{"status:failed type:X", "p99 < 300 ms", search("status:failed type:PaymentAuthorized"), false},
 		page{"id:<absent>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=id%3Anone-" + fmt.Sprint(r.Int()) }, true},
 		page{"key:<absent>", "p99 < 300 ms", func(r *rand.Rand) string { return "/api/flows?q=key%3Anone-" + fmt.Sprint(r.Int()) }, true},
 		page{"type:<absent>", "p99 < 300 ms", search("type:NoSuchType"), false},
