@@ -119,8 +119,11 @@ type recordKey struct {
 func readSteps(ctx context.Context, conn driver.Conn, ids []any, cfg *diagnose.Config) (map[string][]diagnose.Step, error) {
 	rows, err := conn.Query(ctx, `SELECT flow_id, event_id, causation_id, correlation_id, type, source, topic,
   kafka_partition, kafka_offset, kafka_time_ns, time_ns
-FROM events WHERE flow_id IN ? AND internal = 0
-LIMIT 1 BY flow_id, topic, kafka_partition, kafka_offset, kafka_time_ns`, ch.GroupSet{Value: ids})
+FROM (SELECT flow_id, event_id, causation_id, correlation_id, type, source, topic,
+  kafka_partition, kafka_offset, kafka_time_ns, time_ns, id_source
+ FROM events WHERE flow_id IN ? AND internal = 0
+ ORDER BY ingested_at_ns DESC LIMIT 1 BY `+versionKey+`)
+WHERE id_source != '`+movedSource+`'`, ch.GroupSet{Value: ids})
 	if err != nil {
 		return nil, fmt.Errorf("read records: %w", err)
 	}

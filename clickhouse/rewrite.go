@@ -102,5 +102,6 @@ func (s *Store) Rewrite(ctx context.Context, rs []store.Rewrite) error {
 	if err := s.writeEvents(ctx, rows, classes); err != nil {
 		return fmt.Errorf("rewrite: %w", err)
 	}
+	s.touchFlows(rows) // both flows' verdicts change
 	return nil
 }
