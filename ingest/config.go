@@ -127,6 +127,16 @@ func (c Config) saramaConfig() (*sarama.Config, error) {
 		// every topic.
 		sc.Consumer.Group.Rebalance.GroupStrategies = []sarama.BalanceStrategy{sarama.NewBalanceStrategyRoundRobin()}
 	}
+	// A fetch response stays in memory until the last of its records is
+	// written: at sarama's defaults (1 MiB per partition a fetch, 256
+	// records buffered per partition) they were ~25 MB of a backfill's
+	// heap (docs/PERFORMANCE.md, Ingest); a batch takes 10000 records.
+	if sc.Consumer.Fetch.Default == sarama.NewConfig().Consumer.Fetch.Default {
+		sc.Consumer.Fetch.Default = 256 << 10
+	}
+	if sc.ChannelBufferSize == sarama.NewConfig().ChannelBufferSize {
+		sc.ChannelBufferSize = 64
+	}
 	sc.Consumer.Return.Errors = true
 	sc.Consumer.Offsets.AutoCommit.Enable = true
 	if sc.Consumer.Offsets.AutoCommit.Interval <= 0 {

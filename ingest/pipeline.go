@@ -87,25 +87,36 @@ func (p *pipeline) flush(reason string) {
 }
 
 // runBatcher cuts batches by size, interval and flush requests until in is
-// closed, then closes queue.
+// closed, then closes queue. A batch whose interval has passed goes as soon
+// as the queue takes it and grows meanwhile: under a backlog (the writer
+// busy, the queue full) batches reach BatchSize instead of holding what
+// came in one interval, so commits are fewer and each costs less per event.
 func (p *pipeline) runBatcher() {
 	defer close(p.queue)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	var timerC <-chan time.Time
 	var cur batch
+	due := false // the interval passed: cur goes once the queue has room
 	emit := func(reason string) {
 		if len(cur.events) == 0 {
 			return
 		}
 		timer.Stop()
-		timerC = nil
+		timerC, due = nil, false
 		cur.reason = reason
 		p.queue <- cur
 		cur = batch{}
 	}
 	for {
+		var sendC chan batch
+		out := cur
+		if due {
+			sendC, out.reason = p.queue, ReasonInterval
+		}
 		select {
+		case sendC <- out:
+			cur, due = batch{}, false
 		case it, ok := <-p.in:
 			if !ok {
 				emit(ReasonShutdown)
@@ -134,8 +145,7 @@ func (p *pipeline) runBatcher() {
 				}
 			}
 		case <-timerC:
-			timerC = nil
-			emit(ReasonInterval)
+			timerC, due = nil, len(cur.events) > 0
 		}
 	}
 }

@@ -194,6 +194,45 @@ func TestPipelineBackpressure(t *testing.T) {
 	}
 }
 
+// TestPipelineBatchesGrowUnderBacklog: while the writer is busy and the
+// queue full, a batch whose interval has passed keeps taking events (up to
+// BatchSize) instead of waiting with what one interval brought.
+func TestPipelineBatchesGrowUnderBacklog(t *testing.T) {
+	s := &blockingStore{release: make(chan struct{}), inner: newMemStore()}
+	met, _ := newMetrics(nil, nil)
+	cfg := Config{BatchSize: 100, MaxInFlight: 1, BatchInterval: time.Millisecond}.withDefaults()
+	p := newPipeline(cfg, s, testLog(t), met, newState("g"))
+	var wg sync.WaitGroup
+	wg.Go(p.runBatcher)
+	wg.Go(func() { p.runWriter(context.Background()) })
+	m := &marks{w: s.inner, got: map[tp]int64{}}
+	p.send(item{evs: []event.Event{ev("t", 0, 0)}, m: m}, nil)
+	eventually(t, 5*time.Second, "first write started", func() bool { return s.calls.Load() == 1 })
+	p.send(item{evs: []event.Event{ev("t", 0, 1)}, m: m}, nil)
+	eventually(t, 5*time.Second, "second batch queued", func() bool { return len(p.queue) == 1 })
+	var sent atomic.Int64
+	go func() {
+		for i := range 80 {
+			if i == 40 {
+				// Not a wait for a condition: the batch's interval must
+				// pass while it is held (before, it then stopped taking).
+				time.Sleep(20 * cfg.BatchInterval)
+			}
+			p.send(item{evs: []event.Event{ev("t", 0, int64(2+i))}, m: m}, nil)
+			sent.Add(1)
+		}
+	}()
+	eventually(t, 5*time.Second, "80 more taken while the store is stuck", func() bool {
+		return sent.Load() == 80 && len(p.in) == 0
+	})
+	close(s.release)
+	close(p.in)
+	wg.Wait()
+	if diff := cmp.Diff([]int{1, 1, 80}, s.inner.sizes); diff != "" {
+		t.Errorf("batch sizes (-want +got):\n%s", diff)
+	}
+}
+
 // TestPipelineAbandonsAtDeadline: when the write context ends (shutdown
 // deadline), a failing batch is abandoned unmarked and flush still returns.
 func TestPipelineAbandonsAtDeadline(t *testing.T) {
