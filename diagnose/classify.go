@@ -34,10 +34,53 @@ const RedriveHeader = "eventscope-redriven-from"
 
 // Classify classifies one event.
 func (c *Config) Classify(e *event.Event) Class {
-	cl := Class{DeadLetter: c.IsDeadLetter(e.Topic), Compensation: c.IsCompensationType(e.Type),
+	return c.classify(e, c.IsDeadLetter(e.Topic), c.typeClass(e.Type))
+}
+
+// typeClass is what a type name reads as: a failure, a compensation.
+type typeClass struct{ failure, compensation bool }
+
+func (c *Config) typeClass(typ string) typeClass {
+	return typeClass{failure: c.IsFailureType(typ), compensation: c.IsCompensationType(typ)}
+}
+
+// Classifier is Classify for the events of one flow or batch, keeping the
+// answers that depend on the topic alone and on the type alone (the
+// pattern matching that was nine tenths of Classify's time): a flow has a
+// few topics and types and many events. Not safe for concurrent use: make
+// one per loop. The Config must not change while it is used.
+type Classifier struct {
+	c      *Config
+	topics map[string]bool
+	types  map[string]typeClass
+}
+
+// Classifier returns a new Classifier of c.
+func (c *Config) Classifier() *Classifier {
+	return &Classifier{c: c, topics: map[string]bool{}, types: map[string]typeClass{}}
+}
+
+// Classify is Config.Classify.
+func (k *Classifier) Classify(e *event.Event) Class {
+	dl, ok := k.topics[e.Topic]
+	if !ok {
+		dl = k.c.IsDeadLetter(e.Topic)
+		k.topics[e.Topic] = dl
+	}
+	tc, ok := k.types[e.Type]
+	if !ok {
+		tc = k.c.typeClass(e.Type)
+		k.types[e.Type] = tc
+	}
+	return k.c.classify(e, dl, tc)
+}
+
+// classify is Classify with the topic's and the type's answers given.
+func (c *Config) classify(e *event.Event, deadLetter bool, tc typeClass) Class {
+	cl := Class{DeadLetter: deadLetter, Compensation: tc.compensation,
 		Redrive: header(e.Headers, RedriveHeader) != "", UnpublishedCause: c.CauseMayBeUnpublished(e)}
 	fields := c.payloadFields(e.Payload)
-	cl.Failure = cl.DeadLetter || c.IsFailureType(e.Type)
+	cl.Failure = cl.DeadLetter || tc.failure
 	if !cl.Failure {
 		for _, f := range c.FailureFields {
 			if fields[f] != "" {

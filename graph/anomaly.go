@@ -10,10 +10,11 @@ import (
 // vertices: derived copies are marked and have their own IDs), in order.
 func (b *builder) diagnose(opts *Options) diagnose.Report {
 	cfg := opts.Config()
+	cls := cfg.Classifier()
 	steps := make([]diagnose.Step, 0, len(b.f.Events))
 	for i := range b.f.Events {
 		if e := &b.f.Events[i]; !e.Internal {
-			steps = append(steps, diagnose.StepOf(e, cfg.Classify(e)))
+			steps = append(steps, diagnose.StepOf(e, cls.Classify(e)))
 		}
 	}
 	return cfg.Analyze(steps, opts.Now)

@@ -209,9 +209,10 @@ var (
 // (Summary.KindList, Summary.Status).
 func Summarize(cfg *diagnose.Config, events []event.Event) diagnose.Summary {
 	steps := make([]diagnose.Step, 0, len(events))
+	cls := cfg.Classifier()
 	for i := range events {
 		if e := &events[i]; !e.Internal {
-			steps = append(steps, diagnose.StepOf(e, cfg.Classify(e)))
+			steps = append(steps, diagnose.StepOf(e, cls.Classify(e)))
 		}
 	}
 	return cfg.Summarize(steps)

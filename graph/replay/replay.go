@@ -143,8 +143,9 @@ func Steps(events []event.Event, opts Options) []Step {
 	markOrders(steps, byTime, byArrival)
 	cfg := opts.Graph.Config()
 	classes := make([]diagnose.Class, len(steps)) // each record classified once, for both
+	cls := cfg.Classifier()
 	for k := range steps {
-		classes[k] = cfg.Classify(steps[k].Event)
+		classes[k] = cls.Classify(steps[k].Event)
 	}
 	fold(steps, opts.EntityKey, classes)
 	newAnomalyTracker(steps, classes).run()
