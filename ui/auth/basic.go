@@ -20,8 +20,8 @@ import (
 // A flood of wrong passwords must not take the CPU from everyone else, so
 // password checks are throttled: each client address that fails gets a
 // growing wait before its next check (throttle), and at most `slots` checks
-// run at once in the whole process, a failed one keeping its slot idle as
-// long again as it computed; a check that cannot start within
+// run at once in the whole process, a failed one keeping its slot idle
+// nine times as long as it computed; a check that cannot start within
 // bcryptQueueWait is refused with 429. Remembered credentials skip all this.
 type basic struct {
 	users map[string][]byte
@@ -41,6 +41,9 @@ const (
 	basicCacheSize = 1024
 	// bcryptQueueWait is how long a password check waits for a free slot.
 	bcryptQueueWait = 2 * time.Second
+	// failedIdle: a failed check keeps its slot idle this many times as
+	// long as it computed.
+	failedIdle = 9
 )
 
 func newBasic(cfg Config) (*basic, error) {
@@ -96,9 +99,11 @@ func (b *basic) check(r *http.Request) (string, bool, string, time.Duration) {
 	start := time.Now()
 	good := b.compare(user, pass)
 	if !good {
-		// Keep the slot idle as long again: failed checks get at most half
-		// of a core per slot, the rest stays with everyone else.
-		pause(r, time.Since(start))
+		// Keep the slot idle failedIdle times as long: failed checks get
+		// at most a tenth of a core per slot, the rest stays with ingest
+		// and everyone else (issue 17 F5, measured with
+		// BenchmarkLoginFloodIngest).
+		pause(r, failedIdle*time.Since(start))
 	}
 	<-b.slots
 	if !good {
