@@ -3,7 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql/driver"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -35,53 +35,48 @@ import (
 // candidates (fieldFewHits) are looked up directly; many are checked flow
 // by flow, newest first, one primary-key look-up each.
 var fieldIndex = optional{
-	name: "payload_fields",
+	name: "payload_paths",
 	create: []string{
-		`CREATE TABLE payload_fields (
+		`CREATE TABLE payload_paths (
 	path    TEXT NOT NULL,
 	flow_id TEXT NOT NULL,
 	lo      REAL,
 	hi      REAL,
-	bloom   BLOB NOT NULL,
+	b0      INTEGER NOT NULL, -- the Bloom filter's four 64-bit words
+	b1      INTEGER NOT NULL,
+	b2      INTEGER NOT NULL,
+	b3      INTEGER NOT NULL,
 	PRIMARY KEY (path, flow_id)
 ) WITHOUT ROWID`,
-		`CREATE TRIGGER payload_fields_insert AFTER INSERT ON events BEGIN
-	INSERT INTO payload_fields (path, flow_id, lo, hi, bloom)
-	SELECT value ->> 0, new.flow_id, value ->> 1, value ->> 2, unhex(value ->> 3)
+		`CREATE TRIGGER payload_paths_insert AFTER INSERT ON events BEGIN
+	INSERT INTO payload_paths (path, flow_id, lo, hi, b0, b1, b2, b3)
+	SELECT value ->> 0, new.flow_id, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
 	FROM json_each(` + fieldsFunc + `(new.payload)) WHERE true
-	ON CONFLICT (path, flow_id) DO UPDATE SET
-		lo = min(coalesce(lo, excluded.lo), coalesce(excluded.lo, lo)),
-		hi = max(coalesce(hi, excluded.hi), coalesce(excluded.hi, hi)),
-		bloom = ` + bloomOrFunc + `(bloom, excluded.bloom);
+	ON CONFLICT (path, flow_id) DO UPDATE SET ` + mergePaths + `;
 END`,
 	},
-	backfill: `INSERT INTO payload_fields (path, flow_id, lo, hi, bloom)
-	SELECT j.value ->> 0, e.flow_id, j.value ->> 1, j.value ->> 2, unhex(j.value ->> 3)
+	backfill: `INSERT INTO payload_paths (path, flow_id, lo, hi, b0, b1, b2, b3)
+	SELECT j.value ->> 0, e.flow_id, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
 	FROM events e, json_each(` + fieldsFunc + `(e.payload)) j WHERE true
-	ON CONFLICT (path, flow_id) DO UPDATE SET
-		lo = min(coalesce(lo, excluded.lo), coalesce(excluded.lo, lo)),
-		hi = max(coalesce(hi, excluded.hi), coalesce(excluded.hi, hi)),
-		bloom = ` + bloomOrFunc + `(bloom, excluded.bloom)`,
+	ON CONFLICT (path, flow_id) DO UPDATE SET ` + mergePaths,
 	drop: []string{
-		`DROP TRIGGER IF EXISTS payload_fields_insert`,
-		`DROP TABLE IF EXISTS payload_fields`,
+		`DROP TRIGGER IF EXISTS payload_paths_insert`,
+		`DROP TABLE IF EXISTS payload_paths`,
 	},
 }
 
-// Go functions of the field read model.
-const (
-	// fieldsFunc(payload): a JSON array of [path, lo, hi, bloom-hex], one
-	// per path of the payload.
-	fieldsFunc = "eventscope_payload_fields"
-	// bloomOrFunc(a, b): the union of two filters.
-	bloomOrFunc = "eventscope_bloom_or"
-	// bloomHasFunc(bloom, text): 1 when the filter may hold text.
-	bloomHasFunc = "eventscope_bloom_has"
-)
+// mergePaths folds a new row of a flow and path into the stored one.
+const mergePaths = `lo = min(coalesce(lo, excluded.lo), coalesce(excluded.lo, lo)),
+		hi = max(coalesce(hi, excluded.hi), coalesce(excluded.hi, hi)),
+		b0 = b0 | excluded.b0, b1 = b1 | excluded.b1, b2 = b2 | excluded.b2, b3 = b3 | excluded.b3`
 
-// bloomBytes is the size of a filter: 256 bits, 3 per text, so a flow
-// with 20 distinct values at a path passes a value it lacks about once in
-// 80.
+// fieldsFunc(payload) is the Go function of the field read model: a JSON
+// array of [path, lo, hi, b0, b1, b2, b3], one per path of the payload.
+const fieldsFunc = "eventscope_payload_fields"
+
+// bloomBytes is the size of a filter: 256 bits (four SQLite integers,
+// merged and tested with SQL's | and &), 3 per text, so a flow with 20
+// distinct values at a path passes a value it lacks about once in 80.
 const bloomBytes = 32
 
 func bloomBits(text string) [3]uint {
@@ -131,12 +126,15 @@ func payloadFields(payload []byte) string {
 		}
 		return true
 	})
-	rows := make([][4]any, 0, len(order))
+	rows := make([][7]any, 0, len(order))
 	for _, p := range order {
 		f := paths[p]
-		row := [4]any{p, nil, nil, hex.EncodeToString(f.bloom[:])}
+		row := [7]any{p, nil, nil}
 		if f.nums {
 			row[1], row[2] = f.lo, f.hi
+		}
+		for w := range 4 {
+			row[3+w] = int64(binary.LittleEndian.Uint64(f.bloom[8*w:]))
 		}
 		rows = append(rows, row)
 	}
@@ -147,31 +145,6 @@ func payloadFields(payload []byte) string {
 func init() {
 	msqlite.MustRegisterDeterministicScalarFunction(fieldsFunc, 1, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 		return payloadFields(blob(args[0])), nil
-	})
-	msqlite.MustRegisterDeterministicScalarFunction(bloomOrFunc, 2, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		a, b := blob(args[0]), blob(args[1])
-		out := make([]byte, bloomBytes)
-		for i := range out {
-			if i < len(a) {
-				out[i] |= a[i]
-			}
-			if i < len(b) {
-				out[i] |= b[i]
-			}
-		}
-		return out, nil
-	})
-	msqlite.MustRegisterDeterministicScalarFunction(bloomHasFunc, 2, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		f := blob(args[0])
-		if len(f) != bloomBytes {
-			return int64(1), nil
-		}
-		for _, b := range bloomBits(string(blob(args[1]))) {
-			if f[b/8]&(1<<(b%8)) == 0 {
-				return int64(0), nil
-			}
-		}
-		return int64(1), nil
 	})
 }
 
@@ -186,8 +159,16 @@ func fieldCond(tm store.Term) (string, []any) {
 	switch tm.Op {
 	case store.OpEq:
 		if !tm.Prefix {
-			c += " AND " + bloomHasFunc + "(p.bloom, ?)"
-			args = append(args, []byte(tm.Value))
+			var f [bloomBytes]byte
+			for _, b := range bloomBits(tm.Value) {
+				f[b/8] |= 1 << (b % 8)
+			}
+			for w := range 4 {
+				if m := int64(binary.LittleEndian.Uint64(f[8*w:])); m != 0 {
+					c += fmt.Sprintf(" AND (p.b%d & ?) = ?", w)
+					args = append(args, m, m)
+				}
+			}
 		}
 	case store.OpGT, store.OpGE, store.OpLT, store.OpLE:
 		v, ok := store.ParseNumber(tm.Value)
@@ -203,11 +184,13 @@ func fieldCond(tm store.Term) (string, []any) {
 
 // fieldPlan is the read model's part of a payload term's condition.
 type fieldPlan struct {
-	few bool // the model names few flows: look them up
+	few bool  // the model names few flows: these
+	ids []any // (flow IDs)
 }
 
-// fieldPlans decides, for each payload term of a query when the read
-// model is on, whether the flows it names are few; keyed by fieldKey.
+// fieldPlans asks the read model, for each payload term of a query when
+// it is on, for the flows that may match: their IDs when few (so the
+// search looks only at them), else a per-flow check; keyed by fieldKey.
 func (s *Store) fieldPlans(ctx context.Context, terms []store.Term) (map[string]fieldPlan, error) {
 	if !s.opts.fieldIndex {
 		return nil, nil
@@ -218,12 +201,28 @@ func (s *Store) fieldPlans(ctx context.Context, terms []store.Term) (map[string]
 			continue
 		}
 		c, args := fieldCond(tm)
-		var n int
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM payload_fields p WHERE `+c+` LIMIT ?)`,
-			append(args, fieldFewHits+1)...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count field candidates: %w", err)
+		rows, err := s.r.QueryContext(ctx, `SELECT flow_id FROM payload_paths p WHERE `+c+` LIMIT ?`, append(args, fieldFewHits+1)...)
+		if err != nil {
+			return nil, fmt.Errorf("field candidates: %w", err)
 		}
-		plans[fieldKey(tm)] = fieldPlan{few: n <= fieldFewHits}
+		var ids []any
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("field candidates: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("field candidates: %w", err)
+		}
+		p := fieldPlan{few: len(ids) <= fieldFewHits}
+		if p.few {
+			p.ids = ids
+		}
+		plans[fieldKey(tm)] = p
 	}
 	return plans, nil
 }
@@ -234,9 +233,12 @@ func fieldKey(tm store.Term) string {
 
 // indexedField is the read model's condition on flows f for tm.
 func indexedField(tm store.Term, p fieldPlan) (string, []any) {
-	c, args := fieldCond(tm)
-	if p.few {
-		return "f.flow_id IN (SELECT flow_id FROM payload_fields p WHERE " + c + ")", args
+	switch {
+	case p.few && len(p.ids) == 0:
+		return "0", nil
+	case p.few:
+		return "f.flow_id IN (?" + strings.Repeat(", ?", len(p.ids)-1) + ")", p.ids
 	}
-	return "EXISTS (SELECT 1 FROM payload_fields p WHERE p.flow_id = f.flow_id AND " + c + ")", args
+	c, args := fieldCond(tm)
+	return "EXISTS (SELECT 1 FROM payload_paths p WHERE p.flow_id = f.flow_id AND " + c + ")", args
 }

@@ -96,6 +96,13 @@ func setOptions(ctx context.Context, w *sql.DB, opts []Option, log *slog.Logger)
 	for _, opt := range opts {
 		opt(&o)
 	}
+	// The first form of the field model (payload_fields, merged by Go
+	// functions since removed) would fail every write: drop it.
+	for _, q := range []string{`DROP TRIGGER IF EXISTS payload_fields_insert`, `DROP TABLE IF EXISTS payload_fields`} {
+		if _, err := w.ExecContext(ctx, q); err != nil {
+			return o, fmt.Errorf("drop the old field model: %w", err)
+		}
+	}
 	var err error
 	if o.textIndex, err = setOptional(ctx, w, textIndex, o, log); err != nil {
 		return o, err
