@@ -11,15 +11,14 @@ import (
 )
 
 // failMemo remembers the flow status of the flows /failures and the alerts
-// ask about, so that a request does not run the diagnose engine over every
-// failing flow's records again (that read was nearly all of /api/failures'
-// time: ~200 ms for 555 failing flows at 300k events). A Write of this
-// store forgets the flows it touched; an entry older than memoTTL is still
-// used, and re-read in the background (one refresh at a time), so a
-// status written by another process shows within about memoTTL.
-//
-// When the verdict read model of issue 12 (one status row per flow) is in
-// place, failedStatuses should read it instead and this memo can go.
+// ask about, so that a request does not read every failing flow's status
+// again: that read was nearly all of /api/failures' time (~200 ms for 554
+// failing flows at 300k events when it ran the diagnose engine on their
+// records; 200-660 ms under load average 22 through flow_summary heads and
+// flow_verdicts, issue 12's read model). A Write of this store forgets the
+// flows it touched; an entry older than memoTTL is still used, and re-read
+// in the background (one refresh at a time), so a status written by
+// another process shows within about memoTTL.
 type failMemo struct {
 	mu         sync.Mutex
 	status     map[string]memoEntry
