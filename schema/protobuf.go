@@ -25,6 +25,35 @@ import (
 type protoCodec struct {
 	file  protoreflect.FileDescriptor
 	types sync.Map // message-index path -> protoreflect.MessageType
+	// json writes with the schema's own messages (and its imports') as
+	// the types google.protobuf.Any fields may hold, then the runtime's.
+	json protojson.MarshalOptions
+}
+
+// anyTypes resolves the type URL of an Any: a message of the schema's
+// files first, then one the runtime knows (the well-known types).
+type anyTypes struct{ own *dynamicpb.Types }
+
+func (a anyTypes) FindMessageByName(n protoreflect.FullName) (protoreflect.MessageType, error) {
+	if t, err := a.own.FindMessageByName(n); err == nil {
+		return t, nil
+	}
+	return protoregistry.GlobalTypes.FindMessageByName(n)
+}
+
+func (a anyTypes) FindMessageByURL(url string) (protoreflect.MessageType, error) {
+	if t, err := a.own.FindMessageByURL(url); err == nil {
+		return t, nil
+	}
+	return protoregistry.GlobalTypes.FindMessageByURL(url)
+}
+
+func (a anyTypes) FindExtensionByName(n protoreflect.FullName) (protoreflect.ExtensionType, error) {
+	return protoregistry.GlobalTypes.FindExtensionByName(n)
+}
+
+func (a anyTypes) FindExtensionByNumber(m protoreflect.FullName, f protoreflect.FieldNumber) (protoreflect.ExtensionType, error) {
+	return protoregistry.GlobalTypes.FindExtensionByNumber(m, f)
 }
 
 // protoSource is one file for the compiler: .proto text or a descriptor.
@@ -99,7 +128,8 @@ func (d *Decoder) compileProto(ctx context.Context, s Schema) (*protoCodec, erro
 	if res[0].Messages().Len() == 0 {
 		return nil, errors.New("protobuf schema has no message")
 	}
-	return &protoCodec{file: nativeFile(res[0])}, nil
+	file, native := nativeFile(res[0])
+	return &protoCodec{file: file, json: protojson.MarshalOptions{Resolver: anyTypes{dynamicpb.NewTypes(native)}}}, nil
 }
 
 // protoRefs adds the references of s (and theirs) to files by name.
@@ -135,7 +165,7 @@ func (c *protoCodec) toJSON(data []byte) ([]byte, error) {
 	if err := (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(data[n:], m); err != nil {
 		return nil, fmt.Errorf("protobuf message %s: %w", mt.Descriptor().FullName(), err)
 	}
-	return protojson.Marshal(m)
+	return c.json.Marshal(m)
 }
 
 // messageType resolves the message-index list at the start of data; n is
@@ -185,8 +215,9 @@ func (c *protoCodec) typeAt(key []byte, path []int, n int) (protoreflect.Message
 
 // nativeFile rebuilds a compiled file (and its imports) as the protobuf
 // runtime's own descriptors, which dynamicpb reads faster than the
-// compiler's; the compiled file itself when that fails.
-func nativeFile(f protoreflect.FileDescriptor) protoreflect.FileDescriptor {
+// compiler's; the compiled file itself when that fails. files holds what
+// was rebuilt.
+func nativeFile(f protoreflect.FileDescriptor) (protoreflect.FileDescriptor, *protoregistry.Files) {
 	files := new(protoregistry.Files)
 	var add func(f protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error)
 	add = func(f protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
@@ -207,9 +238,9 @@ func nativeFile(f protoreflect.FileDescriptor) protoreflect.FileDescriptor {
 	}
 	n, err := add(f)
 	if err != nil {
-		return f
+		return f, files
 	}
-	return n
+	return n, files
 }
 
 // fillJSONNames sets json_name where a descriptor lacks it, as protoc
