@@ -28,22 +28,34 @@ import (
 // reason from Spring's exception message; partition and offset as binary
 // ints), and redriven to its original topic with its key, value and every
 // header byte for byte (the binary ones included) plus the redrive
-// headers; in its flow the redriven copy is no duplicate.
+// headers; in its flow the redriven copy is no duplicate. Both stores:
+// the binary headers must survive each of them.
 func TestRedriveSpringDeadLetter(t *testing.T) {
 	brokers := needsJVM(t)
-	topic := kafkatest.Name(t, "payments")
-	dlt := topic + "-dlt.DLT"
-	corr := kafkatest.Name(t, "flow")
-	jvmapps.Run(t, 2*time.Minute, "springdlt", brokers[0], topic, dlt, corr)
-	redriveReal(t, brokers, topic, dlt, corr, "PaymentRequested", "card <n> declined by gateway <n>",
-		func(orig, dl *sarama.ConsumerMessage) {
-			if p := header(dl, "kafka_dlt-original-partition"); len(p) != 4 || int32(binary.BigEndian.Uint32(p)) != orig.Partition {
-				t.Errorf("kafka_dlt-original-partition = %x, want %d as 4 bytes", p, orig.Partition)
-			}
-			if o := header(dl, "kafka_dlt-original-offset"); len(o) != 8 || int64(binary.BigEndian.Uint64(o)) != orig.Offset {
-				t.Errorf("kafka_dlt-original-offset = %x, want %d as 8 bytes", o, orig.Offset)
-			}
+	for _, st := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return "sqlite://" + filepath.Join(t.TempDir(), "events.db") }},
+		{"clickhouse", freshClickHouse},
+	} {
+		t.Run(st.name, func(t *testing.T) {
+			dsn := st.dsn(t)
+			topic := kafkatest.Name(t, "payments")
+			dlt := topic + "-dlt.DLT"
+			corr := kafkatest.Name(t, "flow")
+			jvmapps.Run(t, 2*time.Minute, "springdlt", brokers[0], topic, dlt, corr)
+			redriveReal(t, brokers, dsn, topic, dlt, corr, "PaymentRequested", "card <n> declined by gateway <n>",
+				func(orig, dl *sarama.ConsumerMessage) {
+					if p := header(dl, "kafka_dlt-original-partition"); len(p) != 4 || int32(binary.BigEndian.Uint32(p)) != orig.Partition {
+						t.Errorf("kafka_dlt-original-partition = %x, want %d as 4 bytes", p, orig.Partition)
+					}
+					if o := header(dl, "kafka_dlt-original-offset"); len(o) != 8 || int64(binary.BigEndian.Uint64(o)) != orig.Offset {
+						t.Errorf("kafka_dlt-original-offset = %x, want %d as 8 bytes", o, orig.Offset)
+					}
+				})
 		})
+	}
 }
 
 // TestRedriveConnectDeadLetter: a record a real Kafka Connect worker
@@ -57,7 +69,7 @@ func TestRedriveConnectDeadLetter(t *testing.T) {
 	dlq := topic + "-dlq"
 	corr := kafkatest.Name(t, "flow")
 	jvmapps.Run(t, 3*time.Minute, "connectdlq", brokers[0], topic, dlq, corr, freePort(t))
-	redriveReal(t, brokers, topic, dlq, corr, "ShipmentBooked", "Converting byte[] to Kafka Connect data failed",
+	redriveReal(t, brokers, "sqlite://"+filepath.Join(t.TempDir(), "events.db"), topic, dlq, corr, "ShipmentBooked", "Converting byte[] to Kafka Connect data failed",
 		func(orig, dl *sarama.ConsumerMessage) {
 			if got := string(header(dl, "__connect.errors.offset")); got != fmt.Sprint(orig.Offset) {
 				t.Errorf("__connect.errors.offset = %q, want %d", got, orig.Offset)
@@ -84,9 +96,10 @@ func needsJVM(t *testing.T) []string {
 // record of flow corr it read from topic: the tracer lists it in a failure
 // group of type typ whose reason contains reason, redrives it to topic with
 // its key, value and every header byte for byte plus the redrive headers,
-// and stores the redriven copy in its flow as no duplicate. check looks at
-// the framework's own headers.
-func redriveReal(t *testing.T, brokers []string, topic, dlq, corr, typ, reason string, check func(orig, dl *sarama.ConsumerMessage)) {
+// and stores the redriven copy in its flow as no duplicate; the tracer
+// keeps its events in the store storeDSN. check looks at the framework's
+// own headers.
+func redriveReal(t *testing.T, brokers []string, storeDSN, topic, dlq, corr, typ, reason string, check func(orig, dl *sarama.ConsumerMessage)) {
 	t.Helper()
 	dlt := dlq
 
@@ -102,7 +115,7 @@ func redriveReal(t *testing.T, brokers []string, topic, dlq, corr, typ, reason s
 
 	const token = "spring-token-0123456789abcdef0123456789"
 	t.Setenv("TRACER_AUTH_TOKEN", token)
-	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", "sqlite://"+filepath.Join(t.TempDir(), "events.db"),
+	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", storeDSN,
 		"--from-beginning", "--topics", "^"+regexp.QuoteMeta(topic)+"("+regexp.QuoteMeta(dlt[len(topic):])+")?$", "--group-id", kafkatest.Name(t, "tracer"),
 		"--auth", "token", "--allow-redrive", "--redrive-operators", "token")
 	call := bearerCaller(t, p.URL, token)
