@@ -73,11 +73,12 @@ const hostileRedaction = `redaction:
   rules:
     - mask:
         headers: [correlation-id, x-customer-email]
-        json: ["**.email"]
+        json: ["**.email", "metadata.correlationId"]
 `
 
 // Values that must never be shown.
-var hostileSecrets = []string{"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com"}
+var hostileSecrets = []string{"alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com",
+	"erin@example.com", "frank@example.com"}
 
 func hostile(t *testing.T, storeDSN string) (*tracerproc.Proc, []string, string) {
 	if testing.Short() {
@@ -91,18 +92,19 @@ func hostile(t *testing.T, storeDSN string) (*tracerproc.Proc, []string, string)
 	produceHostile(t, brokers, topic)
 	p := tracerproc.Start(t, "serve", "--brokers", brokers[0], "--store", storeDSN, "--from-beginning",
 		"--topics", "^"+topic+"$", "--group-id", kafkatest.Name(t, "tracer"), "--redact-config", cfg, "--search-rate", "-1")
-	poll(t, 60*time.Second, "9 hostile records stored", func() bool {
+	poll(t, 60*time.Second, "10 hostile records stored", func() bool {
 		var fl apiFlows
 		getJSON(t, p.URL, "/api/flows?limit=100&q="+url.QueryEscape("topic:"+topic), &fl)
 		n := 0
 		for _, f := range fl.Flows {
 			n += f.EventCount
 		}
-		return n == 9
+		return n == 10
 	})
 
 	// F1, F2: no secret anywhere the API or the pages show.
-	pages := []string{"/api/flows?limit=100", "/api/events/h-f1", "/api/events/h-f2", "/api/events/h-f2b", "/events/h-f1", "/live"}
+	pages := []string{"/api/flows?limit=100", "/api/events/h-f1", "/api/events/h-f2", "/api/events/h-f2b", "/events/h-f1", "/live",
+		"/api/events/h-cap", "/events/h-cap"}
 	var flows apiFlows
 	getJSON(t, p.URL, "/api/flows?limit=100&q="+url.QueryEscape("topic:"+topic), &flows)
 	for _, f := range flows.Flows {
@@ -121,6 +123,12 @@ func hostile(t *testing.T, storeDSN string) (*tracerproc.Proc, []string, string)
 	}
 	if _, body := getBody(t, p.URL+"/api/events/h-f2", nil); !strings.Contains(body, `redacted:`) {
 		t.Errorf("BOM-prefixed JSON not redacted in place: %s", body)
+	}
+	// Redaction before the payload cap: the correlation ID beyond the cap,
+	// under a masked path, is masked; the cut, redacted payload is kept.
+	if _, body := getBody(t, p.URL+"/api/events/h-cap", nil); !strings.Contains(body, `"correlation_id":"redacted:`) ||
+		!strings.Contains(body, `"truncated":true`) {
+		t.Errorf("ID beyond the payload cap under a masked path: %.300s", body)
 	}
 	if _, body := getBody(t, p.URL+"/api/events/h-f2b", nil); !strings.Contains(body, "payload dropped by redaction") {
 		t.Errorf("UTF-16 payload under a JSON rule not dropped: %s", body)
@@ -226,6 +234,8 @@ func produceHostile(t *testing.T, brokers []string, topic string) {
 		{Headers: h("event-id", "h-f9b", "x-correlation-id", "flow-f9", "causation-id", "h-f9"), Timestamp: now},
 		{Headers: h("event-id", "h-shared", "x-correlation-id", "flow-f11a")},
 		{Headers: h("event-id", "h-shared", "x-correlation-id", "flow-f11b")},
+		{Value: sarama.StringEncoder(`{"eventId":"h-cap","email":"frank@example.com","pad":"` + strings.Repeat("x", 300<<10) +
+			`","metadata":{"correlationId":"erin@example.com"}}`)},
 	}
 	for _, m := range msgs {
 		m.Topic = topic
