@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/eventscope/eventscope/diagnose"
@@ -59,6 +60,31 @@ func (s *Store) Undecoded(ctx context.Context, note string, limit int) ([]event.
 		return nil, fmt.Errorf("records with note %q: %w", note, err)
 	}
 	return evs, nil
+}
+
+// WaitingSchemas scans the notes (one column) for the distinct prefixes
+// "schema 7: "; rows a rewrite replaced but a merge has not dropped yet
+// may still name an ID (harmless: Undecoded then finds nothing).
+func (s *Store) WaitingSchemas(ctx context.Context) ([]int32, error) {
+	ctx, cancel := s.readCtx(ctx)
+	defer cancel()
+	rows, err := s.conn.Query(ctx, `SELECT DISTINCT substring(decode_error, 1, position(decode_error, ': ') + 1) FROM events
+WHERE substring(decode_error, 1, 7) = 'schema '`)
+	if err != nil {
+		return nil, fmt.Errorf("schemas records wait for: %w", err)
+	}
+	defer rows.Close()
+	var out []int32
+	for rows.Next() {
+		var note string
+		if err := rows.Scan(&note); err != nil {
+			return nil, fmt.Errorf("schemas records wait for: %w", err)
+		}
+		if id, ok := event.WaitingSchema(note); ok && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
 }
 
 // Rewrite stores the read-model rows and classes of each New as Write

@@ -44,10 +44,10 @@ type ReindexConfig struct {
 // known their payload names the IDs that put them into their flow. It
 // never holds up ingest: it runs beside it, a batch at a time.
 type Reindexer struct {
-	cfg    ReindexConfig
-	log    *slog.Logger
-	seeded bool
-	seeds  []int32 // schemas records stored before this start wait for
+	cfg      ReindexConfig
+	log      *slog.Logger
+	seededAt time.Time
+	seeds    []int32 // schemas the store says records wait for
 }
 
 // NewReindexer returns a Reindexer; Run starts it.
@@ -85,25 +85,22 @@ func (r *Reindexer) Run(ctx context.Context) {
 	}
 }
 
+// reseedEvery is how often a pass asks the store which schemas records
+// wait for (the first pass always does).
+const reseedEvery = 10 * time.Minute
+
 // Pass rewrites the records waiting for every schema that can be had
-// now, and returns how many it rewrote. The first pass also finds the
-// schemas that records stored before the start wait for.
+// now, and returns how many it rewrote. The first pass (and one every
+// reseedEvery) also asks the store which schemas records wait for.
 func (r *Reindexer) Pass(ctx context.Context) (int, error) {
-	if !r.seeded {
-		// A page of waiting records names their schemas; a full page is
-		// read again next pass (once these are rewritten, others show).
-		evs, err := r.cfg.Store.Undecoded(ctx, event.SchemaNote, r.cfg.Batch)
+	if now := r.cfg.Now(); r.seededAt.IsZero() || now.Sub(r.seededAt) >= reseedEvery {
+		// The store names what records wait for: at start (records from
+		// before) and now and then (the decoder's list is bounded).
+		ids, err := r.cfg.Store.WaitingSchemas(ctx)
 		if err != nil {
-			return 0, fmt.Errorf("find records waiting for a schema: %w", err)
+			return 0, fmt.Errorf("find the schemas records wait for: %w", err)
 		}
-		seen := map[int32]bool{}
-		for i := range evs {
-			if id, ok := event.WaitingSchema(evs[i].DecodeError); ok && !seen[id] {
-				seen[id] = true
-				r.seeds = append(r.seeds, id)
-			}
-		}
-		r.seeded = len(evs) < r.cfg.Batch
+		r.seeds, r.seededAt = append(r.seeds, ids...), now
 	}
 	total := 0
 	var left []int32

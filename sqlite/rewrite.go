@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
@@ -26,6 +27,33 @@ WHERE substr(decode_error, 1, 7) = 'schema ' AND substr(decode_error, 1, ?) = ? 
 		return nil, fmt.Errorf("records with note %q: %w", note, err)
 	}
 	return evs, nil
+}
+
+// WaitingSchemas reads the distinct note prefixes ("schema 7: ") from
+// the partial index of notes starting "schema ".
+func (s *Store) WaitingSchemas(ctx context.Context) ([]int32, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT substr(decode_error, 1, instr(decode_error, ': ') + 1) FROM events
+WHERE substr(decode_error, 1, 7) = 'schema '`)
+	if err != nil {
+		return nil, fmt.Errorf("schemas records wait for: %w", err)
+	}
+	return waitingIDs(rows)
+}
+
+// waitingIDs reads note prefixes and keeps the IDs of those that wait.
+func waitingIDs(rows *sql.Rows) ([]int32, error) {
+	defer rows.Close()
+	var out []int32
+	for rows.Next() {
+		var note string
+		if err := rows.Scan(&note); err != nil {
+			return nil, fmt.Errorf("schemas records wait for: %w", err)
+		}
+		if id, ok := event.WaitingSchema(note); ok && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
 }
 
 // Rewrite replaces records in one transaction: each record stored at New's

@@ -17,6 +17,11 @@ type Rewriter interface {
 	// in a store-defined order. A record rewritten with a note that does
 	// not start so is not returned again: the caller pages by rewriting.
 	Undecoded(ctx context.Context, note string, limit int) ([]event.Event, error)
+	// WaitingSchemas returns the IDs of the schemas stored records wait
+	// for (their DecodeError starts with event.PendingNote(id)), each
+	// once, in any order. It may name an ID whose records were rewritten
+	// already (a store that keeps replaced versions until a merge).
+	WaitingSchemas(ctx context.Context) ([]int32, error)
 	// Rewrite replaces each Old record (as Undecoded or a reader returned
 	// it) with New, the same Kafka record (topic, partition, offset and
 	// Kafka time) decoded again: Flow, EventsByID and Undecoded then see

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -48,6 +49,10 @@ func runRewrite(t *testing.T, o Opener, lacks []Capability) {
 	rw := capable[store.Rewriter](t, s, Rewriter, lacks)
 	ctx := t.Context()
 
+	ids, err := rw.WaitingSchemas(ctx)
+	if slices.Sort(ids); err != nil || !slices.Equal(ids, []int32{7, 8}) {
+		t.Errorf("WaitingSchemas = %v, %v; want [7 8]", ids, err)
+	}
 	got, err := rw.Undecoded(ctx, event.PendingNote(7), 10)
 	if err != nil {
 		t.Fatalf("Undecoded: %v", err)
@@ -86,6 +91,9 @@ func runRewrite(t *testing.T, o Opener, lacks []Capability) {
 		}
 		if left, err := rw.Undecoded(ctx, event.PendingNote(7), 10); err != nil || len(left) != 0 {
 			t.Errorf("Undecoded(schema 7) after the rewrite = %v, %v; want none", coords(left), err)
+		}
+		if ids, _ := rw.WaitingSchemas(ctx); !slices.Contains(ids, 8) {
+			t.Errorf("WaitingSchemas after the rewrite = %v, want 8 among them", ids)
 		}
 		if left, _ := rw.Undecoded(ctx, event.PendingNote(8), 10); len(left) != 1 || left[0].Offset != 7 {
 			t.Errorf("Undecoded(schema 8) = %v, want the one record", coords(left))
