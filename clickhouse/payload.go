@@ -17,13 +17,19 @@ import (
 // exact or prefix match on a plain value, the value's bytes): position()
 // over the payloads of the events in the search's window, pruned by the
 // same lookup tables as every search. The candidate flows are then read
-// in pages of payloadPage newest first; for each page one query reads the
+// in pages newest first (payloadPage, then each twice the last up to
+// maxPayloadPage, since each page runs the candidate query again); for
+// each page one query reads the
 // payloads of its flows (by flow_id, the events' sort key) and
 // store.PayloadMatches decides, until the page of results is full. The
-// cost: a position() scan of the window's payloads per positive term,
-// plus one JSON decode per payload of every candidate flow looked at;
+// cost: a position() scan of the window's payloads per positive term and
+// page, plus one JSON decode per payload of every candidate flow looked at;
 // a negated term alone looks at every flow in the window, newest first.
 const payloadPage = 200
+
+// maxPayloadPage bounds the doubling pages of candidates (searchFlowsIn):
+// one page's payloads are read in one query.
+const maxPayloadPage = 3200
 
 // payloadCond is the SQL side of a payload term: the flows that may match
 // a positive term (fc), nothing for a negated one (any flow may match).
@@ -74,8 +80,8 @@ func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store
 		return s.searchFlowsSQL(ctx, q, cur, n, narrow)
 	}
 	var out []store.FlowSummary
+	page := max(n, payloadPage)
 	for {
-		page := max(n, payloadPage)
 		sums, err := s.searchFlowsSQL(ctx, q, cur, page, narrow)
 		if err != nil {
 			return nil, err
@@ -90,6 +96,10 @@ func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store
 		}
 		last := sums[len(sums)-1]
 		cur = &store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID}
+		// Each page runs the candidate query (and its position() scan of
+		// the window) again: pages double, so a term few flows meet costs
+		// a few scans, not one per 200 flows.
+		page = min(page*2, maxPayloadPage)
 	}
 }
 

@@ -84,16 +84,28 @@ func eventCond(t store.Term) (cond, error) {
 		// and U+212A into "i" and "k", which ClickHouse does not: a text
 		// with those letters is looked for in payloads where they are
 		// replaced first.
+		// An ASCII text needs ASCII folding only (then those two runes
+		// are the only others that fold to its letters), which ClickHouse
+		// does several times faster than UTF-8 folding.
 		v, hay := foldASCII.Replace(t.Value), "payload"
 		if strings.ContainsAny(v, "iIkK") {
 			hay = "replaceAll(replaceAll(payload, '\u0130', 'i'), '\u212A', 'k')"
 		}
-		if utf8.ValidString(v) {
+		if utf8.ValidString(v) && !isASCII(v) {
 			return cond{"positionCaseInsensitiveUTF8(" + hay + ", ?) > 0", []any{v}}, nil
 		}
 		return cond{"positionCaseInsensitive(" + hay + ", ?) > 0", []any{v}}, nil
 	}
 	return cond{}, fmt.Errorf("unknown search field %q", t.Field)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // foldASCII replaces the runes unicode.ToLower turns into ASCII letters.
