@@ -3,7 +3,9 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"net"
 	"regexp"
+	"strconv"
 	"strings"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -32,8 +34,12 @@ import (
 //
 // Readers and writers keep the old names and go through the Distributed
 // tables; writes are synchronous (insert_distributed_sync) so a Write that
-// returns is on its shard, and IN/JOIN subqueries over Distributed tables
-// run once on the initiator (distributed_product_mode = global).
+// returns is on its shard, and every IN (SELECT ...) becomes GLOBAL IN: the
+// subquery runs once, on the node queried, and its result goes to the
+// shards (a plain IN over a Distributed table is refused, and "local" mode
+// would be wrong for tables not sharded by flow). 18.16 takes only numbers
+// as settings from the native protocol, so distributed_product_mode =
+// 'global' is not an option.
 
 // localSuffix names the replicated table under a Distributed one.
 const localSuffix = "_local"
@@ -41,17 +47,22 @@ const localSuffix = "_local"
 // clusterSettings sets what reads and writes through Distributed tables
 // need, unless the DSN sets them.
 func clusterSettings(o *ch.Options) {
-	for k, v := range map[string]any{"insert_distributed_sync": 1, "distributed_product_mode": "global"} {
-		if _, ok := o.Settings[k]; !ok {
-			o.Settings[k] = v
-		}
+	if _, ok := o.Settings["insert_distributed_sync"]; !ok {
+		o.Settings["insert_distributed_sync"] = 1
 	}
 }
 
 // clusterTable is what the rewrite knows of a table created through it.
 type clusterTable struct {
-	shardKey string
+	shardKey   string
+	replicated bool // false: a Null table
 }
+
+// eachHost marks a rewritten statement that runs on every host of the
+// cluster one by one: 18.16 refuses ALTER ON CLUSTER of a table that is not
+// replicated on a cluster with internal_replication (code 371), and a Null
+// table has nothing to replicate.
+const eachHost = "/* each host */ "
 
 // clusterDDL rewrites single-server DDL for a cluster.
 type clusterDDL struct {
@@ -86,7 +97,19 @@ var (
 	sourceRE      = regexp.MustCompile(`(?i)\b(FROM|JOIN)\s+(\w+)\b`)
 	flowIDColRE   = regexp.MustCompile(`(?m)(^|[(,])\s*flow_id\s+\w`)
 	firstColRE    = regexp.MustCompile(`^\s*(\w+)\s`)
+	inSelectRE    = regexp.MustCompile(`(?i)(\bGLOBAL\s+)?\b(NOT\s+)?IN\s*\(\s*SELECT\b`)
 )
+
+// globalIn turns every IN (SELECT ...) of a query into GLOBAL IN.
+func globalIn(q string) string {
+	return inSelectRE.ReplaceAllStringFunc(q, func(m string) string {
+		p := inSelectRE.FindStringSubmatch(m)
+		if p[1] != "" {
+			return m
+		}
+		return "GLOBAL " + p[2] + "IN (SELECT"
+	})
+}
 
 // learn records the table a CREATE TABLE statement makes.
 func (c *clusterDDL) learn(st string) {
@@ -94,7 +117,7 @@ func (c *clusterDDL) learn(st string) {
 	if m == nil {
 		return
 	}
-	c.tables[m[2]] = clusterTable{shardKey: shardKey(m[3], m[4], m[7])}
+	c.tables[m[2]] = clusterTable{shardKey: shardKey(m[3], m[4], m[7]), replicated: strings.HasSuffix(m[4], "MergeTree")}
 }
 
 // shardKey chooses the sharding expression of a table from its columns,
@@ -191,6 +214,9 @@ func (c *clusterDDL) rewrite(st string) ([]string, error) {
 			return []string{"ALTER TABLE " + c.q(name) + c.on() + cmd}, nil
 		}
 		out := []string{"ALTER TABLE " + c.local(name) + c.on() + cmd}
+		if !c.tables[name].replicated {
+			out[0] = eachHost + "ALTER TABLE " + c.local(name) + " " + cmd
+		}
 		if columnAlterRE.MatchString(cmd) {
 			out = append(out, "DROP TABLE IF EXISTS "+c.q(name)+c.on(), c.distributed(name))
 		}
@@ -227,7 +253,8 @@ func (c *clusterDDL) local(name string) string {
 // connection as it is.
 type clusterConn struct {
 	driver.Conn
-	ddl *clusterDDL
+	ddl  *clusterDDL
+	opts *ch.Options // to reach each host (onEachHost)
 }
 
 // Exec rewrites st for the cluster and runs the statements in turn. A
@@ -238,8 +265,17 @@ func (c clusterConn) Exec(ctx context.Context, st string, args ...any) error {
 	if err != nil {
 		return err
 	}
+	if len(sts) == 1 && sts[0] == strings.TrimSpace(st) { // not DDL
+		return c.Conn.Exec(ctx, globalIn(st), args...)
+	}
 	for _, s := range sts {
-		if err := c.Conn.Exec(ctx, s, args...); err != nil {
+		var err error
+		if h, ok := strings.CutPrefix(s, eachHost); ok {
+			err = c.onEachHost(ctx, h, args...)
+		} else {
+			err = c.Conn.Exec(ctx, s, args...)
+		}
+		if err != nil {
 			if columnAlterRE.MatchString(alterCmd(st)) && columnDone(err) {
 				continue
 			}
@@ -247,6 +283,58 @@ func (c clusterConn) Exec(ctx context.Context, st string, args ...any) error {
 		}
 	}
 	return nil
+}
+
+// onEachHost runs st on every host of the cluster, connecting to each with
+// the connection's options.
+func (c clusterConn) onEachHost(ctx context.Context, st string, args ...any) error {
+	rows, err := c.Conn.Query(ctx, "SELECT DISTINCT host_address, port FROM system.clusters WHERE cluster = ?", c.ddl.cluster)
+	if err != nil {
+		return fmt.Errorf("list the hosts of cluster %s: %w", c.ddl.cluster, err)
+	}
+	var addrs []string
+	for rows.Next() {
+		var host string
+		var port uint16
+		if err := rows.Scan(&host, &port); err != nil {
+			rows.Close()
+			return err
+		}
+		addrs = append(addrs, net.JoinHostPort(host, strconv.Itoa(int(port))))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, a := range addrs {
+		o := *c.opts
+		o.Addr = []string{a}
+		conn, err := ch.Open(&o)
+		if err != nil {
+			return fmt.Errorf("open %s: %w", a, err)
+		}
+		err = conn.Exec(ctx, st, args...)
+		conn.Close()
+		if err != nil && !(columnAlterRE.MatchString(alterCmd(st)) && columnDone(err)) {
+			return fmt.Errorf("on %s: %w", a, err)
+		}
+	}
+	return nil
+}
+
+// Query runs q with GLOBAL IN subqueries.
+func (c clusterConn) Query(ctx context.Context, q string, args ...any) (driver.Rows, error) {
+	return c.Conn.Query(ctx, globalIn(q), args...)
+}
+
+// QueryRow runs q with GLOBAL IN subqueries.
+func (c clusterConn) QueryRow(ctx context.Context, q string, args ...any) driver.Row {
+	return c.Conn.QueryRow(ctx, globalIn(q), args...)
+}
+
+// Select runs q with GLOBAL IN subqueries.
+func (c clusterConn) Select(ctx context.Context, dest any, q string, args ...any) error {
+	return c.Conn.Select(ctx, dest, globalIn(q), args...)
 }
 
 // alterCmd is the command of an ALTER TABLE statement ("" for others).
@@ -282,7 +370,7 @@ func onCluster(ctx context.Context, conn driver.Conn, o dsnOptions) (driver.Conn
 	if err != nil {
 		return nil, err
 	}
-	return clusterConn{Conn: conn, ddl: ddl}, nil
+	return clusterConn{Conn: conn, ddl: ddl, opts: o.Options}, nil
 }
 
 // partsOf names where system.parts lists table's parts: the server's own

@@ -26,7 +26,7 @@ func TestClusterRewrite(t *testing.T) {
 				continue
 			}
 			for _, o := range out {
-				if !strings.Contains(o, " ON CLUSTER es ") {
+				if !strings.Contains(o, " ON CLUSTER es ") && !strings.HasPrefix(o, eachHost) {
 					t.Errorf("%s: not ON CLUSTER: %s", m.name, o)
 				}
 			}
@@ -47,7 +47,8 @@ func TestClusterRewrite(t *testing.T) {
 		"Distributed(es, db, topic_rows_local, cityHash64(topic))",
 		"Distributed(es, db, topic_buckets_local, cityHash64(bucket, topic))",
 		"Distributed(es, db, positions_local, cityHash64(topic, kafka_partition, grp, at_ns))",
-		"ALTER TABLE `db`.flow_rows_local ON CLUSTER es ADD COLUMN w_id_topics Array(UInt64)",
+		eachHost + "ALTER TABLE `db`.flow_rows_local ADD COLUMN w_id_topics Array(UInt64)",
+		"ALTER TABLE `db`.event_classes_local ON CLUSTER es ADD COLUMN event_id String",
 		"DROP TABLE IF EXISTS `db`.flow_rows ON CLUSTER es",
 		"DROP TABLE IF EXISTS `db`.flow_summary_mv ON CLUSTER es",
 	} {
@@ -66,6 +67,14 @@ func TestClusterRewrite(t *testing.T) {
 		out, err := c.rewrite(st)
 		if err != nil || len(out) != 1 || out[0] != want {
 			t.Errorf("rewrite(%q) = %q, %v; want %q", st, out, err, want)
+		}
+	}
+	for q, want := range map[string]string{
+		"SELECT 1 FROM events WHERE flow_id IN (SELECT flow_id FROM flow_times) AND p NOT IN (\n  SELECT x FROM y)": "SELECT 1 FROM events WHERE flow_id GLOBAL IN (SELECT flow_id FROM flow_times) AND p GLOBAL NOT IN (SELECT x FROM y)",
+		"SELECT 1 WHERE a GLOBAL IN (SELECT 1) AND b IN ? AND c IN (1, 2)":                                          "SELECT 1 WHERE a GLOBAL IN (SELECT 1) AND b IN ? AND c IN (1, 2)",
+	} {
+		if got := globalIn(q); got != want {
+			t.Errorf("globalIn(%q) = %q, want %q", q, got, want)
 		}
 	}
 	if _, err := c.rewrite("CREATE TABLE t (a Int8) ENGINE = Memory"); err == nil {

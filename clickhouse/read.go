@@ -104,7 +104,7 @@ func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, er
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
 	var n uint64
-	if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM events WHERE flow_id = ? LIMIT 1)", token).Scan(&n); err != nil {
+	if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT flow_id FROM events WHERE flow_id = ? LIMIT 1)", token).Scan(&n); err != nil {
 		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
 	}
 	if n > 0 {

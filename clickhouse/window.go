@@ -35,7 +35,7 @@ func (s *Store) absent(ctx context.Context, q store.FlowQuery) (bool, error) {
 		}
 		m := match("value", t.Value, t.Prefix)
 		var n uint64
-		if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT 1 FROM value_minutes WHERE field = ? AND "+m.sql+" LIMIT 1)",
+		if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT field FROM value_minutes WHERE field = ? AND "+m.sql+" LIMIT 1)",
 			append([]any{string(t.Field)}, m.args...)...).Scan(&n); err != nil {
 			return false, fmt.Errorf("look up %s:%s: %w", t.Field, t.Value, err)
 		}

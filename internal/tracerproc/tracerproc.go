@@ -176,3 +176,13 @@ func (p *Proc) Stop(t testing.TB) {
 
 // PID is the process ID of the running tracer (for RSS measurements).
 func (p *Proc) PID() int { return p.cmd.Process.Pid }
+
+// Kill sends SIGKILL (a crash, no flush, no offset commit) and waits until
+// the process is gone; the end of the test then expects nothing of it.
+func (p *Proc) Kill(t testing.TB) {
+	t.Helper()
+	p.stopOnce.Do(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	})
+}

@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	ch "github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/IBM/sarama"
+
+	"github.com/eventscope/eventscope/clickhouse"
+	"github.com/eventscope/eventscope/internal/kafkatest"
+	"github.com/eventscope/eventscope/internal/tracerproc"
+)
+
+// TestClusterFaults: two `tracer serve` replicas in one consumer group
+// ingest into a ClickHouse cluster (scripts/clickhouse-cluster: 2 shards x
+// 2 replicas) while one ClickHouse replica is killed (-9) and restarted
+// and one tracer is killed (-9). Afterwards every produced record is read
+// exactly once through every node, and every flow is complete.
+//
+// Not passing yet, so it runs only with EVENTSCOPE_CLUSTER_FAULTS=1: in its
+// one full run both tracers' ingest stopped for more than 90 s after the
+// kill of the replica (docs/notes/issue-15.md).
+func TestClusterFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cluster fault test skipped in -short mode")
+	}
+	if os.Getenv("EVENTSCOPE_CLUSTER_FAULTS") != "1" {
+		t.Skip("EVENTSCOPE_CLUSTER_FAULTS is not 1: SKIPPING the cluster fault test (not passing yet, docs/notes/issue-15.md)")
+	}
+	base, nodes, dir := clusterEnv(t)
+	brokers := kafkatest.Broker(t)
+	dsn := freshClusterDB(t, base)
+	if err := clickhouse.Migrate(t.Context(), dsn); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	topic := kafkatest.Name(t, "orders")
+	createTopic(t, brokers, topic, 4)
+	prefix := kafkatest.Name(t, "flow")
+	const flowsPerPhase, events = 20, 10
+	// read_timeout: a connection whose insert failed when the replica it
+	// was forwarded to died can wait for the driver's default 5 minutes.
+	args := []string{"serve", "--brokers", brokers[0], "--store", dsn + "&read_timeout=20s", "--from-beginning",
+		"--topics", "^" + topic + "$", "--group-id", kafkatest.Name(t, "tracer")}
+
+	produceFlows(t, brokers, topic, prefix, 0, flowsPerPhase, events)
+	a := tracerproc.Start(t, args...)
+	b := tracerproc.Start(t, args...)
+	a.WaitReady(t, 60*time.Second)
+	b.WaitReady(t, 60*time.Second)
+	q := "/api/flows?limit=200&q=" + url.QueryEscape("topic:"+topic)
+	poll(t, 60*time.Second, "ingest to start", func() bool {
+		var fl apiFlows
+		return getJSON(t, b.URL, q, &fl) == 200 && len(fl.Flows) > 0
+	})
+
+	// A replica of shard 2 dies during ingest: the Distributed inserts go
+	// to the other replica; restarted, it fetches what it missed.
+	victim := dir + "/s2r1/pid"
+	pid := readPID(t, victim)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatalf("kill clickhouse s2r1 (%d): %v", pid, err)
+	}
+	produceFlows(t, brokers, topic, prefix, flowsPerPhase, 2*flowsPerPhase, events)
+	poll(t, 120*time.Second, "phase 2 ingested with s2r1 down", func() bool {
+		return completeFlows(t, b.URL, q, events) >= 2*flowsPerPhase
+	})
+	restart := exec.Command("../../scripts/clickhouse-cluster", "start")
+	if out, err := restart.CombinedOutput(); err != nil {
+		t.Fatalf("restart clickhouse s2r1: %v\n%s", err, out)
+	}
+
+	// A tracer dies: its partitions move to the other, which reads again
+	// from the last committed offsets.
+	a.Kill(t)
+	produceFlows(t, brokers, topic, prefix, 2*flowsPerPhase, 3*flowsPerPhase, events)
+	total := 3 * flowsPerPhase
+	poll(t, 120*time.Second, fmt.Sprintf("%d complete flows through the surviving tracer", total), func() bool {
+		return completeFlows(t, b.URL, q, events) == total
+	})
+
+	// Every node, through its Distributed tables (it reads its own replica
+	// first), and each replica's local table.
+	for _, n := range nodes {
+		nodeDSN := onNode(t, dsn, n)
+		poll(t, 120*time.Second, "every flow complete, every record once, through "+n, func() bool {
+			return flowsExact(t, nodeDSN, prefix, total, events)
+		})
+	}
+	poll(t, 120*time.Second, "the replicas of each shard to agree", func() bool {
+		return replicasAgree(t, dsn, nodes, total*events)
+	})
+}
+
+// clusterEnv reads what scripts/clickhouse-cluster start wrote; without it
+// the test fails in CI and is skipped loudly elsewhere.
+func clusterEnv(t *testing.T) (base string, nodes []string, dir string) {
+	t.Helper()
+	base, dir = os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER"), os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_DIR")
+	if base == "" || dir == "" {
+		msg := "EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER(_DIR) not set: SKIPPING the cluster fault test (scripts/clickhouse-cluster start)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return base, strings.Split(os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_NODES"), ","), dir
+}
+
+// freshClusterDB is a new database's DSN on the cluster, dropped ON CLUSTER
+// at the end.
+func freshClusterDB(t *testing.T, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	db := "eventscope_fault_" + hex.EncodeToString(b)
+	u.Path = "/" + db
+	cluster := u.Query().Get("cluster")
+	t.Cleanup(func() {
+		conn := rawConn(t, base)
+		defer conn.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"` ON CLUSTER "+cluster); err != nil {
+			t.Errorf("drop %s: %v", db, err)
+		}
+	})
+	return u.String()
+}
+
+// rawConn connects to the node of a DSN without eventscope's parameters.
+func rawConn(t *testing.T, dsn string) ch.Conn {
+	t.Helper()
+	u, _ := url.Parse(dsn)
+	q := u.Query()
+	q.Del("cluster")
+	u.RawQuery = q.Encode()
+	o, err := ch.ParseDSN(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := ch.Open(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
+// onNode is dsn (database, cluster) on the node of nodeDSN.
+func onNode(t *testing.T, dsn, nodeDSN string) string {
+	t.Helper()
+	u, _ := url.Parse(dsn)
+	n, err := url.Parse(nodeDSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = n.Host
+	return u.String()
+}
+
+func readPID(t *testing.T, file string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return pid
+}
+
+func createTopic(t *testing.T, brokers []string, topic string, parts int32) {
+	t.Helper()
+	admin, err := sarama.NewClusterAdmin(brokers, sarama.NewConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: parts, ReplicationFactor: 1}, false); err != nil {
+		t.Fatalf("create topic %s: %v", topic, err)
+	}
+}
+
+// produceFlows writes flows [from, to) of n events each caused by the one
+// before, keyed by event ID: a flow's events spread over the partitions,
+// so both tracers write parts of one flow.
+func produceFlows(t *testing.T, brokers []string, topic, prefix string, from, to, n int) {
+	t.Helper()
+	cfg := sarama.NewConfig()
+	cfg.Producer.Return.Successes = true
+	prod, err := sarama.NewSyncProducer(brokers, cfg)
+	if err != nil {
+		t.Fatalf("producer: %v", err)
+	}
+	defer prod.Close()
+	start := time.Now().Add(-time.Minute).UTC()
+	var msgs []*sarama.ProducerMessage
+	for f := from; f < to; f++ {
+		corr := fmt.Sprintf("%s-%d", prefix, f)
+		for i := range n {
+			cause := ""
+			if i > 0 {
+				cause = fmt.Sprintf("%s-e%d", corr, i-1)
+			}
+			id := fmt.Sprintf("%s-e%d", corr, i)
+			v := fmt.Sprintf(`{"metadata":{"eventId":%q,"eventType":"Step%d","correlationId":%q,"causationId":%q,"producer":"svc-%d","timestamp":%q},"data":{"n":%d}}`,
+				id, i, corr, cause, i%3, start.Add(time.Duration(i)*time.Second).Format(time.RFC3339Nano), i)
+			msgs = append(msgs, &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(id), Value: sarama.StringEncoder(v)})
+		}
+	}
+	if err := prod.SendMessages(msgs); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+}
+
+// completeFlows counts the flows the API lists with n events.
+func completeFlows(t *testing.T, base, q string, n int) int {
+	var fl apiFlows
+	if getJSON(t, base, q, &fl) != 200 {
+		return -1
+	}
+	c := 0
+	for _, f := range fl.Flows {
+		if f.EventCount == n {
+			c++
+		}
+	}
+	return c
+}
+
+// flowsExact reads every flow through the store on one node: n events
+// each, every event ID once, the causal chain whole.
+func flowsExact(t *testing.T, dsn, prefix string, flows, n int) bool {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	s, err := clickhouse.Open(ctx, dsn, clickhouse.Options{})
+	if err != nil {
+		t.Logf("open %s: %v", maskDSN(dsn), err)
+		return false
+	}
+	defer s.Close()
+	for f := range flows {
+		evs, err := s.Flow(ctx, fmt.Sprintf("%s-%d", prefix, f))
+		if err != nil || len(evs) != n {
+			return false
+		}
+		seen := map[string]bool{}
+		for _, e := range evs {
+			if seen[e.EventID] {
+				t.Errorf("%s: event %s read twice", maskDSN(dsn), e.EventID)
+				return false
+			}
+			seen[e.EventID] = true
+		}
+	}
+	return true
+}
+
+// replicasAgree: the local events tables of the two replicas of each shard
+// hold the same distinct records, and the shards together hold total.
+func replicasAgree(t *testing.T, dsn string, nodes []string, total int) bool {
+	u, _ := url.Parse(dsn)
+	db := strings.TrimPrefix(u.Path, "/")
+	counts := make([]uint64, len(nodes))
+	for i, n := range nodes {
+		conn := rawConn(t, n)
+		err := conn.QueryRow(t.Context(), "SELECT uniqExact(topic, kafka_partition, kafka_offset) FROM `"+db+"`.events_local").Scan(&counts[i])
+		conn.Close()
+		if err != nil {
+			return false
+		}
+	}
+	// nodes: s1r1 s1r2 s2r1 s2r2
+	return len(counts) == 4 && counts[0] == counts[1] && counts[2] == counts[3] && int(counts[0]+counts[2]) == total
+}
