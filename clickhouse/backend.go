@@ -35,10 +35,12 @@ func Backend() store.Backend {
 		Secure:    secureDSN,
 		Retention: true,
 		// Each insert makes a part in events and in each view's table:
-		// the raw driver is fastest at 50k-row inserts, but ingest holds up
-		// to four batches: 20k keeps that under 100 MB
-		// (scripts/bench-ingest).
-		BatchSize: 20_000,
+		// the raw driver is fastest at 50k-row inserts, but ingest holds
+		// three batches under a backlog (building, queued, writing) at
+		// ~2.7 KB an event: at 20000 the Go heap sat at the tracer's
+		// 160 MiB limit (87 cpu-µs/record, 299 MiB at 300k records; 10000:
+		// 57 cpu-µs, 195 MiB; scripts/bench-ingest, docs/PERFORMANCE.md).
+		BatchSize: 10_000,
 	}
 }
 

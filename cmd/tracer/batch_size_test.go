@@ -11,7 +11,7 @@ func TestBatchSize(t *testing.T) {
 		want  int
 	}{
 		{0, "sqlite://./data/events.db", 10_000},
-		{0, "clickhouse://127.0.0.1:9000/events", 20_000},
+		{0, "clickhouse://127.0.0.1:9000/events", 10_000},
 		{500, "sqlite://./data/events.db", 500},
 		{0, "nosuch://x", 0},
 	} {

@@ -57,7 +57,7 @@ func (c *config) registerServer(fs *flag.FlagSet) {
 	fs.StringVar(&c.Store, "store", defaultStore, "where events are stored: "+backends.Usage(nil))
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
-	fs.IntVar(&c.BatchSize, "batch-size", 0, "events per store write, at most (0: the store's own, embedded 10000, ClickHouse 20000)")
+	fs.IntVar(&c.BatchSize, "batch-size", 0, "events per store write, at most (0: the store's own, 10000 for both stores)")
 	fs.DurationVar(&c.BatchInterval, "batch-interval", 200*time.Millisecond, "longest an event waits for its batch to be written")
 	fs.IntVar(&c.LiveMax, "live-max-clients", defaultLiveMax, "most /api/live streams open at once (429 beyond); 0: no limit")
 	c.Decoding.register(fs)
