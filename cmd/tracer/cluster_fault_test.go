@@ -27,16 +27,9 @@ import (
 // 2 replicas) while one ClickHouse replica is killed (-9) and restarted
 // and one tracer is killed (-9). Afterwards every produced record is read
 // exactly once through every node, and every flow is complete.
-//
-// Not passing yet, so it runs only with EVENTSCOPE_CLUSTER_FAULTS=1: in its
-// one full run both tracers' ingest stopped for more than 90 s after the
-// kill of the replica (docs/notes/issue-15.md).
 func TestClusterFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cluster fault test skipped in -short mode")
-	}
-	if os.Getenv("EVENTSCOPE_CLUSTER_FAULTS") != "1" {
-		t.Skip("EVENTSCOPE_CLUSTER_FAULTS is not 1: SKIPPING the cluster fault test (not passing yet, docs/notes/issue-15.md)")
 	}
 	base, nodes, dir := clusterEnv(t)
 	brokers := kafkatest.Broker(t)
