@@ -23,10 +23,16 @@ const envDSN = "EVENTSCOPE_TEST_CLICKHOUSE"
 // CI (CI=true) and is skipped loudly elsewhere.
 func serverDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(envDSN)
+	return testServer(t, envDSN, "the ClickHouse tests", "scripts/clickhouse start")
+}
+
+// testServer returns the DSN in env; without one the test fails in CI
+// (CI=true) and is skipped loudly elsewhere, saying which script starts it.
+func testServer(t testing.TB, env, what, script string) string {
+	t.Helper()
+	dsn := os.Getenv(env)
 	if dsn == "" {
-		msg := envDSN + " is not set: SKIPPING the ClickHouse tests. Start a server with " +
-			"`scripts/clickhouse start` and export the line it prints."
+		msg := env + " is not set: SKIPPING " + what + ". Start it with `" + script + "` and export the lines it prints."
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}
@@ -58,22 +64,27 @@ func freshDSNOn(t testing.TB, base string) string {
 	return dsn
 }
 
+// dropDatabase drops db (ON CLUSTER when the DSN names a cluster).
 func dropDatabase(t testing.TB, dsn, db string) {
-	o, err := parseDSN(dsn)
+	o, err := parseDSNOptions(dsn)
 	if err != nil {
 		t.Errorf("drop test database: %v", err)
 		return
 	}
 	o.Auth.Database = "default"
-	conn, err := ch.Open(o)
+	conn, err := ch.Open(o.Options)
 	if err != nil {
 		t.Errorf("drop test database: %v", err)
 		return
 	}
 	defer conn.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
+	on := ""
+	if o.cluster != "" {
+		on = " ON CLUSTER " + o.cluster
+	}
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"+on); err != nil {
 		t.Errorf("drop test database %s: %v", db, err)
 	}
 }

@@ -1,16 +1,10 @@
 package clickhouse
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"regexp"
 	"testing"
 	"time"
-
-	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/eventscope/eventscope/store"
 	"github.com/eventscope/eventscope/store/storetest"
@@ -24,51 +18,14 @@ const envClusterDSN = "EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER"
 // CI (CI=true) and is skipped loudly elsewhere.
 func clusterBaseDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(envClusterDSN)
-	if dsn == "" {
-		msg := envClusterDSN + " is not set: SKIPPING the ClickHouse cluster tests. Start one with " +
-			"`scripts/clickhouse-cluster start` and export the lines it prints."
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return dsn
+	return testServer(t, envClusterDSN, "the ClickHouse cluster tests", "scripts/clickhouse-cluster start")
 }
 
 // freshClusterDSN returns the DSN of a new, randomly named database on the
 // cluster, dropped ON CLUSTER when the test ends.
 func freshClusterDSN(t testing.TB) string {
 	t.Helper()
-	u, err := url.Parse(clusterBaseDSN(t))
-	if err != nil {
-		t.Fatalf("parse %s: %v", envClusterDSN, err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	db := "eventscope_test_" + hex.EncodeToString(b)
-	u.Path = "/" + db
-	dsn := u.String()
-	t.Cleanup(func() {
-		o, err := parseDSNOptions(dsn)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		o.Auth.Database = "default"
-		conn, err := ch.Open(o.Options)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"` ON CLUSTER "+o.cluster); err != nil {
-			t.Errorf("drop test database %s: %v", db, err)
-		}
-	})
-	return dsn
+	return freshDSNOn(t, clusterBaseDSN(t))
 }
 
 // TestClusterMigrate migrates a database on the cluster twice: the second

@@ -1,7 +1,6 @@
 package clickhouse
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -70,15 +69,7 @@ const envCurrentDSN = "EVENTSCOPE_TEST_CHDB"
 // included.
 func TestConformanceCurrent(t *testing.T) {
 	t.Parallel() // beside the other tests: the engine is another process
-	base := os.Getenv(envCurrentDSN)
-	if base == "" {
-		msg := envCurrentDSN + " is not set: SKIPPING the current-engine conformance run. Start chDB's HTTP front with " +
-			"`scripts/chdb start` and export the line it prints."
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	base := testServer(t, envCurrentDSN, "the current-engine conformance run", "scripts/chdb start")
 	if !strings.HasPrefix(base, "http") {
 		t.Fatalf("%s=%q: want an http:// DSN", envCurrentDSN, base)
 	}

@@ -46,7 +46,7 @@ func TestClusterFaults(t *testing.T) {
 	args := []string{"serve", "--brokers", brokers[0], "--store", dsn + "&read_timeout=20s", "--from-beginning",
 		"--topics", "^" + topic + "$", "--group-id", kafkatest.Name(t, "tracer")}
 
-	produceFlows(t, brokers, topic, prefix, 0, flowsPerPhase, events)
+	produceFlows(t, brokers, topic, prefix, 0, flowsPerPhase, events, byEvent)
 	a := tracerproc.Start(t, args...)
 	b := tracerproc.Start(t, args...)
 	a.WaitReady(t, 60*time.Second)
@@ -64,7 +64,7 @@ func TestClusterFaults(t *testing.T) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill clickhouse s2r1 (%d): %v", pid, err)
 	}
-	produceFlows(t, brokers, topic, prefix, flowsPerPhase, 2*flowsPerPhase, events)
+	produceFlows(t, brokers, topic, prefix, flowsPerPhase, 2*flowsPerPhase, events, byEvent)
 	poll(t, 120*time.Second, "phase 2 ingested with s2r1 down", func() bool {
 		return completeFlows(t, b.URL, q, events) >= 2*flowsPerPhase
 	})
@@ -76,7 +76,7 @@ func TestClusterFaults(t *testing.T) {
 	// A tracer dies: its partitions move to the other, which reads again
 	// from the last committed offsets.
 	a.Kill(t)
-	produceFlows(t, brokers, topic, prefix, 2*flowsPerPhase, 3*flowsPerPhase, events)
+	produceFlows(t, brokers, topic, prefix, 2*flowsPerPhase, 3*flowsPerPhase, events, byEvent)
 	total := 3 * flowsPerPhase
 	poll(t, 120*time.Second, fmt.Sprintf("%d complete flows through the surviving tracer", total), func() bool {
 		return completeFlows(t, b.URL, q, events) == total
@@ -94,6 +94,10 @@ func TestClusterFaults(t *testing.T) {
 		return replicasAgree(t, dsn, nodes, total*events)
 	})
 }
+
+// byEvent keys a record by its event ID: a flow's events spread over the
+// partitions, so both tracers write parts of one flow.
+func byEvent(_, id string) string { return id }
 
 // clusterEnv reads what scripts/clickhouse-cluster start wrote; without it
 // the test fails in CI and is skipped loudly elsewhere.
@@ -190,10 +194,9 @@ func createTopic(t *testing.T, brokers []string, topic string, parts int32) {
 	}
 }
 
-// produceFlows writes flows [from, to) of n events each caused by the one
-// before, keyed by event ID: a flow's events spread over the partitions,
-// so both tracers write parts of one flow.
-func produceFlows(t *testing.T, brokers []string, topic, prefix string, from, to, n int) {
+// produceFlows writes flows prefix-[from, to) of n events each caused by
+// the one before, as JSON envelopes with the key key(flow, event ID).
+func produceFlows(t *testing.T, brokers []string, topic, prefix string, from, to, n int, key func(flow, id string) string) {
 	t.Helper()
 	cfg := sarama.NewConfig()
 	cfg.Producer.Return.Successes = true
@@ -214,7 +217,7 @@ func produceFlows(t *testing.T, brokers []string, topic, prefix string, from, to
 			id := fmt.Sprintf("%s-e%d", corr, i)
 			v := fmt.Sprintf(`{"metadata":{"eventId":%q,"eventType":"Step%d","correlationId":%q,"causationId":%q,"producer":"svc-%d","timestamp":%q},"data":{"n":%d}}`,
 				id, i, corr, cause, i%3, start.Add(time.Duration(i)*time.Second).Format(time.RFC3339Nano), i)
-			msgs = append(msgs, &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(id), Value: sarama.StringEncoder(v)})
+			msgs = append(msgs, &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(key(corr, id)), Value: sarama.StringEncoder(v)})
 		}
 	}
 	if err := prod.SendMessages(msgs); err != nil {

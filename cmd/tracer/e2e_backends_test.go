@@ -13,7 +13,6 @@ import (
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/IBM/sarama"
 
 	"github.com/eventscope/eventscope/internal/kafkatest"
 	"github.com/eventscope/eventscope/internal/tracerproc"
@@ -92,30 +91,7 @@ func serveFlows(t *testing.T, brokers []string, storeDSN string) {
 // the one before, as JSON envelopes keyed by flow.
 func produceChains(t *testing.T, brokers []string, topic, prefix string) {
 	t.Helper()
-	cfg := sarama.NewConfig()
-	cfg.Producer.Return.Successes = true
-	prod, err := sarama.NewSyncProducer(brokers, cfg)
-	if err != nil {
-		t.Fatalf("producer: %v", err)
-	}
-	defer prod.Close()
-	start := time.Now().Add(-time.Minute).UTC()
-	var msgs []*sarama.ProducerMessage
-	for f := range e2eFlows {
-		corr := fmt.Sprintf("%s-%d", prefix, f)
-		for i := range e2eFlowEvent {
-			cause := ""
-			if i > 0 {
-				cause = fmt.Sprintf("%s-e%d", corr, i-1)
-			}
-			v := fmt.Sprintf(`{"metadata":{"eventId":"%s-e%d","eventType":"Step%d","correlationId":%q,"causationId":%q,"producer":"svc-%d","timestamp":%q},"data":{"n":%d}}`,
-				corr, i, i, corr, cause, i%3, start.Add(time.Duration(i)*time.Second).Format(time.RFC3339Nano), i)
-			msgs = append(msgs, &sarama.ProducerMessage{Topic: topic, Key: sarama.StringEncoder(corr), Value: sarama.StringEncoder(v)})
-		}
-	}
-	if err := prod.SendMessages(msgs); err != nil {
-		t.Fatalf("produce: %v", err)
-	}
+	produceFlows(t, brokers, topic, prefix, 0, e2eFlows, e2eFlowEvent, func(flow, _ string) string { return flow })
 }
 
 // freshClickHouse returns the DSN of a new migrated database on the test
