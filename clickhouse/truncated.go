@@ -29,15 +29,8 @@ func (s *Store) TruncatedFlows(ctx context.Context, ids []string) (map[string]bo
 	if err != nil {
 		return nil, fmt.Errorf("truncated flows: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("truncated flows: %w", err)
-		}
-		out[id] = true
-	}
-	if err := rows.Err(); err != nil {
+	out, err = store.ScanIDSet(rows)
+	if err != nil {
 		return nil, fmt.Errorf("truncated flows: %w", err)
 	}
 	return out, nil

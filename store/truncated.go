@@ -43,3 +43,18 @@ func MarkTruncated(ctx context.Context, tf TruncatedFinder, q FlowQuery, flows [
 	}
 	return nil
 }
+
+// ScanIDSet reads rows of one string column (IDs) into a set: the
+// backends' TruncatedFlows share it. It closes rows.
+func ScanIDSet(rows Rows) (map[string]bool, error) {
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
