@@ -93,7 +93,13 @@ func dropDatabase(t testing.TB, dsn, db string) {
 // closes it.
 func openMigrated(t testing.TB, opts Options) (*Store, string) {
 	t.Helper()
-	dsn := freshDSN(t)
+	return openMigratedOn(t, serverDSN(t), opts)
+}
+
+// openMigratedOn is openMigrated on the server (or cluster) of base.
+func openMigratedOn(t testing.TB, base string, opts Options) (*Store, string) {
+	t.Helper()
+	dsn := freshDSNOn(t, base)
 	if err := Migrate(t.Context(), dsn); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}

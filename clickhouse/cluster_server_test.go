@@ -65,14 +65,7 @@ func TestClusterConformance(t *testing.T) {
 		if only != nil && !only.MatchString(t.Name()) {
 			t.Skipf("not in EVENTSCOPE_CLUSTER_CONFORMANCE=%s", only)
 		}
-		dsn := freshClusterDSN(t)
-		if err := Migrate(t.Context(), dsn); err != nil {
-			t.Fatalf("migrate: %v", err)
-		}
-		s, err := Open(t.Context(), dsn, Options{})
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
+		s, _ := openMigratedOn(t, clusterBaseDSN(t), Options{})
 		return s
 	})
 }

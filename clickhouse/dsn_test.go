@@ -74,14 +74,7 @@ func TestConformanceCurrent(t *testing.T) {
 		t.Fatalf("%s=%q: want an http:// DSN", envCurrentDSN, base)
 	}
 	storetest.Run(t, func(t *testing.T) store.Store {
-		dsn := freshDSNOn(t, base)
-		if err := Migrate(t.Context(), dsn); err != nil {
-			t.Fatalf("migrate: %v", err)
-		}
-		s, err := Open(t.Context(), dsn, Options{})
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
+		s, _ := openMigratedOn(t, base, Options{})
 		return s
 	})
 }
