@@ -100,22 +100,7 @@ func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
 	for id := range gone.flows {
 		s.cache.drop(id)
 	}
-	w := s.newWriteTx(tx, cfg)
-	fresh, err := w.insert(ctx, stmtCtx, news)
-	if err != nil {
-		return err
-	}
-	if err := w.countInternal(stmtCtx); err != nil {
-		return err
-	}
-	if err := w.account(stmtCtx, fresh); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	w.remember()
-	return nil
+	return s.newWriteTx(tx, cfg).commit(ctx, stmtCtx, news)
 }
 
 // remove deletes the record stored at e's identity and notes its flow

@@ -67,6 +67,12 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	if err := w.cache.check(stmtCtx, tx); err != nil {
 		return err
 	}
+	return w.commit(ctx, stmtCtx, events)
+}
+
+// commit stores events (their summaries and counts included), commits w's
+// transaction and remembers the flows it wrote in the flow cache.
+func (w *writeTx) commit(ctx, stmtCtx context.Context, events []event.Event) error {
 	fresh, err := w.insert(ctx, stmtCtx, events)
 	if err != nil {
 		return err
@@ -80,7 +86,7 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 	if err := w.account(stmtCtx, fresh); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := w.tx.Commit(); err != nil {
 		return err
 	}
 	w.remember()
