@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eventscope/eventscope/event"
 	"github.com/eventscope/eventscope/store"
 )
 
@@ -111,4 +112,75 @@ func dumpFlows(t *testing.T, db *sql.DB) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestFlowCacheMatchesDatabase writes and rewrites records from two
+// goroutines at once (ingest and the schema reindexer do), then checks
+// that every flow the cache holds has exactly the records the events
+// table has for it.
+func TestFlowCacheMatchesDatabase(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir()+"/events.db", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	evs := uuidEvents(6000)
+	if err := s.Write(ctx, evs[:1000]); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := 1000; i < len(evs); i += 250 {
+			if err := s.Write(ctx, evs[i:i+250]); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < 1000; i += 10 {
+		n := evs[i]
+		n.CorrelationID = evs[1000+i*5%5000].CorrelationID // a flow being written
+		if err := s.Rewrite(ctx, []store.Rewrite{{Old: evs[i], New: n}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if len(s.cache.flows) == 0 {
+		t.Fatal("the cache holds no flow")
+	}
+	for id, el := range s.cache.flows {
+		cf := el.Value.(*cachedFlow)
+		var want []string
+		rows, err := s.w.QueryContext(ctx, `SELECT topic, part, kafka_offset FROM events
+			WHERE flow_id = ? AND internal = 0 ORDER BY time, topic, part, kafka_offset`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var topic string
+			var part int32
+			var off int64
+			if err := rows.Scan(&topic, &part, &off); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, event.Coordinates(topic, part, off))
+		}
+		rows.Close()
+		var got []string
+		for _, st := range cf.steps {
+			got = append(got, st.Where)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("flow %s: cache holds %v, the events table %v", id, got, want)
+		}
+		if cf.sum.count != int64(len(want)) {
+			t.Fatalf("flow %s: cached count %d, %d records", id, cf.sum.count, len(want))
+		}
+	}
 }

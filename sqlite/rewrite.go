@@ -71,6 +71,8 @@ func (s *Store) Rewrite(ctx context.Context, rs []store.Rewrite) error {
 }
 
 func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
+	s.wmu.Lock() // before BEGIN, as in write
+	defer s.wmu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -89,16 +91,17 @@ func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
 			return err
 		}
 	}
+	// The flows records left are read back from now on (the flow cache
+	// holds their old records): forgotten before the write below looks,
+	// and before recount forgets the flows it leaves empty.
+	for id := range gone.flows {
+		s.cache.drop(id)
+	}
 	if err := gone.recount(stmtCtx); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	// The flows records left are read back from now on (the flow cache
-	// holds their old records): forgotten before the write below looks.
-	for id := range gone.flows {
-		s.cache.drop(id)
 	}
 	return s.newWriteTx(tx, cfg).commit(ctx, stmtCtx, news)
 }

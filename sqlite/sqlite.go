@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 
 	_ "modernc.org/sqlite" // the pure-Go driver, registered as "sqlite"
 
@@ -34,8 +35,12 @@ type Store struct {
 	diag diagnose.Holder
 	// opts: the optional indexes it keeps (Option).
 	opts options
-	// cache: the flows Write touched last (flowcache.go).
+	// cache: the flows Write touched last (flowcache.go). wmu is held
+	// by Write and Rewrite from BEGIN until the cache has taken what
+	// they committed: the connection alone is free again at COMMIT, and
+	// the next write must not see the cache of before it.
 	cache flowCache
+	wmu   sync.Mutex
 }
 
 // MemoryDSN opens a private in-memory store (one connection shared by

@@ -54,6 +54,10 @@ func (s *Store) newWriteTx(tx *sql.Tx, cfg *diagnose.Config) *writeTx {
 }
 
 func (s *Store) write(ctx context.Context, events []event.Event) error {
+	// Taken before BEGIN: a writer holding the connection never waits
+	// for it.
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
