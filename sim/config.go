@@ -69,6 +69,16 @@ type Faults struct {
 	// LateDelivery: the courier takes twice as long: late, not lost (no
 	// anomaly).
 	LateDelivery float64
+	// FailedCompensation: of the orders cancelled after a failed payment,
+	// payment-service fails to release the card hold the declined attempt
+	// left (RefundFailed): the compensation itself fails.
+	FailedCompensation float64
+	// BranchFailure: the kitchen rejects the order (KitchenRejected) while
+	// the payment, the other branch OrderPlaced fans out to, succeeds;
+	// nobody compensates. Only orders whose payment neither fails nor is
+	// lost on the dead-letter topic (so the failing branch is the kitchen's
+	// alone).
+	BranchFailure float64
 }
 
 // DefaultFaults returns probabilities that make each fault show up several
@@ -85,6 +95,9 @@ func DefaultFaults() Faults {
 		NoCompensation: 0.1,
 		LostDeadLetter: 0.02,
 		LateDelivery:   0.03,
+
+		FailedCompensation: 0.1,
+		BranchFailure:      0.02,
 	}
 }
 
@@ -93,7 +106,7 @@ func (f Faults) validate() error {
 		"duplicate": f.Duplicate, "out of order": f.OutOfOrder, "orphan": f.Orphan,
 		"dead letter": f.DeadLetter, "stall": f.Stall, "payment failure": f.PaymentFailure,
 		"slow hop": f.SlowHop, "no compensation": f.NoCompensation, "lost dead letter": f.LostDeadLetter,
-		"late delivery": f.LateDelivery,
+		"late delivery": f.LateDelivery, "failed compensation": f.FailedCompensation, "branch failure": f.BranchFailure,
 	} {
 		if p < 0 || p > 1 {
 			return fmt.Errorf("%s probability %v not in [0, 1]", name, p)

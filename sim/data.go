@@ -13,6 +13,8 @@ const (
 	TypeOutForDelivery    = "OutForDelivery"
 	TypeOrderDelivered    = "OrderDelivered"
 	TypePointsAwarded     = "PointsAwarded"
+	TypeKitchenRejected   = "KitchenRejected" // the kitchen branch of an order fails (Faults.BranchFailure)
+	TypeRefundFailed      = "RefundFailed"    // the compensation of a declined payment fails (Faults.FailedCompensation)
 )
 
 // The data objects below are what each event carries under "data" (or as
@@ -58,6 +60,12 @@ type pizzaPrepared struct {
 	Chef          string `json:"chef"`
 	Oven          int    `json:"oven"`
 	Pizzas        int    `json:"pizzas"`
+}
+
+type kitchenRejected struct {
+	OrderID       string `json:"orderId"`
+	KitchenStatus string `json:"kitchenStatus"`
+	Reason        string `json:"reason"` // read as the failure reason (diagnose)
 }
 
 type pizzaBoxed struct {
@@ -159,6 +167,8 @@ var couriers = []courier{
 var channels = []string{"app", "web", "phone", "kiosk"}
 
 var paymentMethods = []string{"card", "card", "card", "paypal", "apple-pay"}
+
+var rejectReasons = []string{"oven out of order", "out of mozzarella", "dough did not rise"}
 
 var declineReasons = []string{"card declined", "insufficient funds", "3-D Secure timeout", "card expired"}
 

@@ -106,6 +106,16 @@ func (k *kitchenService) handle(_ string, in inEvent) {
 		pizzas += it.Quantity
 	}
 	k.after(s.between(100*time.Millisecond, 400*time.Millisecond), func() {
+		if s.branchFails(in.OrderID) {
+			rejected := outEvent{
+				ID: NewUUID(), Type: TypeKitchenRejected, Topic: TopicKitchen, OrderID: in.OrderID,
+				CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
+				Data: kitchenRejected{OrderID: in.OrderID, KitchenStatus: "rejected", Reason: pick(s, rejectReasons)},
+			}
+			s.cfg.Truth.fault(FaultBranchFailure, rejected)
+			k.publish(rejected)
+			return
+		}
 		at := time.Now()
 		skewed := s.chance("out_of_order", in.OrderID, f.OutOfOrder) && !in.Time.IsZero()
 		if skewed {
@@ -152,6 +162,10 @@ type paymentService struct {
 }
 
 func (p *paymentService) handle(topic string, in inEvent) {
+	if in.Type == TypeOrderCancelled {
+		p.release(in)
+		return
+	}
 	if in.Type != TypeOrderPlaced {
 		return
 	}
@@ -210,6 +224,35 @@ func (p *paymentService) charge(in inEvent, o orderPlaced) {
 		s.cfg.Truth.fault(FaultOrphan, out)
 	}
 	p.publish(out)
+}
+
+// release releases the card hold a declined payment left once its order is
+// cancelled: nothing to publish, but when the bank does not answer
+// (Faults.FailedCompensation) the compensation fails: RefundFailed.
+func (p *paymentService) release(in inEvent) {
+	s := p.shop
+	if !s.chance("failed_compensation", in.OrderID, s.cfg.Faults.FailedCompensation) {
+		return
+	}
+	p.after(s.between(20*time.Millisecond, 150*time.Millisecond), func() {
+		out := outEvent{
+			ID: NewUUID(), Type: TypeRefundFailed, Topic: TopicPayments, OrderID: in.OrderID,
+			CorrelationID: in.CorrelationID, CausationID: in.ID, Time: time.Now(),
+			Data: payment{OrderID: in.OrderID, PaymentStatus: "refund_failed", FailureReason: "card hold not released: bank unavailable"},
+		}
+		s.cfg.Truth.fault(FaultFailedCompensation, out)
+		p.publish(out)
+	})
+}
+
+// branchFails reports whether the kitchen rejects the order
+// (Faults.BranchFailure): only when its payment neither fails nor is lost
+// on the dead-letter topic, so the payment branch succeeds (the decisions
+// depend on the seed and order alone).
+func (s *shop) branchFails(orderID string) bool {
+	f := s.cfg.Faults
+	return s.chance("branch_failure", orderID, f.BranchFailure) &&
+		!s.chance("payment_failure", orderID, f.PaymentFailure) && !s.chance("lost_dead_letter", orderID, f.LostDeadLetter)
 }
 
 // loyaltyService awards points for every delivered order.

@@ -18,6 +18,9 @@ const (
 	FaultNoCompensation = "no_compensation"  // a failed payment never compensated (EventID: PaymentFailed)
 	FaultLostDeadLetter = "lost_dead_letter" // parked on payments.DLT, never retried (EventID: the DLT record)
 	FaultLateDelivery   = "late_delivery"    // the courier takes twice as long (EventID: OrderDelivered)
+
+	FaultFailedCompensation = "failed_compensation" // the cancellation's refund fails (EventID: RefundFailed)
+	FaultBranchFailure      = "branch_failure"      // the kitchen branch fails, the payment succeeds (EventID: KitchenRejected)
 )
 
 // Fault is one fault the shop injected on purpose: the ground truth a

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/eventscope/eventscope/diagnose"
 	"github.com/eventscope/eventscope/diagnose/quality"
+	"github.com/eventscope/eventscope/sim"
 )
 
 // TestSimQuality scores the diagnose engine on the demo shop's flows
@@ -28,12 +31,29 @@ func TestSimQuality(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d flows, %d records in %s", len(res.Flows), res.Records, time.Since(start).Round(time.Second))
+	perFault := map[string]int{}
+	decider := map[string]string{sim.FaultFailedCompensation: sim.TypeRefundFailed, sim.FaultBranchFailure: sim.TypeKitchenRejected}
+	def := diagnose.Default()
+	for _, f := range res.Flows {
+		for _, k := range strings.Split(f.Shape, "+") {
+			perFault[k]++
+			// The failure that decides the flow is the one injected last
+			// (the refund after a compensated payment; the kitchen branch
+			// beside a successful payment), with its reason.
+			if typ := decider[k]; typ != "" {
+				if sum := def.Summarize(f.Steps); sum.FailedType != typ || sum.Reason == "" {
+					t.Errorf("%s flow decided by %q (reason %q), want %s with its reason", f.Shape, sum.FailedType, sum.Reason, typ)
+				}
+			}
+		}
+	}
+	t.Logf("flows per fault: %v", perFault)
 	if len(res.Extra) > 0 {
 		t.Errorf("%d flows in the store the shop never started (split flows?): %v", len(res.Extra), res.Extra[:min(5, len(res.Extra))])
 	}
 	for _, name := range []string{"demo", "learned"} {
 		cfg := Configs(res.Baseline)[name]
-		for _, s := range quality.Evaluate(cfg, res.Flows, res.Now) {
+		for _, s := range quality.Evaluate(cfg, ForConfig(name, res.Flows), res.Now) {
 			line := fmt.Sprintf("%-8s %-22s flows %5d  precision %.4f  recall %.4f", name, s.Name, s.Flows, s.Precision, s.Recall)
 			if len(s.FalseShapes) > 0 || len(s.Missed) > 0 {
 				line += fmt.Sprintf("  false: %v  missed: %v", s.FalseShapes, s.Missed)
