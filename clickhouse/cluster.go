@@ -18,7 +18,7 @@ import (
 // for one server:
 //
 //   - CREATE TABLE t (...) ENGINE = XMergeTree(args) ... becomes t_local,
-//     created ON CLUSTER with ReplicatedXMergeTree('/clickhouse/tables/
+//     created on every host in turn (see rewrite) with ReplicatedXMergeTree('/clickhouse/tables/
 //     {shard}/DB/t_local', '{replica}', args), and t, a Distributed table
 //     over the t_local of every shard, sharded by cityHash64(flow_id) when
 //     t has a flow_id column (one flow lives on one shard), else by a hash
@@ -188,7 +188,11 @@ func (c *clusterDDL) rewrite(st string) ([]string, error) {
 		default:
 			return nil, fmt.Errorf("cluster: table %s: engine %s has no replicated form", name, engine)
 		}
-		local := "CREATE TABLE IF NOT EXISTS " + c.q(name+localSuffix) + c.on() + "(" + m[3] + ") ENGINE = " + engine + " " + m[7]
+		// Host by host, not ON CLUSTER: 18.16 creating the replicas of one
+		// table at once ("Retrying createReplica(), because some other
+		// replicas were created at the same time") once failed with
+		// "Replica … already exists" and left the table missing on a host.
+		local := eachHost + "CREATE TABLE IF NOT EXISTS " + c.q(name+localSuffix) + " (" + m[3] + ") ENGINE = " + engine + " " + m[7]
 		return []string{local, c.distributed(name)}, nil
 	}
 	if m := createViewRE.FindStringSubmatch(st); m != nil {

@@ -55,7 +55,6 @@ func TestClusterMigrate(t *testing.T) {
 // instead was slower still, TRUNCATE of a replicated table on 18.16 being
 // sent to the leader replica, which did not answer within 300 s.
 func TestClusterConformance(t *testing.T) {
-	t.Parallel() // beside the single-server tests: other processes
 	clusterBaseDSN(t)
 	var only *regexp.Regexp
 	if p := os.Getenv("EVENTSCOPE_CLUSTER_CONFORMANCE"); p != "" {
@@ -68,4 +67,38 @@ func TestClusterConformance(t *testing.T) {
 		s, _ := openMigratedOn(t, clusterBaseDSN(t), Options{})
 		return s
 	})
+}
+
+// TestClusterRetention: retention lists the partitions of every shard and
+// drops them ON CLUSTER; the replicas apply the drop from the replication
+// log, so the reads are polled.
+func TestClusterRetention(t *testing.T) {
+	s, _ := openMigratedOn(t, clusterBaseDSN(t), Options{})
+	defer s.Close()
+	evs := daysFixture()
+	if err := s.Write(t.Context(), evs); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.DropOlderThan(t.Context(), evs[2].Time)
+	if err != nil {
+		t.Fatalf("DropOlderThan: %v", err)
+	}
+	if n < 2 {
+		t.Errorf("dropped %d partitions, want those of 2 days", n)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		p, err := s.Flows(t.Context(), store.FlowQuery{})
+		if err == nil && len(p.Flows) == len(evs)-2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Flows = %d flows, %v; want %d after retention", len(p.Flows), err, len(evs)-2)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	checkKept(t, s, evs, 2)
+	if n, err := s.DropOlderThan(t.Context(), evs[2].Time); err != nil || n != 0 {
+		t.Errorf("second DropOlderThan = %d, %v; want 0, nil", n, err)
+	}
 }

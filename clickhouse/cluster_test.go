@@ -35,14 +35,14 @@ func TestClusterRewrite(t *testing.T) {
 	}
 	text := strings.Join(all, "\n;\n")
 	for _, want := range []string{
-		"CREATE TABLE IF NOT EXISTS `db`.events_local ON CLUSTER es (",
+		eachHost + "CREATE TABLE IF NOT EXISTS `db`.events_local (",
 		"ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/db/events_local', '{replica}', ingested_at_ns)",
 		"CREATE TABLE IF NOT EXISTS `db`.events ON CLUSTER es AS `db`.events_local ENGINE = Distributed(es, db, events_local, cityHash64(flow_id))",
 		"ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/db/flow_summary_local', '{replica}')",
 		"CREATE MATERIALIZED VIEW IF NOT EXISTS `db`.flow_summary_mv ON CLUSTER es TO `db`.flow_summary_local AS",
 		"FROM `db`.flow_rows_local\nGROUP BY flow_id",
 		"FROM `db`.events_local",
-		"CREATE TABLE IF NOT EXISTS `db`.flow_rows_local ON CLUSTER es (",
+		eachHost + "CREATE TABLE IF NOT EXISTS `db`.flow_rows_local (",
 		") ENGINE = Null",
 		"Distributed(es, db, topic_rows_local, cityHash64(topic))",
 		"Distributed(es, db, topic_buckets_local, cityHash64(bucket, topic))",
