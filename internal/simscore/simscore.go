@@ -164,6 +164,7 @@ func readBack(ctx context.Context, st store.Store, truth *sim.Truth) (*Result, e
 	}
 	res.Now = last.Add(time.Hour)
 	res.Baseline = quality.Learn(res.Flows)
+	res.Flows = append(res.Flows, inProgress(res.Flows, res.Now)...)
 	return res, nil
 }
 
@@ -217,24 +218,36 @@ func Expect(faults []sim.Fault) (shape string, kinds map[string]bool, status str
 }
 
 // ForConfig returns the flows labelled for configuration name (of
-// Configs): the demo's explicit stall rules hold a placed order to being
+// Configs). The demo's explicit stall rules hold a placed order to being
 // prepared or cancelled and an authorized payment to a delivery or refund,
 // so under "demo" a flow whose kitchen branch failed (nobody cancels) is
 // also stalled; the learned baseline holds it to what such flows usually
-// do (nothing more).
+// do (nothing more). The demo's rules end at OutForDelivery and replace
+// the learned expectation of OrderPlaced, so an in-progress flow cut
+// after OutForDelivery awaits nothing under them (it is judged ok): such
+// flows are left out of the demo's score (the learned one has them).
 func ForConfig(name string, flows []quality.Flow) []quality.Flow {
 	if name != "demo" {
 		return flows
 	}
-	out := slices.Clone(flows)
-	for i, f := range out {
+	var out []quality.Flow
+	for _, f := range flows {
+		if f.Shape == "in_progress" && afterDemoRules(f.Steps) {
+			continue
+		}
 		if slices.Contains(strings.Split(f.Shape, "+"), sim.FaultBranchFailure) {
 			f.Kinds = maps.Clone(f.Kinds)
 			f.Kinds[diagnose.Stalled] = true
-			out[i] = f
 		}
+		out = append(out, f)
 	}
 	return out
+}
+
+// afterDemoRules reports whether steps reached OutForDelivery, the last
+// step the demo's stall rules expect.
+func afterDemoRules(steps []diagnose.Step) bool {
+	return slices.ContainsFunc(steps, func(s diagnose.Step) bool { return s.Type == sim.TypeOutForDelivery })
 }
 
 // Configs are the two configurations scored: "demo" (the demo's explicit
