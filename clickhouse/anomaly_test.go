@@ -42,6 +42,25 @@ func randomFlows(rnd *rand.Rand, n int) map[string][]event.Event {
 	return flows
 }
 
+// writeShuffled writes all in random order, in random batches of up to
+// max events, a third of them twice (retried).
+func writeShuffled(t *testing.T, s *Store, rnd *rand.Rand, all []event.Event, max int) {
+	t.Helper()
+	rnd.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	for len(all) > 0 {
+		n := min(len(all), 1+rnd.IntN(max))
+		if err := s.Write(t.Context(), all[:n]); err != nil {
+			t.Fatal(err)
+		}
+		if rnd.IntN(3) == 0 { // a retried batch
+			if err := s.Write(t.Context(), all[:n]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		all = all[n:]
+	}
+}
+
 // TestAnomalyTermsMatchReference checks anomaly: and status: terms
 // (whole-table searches, unlike the summaries) against store.Summarize on
 // random flows, written in random batches with
@@ -55,19 +74,7 @@ func TestAnomalyTermsMatchReference(t *testing.T) {
 	for _, evs := range flows {
 		all = append(all, evs...)
 	}
-	rnd.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
-	for len(all) > 0 {
-		n := min(len(all), 1+rnd.IntN(60))
-		if err := s.Write(t.Context(), all[:n]); err != nil {
-			t.Fatal(err)
-		}
-		if rnd.IntN(3) == 0 { // a retried batch
-			if err := s.Write(t.Context(), all[:n]); err != nil {
-				t.Fatal(err)
-			}
-		}
-		all = all[n:]
-	}
+	writeShuffled(t, s, rnd, all, 60)
 	want := map[string][]string{} // kind or status -> flows, sorted
 	for flow, evs := range flows {
 		var sum store.FlowSummary

@@ -196,13 +196,31 @@ func (s *Store) summaryHeads(ctx context.Context, sums []store.FlowSummary) ([]h
 	if len(ask) == 0 {
 		return out, nil
 	}
-	rows, err := s.conn.Query(ctx, `SELECT flow_id, maxMerge(last_ns), uniqExactArrayMerge(records)
-FROM flow_summary WHERE flow_id IN ? GROUP BY flow_id`, ch.GroupSet{Value: ask})
+	got, err := flowHeads(ctx, s.conn, ask)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sums {
+		if h, ok := got[sums[i].CorrelationID]; ok && sums[i].LastTime.IsZero() {
+			out[i] = h
+		}
+	}
+	return out, nil
+}
+
+// flowHeads reads the heads of the flows ids from flow_summary (by primary
+// key); a flow with no row there has none.
+func flowHeads(ctx context.Context, conn driver.Conn, ids []any) (map[string]head, error) {
+	got := map[string]head{}
+	if len(ids) == 0 {
+		return got, nil
+	}
+	rows, err := conn.Query(ctx, `SELECT flow_id, maxMerge(last_ns), uniqExactArrayMerge(records)
+FROM flow_summary WHERE flow_id IN ? GROUP BY flow_id`, ch.GroupSet{Value: ids})
 	if err != nil {
 		return nil, fmt.Errorf("read flow heads: %w", err)
 	}
 	defer rows.Close()
-	got := map[string]head{}
 	for rows.Next() {
 		var f string
 		var h head
@@ -211,10 +229,8 @@ FROM flow_summary WHERE flow_id IN ? GROUP BY flow_id`, ch.GroupSet{Value: ask})
 		}
 		got[f] = h
 	}
-	for i := range sums {
-		if h, ok := got[sums[i].CorrelationID]; ok && sums[i].LastTime.IsZero() {
-			out[i] = h
-		}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read flow heads: %w", err)
 	}
-	return out, rows.Err()
+	return got, nil
 }

@@ -114,7 +114,7 @@ func (s *Store) Rewrite(ctx context.Context, rs []store.Rewrite) error {
 			rows = append(rows, t)
 		}
 	}
-	cfg := s.diag.Get()
+	cfg, ver := s.diag.Current()
 	classes := make([]diagnose.Class, len(rows))
 	for i := range rows {
 		classes[i] = cfg.Classify(&rows[i])
@@ -128,6 +128,7 @@ func (s *Store) Rewrite(ctx context.Context, rs []store.Rewrite) error {
 	if err := s.writeEvents(ctx, rows, classes); err != nil {
 		return fmt.Errorf("rewrite: %w", err)
 	}
+	s.steps.add(ver, rows, classes)
 	s.touchFlows(rows) // both flows' verdicts change
 	return nil
 }

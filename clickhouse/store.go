@@ -81,6 +81,9 @@ type Store struct {
 	// stopped.
 	pend  pending
 	vdone chan struct{}
+	// steps keeps the steps of recently written flows for the pass
+	// (stepcache.go).
+	steps stepCache
 
 	// frozen keeps the counts of old topic_buckets (stats_counts.go).
 	frozen frozenCounts

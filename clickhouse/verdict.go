@@ -168,10 +168,17 @@ func (s *Store) settle(ctx context.Context) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if err := computeVerdicts(ctx, s.conn, ids, s.diag.Get()); err != nil {
+	cfg, ver := s.diag.Current()
+	rest, err := s.verdictsFromCache(ctx, ids, cfg, ver)
+	if err == nil {
+		err = computeVerdicts(ctx, s.conn, rest, cfg)
+	}
+	if err != nil {
 		s.pend.touch(ids)
 		return fmt.Errorf("compute flow verdicts: %w", err)
 	}
+	s.log.Debug("flow verdicts computed", "flows", len(ids), "read back", len(rest))
+	s.steps.trimTo(stepCacheMax)
 	return nil
 }
 

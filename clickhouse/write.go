@@ -35,7 +35,7 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	cfg := s.diag.Get()
+	cfg, ver := s.diag.Current()
 	classes := make([]diagnose.Class, len(events))
 	for i := range events {
 		classes[i] = cfg.Classify(&events[i])
@@ -60,6 +60,7 @@ func (s *Store) Write(ctx context.Context, events []event.Event) error {
 	if err := <-done; err != nil {
 		return err
 	}
+	s.steps.add(ver, events, classes)
 	s.touchFlows(events)
 	s.frozen.written(events)
 	return nil
