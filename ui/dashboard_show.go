@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/eventscope/eventscope/store"
 )
@@ -27,53 +28,80 @@ const (
 // event rates per topic, flows with anomalies by kind, the slowest flows,
 // event types new in the last hour (with schema drift), recent flows.
 // Sections that need store.Insights are hidden when the store lacks it.
+// The sections' queries are independent and run at once: the page takes
+// as long as the slowest, not their sum.
 func (h *handler) dashboardShow(c echo.Context) error {
-	ctx := c.Request().Context()
 	now := h.now()
-	st, err := h.totals.get(ctx, h.store)
-	if err != nil {
-		return fmt.Errorf("load stats: %w", err)
+	g, ctx := errgroup.WithContext(c.Request().Context())
+	var st store.Stats
+	var recent store.FlowPage
+	var v homeView
+	g.Go(func() (err error) {
+		if st, err = h.totals.get(ctx, h.store); err != nil {
+			return fmt.Errorf("load stats: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		if recent, err = h.store.Flows(ctx, store.FlowQuery{Limit: dashboardFlows}); err != nil {
+			return fmt.Errorf("list recent flows: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		v.Statuses, v.Failures, v.Sampled, err = h.statusCounts(ctx, now)
+		return err
+	})
+	g.Go(func() (err error) {
+		v.Anomalies, err = h.anomalyGroups(ctx, now)
+		return err
+	})
+	g.Go(func() (err error) {
+		v.Behind, err = h.groupsBehind(ctx)
+		return err
+	})
+	var series []store.TopicSeries
+	var slow []store.FlowSummary
+	var types []store.TypeInfo
+	ins, insights := h.store.(store.Insights)
+	if insights {
+		g.Go(func() (err error) {
+			to := now.Truncate(rateStep).Add(rateStep) // the current bucket, still filling, is last
+			if series, err = ins.TopicRates(ctx, to.Add(-rateWindow), to, rateStep); err != nil {
+				return fmt.Errorf("topic rates: %w", err)
+			}
+			return nil
+		})
+		g.Go(func() (err error) {
+			if slow, err = ins.SlowestFlows(ctx, now.Add(-rateWindow), dashboardSlowest); err != nil {
+				return fmt.Errorf("slowest flows: %w", err)
+			}
+			return nil
+		})
+		g.Go(func() (err error) {
+			if types, err = ins.EventTypes(ctx, now.Add(-typesWindow-typesBaseline), now.Add(-typesWindow)); err != nil {
+				return fmt.Errorf("event types: %w", err)
+			}
+			return nil
+		})
 	}
-	recent, err := h.store.Flows(ctx, store.FlowQuery{Limit: dashboardFlows})
-	if err != nil {
-		return fmt.Errorf("list recent flows: %w", err)
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	v := homeView{Events: st.Events, Flows: st.Flows, Recent: flowRows(now, recent.Flows), MoreURL: SearchURL("*"),
-		RateWindow: "last hour, " + rateStep.String() + " buckets"}
+	v.Events, v.Flows, v.Recent, v.MoreURL = st.Events, st.Flows, flowRows(now, recent.Flows), SearchURL("*")
+	v.RateWindow = "last hour, " + rateStep.String() + " buckets"
 	lag := map[string]int64{}
 	if ist, ok := h.ingestStats(); ok {
 		v.Ingest = ingestViewOf(ist, now)
 		lag, v.LagShown = ist.lagByTopic(), len(ist.Partitions) > 0
 		v.IngestJSON = prettyJSON(ist)
 	}
-	if v.Statuses, v.Failures, v.Sampled, err = h.statusCounts(ctx, now); err != nil {
-		return err
-	}
-	if v.Anomalies, err = h.anomalyGroups(ctx, now); err != nil {
-		return err
-	}
-	var series []store.TopicSeries
-	if ins, ok := h.store.(store.Insights); ok {
-		to := now.Truncate(rateStep).Add(rateStep) // the current bucket, still filling, is last
-		if series, err = ins.TopicRates(ctx, to.Add(-rateWindow), to, rateStep); err != nil {
-			return fmt.Errorf("topic rates: %w", err)
-		}
-		slow, err := ins.SlowestFlows(ctx, now.Add(-rateWindow), dashboardSlowest)
-		if err != nil {
-			return fmt.Errorf("slowest flows: %w", err)
-		}
-		types, err := ins.EventTypes(ctx, now.Add(-typesWindow-typesBaseline), now.Add(-typesWindow))
-		if err != nil {
-			return fmt.Errorf("event types: %w", err)
-		}
+	if insights {
 		v.RatesShown, v.SlowestShown, v.TypesShown = true, true, true
 		v.Slowest, v.NewTypes = flowRows(now, slow), newTypeRows(now, types)
 	}
 	v.Topics = topicRows(st.Topics, series, lag, v.RatesShown)
 	internalToggle(&v, st.Internal, showInternal(c.QueryParams()))
-	if v.Behind, err = h.groupsBehind(ctx); err != nil {
-		return err
-	}
 	return render(c, http.StatusOK, dashboardPage(pageMeta{Title: "Dashboard", Active: "/"}, v))
 }
 
@@ -81,7 +109,8 @@ func (h *handler) dashboardShow(c echo.Context) error {
 // those active in the last anomalyWindow. One query for flows with any
 // kind comes first (an empty prefix matches every kind); only a kind it
 // leaves short of dashboardPerKind while more flows exist gets its own
-// query, so a store with no or frequent anomalies is asked once.
+// query (those run at once), so a store with no or frequent anomalies is
+// asked once.
 func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGroupView, error) {
 	from := now.Add(-anomalyWindow)
 	found, err := h.store.Flows(ctx, store.FlowQuery{Limit: 4 * dashboardPerKind, From: from,
@@ -95,16 +124,30 @@ func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGr
 			byKind[k] = append(byKind[k], f)
 		}
 	}
-	var out []anomalyGroupView
-	for _, kind := range store.AnomalyKinds {
-		flows, more := byKind[kind], false
-		if len(flows) < dashboardPerKind && found.NextCursor != "" {
-			page, err := h.store.Flows(ctx, store.FlowQuery{Limit: dashboardPerKind, From: from,
+	pages := make([]*store.FlowPage, len(store.AnomalyKinds)) // a kind's own query, when it needs one
+	g, gctx := errgroup.WithContext(ctx)
+	for i, kind := range store.AnomalyKinds {
+		if len(byKind[kind]) >= dashboardPerKind || found.NextCursor == "" {
+			continue
+		}
+		g.Go(func() error {
+			page, err := h.store.Flows(gctx, store.FlowQuery{Limit: dashboardPerKind, From: from,
 				Terms: []store.Term{{Field: store.FieldAnomaly, Value: kind}}})
 			if err != nil {
-				return nil, fmt.Errorf("list flows with anomaly %s: %w", kind, err)
+				return fmt.Errorf("list flows with anomaly %s: %w", kind, err)
 			}
-			flows, more = page.Flows, page.NextCursor != ""
+			pages[i] = &page
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []anomalyGroupView
+	for i, kind := range store.AnomalyKinds {
+		flows, more := byKind[kind], false
+		if p := pages[i]; p != nil {
+			flows, more = p.Flows, p.NextCursor != ""
 		}
 		if len(flows) > dashboardPerKind {
 			flows, more = flows[:dashboardPerKind], true
