@@ -127,6 +127,13 @@ func (b *Browser) Screenshot(name string) string {
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
+	return b.save(name, png)
+}
+
+// save writes png as testdata/screenshots/name, making the folder (it is
+// gitignored, so a fresh clone lacks it), and returns its path.
+func (b *Browser) save(name string, png []byte) string {
+	b.t.Helper()
 	dir := filepath.Join("testdata", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.t.Fatal(err)
@@ -154,9 +161,5 @@ func (b *Browser) ViewportScreenshot(name string) string {
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
-	path := filepath.Join("testdata", "screenshots", name)
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		b.t.Fatal(err)
-	}
-	return path
+	return b.save(name, png)
 }
