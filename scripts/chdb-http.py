@@ -190,6 +190,11 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--data", required=True)
     a = ap.parse_args()
+    # chDB calls getcwd(): run from the data folder, not from the checkout
+    # that started us (a removed clone left every query failing).
+    a.data = os.path.abspath(a.data)
+    os.makedirs(a.data, exist_ok=True)
+    os.chdir(a.data)
     srv = Server(("127.0.0.1", a.port), a.data)
     try:
         srv.serve_forever()
