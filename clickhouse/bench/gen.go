@@ -40,6 +40,11 @@ type gen struct {
 	made   int // events made
 	nflows int // flows started
 	known  known
+	// until, when set, ends batches after the first batch that finishes
+	// past it (a load cut short by -load-for); made then says how many
+	// events were written, and a -reads-only run given -events made
+	// regenerates the same IDs.
+	until time.Time
 }
 
 // known is what the reads look up: a reservoir sample of flows and events.
@@ -173,6 +178,9 @@ func (g *gen) batches(size int, fn func([]event.Event) error) error {
 				return err
 			}
 			b = b[:0]
+			if !g.until.IsZero() && time.Now().After(g.until) {
+				return nil
+			}
 		}
 	}
 	if len(b) > 0 {

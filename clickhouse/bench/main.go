@@ -46,6 +46,7 @@ func main() {
 	skipRaw := flag.Bool("skip-raw", false, "skip the raw insert baseline")
 	keep := flag.Bool("keep", false, "keep the database at the end")
 	readsOnly := flag.Bool("reads-only", false, "measure reads on the database a -keep run left (same -events, -flow-size)")
+	loadFor := flag.Duration("load-for", 0, "stop loading after the first batch that ends past this long (0: load every event); the output says how many were loaded: pass that number as -events to a later -reads-only run")
 	settle := flag.Duration("settle", 2*time.Minute, "wait up to this long for background merges before measuring reads")
 	flag.Parse()
 	if *dsn == "" {
@@ -69,6 +70,9 @@ func main() {
 			log.Fatal(err)
 		}
 		t0 := time.Now()
+		if *loadFor > 0 {
+			g.until = t0.Add(*loadFor)
+		}
 		rawRate, rate, err := b.load(ctx, g, *batch, *skipRaw)
 		if err != nil {
 			log.Fatal(err)
