@@ -28,6 +28,7 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		}
 		cur = &c
 	}
+	ctx, sc := s.withScan(ctx, q)
 	var sums []store.FlowSummary
 	var err error
 	if diag, rest := diagnosedTerms(q.Terms); len(diag) > 0 || len(rest) == 0 && q.To.IsZero() {
@@ -44,6 +45,14 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 		page.Flows = sums[:limit]
 		last := sums[limit-1]
 		page.NextCursor = store.EncodeCursor(store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID})
+	} else if sc != nil && sc.cut {
+		// cut short: go on from where the scan stopped, if it moved
+		page.ScanCut = true
+		if sc.at != nil {
+			if c := store.EncodeCursor(*sc.at); c != q.Cursor {
+				page.NextCursor = c
+			}
+		}
 	}
 	return page, nil
 }
@@ -83,6 +92,16 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 // window makes the prefilter's time range redundant (the window is
 // narrower, and the merged event times decide), so it is left out.
 func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
+	heads, err := searchHeads(q, cur, n, narrow)
+	if err != nil {
+		return nil, err
+	}
+	return s.pageSummaries(ctx, heads)
+}
+
+// searchHeads is the query of searchFlowsSQL's flows: (flow_id, last),
+// at most n, in the Flows order.
+func searchHeads(q store.FlowQuery, cur *store.Cursor, n int, narrow cond) (cond, error) {
 	pre := prefilter(q, true)
 	if narrow.sql != "" {
 		pre = and([]cond{prefilter(q, false), narrow})
@@ -101,7 +120,7 @@ func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *stor
 	for _, t := range q.Terms {
 		fc, mc, err := termCond(t, pre, need)
 		if err != nil {
-			return nil, err
+			return cond{}, err
 		}
 		if fc.sql != "" {
 			where = append(where, fc)
@@ -118,14 +137,13 @@ func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *stor
 			cols += ", " + c.sql + " AS " + c.alias
 		}
 	}
-	heads := cond{`SELECT flow_id, last FROM (
+	return cond{`SELECT flow_id, last FROM (
   SELECT ` + cols + `
   FROM flow_summary WHERE ` + w.sql + `
   GROUP BY flow_id
 ) WHERE ` + h.sql + `
 ORDER BY last DESC, flow_id DESC
-LIMIT ?`, append(append(append([]any{}, w.args...), h.args...), n)}
-	return s.pageSummaries(ctx, heads)
+LIMIT ?`, append(append(append([]any{}, w.args...), h.args...), n)}, nil
 }
 
 // recentFlows finds the newest flows from flow_times, reading only a

@@ -16,20 +16,13 @@ import (
 // event whose payload contains the field's last key quoted (and, for an
 // exact or prefix match on a plain value, the value's bytes): position()
 // over the payloads of the events in the search's window, pruned by the
-// same lookup tables as every search. The candidate flows are then read
-// in pages newest first (payloadPage, then each twice the last up to
-// maxPayloadPage, since each page runs the candidate query again); for
-// each page one query reads the
-// payloads of its flows (by flow_id, the events' sort key) and
-// store.PayloadMatches decides, until the page of results is full. The
-// cost: a position() scan of the window's payloads per positive term and
-// page, plus one JSON decode per payload of every candidate flow looked at;
-// a negated term alone looks at every flow in the window, newest first.
+// same lookup tables as every search. The candidate flows are read once
+// per search, as IDs newest first (searchFlowsIn); their payloads are
+// read payloadPage flows at a time (by flow_id, the events' sort key) and
+// store.PayloadMatches decides, until the page of results is full or the
+// search's budget is spent (scan.go). A negated term alone looks at every
+// flow in the window, newest first.
 const payloadPage = 200
-
-// maxPayloadPage bounds the doubling pages of candidates (searchFlowsIn):
-// one page's payloads are read in one query.
-const maxPayloadPage = 3200
 
 // payloadCond is the SQL side of a payload term: the flows that may match
 // a positive term (fc), nothing for a negated one (any flow may match).
@@ -68,7 +61,13 @@ func plainValue(v string) bool {
 }
 
 // searchFlowsIn is searchFlowsSQL with the payload terms of q decided in
-// Go on pages of its candidates (see payloadPage).
+// Go. The flows that pass the SQL conditions (the candidates) are read
+// once, as IDs newest first, in batches (the first of n or payloadPage
+// flows, then maxCandidates): one candidate query per batch, not per page.
+// Their payloads are then read and decided payloadPage flows at a time,
+// and only the flows kept are summed up. The search's budget (scan.go)
+// is checked after each of those steps: past it the matches found so far
+// are the answer.
 func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
 	var pay []store.Term
 	for _, t := range q.Terms {
@@ -77,41 +76,98 @@ func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store
 		}
 	}
 	if len(pay) == 0 {
-		return s.searchFlowsSQL(ctx, q, cur, n, narrow)
+		qctx, cancel := bounded(ctx)
+		defer cancel()
+		sums, err := s.searchFlowsSQL(qctx, q, cur, n, narrow)
+		if err != nil && cutAt(ctx, qctx, err, nil) {
+			return []store.FlowSummary{}, nil
+		}
+		return sums, err
 	}
-	var out []store.FlowSummary
-	page := max(n, payloadPage)
+	out := []store.FlowSummary{}
+	batch := max(n, payloadPage)
 	for {
-		sums, err := s.searchFlowsSQL(ctx, q, cur, page, narrow)
+		heads, err := searchHeads(q, cur, batch, narrow)
 		if err != nil {
 			return nil, err
 		}
-		keep, err := s.payloadFilter(ctx, sums, pay)
+		qctx, cancel := bounded(ctx)
+		ids, lasts, err := s.readHeads(qctx, heads)
+		cancel()
 		if err != nil {
+			if cutAt(ctx, qctx, err, cur) {
+				return out, nil
+			}
 			return nil, err
 		}
-		out = append(out, keep...)
-		if len(out) >= n || len(sums) < page {
-			return out[:min(n, len(out))], nil
+		for i := 0; i < len(ids); i += payloadPage {
+			chunk := ids[i:min(i+payloadPage, len(ids))]
+			qctx, cancel := bounded(ctx)
+			keep, err := s.payloadFilter(qctx, chunk, pay)
+			var sums []store.FlowSummary
+			if err == nil && len(keep) > 0 {
+				sums, err = s.readSummaries(qctx, cond{"flow_id IN ?", []any{ch.GroupSet{Value: keep}}})
+			}
+			cancel()
+			if err != nil {
+				if cutAt(ctx, qctx, err, cur) {
+					return out, nil
+				}
+				return nil, err
+			}
+			out = append(out, sums...)
+			j := i + len(chunk) - 1
+			cur = &store.Cursor{LastTime: timeOf(lasts[j]), FlowID: ids[j]}
+			if len(out) >= n {
+				return out[:n], nil
+			}
+			if over(ctx) {
+				cutAt(ctx, nil, nil, cur)
+				return out, nil
+			}
 		}
-		last := sums[len(sums)-1]
-		cur = &store.Cursor{LastTime: last.LastTime, FlowID: last.CorrelationID}
-		// Each page runs the candidate query (and its position() scan of
-		// the window) again: pages double, so a term few flows meet costs
-		// a few scans, not one per 200 flows.
-		page = min(page*2, maxPayloadPage)
+		if len(ids) < batch {
+			return out, nil
+		}
+		batch = maxCandidates
 	}
 }
 
-// payloadFilter keeps the flows of sums whose events' payloads meet every
+// maxCandidates bounds a batch of candidate flow IDs read at once.
+const maxCandidates = 20000
+
+// readHeads reads the flow IDs and last event times heads selects.
+func (s *Store) readHeads(ctx context.Context, heads cond) ([]string, []int64, error) {
+	rows, err := s.conn.Query(ctx, heads.sql, heads.args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search flows: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	var lasts []int64
+	for rows.Next() {
+		var id string
+		var last int64
+		if err := rows.Scan(&id, &last); err != nil {
+			return nil, nil, fmt.Errorf("search flows: %w", err)
+		}
+		ids, lasts = append(ids, id), append(lasts, last)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("search flows: %w", err)
+	}
+	return ids, lasts, nil
+}
+
+// payloadFilter keeps the flows whose events' payloads meet every
 // payload term (a negated one: no event matches it).
-func (s *Store) payloadFilter(ctx context.Context, sums []store.FlowSummary, terms []store.Term) ([]store.FlowSummary, error) {
-	if len(sums) == 0 {
+func (s *Store) payloadFilter(ctx context.Context, flows []string, terms []store.Term) ([]any, error) {
+	if len(flows) == 0 {
 		return nil, nil
 	}
-	ids := make([]any, len(sums))
-	for i, f := range sums {
-		ids[i] = f.CorrelationID
+	ids := make([]any, len(flows))
+	for i, f := range flows {
+		ids[i] = f
 	}
 	matched := map[string][]bool{}
 	rows, err := s.conn.Query(ctx, "SELECT flow_id, payload FROM events WHERE internal = 0 AND flow_id IN ?", ch.GroupSet{Value: ids})
@@ -138,9 +194,9 @@ func (s *Store) payloadFilter(ctx context.Context, sums []store.FlowSummary, ter
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read payloads: %w", err)
 	}
-	var out []store.FlowSummary
-	for _, f := range sums {
-		m := matched[f.CorrelationID]
+	var out []any
+	for _, f := range flows {
+		m := matched[f]
 		ok := true
 		for i, t := range terms {
 			ok = ok && (m != nil && m[i]) != t.Negate

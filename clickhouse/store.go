@@ -87,6 +87,11 @@ type Store struct {
 
 	// frozen keeps the counts of old topic_buckets (stats_counts.go).
 	frozen frozenCounts
+
+	// budget and now override a payload search's time budget and clock
+	// (scan.go), for tests; zero values: a third of queryTimeout, time.Now.
+	budget time.Duration
+	now    func() time.Time
 }
 
 // SetDiagnosis sets the diagnose configuration records are classified and

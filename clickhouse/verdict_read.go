@@ -117,7 +117,7 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 			if err != nil {
 				return nil, err
 			}
-			if out = keepDiagnosed(sums, diag); len(out) >= n || done {
+			if out = keepDiagnosed(sums, diag); len(out) >= n || done || cut(ctx) {
 				return out, nil
 			}
 			w *= verdictGrowth

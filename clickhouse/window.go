@@ -75,7 +75,7 @@ func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.
 		}
 		sums, err := s.searchFlowsIn(ctx, q, cur, n,
 			cond{"flow_id IN (SELECT flow_id FROM flow_times WHERE max_ns >= ?)", []any{lo}})
-		if err != nil || len(sums) >= n {
+		if err != nil || len(sums) >= n || cut(ctx) {
 			return sums, err
 		}
 	}

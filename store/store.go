@@ -107,9 +107,17 @@ type FlowSummary struct {
 
 // FlowPage is one page of flow summaries. NextCursor is empty on the last
 // page; passing it back as FlowQuery.Cursor returns the next page.
+//
+// ScanCut: the search stopped at its time budget before it had looked at
+// every flow (a store that scans payloads bounds that work, like an
+// Elasticsearch search with a timeout): Flows are the matches found so
+// far, newest first, and NextCursor, when set, goes on from where the
+// scan stopped; when empty, the scan made no progress in its budget and
+// the search should be narrowed (a type:, a shorter window).
 type FlowPage struct {
 	Flows      []FlowSummary `json:"flows"`
 	NextCursor string        `json:"next_cursor"`
+	ScanCut    bool          `json:"scan_cut,omitempty"`
 }
 
 // DefaultLimit and MaxLimit bound FlowQuery.Limit.

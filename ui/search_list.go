@@ -52,7 +52,7 @@ func (h *handler) searchList(c echo.Context) error {
 	if err := h.markTruncated(ctx, fq, page.Flows); err != nil {
 		return fmt.Errorf("search flows %q: %w", q, err)
 	}
-	v := searchPageView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows), Paged: cursor != ""}
+	v := searchPageView{Query: q, Searched: true, Flows: flowRows(h.now(), page.Flows), Paged: cursor != "", ScanCut: page.ScanCut}
 	for _, f := range page.Flows {
 		if f.PayloadTruncated {
 			v.Truncated++
@@ -101,6 +101,22 @@ type searchPageView struct {
 	// Truncated: flows listed that a payload search found by a payload
 	// cut at the size limit.
 	Truncated int
+	// ScanCut: the store stopped the search at its time budget
+	// (store.FlowPage.ScanCut).
+	ScanCut bool
+}
+
+// scanCutNote says that a search stopped at its time budget, with n
+// matches so far, and whether the next page goes on from there.
+func scanCutNote(n int, more bool) string {
+	s := "The search stopped at its time limit before it had looked at every flow"
+	if n > 0 {
+		s += ": these are the matches found so far"
+	}
+	if more {
+		return s + ". Next → goes on from where it stopped."
+	}
+	return s + ". Narrow it (a type:, a shorter window with after:) to search everything."
 }
 
 // truncatedNote says that n listed flows were searched by a cut payload.
