@@ -175,10 +175,10 @@ func internalToggle(v *homeView, internal []store.TopicCount, show bool) {
 		for _, t := range internal {
 			v.Internal = append(v.Internal, topicRowView{Topic: t.Topic, URL: SearchURL("topic:" + t.Topic), Events: t.Events})
 		}
-		v.InternalNote = fmt.Sprintf("%d records on %d internal topics (stream-processor repartition and changelog topics and the like), kept out of every other number here:", n, len(internal))
+		v.InternalNote = plural(int(n), "record") + " on " + plural(len(internal), "internal topic") + " (stream-processor repartition and changelog topics and the like), kept out of every other number here:"
 		v.InternalURL, v.InternalLink = "/", "Hide internal topics"
 		return
 	}
-	v.InternalNote = fmt.Sprintf("%d records on %d internal topics are not counted here.", n, len(internal))
+	v.InternalNote = plural(int(n), "record") + " on " + plural(len(internal), "internal topic") + " " + agree(int(n), "is", "are") + " not counted here."
 	v.InternalURL, v.InternalLink = "/?internal=1", "Show internal topics"
 }

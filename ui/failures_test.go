@@ -145,6 +145,16 @@ func TestFailuresPage(t *testing.T) {
 	if strings.Contains(body, `data-type="OrderPlaced"`) {
 		t.Error("the service filter kept the kitchen's dead letter")
 	}
+	// counts agree with their nouns: the billing group has 2 events in 2
+	// flows, the kitchen's dead letter 1 in 1 (issue 16 saw "1 newest
+	// events, 1 flows")
+	if !strings.Contains(body, "2 newest events, 2 flows") {
+		t.Error(`the billing group lacks "2 newest events, 2 flows"`)
+	}
+	one := ts.get(t, "/failures?service=kitchen").Body.String()
+	if !strings.Contains(one, "1 newest event, 1 flow<") || strings.Contains(one, "1 newest events") || strings.Contains(one, "1 flows") {
+		t.Error(`the kitchen's group does not say "1 newest event, 1 flow"`)
+	}
 	// A store without the read model: the page says so, the API 501s.
 	ts = newTestServer(t, Options{})
 	if rec := ts.get(t, "/failures"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "failures-unavailable") {

@@ -51,7 +51,7 @@ func failuresViewOf(f failureFilter, out failuresJSON, redriveOn bool) failuresV
 			counts[i] = float64(n)
 		}
 		gv := inboxGroupView{failureGroupJSON: g, First: fmtTime(g.FirstSeen), Last: fmtTime(g.LastSeen),
-			Spark:      sparkline(counts, fmt.Sprintf("%d failures of %s from %s to %s", g.Count, g.Type, v.From, v.To)),
+			Spark:      sparkline(counts, fmt.Sprintf("%s of %s from %s to %s", plural(g.Count, "failure"), g.Type, v.From, v.To)),
 			StateClass: "state-" + g.State, CountTx: strconv.Itoa(g.Count)}
 		for _, r := range g.Records {
 			gv.Records = append(gv.Records, failureRecordView{failureRecordJSON: r,

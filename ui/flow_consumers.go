@@ -93,11 +93,11 @@ func consumerNote(snap store.GroupsSnapshot, e *event.Event, ds []deliveryJSON, 
 		case p == nil:
 			waiting = append(waiting, fmt.Sprintf("waiting on %s: it has committed nothing on %s[%d]", d.Group, e.Topic, e.Partition))
 		case d.Stuck:
-			waiting = append(waiting, fmt.Sprintf("waiting on %s: stopped for %s at %s[%d]@%d, %d records behind",
-				d.Group, graph.FormatMS(float64(now.Sub(p.Moved).Milliseconds())), p.Topic, p.Partition, p.Committed, p.Behind()))
+			waiting = append(waiting, fmt.Sprintf("waiting on %s: stopped for %s at %s[%d]@%d, %s behind",
+				d.Group, graph.FormatMS(float64(now.Sub(p.Moved).Milliseconds())), p.Topic, p.Partition, p.Committed, plural(int(p.Behind()), "record")))
 		default:
-			waiting = append(waiting, fmt.Sprintf("waiting on %s: %d records ahead of it, the group moving (at %s[%d]@%d)",
-				d.Group, d.Behind, p.Topic, p.Partition, p.Committed))
+			waiting = append(waiting, fmt.Sprintf("waiting on %s: %s ahead of it, the group moving (at %s[%d]@%d)",
+				d.Group, plural(int(d.Behind), "record"), p.Topic, p.Partition, p.Committed))
 		}
 	}
 	switch {

@@ -48,10 +48,7 @@ func (h *handler) markPending(g *graphView, f *graph.Flow) {
 
 // pendingText is the badge's words: "2 groups have not read this: a, b".
 func pendingText(names []string) string {
-	if len(names) == 1 {
-		return "1 group has not read this: " + names[0]
-	}
-	return strconv.Itoa(len(names)) + " groups have not read this: " + strings.Join(names, ", ")
+	return plural(len(names), "group") + " " + agree(len(names), "has", "have") + " not read this: " + strings.Join(names, ", ")
 }
 
 // addDeliveries puts the "read by" table of the selected event in the

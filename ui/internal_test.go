@@ -116,7 +116,7 @@ func TestDashboardInternalToggle(t *testing.T) {
 	}
 	note := strings.Join(texts(doc, `[data-testid="internal-toggle"]`), "")
 	link := attrs(doc, `[data-testid="internal-link"]`, "href")
-	if !strings.Contains(note, "1 records on 1 internal topics") || len(link) != 1 || link[0] != "/?internal=1" {
+	if !strings.Contains(note, "1 record on 1 internal topic is not counted") || len(link) != 1 || link[0] != "/?internal=1" {
 		t.Fatalf("toggle %q %v", note, link)
 	}
 	doc = parseHTML(t, ts.get(t, link[0]).Body.String())

@@ -80,9 +80,9 @@ func readNode(dec *json.Decoder, key string, depth int, n *int) (jsonNode, error
 		if _, err := dec.Token(); err != nil { // the closing delimiter
 			return jsonNode{}, err
 		}
-		node.Summary = plural(len(node.Kids), "field", "fields")
+		node.Summary = plural(len(node.Kids), "field")
 		if t == '[' {
-			node.Summary = plural(len(node.Kids), "item", "items")
+			node.Summary = plural(len(node.Kids), "item")
 		}
 	case string:
 		node.Kind, node.Value = "string", quoteJSON(t)
@@ -104,11 +104,4 @@ func quoteJSON(s string) string {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

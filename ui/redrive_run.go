@@ -93,7 +93,7 @@ func (h *handler) redriveOne(ctx context.Context, au store.Audit, q redriveReque
 		}
 	}
 	if q.DryRun {
-		return finish(http.StatusOK, ResultDryRun, fmt.Sprintf("would produce to %s (%d bytes, %d headers)", rec.Topic, len(rec.Value), len(rec.Headers)))
+		return finish(http.StatusOK, ResultDryRun, fmt.Sprintf("would produce to %s (%s, %s)", rec.Topic, plural(len(rec.Value), "byte"), plural(len(rec.Headers), "header")))
 	}
 	if err := h.redriveRun.wait(ctx); err != nil {
 		return finish(http.StatusServiceUnavailable, ResultError, "rate limit: "+err.Error())

@@ -25,7 +25,7 @@ type redrivePlanView struct {
 
 func redrivePlanViewOf(r redrive.Record) redrivePlanView {
 	v := redrivePlanView{Topic: r.Topic, OriginHeader: r.OriginHeader, Key: bytesText(r.Key), Value: bytesText(r.Value),
-		Size: strconv.Itoa(len(r.Value)) + " bytes"}
+		Size: plural(len(r.Value), "byte")}
 	for _, h := range r.Headers {
 		v.Headers = append(v.Headers, [2]string{h.Key, bytesText([]byte(h.Value))})
 	}

@@ -82,8 +82,8 @@ func (h *handler) apiReplayShow(c echo.Context) error {
 		return err
 	}
 	if n := stateCells(steps); (stateMode == "" || stateMode == "all") && n > maxStateCells {
-		return badRequest(fmt.Sprintf("this replay would repeat %d entity states (%d steps); "+
-			"ask for state=entity (each step's own entity) or state=none", n, len(steps)))
+		return badRequest(fmt.Sprintf("this replay would repeat %d entity states (%s); "+
+			"ask for state=entity (each step's own entity) or state=none", n, plural(len(steps), "step")))
 	}
 	head, err := json.Marshal(replayJSON{CorrelationID: id, Order: p.Order.String(), EntityKey: p.Entity,
 		OrdersDiffer: replay.OrdersDiffer(steps), Steps: []replayStepJSON{}})

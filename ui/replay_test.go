@@ -178,7 +178,7 @@ func TestReplayControls(t *testing.T) {
 	if got := attrs(doc, `[data-testid="replay-controls"] input[type=hidden]`, "value"); !cmp.Equal(got, []string{"arrival", "hide"}) {
 		t.Errorf("hidden form fields %v", got)
 	}
-	if got := texts(doc, `[data-testid="replay-order-diff"]`); len(got) != 1 || !strings.Contains(got[0], "1 of 6 events change place") {
+	if got := texts(doc, `[data-testid="replay-order-diff"]`); len(got) != 1 || !strings.Contains(got[0], "1 of 6 events changes place") {
 		t.Errorf("order difference %v", got)
 	}
 	if got := attrs(doc, `[data-testid="replay-row"] [data-testid="replay-moved"]`, "title"); !cmp.Equal(got, []string{"#4 in the other order"}) {

@@ -72,10 +72,7 @@ func (h *handler) searchList(c echo.Context) error {
 // pages by cursor and does not count the whole match, so a page with more
 // after it says so rather than guessing a total.
 func resultCount(n int, paged, more bool) string {
-	flows := strconv.Itoa(n) + " flows"
-	if n == 1 {
-		flows = "1 flow"
-	}
+	flows := plural(n, "flow")
 	switch {
 	case more:
 		return flows + " on this page, newest first; more on the next page"

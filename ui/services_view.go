@@ -182,10 +182,10 @@ func servicesViewOf(d serviceMapData) servicesView {
 	case d.Internal:
 		v.InternalNote, v.ToggleURL, v.ToggleText = "Internal topics (stream-processor repartition and changelog topics and the like) are drawn.", "/services", "Hide internal topics"
 	case d.Hidden > 0:
-		v.InternalNote = strconv.Itoa(d.Hidden) + " records of internal topics (stream-processor repartition and changelog topics and the like) are left out."
+		v.InternalNote = plural(d.Hidden, "record") + " of internal topics (stream-processor repartition and changelog topics and the like) " + agree(d.Hidden, "is", "are") + " left out."
 		v.ToggleURL, v.ToggleText = "/services?internal=1", "Show internal topics"
 	}
-	v.Summary = "From " + strconv.Itoa(d.Events) + " events that arrived since " + fmtTime(d.Since) + " UTC"
+	v.Summary = "From " + plural(d.Events, "event") + " that arrived since " + fmtTime(d.Since) + " UTC"
 	if d.Events == mapEvents {
 		v.Summary += " (the newest " + strconv.Itoa(mapEvents) + ")"
 	}

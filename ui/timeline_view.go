@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,7 +97,7 @@ func buildTimelineView(f *graph.Flow, p flowParams, node []string, sel int) time
 		l := tl.Lanes[b.Lane]
 		h := max(2, (l.H-6)*float64(b.Count)/float64(maxCount))
 		v.Bins = append(v.Bins, binView{X: num(b.X), W: num(b.W - 0.5), Y: num(round1(l.Y + l.H - 3 - h)), H: num(round1(h)),
-			Title: strconv.Itoa(b.Count) + " events"})
+			Title: plural(b.Count, "event")})
 	}
 	link := func(from, to time.Time) linkPair {
 		q := p.withWindow(from, to)
