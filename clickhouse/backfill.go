@@ -22,6 +22,7 @@ import (
 var backfills = map[uint32]func(ctx context.Context, conn driver.Conn, log *slog.Logger) error{
 	8:  backfillReadModels,
 	12: backfillVerdicts,
+	13: backfillPayloadFields,
 }
 
 // backfillDoneTable records the partitions each backfill has done.

@@ -21,38 +21,15 @@ import (
 // Flows the tracer later writes get their verdicts with its own
 // configuration.
 func backfillVerdicts(ctx context.Context, conn driver.Conn, log *slog.Logger) error {
-	const name = "0012_flow_verdicts"
-	if err := conn.Exec(ctx, backfillDoneTable); err != nil {
-		return fmt.Errorf("backfill verdicts: %w", err)
-	}
-	parts, err := queryCol[uint32](ctx, conn, `SELECT DISTINCT toUInt32(partition) AS p FROM system.parts
-WHERE database = currentDatabase() AND table = 'flow_summary' AND active
-AND p NOT IN (SELECT part FROM backfill_done WHERE name = ?)
-ORDER BY p`, name)
-	if err != nil {
-		return fmt.Errorf("backfill verdicts: list partitions: %w", err)
-	}
-	if len(parts) > 0 {
-		log.Info("backfilling flow verdicts", "partitions", len(parts))
-	}
 	cfg := diagnose.Default()
-	for i, p := range parts {
-		start := time.Now()
+	return eachPartition(ctx, conn, log, "0012_flow_verdicts", "flow_summary", func(p uint32) (int, error) {
 		ids, err := queryCol[string](ctx, conn, "SELECT DISTINCT flow_id FROM flow_summary WHERE toYYYYMMDD(last_time) = ?", p)
 		if err != nil {
-			return fmt.Errorf("backfill verdicts: partition %d: %w", p, err)
+			return 0, err
 		}
 		sort.Strings(ids)
-		if err := computeVerdicts(ctx, conn, ids, &cfg); err != nil {
-			return fmt.Errorf("backfill verdicts: partition %d: %w", p, err)
-		}
-		if err := markBackfilled(ctx, conn, name, p); err != nil {
-			return err
-		}
-		log.Info("backfilled flow verdicts", "partition", p, "flows", len(ids), "done", i+1, "of", len(parts),
-			"took", time.Since(start).Round(time.Millisecond).String())
-	}
-	return nil
+		return len(ids), computeVerdicts(ctx, conn, ids, &cfg)
+	})
 }
 
 // markBackfilled records partition p of the backfill name as done.

@@ -26,23 +26,19 @@ const payloadPage = 200
 
 // payloadCond is the SQL side of a payload term: the flows that may match
 // a positive term (fc), nothing for a negated one (any flow may match).
+// The read model (modelCond) gives them; an exact term it does not index
+// (a prefix, a long value) also needs the value's bytes in a payload of
+// the flow, when JSON writes it only one way.
 func payloadCond(t store.Term, pre cond) cond {
 	if t.Negate {
 		return cond{}
 	}
-	var cs []cond
-	if n := store.PayloadNeedle(t.Name); n != "" {
-		cs = append(cs, cond{"position(payload, ?) > 0", []any{n}})
+	cs := []cond{modelCond(t, pre)}
+	if t.Op == store.OpEq && !indexedValue(t) && plainValue(t.Value) {
+		cs = append(cs, cond{"flow_id IN (SELECT flow_id FROM events WHERE internal = 0 AND (" + pre.sql + ") AND position(payload, ?) > 0)",
+			append(append([]any{}, pre.args...), t.Value)})
 	}
-	if t.Op == store.OpEq && plainValue(t.Value) {
-		cs = append(cs, cond{"position(payload, ?) > 0", []any{t.Value}})
-	}
-	if len(cs) == 0 {
-		return cond{}
-	}
-	c := and(cs)
-	return cond{"flow_id IN (SELECT flow_id FROM events WHERE internal = 0 AND (" + pre.sql + ") AND " + c.sql + ")",
-		append(append([]any{}, pre.args...), c.args...)}
+	return and(cs)
 }
 
 // plainValue reports whether JSON writes v (as a string or a literal)

@@ -155,6 +155,8 @@ type rollup struct {
 	topics map[topicKey]*typeAgg
 	types  map[typeKey]*typeAgg
 	values map[valueKey]time.Time
+	// payload: the payload field read model's rows (payload_model.go)
+	payload *payloadRows
 }
 
 // rollUp computes the read-model rows of a batch. Internal records
@@ -209,6 +211,7 @@ func rollUp(events []event.Event, classes []diagnose.Class) *rollup {
 	for _, f := range r.flows {
 		f.setFlags()
 	}
+	r.payload = payloadRollUp(events)
 	return r
 }
 
@@ -241,7 +244,8 @@ func floorDiv(a, b int64) int64 {
 // writeRollup inserts a write's read-model rows, one batch per table, all
 // at once.
 func (s *Store) writeRollup(ctx context.Context, r *rollup) error {
-	inserts := []func(context.Context, driver.Conn, *rollup) error{insertFlows, insertTopics, insertTypes, insertValues}
+	inserts := []func(context.Context, driver.Conn, *rollup) error{insertFlows, insertTopics, insertTypes, insertValues,
+		insertPayloadPaths, insertPayloadValues}
 	errs := make(chan error, len(inserts))
 	for _, ins := range inserts {
 		go func() { errs <- ins(ctx, s.conn, r) }()

@@ -15,10 +15,17 @@ import (
 // matches; rare ones cost one full pass over flow_summary plus the few
 // small windows tried first, and values no flow has are answered from
 // value_minutes (absent).
+//
+// Positive payload and text terms are searched so too: a common one is
+// met by the newest flows, read by flow_id (their payloads, or their rows
+// of the payload field read model); a rare one costs the small windows
+// plus the whole search, and payload fields or values no flow has are
+// answered from the payload read model (absent).
 func windowed(q store.FlowQuery) bool {
 	for _, t := range q.Terms {
 		if !t.Negate && t.Value != "" && (t.Field == store.FieldType || t.Field == store.FieldSource ||
-			t.Field == store.FieldTopic || t.Field == store.FieldAnomaly) {
+			t.Field == store.FieldTopic || t.Field == store.FieldAnomaly || t.Field == store.FieldText) ||
+			!t.Negate && t.Field == store.FieldPayload {
 			return true
 		}
 	}
@@ -26,10 +33,17 @@ func windowed(q store.FlowQuery) bool {
 }
 
 // absent reports whether a positive type:, source: or topic: term of q
-// names a value (or prefix) that no stored event has, from value_minutes:
-// then no flow matches.
+// names a value (or prefix) that no stored event has, from value_minutes,
+// or a positive payload term matches no stored flow (payloadAbsent): then
+// no flow matches.
 func (s *Store) absent(ctx context.Context, q store.FlowQuery) (bool, error) {
 	for _, t := range q.Terms {
+		if !t.Negate && t.Field == store.FieldPayload {
+			if none, err := s.payloadAbsent(ctx, t); err != nil || none {
+				return none, err
+			}
+			continue
+		}
 		if t.Negate || t.Field != store.FieldType && t.Field != store.FieldSource && t.Field != store.FieldTopic {
 			continue
 		}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"math"
 	"strings"
 
 	msqlite "modernc.org/sqlite"
@@ -87,54 +86,24 @@ func bloomBits(text string) [3]uint {
 	return [3]uint{h1 % (bloomBytes * 8), (h1 + h2) % (bloomBytes * 8), (h1 + 2*h2) % (bloomBytes * 8)}
 }
 
-// pathFields is what one payload holds at one path.
-type pathFields struct {
-	lo, hi float64
-	nums   bool
-	bloom  [bloomBytes]byte
-}
-
-// payloadFields summarises a payload per path, in the form fieldsFunc
-// returns.
+// payloadFields summarises a payload per path (store.SummarizePaths), in
+// the form fieldsFunc returns.
 func payloadFields(payload []byte) string {
-	paths := map[string]*pathFields{}
-	var order []string
-	store.WalkPayload(payload, func(path []string, kind, text string) bool {
-		p := strings.Join(path, ".")
-		f := paths[p]
-		if f == nil {
-			f = &pathFields{}
-			paths[p] = f
-			order = append(order, p)
-		}
-		if kind == store.KindObject || kind == store.KindArray {
-			return true
-		}
-		for _, b := range bloomBits(text) {
-			f.bloom[b/8] |= 1 << (b % 8)
-		}
-		if kind == store.KindNumber || kind == store.KindString {
-			if v, ok := store.ParseNumber(text); ok && !math.IsInf(v, 0) {
-				if !f.nums || v < f.lo {
-					f.lo = v
-				}
-				if !f.nums || v > f.hi {
-					f.hi = v
-				}
-				f.nums = true
+	paths := store.SummarizePaths(payload)
+	rows := make([][7]any, 0, len(paths))
+	for _, f := range paths {
+		var bloom [bloomBytes]byte
+		for _, text := range f.Texts {
+			for _, b := range bloomBits(text) {
+				bloom[b/8] |= 1 << (b % 8)
 			}
 		}
-		return true
-	})
-	rows := make([][7]any, 0, len(order))
-	for _, p := range order {
-		f := paths[p]
-		row := [7]any{p, nil, nil}
-		if f.nums {
-			row[1], row[2] = f.lo, f.hi
+		row := [7]any{f.Path, nil, nil}
+		if f.Nums {
+			row[1], row[2] = f.Lo, f.Hi
 		}
 		for w := range 4 {
-			row[3+w] = int64(binary.LittleEndian.Uint64(f.bloom[8*w:]))
+			row[3+w] = int64(binary.LittleEndian.Uint64(bloom[8*w:]))
 		}
 		rows = append(rows, row)
 	}

@@ -1,0 +1,87 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+// backfillChunk is how many events' payloads the payload backfill sums up
+// per insert.
+const backfillChunk = 50000
+
+// backfillPayloadFields fills the payload field read model (migration
+// 0013) from the stored events, one day partition of events at a time
+// (eachPartition: resumable, a partition done twice repeats idempotent
+// states), backfillChunk payloads per insert.
+func backfillPayloadFields(ctx context.Context, conn driver.Conn, log *slog.Logger) error {
+	return eachPartition(ctx, conn, log, "0013_payload_fields", "events", func(p uint32) (int, error) {
+		rows, err := conn.Query(ctx, "SELECT flow_id, event_time, payload FROM events WHERE toYYYYMMDD(event_time) = ? AND internal = 0", p)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		n := 0
+		r := &rollup{payload: payloadRollUp(nil)}
+		flush := func() error {
+			if err := insertPayloadPaths(ctx, conn, r); err != nil {
+				return err
+			}
+			return insertPayloadValues(ctx, conn, r)
+		}
+		for rows.Next() {
+			var flow, payload string
+			var at time.Time
+			if err := rows.Scan(&flow, &at, &payload); err != nil {
+				return n, err
+			}
+			r.payload.add(flow, at, []byte(payload))
+			if n++; n%backfillChunk == 0 {
+				if err := flush(); err != nil {
+					return n, err
+				}
+				r.payload = payloadRollUp(nil)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return n, err
+		}
+		return n, flush()
+	})
+}
+
+// eachPartition runs fill on every day partition of table not yet
+// recorded as done for the backfill name, oldest first, recording each
+// one done in backfill_done: a run stopped half way resumes at the first
+// partition not done. fill returns how many rows it read, for the log.
+func eachPartition(ctx context.Context, conn driver.Conn, log *slog.Logger, name, table string, fill func(p uint32) (int, error)) error {
+	if err := conn.Exec(ctx, backfillDoneTable); err != nil {
+		return fmt.Errorf("backfill %s: %w", name, err)
+	}
+	parts, err := queryCol[uint32](ctx, conn, `SELECT DISTINCT toUInt32(partition) AS p FROM system.parts
+WHERE database = currentDatabase() AND table = ? AND active
+AND p NOT IN (SELECT part FROM backfill_done WHERE name = ?)
+ORDER BY p`, table, name)
+	if err != nil {
+		return fmt.Errorf("backfill %s: list partitions: %w", name, err)
+	}
+	if len(parts) > 0 {
+		log.Info("backfilling", "name", name, "partitions", len(parts))
+	}
+	for i, p := range parts {
+		start := time.Now()
+		n, err := fill(p)
+		if err != nil {
+			return fmt.Errorf("backfill %s: partition %d: %w", name, p, err)
+		}
+		if err := markBackfilled(ctx, conn, name, p); err != nil {
+			return err
+		}
+		log.Info("backfilled", "name", name, "partition", p, "rows", n, "done", i+1, "of", len(parts),
+			"took", time.Since(start).Round(time.Millisecond).String())
+	}
+	return nil
+}
