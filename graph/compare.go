@@ -41,6 +41,11 @@ type HopDiff struct {
 type Comparison struct {
 	Types []TypeDiff `json:"types"`
 	Hops  []HopDiff  `json:"hops"`
+	// Resent counts, by type, the records left out of Types and Hops
+	// because they resend an event rather than add a step (see
+	// Flow.Compared): a recovered flow's dead-letter record is neither a
+	// repetition of its type nor a hop.
+	Resent []TypeDiff `json:"resent"`
 	// Same is true when both flows have the same shape (ShapeKey).
 	Same bool `json:"same_shape"`
 }
@@ -50,24 +55,82 @@ func (f *Flow) VertexType(v int) string {
 	return f.Events[f.Vertices[v].Records[0]].Type
 }
 
-// TypeCounts counts the flow's distinct events by type.
+// Compared reports whether vertex v is a step of the flow's structure.
+// A record on a dead-letter topic (its Failure is a dead letter) and a
+// dead letter redriven to its topic (a copy carrying
+// diagnose.RedriveHeader) resend an event that is already in the flow:
+// they are not compared, so that a recovered flow has the shape of a
+// healthy one (its failure is on its status badge, not in its shape).
+func (f *Flow) Compared(v int) bool {
+	x := &f.Vertices[v]
+	if x.Failure != nil && x.Failure.DeadLetter {
+		return false
+	}
+	return !(x.Copy && isRedrive(&f.Events[x.Records[0]]))
+}
+
+// TypeCounts counts the flow's distinct events by type, those Compared
+// only.
 func TypeCounts(f *Flow) map[string]int {
 	out := map[string]int{}
 	for v := range f.Vertices {
-		out[f.VertexType(v)]++
+		if f.Compared(v) {
+			out[f.VertexType(v)]++
+		}
 	}
 	return out
 }
 
+// resentCounts counts by type the vertices not Compared.
+func resentCounts(f *Flow) map[string]int {
+	out := map[string]int{}
+	for v := range f.Vertices {
+		if !f.Compared(v) {
+			out[f.VertexType(v)]++
+		}
+	}
+	return out
+}
+
+// Resends returns the vertex that vertex v resends: v itself when it is
+// Compared, else the nearest Compared vertex up its first causal or copy
+// edges (a dead letter's cause is the event it failed on); -1 when there
+// is none.
+func (f *Flow) Resends(v int) int {
+	for range len(f.Vertices) {
+		if f.Compared(v) {
+			return v
+		}
+		next := -1
+		for _, k := range f.Vertices[v].In {
+			if !f.Edges[k].Cyclic {
+				next = f.Edges[k].FromV
+				break
+			}
+		}
+		if next < 0 {
+			return -1
+		}
+		v = next
+	}
+	return -1
+}
+
 // HopLatencies lists the latencies (ms) of the flow's causal edges by hop.
-// Copy edges and cyclic edges are left out.
+// Copy edges, cyclic edges and edges to a vertex not Compared are left
+// out; an edge from one counts from the event it resends (the effect of a
+// redriven dead letter is an effect of the event that failed).
 func HopLatencies(f *Flow) map[Hop][]float64 {
 	out := map[Hop][]float64{}
 	for _, e := range f.Edges {
-		if e.Kind != "" || e.Cyclic {
+		if e.Kind != "" || e.Cyclic || !f.Compared(e.ToV) {
 			continue
 		}
-		h := Hop{From: f.VertexType(e.FromV), To: f.VertexType(e.ToV)}
+		from := f.Resends(e.FromV)
+		if from < 0 {
+			continue
+		}
+		h := Hop{From: f.VertexType(from), To: f.VertexType(e.ToV)}
 		out[h] = append(out[h], e.LatencyMS)
 	}
 	return out
@@ -88,6 +151,10 @@ func Compare(a, b *Flow) Comparison {
 			d.DeltaMS = &delta
 		}
 		c.Hops = append(c.Hops, d)
+	}
+	ra, rb := resentCounts(a), resentCounts(b)
+	for _, t := range unionKeys(ra, rb) {
+		c.Resent = append(c.Resent, TypeDiff{Type: t, A: ra[t], B: rb[t]})
 	}
 	c.Same = ShapeKey(a) == ShapeKey(b)
 	return c

@@ -16,6 +16,9 @@ type compareJSON struct {
 	Same    bool             `json:"same_shape"`
 	Types   []graph.TypeDiff `json:"types"`
 	Hops    []graph.HopDiff  `json:"hops"`
+	// Resent: dead letters and redriven records by type, not compared
+	// (graph.Flow.Compared).
+	Resent []graph.TypeDiff `json:"resent"`
 }
 
 type compareFlowJSON struct {
@@ -24,6 +27,14 @@ type compareFlowJSON struct {
 	Status        string  `json:"status"`
 	DurationMS    float64 `json:"duration_ms"`
 	RootType      string  `json:"root_type"`
+}
+
+// orEmpty is s, or an empty slice for nil (JSON [] rather than null).
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // apiCompareShow is GET /api/compare?a=&b=: the comparison of
@@ -42,5 +53,5 @@ func (h *handler) apiCompareShow(c echo.Context) error {
 			DurationMS: float64(f.End.Sub(f.Start).Microseconds()) / 1000, RootType: graph.RootType(f)}
 	}
 	return c.JSON(http.StatusOK, compareJSON{A: side(cmp.AID, cmp.A), B: side(cmp.BID, cmp.B), Typical: cmp.Typical,
-		Same: cmp.Diff.Same, Types: cmp.Diff.Types, Hops: cmp.Diff.Hops})
+		Same: cmp.Diff.Same, Types: cmp.Diff.Types, Hops: cmp.Diff.Hops, Resent: orEmpty(cmp.Diff.Resent)})
 }

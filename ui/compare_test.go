@@ -123,3 +123,49 @@ func TestCompareErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareRecoveredDeadLetter: flow "recovered" was parked on
+// payments.DLT (a new OrderPlaced record caused by the order, as the demo
+// does) and then charged. Against a healthy flow its dead letter is no
+// "repeated more" OrderPlaced and no extra hop: same shape, the dead
+// letter listed apart and its box not marked.
+func TestCompareRecoveredDeadLetter(t *testing.T) {
+	evs := compareFixture()
+	evs = append(evs,
+		ev("rec-1", "recovered", "", "OrderPlaced", "orders", "orders", 0, 20, 5000),
+		ev("rec-2", "recovered", "rec-1", "PizzaPrepared", "svc", "t", 0, 21, 5010),
+		ev("rec-d", "recovered", "rec-1", "OrderPlaced", "payments", "payments.DLT", 0, 0, 5100),
+		ev("rec-3", "recovered", "rec-1", "PaymentAuthorized", "svc", "t", 0, 22, 6000))
+	ts := newTestServer(t, Options{Store: newFakeStore(evs...)})
+	rec := ts.get(t, CompareURL("recovered", "happy-1"))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%d: %s", rec.Code, rec.Body)
+	}
+	doc := parseHTML(t, rec.Body.String())
+	for _, r := range doc.Find(`[data-testid=compare-type]`).EachIter() {
+		if c := r.AttrOr("data-class", ""); c != "" {
+			t.Errorf("type %s marked %q; want no difference", r.AttrOr("data-type", ""), c)
+		}
+	}
+	for _, r := range doc.Find(`[data-testid=compare-hop]`).EachIter() {
+		if c := r.AttrOr("data-class", ""); c == "only-a" || c == "only-b" {
+			t.Errorf("hop %s→%s marked %q; want no hop of the dead letter", r.AttrOr("data-from", ""), r.AttrOr("data-to", ""), c)
+		}
+	}
+	if got := strings.TrimSpace(doc.Find(`[data-testid=compare-summary]`).Text()); !strings.HasPrefix(got, "Same shape") {
+		t.Errorf("summary %q, want the same shape", got)
+	}
+	resent := doc.Find(`[data-testid=compare-resent]`)
+	if resent.Length() != 1 || resent.AttrOr("data-type", "") != "OrderPlaced" || !strings.Contains(resent.Text(), "not compared") {
+		t.Errorf("resent rows %q, want the dead-lettered OrderPlaced, not compared", resent.Text())
+	}
+	a := doc.Find(`[data-testid=compare-side][data-side=A]`)
+	if n := a.Find(`.node.diff-extra, .node.diff-only, .edges .diff-only`).Length(); n != 0 {
+		t.Errorf("A marks %d boxes or arrows as different; want none", n)
+	}
+	var got compareJSON
+	decodeJSON(t, ts.get(t, "/api/compare?a=recovered&b=happy-1"), &got)
+	if !got.Same || len(got.Resent) != 1 || got.Resent[0] != (graph.TypeDiff{Type: "OrderPlaced", A: 1}) {
+		t.Errorf("api: same_shape %v, resent %+v; want the same shape and one resent OrderPlaced in A", got.Same, got.Resent)
+	}
+}

@@ -20,6 +20,9 @@ type compareView struct {
 	Same      bool
 	Types     []compareTypeRow
 	Hops      []compareHopRow
+	// Resent: dead letters and redriven records by type, left out of the
+	// comparison (graph.Flow.Compared).
+	Resent []compareTypeRow
 	// Only and Extra count the types present in one flow only and those
 	// repeated more in one; Slower the shared hops slower in B.
 	Only, Extra int
@@ -71,6 +74,9 @@ func buildCompareView(c comparison) compareView {
 		}
 		v.Types = append(v.Types, r)
 	}
+	for _, t := range c.Diff.Resent {
+		v.Resent = append(v.Resent, compareTypeRow{Type: t.Type, A: t.A, B: t.B, Class: "resent"})
+	}
 	ha, hb := map[graph.Hop]int{}, map[graph.Hop]int{}
 	for _, h := range c.Diff.Hops {
 		ha[h.Hop], hb[h.Hop] = h.A, h.B
@@ -103,18 +109,29 @@ func buildCompareView(c comparison) compareView {
 
 // compareSideOf draws one flow, its boxes and arrows classed by how they
 // differ from the other flow: diff-only (its type or hop is absent there),
-// diff-extra (a repetition beyond the other's count of that type).
+// diff-extra (a repetition beyond the other's count of that type). A box
+// of a dead letter or a redriven record is not compared (it keeps its
+// failure colours), nor are the arrows to it; arrows from it count from
+// the event it resends, as graph.HopLatencies does.
 func compareSideOf(name, id string, f *graph.Flow, mine, other map[string]int, otherHops map[graph.Hop]int) compareSide {
 	g := buildGraphView(f, flowParams{FlowID: id}, -1)
 	g.Marker = "c" + name
-	typeOf := map[string]string{} // node ID -> type
+	typeOf := map[string]string{} // node ID -> type (of the event it resends, for one not compared)
 	rank := map[string]int{}      // node ID -> its place among the nodes of its type
 	seen := map[string]int{}
+	skip := map[string]bool{} // node IDs not compared
 	for i, n := range g.NodeOf {
 		if _, ok := typeOf[n]; ok {
 			continue
 		}
 		t := f.Events[i].Type
+		if v := f.VertexOf[i]; !f.Compared(v) {
+			skip[n] = true
+			if r := f.Resends(v); r >= 0 {
+				typeOf[n] = f.VertexType(r)
+			}
+			continue
+		}
 		typeOf[n], rank[n] = t, seen[t]
 		seen[t]++
 	}
@@ -123,7 +140,7 @@ func compareSideOf(name, id string, f *graph.Flow, mine, other map[string]int, o
 		n.HX = "" // no #flow-graph to swap into here: a group links to its flow page, expanded
 		t, ok := typeOf[n.ID]
 		switch {
-		case !ok:
+		case !ok || skip[n.ID]:
 		case other[t] == 0:
 			n.Class += " diff-only"
 		case mine[t] > other[t] && (n.EventID == "" || rank[n.ID] >= other[t]):
@@ -134,7 +151,7 @@ func compareSideOf(name, id string, f *graph.Flow, mine, other map[string]int, o
 		e := &g.Edges[i]
 		from, ok1 := typeOf[e.From]
 		to, ok2 := typeOf[e.To]
-		if ok1 && ok2 && otherHops[graph.Hop{From: from, To: to}] == 0 {
+		if ok1 && ok2 && !skip[e.To] && otherHops[graph.Hop{From: from, To: to}] == 0 {
 			e.Class += " diff-only"
 		}
 	}
@@ -150,6 +167,8 @@ func compareNote(class string) string {
 		return "only in B"
 	case "extra":
 		return "repeated more in one"
+	case "resent":
+		return "dead letter or redrive of an event above: not compared"
 	}
 	return ""
 }
