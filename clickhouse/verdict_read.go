@@ -43,8 +43,8 @@ func diagCond(t store.Term, now time.Time) cond {
 	var c cond
 	switch t.Field {
 	case store.FieldStatus:
-		c = cond{"multiIf(b = ? OR b = ? OR st = 0, b, st < ?, ?, ?) = ?", []any{diagnose.StatusFailed,
-			diagnose.StatusCompensated, ns, diagnose.StatusStalled, diagnose.StatusInProgress, t.Value}}
+		st := statusAt(ns)
+		c = cond{st.sql + " = ?", append(st.args, t.Value)}
 	case store.FieldAnomaly:
 		var cs []cond
 		for _, k := range anomalyKinds(t) {
@@ -59,6 +59,13 @@ func diagCond(t store.Term, now time.Time) cond {
 		c = cond{sql: "1"}
 	}
 	return negate(c, t.Negate)
+}
+
+// statusAt is a newest verdict's status at ns (on newestVerdicts'
+// columns), as diagnose.Summary.Status decides it.
+func statusAt(ns int64) cond {
+	return cond{"multiIf(b = ? OR b = ? OR st = 0, b, st < ?, ?, ?)", []any{diagnose.StatusFailed,
+		diagnose.StatusCompensated, ns, diagnose.StatusStalled, diagnose.StatusInProgress}}
 }
 
 // verdictFlows lists the flows matching q, newest first, from the flows'
@@ -88,29 +95,20 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 		return []store.FlowSummary{}, err
 	}
 	plain := len(q.Terms) == 0 && q.To.IsZero()
-	top := pi.maxT.Add(time.Second).UnixNano()
-	if cur != nil && !cur.LastTime.IsZero() {
-		top = min(top, cur.LastTime.UnixNano()+1)
-	}
 	rows := pi.rows
 	if dc.sql != "1" { // how many rows may match: none, or the first window's size
 		if rows, err = s.countVerdictRows(ctx, fromNanos(q.From), and([]cond{dc, cursorCond(cur)})); err != nil || rows == 0 {
 			return []store.FlowSummary{}, err
 		}
 	}
-	span := float64(pi.maxT.Sub(pi.minT) + time.Second)
-	w := time.Duration(min(span, max(float64(time.Second), span*float64(4*n)/float64(rows))))
+	top, w := verdictWindow(pi, rows, n)
+	if cur != nil && !cur.LastTime.IsZero() {
+		top = min(top, cur.LastTime.UnixNano()+1)
+	}
 	var out []store.FlowSummary
 	c := cur
 	for {
-		lo := top - int64(w)
-		done := lo <= pi.minT.UnixNano() || w > 10*365*24*time.Hour // w*verdictGrowth stays in range
-		if done {
-			lo = zeroNanos
-		}
-		if !q.From.IsZero() && lo <= q.From.UnixNano() {
-			lo, done = q.From.UnixNano(), true
-		}
+		lo, done := windowFloor(pi, top, w, fromNanos(q.From))
 		if !plain {
 			vw := verdictsWhere(lo, dc)
 			sums, err := s.searchFlowsIn(ctx, q, cur, n, cond{"flow_id IN (SELECT flow_id FROM (" + vw.sql + "))", vw.args})
@@ -183,21 +181,35 @@ func (s *Store) readVerdicts(ctx context.Context, lo int64, c cond, order string
 		return nil, fmt.Errorf("read flow verdicts: %w", err)
 	}
 	defer rows.Close()
-	type key struct {
-		flow string
-		last int64
-	}
-	var keys []key
-	var ids, lasts []any
+	var keys []verdictKey
 	for rows.Next() {
-		var k key
+		var k verdictKey
 		if err := rows.Scan(&k.flow, &k.last); err != nil {
 			return nil, fmt.Errorf("read flow verdicts: %w", err)
 		}
-		keys, ids, lasts = append(keys, k), append(ids, k.flow), append(lasts, k.last)
+		keys = append(keys, k)
 	}
-	if err := rows.Err(); err != nil || len(keys) == 0 {
-		return nil, err
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read flow verdicts: %w", err)
+	}
+	return s.verdictsAt(ctx, keys)
+}
+
+// verdictKey is the primary key of a flow's newest verdict.
+type verdictKey struct {
+	flow string
+	last int64
+}
+
+// verdictsAt reads the whole newest verdicts of keys (one query by
+// primary key), in the order of keys.
+func (s *Store) verdictsAt(ctx context.Context, keys []verdictKey) ([]verdict, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	ids, lasts := make([]any, len(keys)), make([]any, len(keys))
+	for i, k := range keys {
+		ids[i], lasts[i] = k.flow, k.last
 	}
 	full, err := s.conn.Query(ctx, `SELECT flow_id, last_ns, argMax(first_ns, computed_ns), argMax(records, computed_ns),
   argMax(services, computed_ns), argMax(types, computed_ns), argMax(kinds, computed_ns), argMax(base, computed_ns),
@@ -208,7 +220,7 @@ GROUP BY flow_id, last_ns`, ch.GroupSet{Value: lasts}, ch.GroupSet{Value: ids})
 		return nil, fmt.Errorf("read flow verdicts: %w", err)
 	}
 	defer full.Close()
-	got := map[key]verdict{}
+	got := map[verdictKey]verdict{}
 	for full.Next() {
 		var v verdict
 		var kinds []string
@@ -219,7 +231,7 @@ GROUP BY flow_id, last_ns`, ch.GroupSet{Value: lasts}, ch.GroupSet{Value: ids})
 			return nil, fmt.Errorf("read flow verdicts: %w", err)
 		}
 		v.sum = summaryOf(kinds, base, reason, failed, stall)
-		got[key{v.flow, v.last}] = v
+		got[verdictKey{v.flow, v.last}] = v
 	}
 	if err := full.Err(); err != nil {
 		return nil, fmt.Errorf("read flow verdicts: %w", err)

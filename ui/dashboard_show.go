@@ -113,6 +113,13 @@ func (h *handler) dashboardShow(c echo.Context) error {
 // asked once.
 func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGroupView, error) {
 	from := now.Add(-anomalyWindow)
+	if ov, ok := h.store.(store.Overview); ok { // every kind in one query
+		byKind, err := ov.KindFlows(ctx, from, dashboardPerKind+1)
+		if err != nil {
+			return nil, fmt.Errorf("list flows with anomalies: %w", err)
+		}
+		return anomalyGroupViews(now, byKind, nil), nil
+	}
 	found, err := h.store.Flows(ctx, store.FlowQuery{Limit: 4 * dashboardPerKind, From: from,
 		Terms: []store.Term{{Field: store.FieldAnomaly, Prefix: true}}})
 	if err != nil {
@@ -143,11 +150,18 @@ func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGr
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	return anomalyGroupViews(now, byKind, pages), nil
+}
+
+// anomalyGroupViews lists the anomaly groups, in store.AnomalyKinds
+// order, from the flows found per kind (more than dashboardPerKind: more
+// exist) or the kind's own page (pages[i], when not nil).
+func anomalyGroupViews(now time.Time, byKind map[string][]store.FlowSummary, pages []*store.FlowPage) []anomalyGroupView {
 	var out []anomalyGroupView
 	for i, kind := range store.AnomalyKinds {
 		flows, more := byKind[kind], false
-		if p := pages[i]; p != nil {
-			flows, more = p.Flows, p.NextCursor != ""
+		if i < len(pages) && pages[i] != nil {
+			flows, more = pages[i].Flows, pages[i].NextCursor != ""
 		}
 		if len(flows) > dashboardPerKind {
 			flows, more = flows[:dashboardPerKind], true
@@ -157,7 +171,7 @@ func (h *handler) anomalyGroups(ctx context.Context, now time.Time) ([]anomalyGr
 				MoreURL: SearchURL("anomaly:" + kind + " after:-24h")})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // internalToggle fills the dashboard's internal-topics line: the counts of
