@@ -23,6 +23,7 @@ var backfills = map[uint32]func(ctx context.Context, conn driver.Conn, log *slog
 	8:  backfillReadModels,
 	12: backfillVerdicts,
 	13: backfillPayloadFields,
+	14: addTextIndex,
 }
 
 // backfillDoneTable records the partitions each backfill has done.

@@ -92,7 +92,7 @@ func (s *Store) searchFlows(ctx context.Context, q store.FlowQuery, cur *store.C
 // window makes the prefilter's time range redundant (the window is
 // narrower, and the merged event times decide), so it is left out.
 func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
-	heads, err := searchHeads(q, cur, n, narrow)
+	heads, err := s.searchHeads(q, cur, n, narrow)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func (s *Store) searchFlowsSQL(ctx context.Context, q store.FlowQuery, cur *stor
 
 // searchHeads is the query of searchFlowsSQL's flows: (flow_id, last),
 // at most n, in the Flows order.
-func searchHeads(q store.FlowQuery, cur *store.Cursor, n int, narrow cond) (cond, error) {
+func (s *Store) searchHeads(q store.FlowQuery, cur *store.Cursor, n int, narrow cond) (cond, error) {
 	pre := prefilter(q, true)
 	if narrow.sql != "" {
 		pre = and([]cond{prefilter(q, false), narrow})
@@ -118,7 +118,7 @@ func searchHeads(q store.FlowQuery, cur *store.Cursor, n int, narrow cond) (cond
 		having = append(having, cond{"last >= ?", []any{fromNanos(q.From)}})
 	}
 	for _, t := range q.Terms {
-		fc, mc, err := termCond(t, pre, need)
+		fc, mc, err := termCond(t, pre, need, s.textIndex)
 		if err != nil {
 			return cond{}, err
 		}

@@ -200,14 +200,6 @@ func appliedVersion(ctx context.Context, conn driver.Conn) (uint32, error) {
 // stable from release 19.x; we use it from 20 on, to be safe. Older servers
 // get plain String.
 func supportsLowCardinality(ctx context.Context, conn driver.Conn) (bool, error) {
-	var v string
-	if err := conn.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil {
-		return false, fmt.Errorf("read server version: %w", err)
-	}
-	major, _, _ := strings.Cut(v, ".")
-	n, err := strconv.Atoi(major)
-	if err != nil {
-		return false, fmt.Errorf("read server version %q: %w", v, err)
-	}
-	return n >= 20, nil
+	n, err := serverMajor(ctx, conn)
+	return n >= 20, err
 }

@@ -83,7 +83,7 @@ func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store
 	out := []store.FlowSummary{}
 	batch := max(n, payloadPage)
 	for {
-		heads, err := searchHeads(q, cur, batch, narrow)
+		heads, err := s.searchHeads(q, cur, batch, narrow)
 		if err != nil {
 			return nil, err
 		}

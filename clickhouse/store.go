@@ -88,6 +88,10 @@ type Store struct {
 	// frozen keeps the counts of old topic_buckets (stats_counts.go).
 	frozen frozenCounts
 
+	// textIndex: events has the data-skipping index of quoted text
+	// (textindex.go; current releases only).
+	textIndex bool
+
 	// budget and now override a payload search's time budget and clock
 	// (scan.go), for tests; zero values: a third of queryTimeout, time.Now.
 	budget time.Duration
@@ -140,6 +144,10 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		stop:         make(chan struct{}),
 		done:         make(chan struct{}),
 		vdone:        make(chan struct{}),
+	}
+	if s.textIndex, err = hasTextIndex(ctx, conn); err != nil {
+		conn.Close()
+		return nil, err
 	}
 	go s.verdictLoop()
 	if opts.Retention > 0 {

@@ -60,8 +60,9 @@ func match(col, value string, prefix bool) cond {
 	return cond{col + " = ?", []any{value}}
 }
 
-// eventCond is the per-event condition of a term (FieldAnomaly excluded).
-func eventCond(t store.Term) (cond, error) {
+// eventCond is the per-event condition of a term (FieldAnomaly excluded);
+// ix: events has the text index (textindex.go).
+func eventCond(t store.Term, ix bool) (cond, error) {
 	switch t.Field {
 	case store.FieldID:
 		return or([]cond{match("flow_id", t.Value, t.Prefix), match("event_id", t.Value, t.Prefix),
@@ -91,10 +92,14 @@ func eventCond(t store.Term) (cond, error) {
 		if strings.ContainsAny(v, "iIkK") {
 			hay = "replaceAll(replaceAll(payload, '\u0130', 'i'), '\u212A', 'k')"
 		}
+		c := cond{"positionCaseInsensitive(" + hay + ", ?) > 0", []any{v}}
 		if utf8.ValidString(v) && !isASCII(v) {
-			return cond{"positionCaseInsensitiveUTF8(" + hay + ", ?) > 0", []any{v}}, nil
+			c = cond{"positionCaseInsensitiveUTF8(" + hay + ", ?) > 0", []any{v}}
 		}
-		return cond{"positionCaseInsensitive(" + hay + ", ?) > 0", []any{v}}, nil
+		if ix { // lets the server skip granules (always true where c is)
+			c = and([]cond{textIndexCond(t.Value), c})
+		}
+		return c, nil
 	}
 	return cond{}, fmt.Errorf("unknown search field %q", t.Field)
 }
@@ -223,7 +228,7 @@ func arrayMatch(alias string, t store.Term) cond {
 // table or events) or on the merged states (mc, after GROUP BY), and
 // records in need the states mc uses. Exact positive id: and key: terms
 // are the prefilter's (fc and mc both empty).
-func termCond(t store.Term, pre cond, need map[string]bool) (fc, mc cond, err error) {
+func termCond(t store.Term, pre cond, need map[string]bool, ix bool) (fc, mc cond, err error) {
 	switch t.Field {
 	case store.FieldType:
 		need["typs"] = true
@@ -263,7 +268,7 @@ func termCond(t store.Term, pre cond, need map[string]bool) (fc, mc cond, err er
 			return negate(lookupCond(t), true), cond{}, nil
 		}
 	}
-	ec, err := eventCond(t)
+	ec, err := eventCond(t, ix)
 	if err != nil {
 		return cond{}, cond{}, err
 	}

@@ -1,0 +1,11 @@
+-- A data-skipping index for quoted text (issue 23), on servers that have
+-- them: 18.16 has none (INDEX ... TYPE ngrambf_v1 is refused there), so
+-- this migration's work is in Go (clickhouse/textindex.go,
+-- addTextIndex): on a release from 21 on it adds to events
+--   INDEX payload_ngrams lowerUTF8(payload) TYPE ngrambf_v1(3, 32768, 3, 0) GRANULARITY 1
+-- and materializes it for the parts already stored (a mutation the
+-- server runs in the background, resumed by the server itself after a
+-- restart; running the migration again is harmless). A text term then
+-- adds `lowerUTF8(payload) LIKE '%...%'` of its indexable pieces to its
+-- exact test, so granules without the pieces' trigrams are skipped. On
+-- 18.16 nothing changes: text is found by position() as before.
