@@ -64,7 +64,7 @@ func freshDSNOn(t testing.TB, base string) string {
 	return dsn
 }
 
-// dropDatabase drops db (ON CLUSTER when the DSN names a cluster).
+// dropDatabase drops db (on every host when the DSN names a cluster).
 func dropDatabase(t testing.TB, dsn, db string) {
 	o, err := parseDSNOptions(dsn)
 	if err != nil {
@@ -72,19 +72,21 @@ func dropDatabase(t testing.TB, dsn, db string) {
 		return
 	}
 	o.Auth.Database = "default"
-	conn, err := ch.Open(o.Options)
+	raw, err := ch.Open(o.Options)
 	if err != nil {
 		t.Errorf("drop test database: %v", err)
 		return
 	}
-	defer conn.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	on := ""
-	if o.cluster != "" {
-		on = " ON CLUSTER " + o.cluster
+	conn, err := onCluster(ctx, raw, o)
+	if err != nil {
+		raw.Close()
+		t.Errorf("drop test database: %v", err)
+		return
 	}
-	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"+on); err != nil {
+	defer conn.Close()
+	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
 		t.Errorf("drop test database %s: %v", db, err)
 	}
 }

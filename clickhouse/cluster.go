@@ -3,9 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"net"
 	"regexp"
-	"strconv"
 	"strings"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -15,22 +13,29 @@ import (
 // On a cluster (?cluster=NAME, --clickhouse-cluster) the schema is the
 // single server's, rewritten statement by statement as it is executed
 // (clusterConn.Exec), so that migrations and the DDL in Go stay written
-// for one server:
+// for one server. The tracer sends each rewritten statement to the hosts
+// of the cluster itself (system.clusters), not ON CLUSTER (cluster_hosts.go
+// says why):
 //
-//   - CREATE TABLE t (...) ENGINE = XMergeTree(args) ... becomes t_local,
-//     created on every host in turn (see rewrite) with ReplicatedXMergeTree('/clickhouse/tables/
-//     {shard}/DB/t_local', '{replica}', args), and t, a Distributed table
-//     over the t_local of every shard, sharded by cityHash64(flow_id) when
-//     t has a flow_id column (one flow lives on one shard), else by a hash
-//     of t's sorting key (Null tables: of their first column), so rows of
-//     one key meet on one shard and Replacing/Aggregating merges work.
-//     Null tables get a local Null table the same way.
-//   - CREATE MATERIALIZED VIEW v TO t AS SELECT ... FROM s runs ON CLUSTER
-//     from s_local into t_local: each node's view feeds the local table of
-//     its own shard, so the tables a view fills are sharded like its source.
-//   - ALTER TABLE t ... alters t_local ON CLUSTER; a column change also
-//     re-creates t over the new t_local.
-//   - DROP/TRUNCATE/other CREATE statements run ON CLUSTER, on both tables.
+//   - CREATE TABLE t (...) ENGINE = XMergeTree(args) ... becomes t_local
+//     with ReplicatedXMergeTree('/clickhouse/tables/{shard}/DB/t_local',
+//     '{replica}', args), created on the shards at once, replica after
+//     replica, and t, a Distributed table over the t_local of every shard
+//     on every host, sharded by cityHash64(flow_id) when t has a flow_id
+//     column (one flow lives on one shard), else by a hash of t's sorting
+//     key (Null tables: of their first column), so rows of one key meet on
+//     one shard and Replacing/Aggregating merges work. Null tables get a
+//     local Null table on every host.
+//   - CREATE MATERIALIZED VIEW v TO t AS SELECT ... FROM s, on every host,
+//     reads s_local into t_local: each node's view feeds the local table
+//     of its own shard, so the tables a view fills are sharded like its
+//     source.
+//   - ALTER TABLE t ... alters t_local on one replica of every shard (the
+//     other replicas apply it from ZooKeeper; the rewrite waits until
+//     every host has the same columns), or on every host for a Null
+//     table; a column change also re-creates t over the new t_local.
+//   - DROP/TRUNCATE/other CREATE statements run on every host, on both
+//     tables (TRUNCATE of a replicated table on one replica per shard).
 //
 // Readers and writers keep the old names and go through the Distributed
 // tables; writes are synchronous (insert_distributed_sync) so a Write that
@@ -58,11 +63,31 @@ type clusterTable struct {
 	replicated bool // false: a Null table
 }
 
-// eachHost marks a rewritten statement that runs on every host of the
-// cluster one by one: 18.16 refuses ALTER ON CLUSTER of a table that is not
-// replicated on a cluster with internal_replication (code 371), and a Null
-// table has nothing to replicate.
-const eachHost = "/* each host */ "
+// hostSet names the hosts a rewritten statement runs on (cluster_hosts.go).
+type hostSet int
+
+const (
+	// onAll: every host of the cluster at once (Distributed tables,
+	// views, Null tables, databases).
+	onAll hostSet = iota
+	// onReplicas: the shards at once, the replicas of a shard one after
+	// the other (creating or dropping a replicated table: 18.16 creating
+	// the replicas of one table at once logged "Retrying createReplica(),
+	// because some other replicas were created at the same time" and once
+	// failed with "Replica … already exists").
+	onReplicas
+	// onShards: one replica of every shard, the shards at once (ALTER and
+	// partition drops of a replicated table: the other replicas take the
+	// change from the replication log); then every replica is waited for.
+	onShards
+)
+
+// step is one statement of a rewrite and where it runs.
+type step struct {
+	sql   string
+	hosts hostSet
+	table string // onShards: the local table to wait for on every replica
+}
 
 // clusterDDL rewrites single-server DDL for a cluster.
 type clusterDDL struct {
@@ -93,7 +118,7 @@ var (
 	createOtherRE = regexp.MustCompile(`(?is)^CREATE\s+(VIEW|DATABASE)\s+(IF\s+NOT\s+EXISTS\s+)?(\x60?\w+\x60?)(.*)$`)
 	alterRE       = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+(\w+)\s+(.*)$`)
 	columnAlterRE = regexp.MustCompile(`(?i)^(ADD|DROP|MODIFY|RENAME|CLEAR|COMMENT)\s+COLUMN\b`)
-	dropRE        = regexp.MustCompile(`(?is)^(DROP|TRUNCATE)\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?(\w+)\s*$`)
+	dropRE        = regexp.MustCompile(`(?is)^(DROP|TRUNCATE)\s+(TABLE|VIEW|DATABASE)\s+(IF\s+EXISTS\s+)?(\x60?\w+\x60?)\s*$`)
 	sourceRE      = regexp.MustCompile(`(?i)\b(FROM|JOIN)\s+(\w+)\b`)
 	flowIDColRE   = regexp.MustCompile(`(?m)(^|[(,])\s*flow_id\s+\w`)
 	firstColRE    = regexp.MustCompile(`^\s*(\w+)\s`)
@@ -160,40 +185,35 @@ func orderBy(rest string) string {
 // q qualifies a table name with the database.
 func (c *clusterDDL) q(name string) string { return "`" + c.db + "`." + name }
 
-func (c *clusterDDL) on() string { return " ON CLUSTER " + c.cluster + " " }
-
 // distributed creates the Distributed table name over name_local.
-func (c *clusterDDL) distributed(name string) string {
+func (c *clusterDDL) distributed(name string) step {
 	local := name + localSuffix
-	return "CREATE TABLE IF NOT EXISTS " + c.q(name) + c.on() + "AS " + c.q(local) +
-		" ENGINE = Distributed(" + c.cluster + ", " + c.db + ", " + local + ", " + c.tables[name].shardKey + ")"
+	return step{sql: "CREATE TABLE IF NOT EXISTS " + c.q(name) + " AS " + c.q(local) +
+		" ENGINE = Distributed(" + c.cluster + ", " + c.db + ", " + local + ", " + c.tables[name].shardKey + ")"}
 }
 
 // rewrite turns one single-server statement into the statements that do
-// the same on the cluster. Statements that are not DDL are returned as
-// they are.
-func (c *clusterDDL) rewrite(st string) ([]string, error) {
+// the same on the cluster, each run on the hosts it names (not ON CLUSTER:
+// see clusterConn). nil for a statement that is not DDL.
+func (c *clusterDDL) rewrite(st string) ([]step, error) {
 	st = strings.TrimSpace(st)
 	if m := createTableRE.FindStringSubmatch(st); m != nil {
 		name, engine, args := m[2], m[4], m[6]
 		c.learn(st)
+		hosts := onAll
 		switch {
 		case strings.HasSuffix(engine, "MergeTree"):
 			path := "'/clickhouse/tables/{shard}/" + c.db + "/" + name + localSuffix + "', '{replica}'"
 			if strings.TrimSpace(args) != "" {
 				path += ", " + args
 			}
-			engine = "Replicated" + engine + "(" + path + ")"
+			engine, hosts = "Replicated"+engine+"("+path+")", onReplicas
 		case engine == "Null":
 		default:
 			return nil, fmt.Errorf("cluster: table %s: engine %s has no replicated form", name, engine)
 		}
-		// Host by host, not ON CLUSTER: 18.16 creating the replicas of one
-		// table at once ("Retrying createReplica(), because some other
-		// replicas were created at the same time") once failed with
-		// "Replica … already exists" and left the table missing on a host.
-		local := eachHost + "CREATE TABLE IF NOT EXISTS " + c.q(name+localSuffix) + " (" + m[3] + ") ENGINE = " + engine + " " + m[7]
-		return []string{local, c.distributed(name)}, nil
+		local := "CREATE TABLE IF NOT EXISTS " + c.q(name+localSuffix) + " (" + m[3] + ") ENGINE = " + engine + " " + m[7]
+		return []step{{sql: local, hosts: hosts}, c.distributed(name)}, nil
 	}
 	if m := createViewRE.FindStringSubmatch(st); m != nil {
 		body := sourceRE.ReplaceAllStringFunc(m[4], func(s string) string {
@@ -203,46 +223,56 @@ func (c *clusterDDL) rewrite(st string) ([]string, error) {
 			}
 			return s
 		})
-		return []string{"CREATE MATERIALIZED VIEW IF NOT EXISTS " + c.q(m[2]) + c.on() + "TO " + c.local(m[3]) + " " + body}, nil
+		return []step{{sql: "CREATE MATERIALIZED VIEW IF NOT EXISTS " + c.q(m[2]) + " TO " + c.local(m[3]) + " " + body}}, nil
 	}
 	if m := createOtherRE.FindStringSubmatch(st); m != nil {
 		name := m[3]
 		if strings.EqualFold(m[1], "VIEW") {
 			name = c.q(name)
 		}
-		return []string{"CREATE " + m[1] + " " + m[2] + name + c.on() + strings.TrimSpace(m[4])}, nil
+		return []step{{sql: "CREATE " + m[1] + " " + m[2] + name + " " + strings.TrimSpace(m[4])}}, nil
 	}
 	if m := alterRE.FindStringSubmatch(st); m != nil {
 		name, cmd := m[1], m[2]
-		if _, ok := c.tables[name]; !ok {
-			return []string{"ALTER TABLE " + c.q(name) + c.on() + cmd}, nil
+		t, ok := c.tables[name]
+		if !ok {
+			return []step{{sql: "ALTER TABLE " + c.q(name) + " " + cmd}}, nil
 		}
-		out := []string{"ALTER TABLE " + c.local(name) + c.on() + cmd}
-		if !c.tables[name].replicated {
-			out[0] = eachHost + "ALTER TABLE " + c.local(name) + " " + cmd
+		out := []step{{sql: "ALTER TABLE " + c.local(name) + " " + cmd}}
+		if t.replicated {
+			out[0].hosts, out[0].table = onShards, name+localSuffix
 		}
 		if columnAlterRE.MatchString(cmd) {
-			out = append(out, "DROP TABLE IF EXISTS "+c.q(name)+c.on(), c.distributed(name))
+			out = append(out, step{sql: "DROP TABLE IF EXISTS " + c.q(name)}, c.distributed(name))
 		}
 		return out, nil
 	}
 	if m := dropRE.FindStringSubmatch(st); m != nil {
 		verb, kind, name := strings.ToUpper(m[1]), strings.ToUpper(m[2]), m[4]
-		if _, ok := c.tables[name]; !ok {
-			return []string{verb + " " + kind + " " + m[3] + c.q(name) + c.on()}, nil
+		t, ok := c.tables[name]
+		switch {
+		case kind == "DATABASE":
+			return []step{{sql: verb + " DATABASE " + m[3] + "`" + strings.Trim(name, "`") + "`"}}, nil
+		case !ok:
+			return []step{{sql: verb + " " + kind + " " + m[3] + c.q(name)}}, nil
+		case verb == "TRUNCATE" && t.replicated:
+			return []step{{sql: "TRUNCATE TABLE " + m[3] + c.local(name), hosts: onShards, table: name + localSuffix}}, nil
+		case verb == "TRUNCATE":
+			return []step{{sql: "TRUNCATE TABLE " + m[3] + c.local(name)}}, nil
 		}
-		if verb == "TRUNCATE" {
-			return []string{"TRUNCATE TABLE " + m[3] + c.local(name) + c.on()}, nil
+		local := step{sql: "DROP TABLE " + m[3] + c.local(name)}
+		if t.replicated {
+			local.hosts = onReplicas
 		}
-		return []string{"DROP TABLE " + m[3] + c.q(name) + c.on(), "DROP TABLE " + m[3] + c.local(name) + c.on()}, nil
+		return []step{{sql: "DROP TABLE " + m[3] + c.q(name)}, local}, nil
 	}
 	u := strings.ToUpper(st)
-	for _, p := range []string{"CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "OPTIMIZE"} {
+	for _, p := range []string{"CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME", "OPTIMIZE", "DETACH", "ATTACH"} {
 		if strings.HasPrefix(u, p) {
 			return nil, fmt.Errorf("cluster: no rewrite for %.60q", st)
 		}
 	}
-	return []string{st}, nil
+	return nil, nil
 }
 
 // local names the replicated table under a known table, qualified.
@@ -251,94 +281,6 @@ func (c *clusterDDL) local(name string) string {
 		return c.q(name + localSuffix)
 	}
 	return c.q(name)
-}
-
-// clusterConn runs DDL through clusterDDL; everything else goes to the
-// connection as it is.
-type clusterConn struct {
-	driver.Conn
-	ddl  *clusterDDL
-	opts *ch.Options // to reach each host (onEachHost)
-}
-
-// Exec rewrites st for the cluster and runs the statements in turn. A
-// column that a repeated migration adds again (or drops again) is not an
-// error: the first run did it on every shard.
-func (c clusterConn) Exec(ctx context.Context, st string, args ...any) error {
-	sts, err := c.ddl.rewrite(st)
-	if err != nil {
-		return err
-	}
-	if len(sts) == 1 && sts[0] == strings.TrimSpace(st) { // not DDL
-		return c.Conn.Exec(ctx, globalIn(st), args...)
-	}
-	for _, s := range sts {
-		var err error
-		if h, ok := strings.CutPrefix(s, eachHost); ok {
-			err = c.onEachHost(ctx, h, args...)
-		} else {
-			err = c.Conn.Exec(ctx, s, args...)
-		}
-		if err != nil {
-			if columnAlterRE.MatchString(alterCmd(st)) && columnDone(err) {
-				continue
-			}
-			return err
-		}
-	}
-	return nil
-}
-
-// onEachHost runs st on every host of the cluster, connecting to each with
-// the connection's options.
-func (c clusterConn) onEachHost(ctx context.Context, st string, args ...any) error {
-	rows, err := c.Conn.Query(ctx, "SELECT DISTINCT host_address, port FROM system.clusters WHERE cluster = ?", c.ddl.cluster)
-	if err != nil {
-		return fmt.Errorf("list the hosts of cluster %s: %w", c.ddl.cluster, err)
-	}
-	var addrs []string
-	for rows.Next() {
-		var host string
-		var port uint16
-		if err := rows.Scan(&host, &port); err != nil {
-			rows.Close()
-			return err
-		}
-		addrs = append(addrs, net.JoinHostPort(host, strconv.Itoa(int(port))))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, a := range addrs {
-		o := *c.opts
-		o.Addr = []string{a}
-		conn, err := ch.Open(&o)
-		if err != nil {
-			return fmt.Errorf("open %s: %w", a, err)
-		}
-		err = conn.Exec(ctx, st, args...)
-		conn.Close()
-		if err != nil && !(columnAlterRE.MatchString(alterCmd(st)) && columnDone(err)) {
-			return fmt.Errorf("on %s: %w", a, err)
-		}
-	}
-	return nil
-}
-
-// Query runs q with GLOBAL IN subqueries.
-func (c clusterConn) Query(ctx context.Context, q string, args ...any) (driver.Rows, error) {
-	return c.Conn.Query(ctx, globalIn(q), args...)
-}
-
-// QueryRow runs q with GLOBAL IN subqueries.
-func (c clusterConn) QueryRow(ctx context.Context, q string, args ...any) driver.Row {
-	return c.Conn.QueryRow(ctx, globalIn(q), args...)
-}
-
-// Select runs q with GLOBAL IN subqueries.
-func (c clusterConn) Select(ctx context.Context, dest any, q string, args ...any) error {
-	return c.Conn.Select(ctx, dest, globalIn(q), args...)
 }
 
 // alterCmd is the command of an ALTER TABLE statement ("" for others).
@@ -374,7 +316,7 @@ func onCluster(ctx context.Context, conn driver.Conn, o dsnOptions) (driver.Conn
 	if err != nil {
 		return nil, err
 	}
-	return clusterConn{Conn: conn, ddl: ddl, opts: o.Options}, nil
+	return &clusterConn{Conn: conn, ddl: ddl, opts: o.Options}, nil
 }
 
 // partsOf names where system.parts lists table's parts: the server's own

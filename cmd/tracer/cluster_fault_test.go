@@ -33,7 +33,7 @@ func TestClusterFaults(t *testing.T) {
 	}
 	base, nodes, dir := clusterEnv(t)
 	brokers := kafkatest.Broker(t)
-	dsn := freshClusterDB(t, base)
+	dsn := freshClusterDB(t, base, nodes)
 	if err := clickhouse.Migrate(t.Context(), dsn); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -114,9 +114,9 @@ func clusterEnv(t *testing.T) (base string, nodes []string, dir string) {
 	return base, strings.Split(os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_NODES"), ","), dir
 }
 
-// freshClusterDB is a new database's DSN on the cluster, dropped ON CLUSTER
-// at the end.
-func freshClusterDB(t *testing.T, base string) string {
+// freshClusterDB is a new database's DSN on the cluster, dropped on every
+// node at the end.
+func freshClusterDB(t *testing.T, base string, nodes []string) string {
 	t.Helper()
 	u, err := url.Parse(base)
 	if err != nil {
@@ -126,14 +126,15 @@ func freshClusterDB(t *testing.T, base string) string {
 	rand.Read(b)
 	db := "eventscope_fault_" + hex.EncodeToString(b)
 	u.Path = "/" + db
-	cluster := u.Query().Get("cluster")
 	t.Cleanup(func() {
-		conn := rawConn(t, base)
-		defer conn.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"` ON CLUSTER "+cluster); err != nil {
-			t.Errorf("drop %s: %v", db, err)
+		for _, n := range nodes {
+			conn := rawConn(t, n)
+			if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
+				t.Errorf("drop %s on %s: %v", db, n, err)
+			}
+			conn.Close()
 		}
 	})
 	return u.String()
