@@ -63,29 +63,32 @@ func (w *writeTx) add(e *event.Event) {
 
 // qSkeletons reads what the diagnose engine needs of the records of a
 // chunk of flows, in Flow order within each flow.
-const qSkeletons = `SELECT flow_id, event_id, causation_id, correlation_id, type, source, topic, part, kafka_offset,
-	time, class, reason FROM events WHERE flow_id IN (%s) AND internal = 0
-	ORDER BY flow_id, time, topic, part, kafka_offset`
+const qSkeletons = `SELECT flow_seq, event_id, causation_id, correlation_id, type, source, topic, part, kafka_offset,
+	time, class, reason FROM events WHERE flow_seq IN (%s) AND internal = 0
+	ORDER BY flow_seq, time, topic, part, kafka_offset`
 
 // diagnoseFlows sets the diagnosis of every flow the write touched; the
 // skeletons of the flows not in w.steps (not cached) are read first.
 func (w *writeTx) diagnoseFlows(ctx context.Context) error {
-	ids := make([]string, 0, len(w.flows))
-	for id := range w.flows {
+	var seqs []any
+	flowOf := map[int64]string{}
+	for id, f := range w.flows {
 		if _, ok := w.steps[id]; !ok {
-			ids = append(ids, id)
+			seqs = append(seqs, f.seq)
+			flowOf[f.seq] = id
 		}
 	}
-	err := inChunks(ctx, w.tx, qSkeletons, ids, nil, func(rows *sql.Rows) error {
-		var flow, reason string
+	err := inChunks(ctx, w.tx, qSkeletons, seqs, func(rows *sql.Rows) error {
+		var reason string
 		var s diagnose.Step
-		var part, off, t int64
+		var seq, part, off, t int64
 		var class uint8
-		if err := rows.Scan(&flow, &s.ID, &s.Cause, &s.Flow, &s.Type, &s.Source, &s.Topic, &part, &off, &t, &class, &reason); err != nil {
+		if err := rows.Scan(&seq, &s.ID, &s.Cause, &s.Flow, &s.Type, &s.Source, &s.Topic, &part, &off, &t, &class, &reason); err != nil {
 			return fmt.Errorf("load records: %w", err)
 		}
 		s.Where = event.Coordinates(s.Topic, int32(part), off)
 		s.Time, s.Class = fromNanos(t), diagnose.ClassOf(class, reason)
+		flow := flowOf[seq]
 		w.steps[flow] = append(w.steps[flow], s)
 		w.pos[flow] = append(w.pos[flow], stepPos{int32(part), off})
 		return nil
@@ -102,16 +105,12 @@ func (w *writeTx) diagnoseFlows(ctx context.Context) error {
 // chunk bounds the parameters of one statement (SQLite allows 32766).
 const chunk = 900
 
-// inChunks runs query (its %s the placeholders of a chunk of args, then
-// the extra arguments) for chunks of args, calling scan for each row.
-func inChunks(ctx context.Context, tx *sql.Tx, query string, args []string, extra []any, scan func(*sql.Rows) error) error {
+// inChunks runs query (its %s the placeholders of a chunk of args) for
+// chunks of args, calling scan for each row.
+func inChunks(ctx context.Context, tx *sql.Tx, query string, args []any, scan func(*sql.Rows) error) error {
 	for len(args) > 0 {
 		n := min(len(args), chunk)
-		params := make([]any, 0, n+len(extra))
-		for _, a := range args[:n] {
-			params = append(params, a)
-		}
-		params = append(params, extra...)
+		params := args[:n]
 		args = args[n:]
 		rows, err := tx.QueryContext(ctx, fmt.Sprintf(query, placeholders(n)), params...)
 		if err != nil {
@@ -153,8 +152,8 @@ func placeholders(n int) string {
 	return strings.Repeat("?,", n-1) + "?"
 }
 
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
+func keys(m map[string]bool) []any {
+	out := make([]any, 0, len(m))
 	for k := range m {
 		out = append(out, k)
 	}

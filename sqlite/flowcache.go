@@ -95,6 +95,17 @@ func (c *flowCache) get(id string) (*flowSum, *cachedFlow) {
 	return &sum, cf
 }
 
+// seq returns the number of a cached flow (see flowseq.go).
+func (c *flowCache) seq(id string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.flows[id]
+	if !ok || c.off {
+		return 0, false
+	}
+	return el.Value.(*cachedFlow).sum.seq, true
+}
+
 // put records a flow as a committed write left it; steps and pos are
 // the cache's from now on.
 func (c *flowCache) put(id string, sum *flowSum, steps []diagnose.Step, pos []stepPos) {

@@ -54,7 +54,8 @@ func (s *Store) flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 			return store.FlowPage{}, err
 		}
 		if narrow { // the few flows of its events, through the time index
-			b.add("f.flow_id IN (SELECT flow_id FROM events WHERE time >= ? AND time < ?)", nanos(q.From), nanos(q.To))
+			b.add("f.flow_id IN (SELECT flow_id FROM flow_seqs WHERE seq IN (SELECT flow_seq FROM events WHERE time >= ? AND time < ?))",
+				nanos(q.From), nanos(q.To))
 		} else { // most flows qualify: check each, newest first
 			b.add(inFlow("e.time >= ? AND e.time < ?"), nanos(q.From), nanos(q.To))
 		}
@@ -126,7 +127,7 @@ func (w *where) sql() string {
 
 // inFlow is a condition true when some event of the flow meets cond.
 func inFlow(cond string) string {
-	return "EXISTS (SELECT 1 FROM events e WHERE e.flow_id = f.flow_id AND (" + cond + "))"
+	return "EXISTS (SELECT 1 FROM events e WHERE e.flow_seq = f.seq AND (" + cond + "))"
 }
 
 // Summary lists and event columns of the fields a flow lists.
@@ -181,7 +182,7 @@ func (w *where) term(tm store.Term) error {
 		cond, args = keyFlows(tm)
 	case store.FieldID:
 		c1, a1 := match("f.flow_id", tm)
-		c2, a2 := match("event_id", tm)
+		c2, a2 := idMatch(tm)
 		c3, a3 := keyFlows(tm)
 		if tm.Value != "" {
 			// A flow keyed by its own ID matches c1 already.

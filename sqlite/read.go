@@ -15,11 +15,14 @@ const (
 	topic, part, kafka_offset, msg_key, kafka_time, ingested_at, headers, payload, payload_size,
 	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal`
 	flowOrder = ` ORDER BY time, topic, part, kafka_offset`
+	// qSeq is the number of the flow named by the one parameter: its
+	// records are found by it (events_flow).
+	qSeq = `SELECT seq FROM flow_seqs WHERE flow_id = ?`
 )
 
 // Flow returns the events of one flow in time, then coordinate, order.
 func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) {
-	evs, err := s.events(ctx, `SELECT `+eventColumns+` FROM events WHERE flow_id = ?`+flowOrder, flowID)
+	evs, err := s.events(ctx, `SELECT `+eventColumns+` FROM events WHERE flow_seq = (`+qSeq+`)`+flowOrder, flowID)
 	if err != nil {
 		return nil, fmt.Errorf("flow %q: %w", flowID, err)
 	}
@@ -28,7 +31,7 @@ func (s *Store) Flow(ctx context.Context, flowID string) ([]event.Event, error) 
 
 // EventsByID returns every record with event ID id, in Flow order.
 func (s *Store) EventsByID(ctx context.Context, id string) ([]event.Event, error) {
-	evs, err := s.events(ctx, `SELECT `+eventColumns+` FROM events WHERE event_id = ?`+flowOrder, id)
+	evs, err := s.events(ctx, `SELECT `+eventColumns+` FROM events WHERE id_key = ? AND event_id = ?`+flowOrder, idKey(id), id)
 	if err != nil {
 		return nil, fmt.Errorf("event %q: %w", id, err)
 	}
@@ -88,7 +91,8 @@ func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, er
 	if !errors.Is(err, sql.ErrNoRows) {
 		return store.Resolution{}, fmt.Errorf("resolve %q: %w", token, err)
 	}
-	err = s.r.QueryRowContext(ctx, `SELECT flow_id FROM events WHERE event_id = ?`+flowOrder+` LIMIT 1`, token).Scan(&flowID)
+	err = s.r.QueryRowContext(ctx, `SELECT flow_id FROM events WHERE id_key = ? AND event_id = ?`+flowOrder+` LIMIT 1`,
+		idKey(token), token).Scan(&flowID)
 	if err == nil {
 		return store.Resolution{FlowID: flowID, Match: store.MatchEvent, EventID: token}, nil
 	}
@@ -101,7 +105,8 @@ func (s *Store) Resolve(ctx context.Context, token string) (store.Resolution, er
 	err = s.r.QueryRowContext(ctx, `SELECT flow_id FROM (
 		SELECT flow_id, time, topic, part, kafka_offset FROM events WHERE msg_key = ?1 AND msg_key <> '' AND msg_key <> flow_id
 		UNION ALL
-		SELECT flow_id, time, topic, part, kafka_offset FROM events WHERE flow_id = ?1 AND msg_key = ?1 AND msg_key <> ''
+		SELECT flow_id, time, topic, part, kafka_offset FROM events WHERE flow_seq = (SELECT seq FROM flow_seqs WHERE flow_id = ?1)
+			AND msg_key = ?1 AND msg_key <> ''
 	) ORDER BY time DESC, topic DESC, part DESC, kafka_offset DESC LIMIT 1`, token).Scan(&flowID)
 	switch {
 	case err == nil:

@@ -110,15 +110,16 @@ func (s *Store) rewrite(ctx context.Context, rs []store.Rewrite) error {
 // and topic count.
 func (w *writeTx) remove(ctx context.Context, e *event.Event) error {
 	rows, err := w.tx.QueryContext(ctx, `DELETE FROM events WHERE topic = ? AND part = ? AND kafka_offset = ? AND kafka_time = ?
-RETURNING flow_id, internal`, e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime))
+RETURNING flow_id, flow_seq, internal`, e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime))
 	if err != nil {
 		return fmt.Errorf("delete %s: %w", e.Coordinates(), err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var flow string
+		var seq int64
 		var internal bool
-		if err := rows.Scan(&flow, &internal); err != nil {
+		if err := rows.Scan(&flow, &seq, &internal); err != nil {
 			return fmt.Errorf("delete %s: %w", e.Coordinates(), err)
 		}
 		if internal {
@@ -126,7 +127,7 @@ RETURNING flow_id, internal`, e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime)
 			continue
 		}
 		w.topics[e.Topic]--
-		w.flows[flow] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
+		w.flows[flow] = &flowSum{seq: seq, first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
 	}
 	return rows.Err()
 }
@@ -135,19 +136,20 @@ RETURNING flow_id, internal`, e.Topic, e.Partition, e.Offset, nanos(e.KafkaTime)
 // remaining records, deletes the flows left empty and writes the others
 // and the topic counts.
 func (w *writeTx) recount(ctx context.Context) error {
-	ids := make([]string, 0, len(w.flows))
-	for id := range w.flows {
-		ids = append(ids, id)
+	seqs := make([]any, 0, len(w.flows))
+	bySeq := map[int64]*flowSum{}
+	for _, f := range w.flows {
+		seqs = append(seqs, f.seq)
+		bySeq[f.seq] = f
 	}
-	err := inChunks(ctx, w.tx, `SELECT flow_id, time, source, type, topic FROM events
-WHERE flow_id IN (%s) AND internal = 0`, ids, nil, func(rows *sql.Rows) error {
+	err := inChunks(ctx, w.tx, `SELECT flow_seq, time, source, type, topic FROM events
+WHERE flow_seq IN (%s) AND internal = 0`, seqs, func(rows *sql.Rows) error {
 		var e event.Event
-		var flow string
-		var t int64
-		if err := rows.Scan(&flow, &t, &e.Source, &e.Type, &e.Topic); err != nil {
+		var seq, t int64
+		if err := rows.Scan(&seq, &t, &e.Source, &e.Type, &e.Topic); err != nil {
 			return fmt.Errorf("load records: %w", err)
 		}
-		f := w.flows[flow]
+		f := bySeq[seq]
 		f.count++
 		f.first, f.last = min(f.first, t), max(f.last, t)
 		f.services = addSorted(f.services, e.Source)

@@ -15,6 +15,7 @@ import (
 
 // flowSum is a row of the flows table while a write changes it.
 type flowSum struct {
+	seq                int64 // the flow's number (flowseq.go)
 	first, last, count int64
 	services, types    []string
 	topics             []string
@@ -26,6 +27,11 @@ type flowSum struct {
 // empty. It returns the cached flows' entries and the flows read.
 func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) (cached map[string]*cachedFlow, stored map[string]bool, err error) {
 	want := map[string]bool{}
+	defer func() {
+		for id, f := range w.flows {
+			f.seq = w.seqs[id]
+		}
+	}()
 	cached, stored = map[string]*cachedFlow{}, map[string]bool{}
 	for _, e := range fresh {
 		id := e.FlowID()
@@ -40,7 +46,7 @@ func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) (cached m
 		w.flows[id] = &flowSum{first: math.MaxInt64, last: math.MinInt64, services: []string{}, types: []string{}, topics: []string{}}
 	}
 	err = inChunks(ctx, w.tx, `SELECT flow_id, first_time, last_time, event_count, services, types, topics
-		FROM flows WHERE flow_id IN (%s)`, keys(want), nil,
+		FROM flows WHERE flow_id IN (%s)`, keys(want),
 		func(rows *sql.Rows) error {
 			var id string
 			var services, types, topics []byte
@@ -69,16 +75,16 @@ func (w *writeTx) loadFlows(ctx context.Context, fresh []*event.Event) (cached m
 // The old anomaly counters (duplicates, orphans, out_of_order,
 // dead_letters) are filled from the diagnosis.
 func (w *writeTx) flush(ctx context.Context) error {
-	rows := make([]any, 0, len(w.flows)*16)
+	rows := make([]any, 0, len(w.flows)*17)
 	for id, f := range w.flows {
 		d := &f.diag
-		rows = append(rows, id, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types), encodeList(f.topics),
+		rows = append(rows, id, f.seq, f.first, f.last, f.count, encodeList(f.services), encodeList(f.types), encodeList(f.topics),
 			d.Kinds[diagnose.Duplicate], d.Kinds[diagnose.Orphan], d.Kinds[diagnose.OutOfOrder], d.Kinds[diagnose.DeadLetter],
 			kindMask(*d), d.Base, d.Reason, d.FailedType, stallNanos(d.StallAt))
 	}
-	if err := insertRows(ctx, w.tx, `INSERT INTO flows (flow_id, first_time, last_time, event_count, services, types,
+	if err := insertRows(ctx, w.tx, `INSERT INTO flows (flow_id, seq, first_time, last_time, event_count, services, types,
 		topics, duplicates, orphans, out_of_order, dead_letters, kinds, status, reason, failed_type, stall_at) VALUES `,
-		16, rows, upsertFlow); err != nil {
+		17, rows, upsertFlow); err != nil {
 		return fmt.Errorf("update flows: %w", err)
 	}
 	rows = rows[:0]

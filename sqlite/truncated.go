@@ -21,8 +21,8 @@ func (s *Store) TruncatedFlows(ctx context.Context, ids []string) (map[string]bo
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT flow_id FROM events WHERE truncated <> 0 AND flow_id IN (?`+
-		strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT flow_id FROM events WHERE truncated <> 0 AND flow_seq IN (
+		SELECT seq FROM flow_seqs WHERE flow_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`))`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("truncated flows: %w", err)
 	}

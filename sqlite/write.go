@@ -13,8 +13,8 @@ import (
 const insertEvent = `INSERT OR IGNORE INTO events (
 	flow_id, event_id, id_source, correlation_id, causation_id, type, version, source, time,
 	topic, part, kafka_offset, msg_key, kafka_time, ingested_at, headers, payload, payload_size,
-	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal, class, reason
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	truncated, content_type, convention, decode_error, payload_raw, key_raw, internal, class, reason, flow_seq, id_key
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // Write stores events in one transaction, each with its diagnose.Class,
 // with the flows summaries (their diagnosis computed again by the engine
@@ -36,6 +36,8 @@ type writeTx struct {
 	cfg   *diagnose.Config
 	cache *flowCache
 	flows map[string]*flowSum
+	// seqs: the number of every flow of the write (flowseq.go).
+	seqs map[string]int64
 	// classes are the classes of the fresh records, in their order.
 	classes []diagnose.Class
 	// steps and pos: the skeleton of each flow after the write (see
@@ -49,7 +51,7 @@ type writeTx struct {
 
 // newWriteTx starts the bookkeeping of a write in tx.
 func (s *Store) newWriteTx(tx *sql.Tx, cfg *diagnose.Config) *writeTx {
-	return &writeTx{tx: tx, cfg: cfg, cache: &s.cache, flows: map[string]*flowSum{}, topics: map[string]int64{},
+	return &writeTx{tx: tx, cfg: cfg, cache: &s.cache, flows: map[string]*flowSum{}, seqs: map[string]int64{}, topics: map[string]int64{},
 		internal: map[string]int64{}, steps: map[string][]diagnose.Step{}, pos: map[string][]stepPos{}}
 }
 
@@ -77,6 +79,9 @@ func (s *Store) write(ctx context.Context, events []event.Event) error {
 // commit stores events (their summaries and counts included), commits w's
 // transaction and remembers the flows it wrote in the flow cache.
 func (w *writeTx) commit(ctx, stmtCtx context.Context, events []event.Event) error {
+	if err := w.assignSeqs(stmtCtx, events); err != nil {
+		return err
+	}
 	fresh, err := w.insert(ctx, stmtCtx, events)
 	if err != nil {
 		return err
@@ -124,7 +129,8 @@ func (w *writeTx) insert(ctx, stmtCtx context.Context, events []event.Event) ([]
 		res, err := ins.ExecContext(stmtCtx, e.FlowID(), e.EventID, e.IDSource, e.CorrelationID, e.CausationID,
 			e.Type, e.Version, e.Source, nanos(e.Time), e.Topic, e.Partition, e.Offset, e.Key, nanos(e.KafkaTime),
 			nanos(e.IngestedAt), encodeHeaders(e.Headers), orEmpty(e.Payload), e.PayloadSize, e.Truncated,
-			e.ContentType, e.Convention, e.DecodeError, e.PayloadRaw, e.KeyRaw, e.Internal, cl.Bits(), cl.Reason)
+			e.ContentType, e.Convention, e.DecodeError, e.PayloadRaw, e.KeyRaw, e.Internal, cl.Bits(), cl.Reason,
+			w.seqs[e.FlowID()], idKey(e.EventID))
 		if err != nil {
 			return nil, fmt.Errorf("insert %s: %w", e.Coordinates(), err)
 		}
