@@ -16,7 +16,7 @@ import (
 const Prefix = "/static/"
 
 //go:embed app.css app.js htmx.min.js replay.css replay.js live.js find.css
-//go:embed flow.css flow.js favicon.svg zoom.js
+//go:embed flow.css flow.js favicon.svg zoom.js panzoom.min.js
 var files embed.FS
 
 // asset is one embedded file with its content hash.

@@ -94,3 +94,13 @@ func TestHtmxIsPinned2011(t *testing.T) {
 		t.Errorf("htmx.min.js is not htmx 2.0.11 (see static/README.md)")
 	}
 }
+
+func TestPanzoomIsPinned462(t *testing.T) {
+	body, err := files.ReadFile("panzoom.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), "Panzoom 4.6.2 ") {
+		t.Errorf("panzoom.min.js is not @panzoom/panzoom 4.6.2 (see static/README.md)")
+	}
+}

@@ -1,60 +1,84 @@
 // eventscope zoom: fit, zoom and pan for the big SVGs (the flow's causal
-// graph, the service map). Every <svg data-zoom> is drawn by the server
-// with a viewBox and scales to its box's width without this file (CSS
-// max-width: 100%; height: auto), so the whole drawing is in view. This
-// file moves the viewBox: the wheel zooms about the pointer, dragging pans,
-// the buttons and the keys + − 0 (over or in the drawing) zoom in, out and
-// fit again. A drawing of MINIMAP boxes or more gets a minimap: a small
-// copy of its boxes (no text) in the top right corner with a frame for the
-// part in view; pressing or dragging on it centres the view there. Nothing
-// here sets a style attribute (the CSP forbids them).
+// graph, the service map), on top of the vendored @panzoom/panzoom
+// (static/panzoom.min.js, loaded before this file). Every <svg data-zoom>
+// is drawn by the server with a viewBox and scales to its box's width
+// without JavaScript (CSS max-width: 100%; height: auto), so the whole
+// drawing is in view: that is the fit, panzoom's scale 1. This file puts
+// the SVG in a pane that clips it and lets panzoom move it by a CSS
+// transform (set through the CSSOM, which the CSP allows; no style
+// attribute, no eval): dragging and touch pan, pinching zooms (panzoom);
+// the wheel zooms about the pointer, the buttons and the keys + − 0 (over
+// or in the drawing) zoom in, out and fit again (here). A drawing of
+// MINIMAP boxes or more gets a minimap: a small copy of its boxes (no text)
+// in the top right corner with a frame for the part in view; pressing or
+// dragging on it centres the view there. The part in view, in drawing
+// units, is kept in the SVG's data-view attribute ("x y w h").
 (function () {
   "use strict";
-  var MIN = 1 / 40; // the smallest viewBox width, as a share of the whole drawing
+  var MAX = 40; // the largest scale (the smallest view: 1/40 of the drawing's width)
+  var MIN = 1 / 1.2; // the smallest scale (zoomed out a little beyond the fit)
+  var STEP = 1 / 0.7; // one button press or key: the view 0.7 times as wide
   var MINIMAP = 50; // boxes from which a drawing gets a minimap
   var SVGNS = "http://www.w3.org/2000/svg";
+  var live = []; // initialised drawings, to unbind those htmx swapped out
 
-  function box(svg) { var v = svg.viewBox.baseVal; return { x: v.x, y: v.y, w: v.width, h: v.height }; }
-  function set(svg, b) {
-    var v = [b.x, b.y, b.w, b.h].map(function (n) { return Math.round(n * 10) / 10; });
-    svg.setAttribute("viewBox", v.join(" "));
-    var frame = svg.minimapFrame;
-    if (frame) ["x", "y", "width", "height"].forEach(function (a, i) { frame.setAttribute(a, v[i]); });
-  }
-  function full(svg) {
-    var f = svg.getAttribute("data-full").split(" ").map(Number);
-    return { x: f[0], y: f[1], w: f[2], h: f[3] };
-  }
-  // zoom scales the view by k (k < 1 zooms in) about (px, py) in drawing units.
-  function zoom(svg, k, px, py) {
-    var b = box(svg), f = full(svg);
-    var w = Math.min(Math.max(b.w * k, f.w * MIN), f.w * 1.2);
-    k = w / b.w;
-    if (px === undefined) { px = b.x + b.w / 2; py = b.y + b.h / 2; }
-    set(svg, { x: px - (px - b.x) * k, y: py - (py - b.y) * k, w: b.w * k, h: b.h * k });
-    mark(svg);
-  }
-  function fit(svg) { set(svg, full(svg)); mark(svg); }
-  function mark(svg) {
-    var zoomed = Math.abs(box(svg).w - full(svg).w) > 0.5 || Math.abs(box(svg).x - full(svg).x) > 0.5 || Math.abs(box(svg).y - full(svg).y) > 0.5;
-    svg.classList.toggle("zoomed", zoomed);
-  }
-  // toDrawing turns a client point into drawing units.
+  function full(svg) { var v = svg.viewBox.baseVal; return { x: v.x, y: v.y, w: v.width, h: v.height }; }
+  // toDrawing turns a client point into drawing units (the screen CTM
+  // includes panzoom's transform).
   function toDrawing(svg, cx, cy) {
-    var p = svg.createSVGPoint();
-    p.x = cx; p.y = cy;
     var m = svg.getScreenCTM();
     if (!m) return { x: 0, y: 0 };
+    var p = svg.createSVGPoint();
+    p.x = cx; p.y = cy;
     p = p.matrixTransform(m.inverse());
     return { x: p.x, y: p.y };
   }
+  // view is the part of the drawing in view, in drawing units: the pane's
+  // box mapped into the drawing and cut to the drawing's viewBox.
+  function view(svg) {
+    var p = svg.zoomPane.getBoundingClientRect(), f = full(svg);
+    var a = toDrawing(svg, p.left, p.top), b = toDrawing(svg, p.right, p.bottom);
+    var x = Math.max(a.x, f.x), y = Math.max(a.y, f.y);
+    return { x: x, y: y, w: Math.max(Math.min(b.x, f.x + f.w) - x, 0), h: Math.max(Math.min(b.y, f.y + f.h) - y, 0) };
+  }
+  // changed records the view after every move: data-view, the minimap's
+  // frame, and the class "zoomed" (touch then pans the drawing, not the page).
+  function changed(svg) {
+    var v = view(svg), f = full(svg);
+    var r = [v.x, v.y, v.w, v.h].map(function (n) { return String(Math.round(n * 10) / 10); });
+    svg.setAttribute("data-view", r.join(" "));
+    var frame = svg.minimapFrame;
+    if (frame) ["x", "y", "width", "height"].forEach(function (a, i) { frame.setAttribute(a, r[i]); });
+    var pan = svg.panzoom.getPan();
+    svg.classList.toggle("zoomed", Math.abs(svg.panzoom.getScale() - 1) > 1e-3 || Math.abs(pan.x) > 0.5 || Math.abs(pan.y) > 0.5 ||
+      Math.abs(v.w - f.w) > 0.5);
+  }
+  // zoomBy scales the view by k (k > 1 zooms in) about the client point
+  // (cx, cy), the pane's centre when omitted.
+  function zoomBy(svg, k, cx, cy) {
+    var p = svg.zoomPane.getBoundingClientRect(), pz = svg.panzoom;
+    if (cx === undefined) { cx = p.left + p.width / 2; cy = p.top + p.height / 2; }
+    pz.zoomToPoint(Math.min(Math.max(pz.getScale() * k, MIN), MAX), { clientX: cx, clientY: cy }, { animate: false });
+  }
+  function fit(svg) { svg.panzoom.reset({ animate: false }); }
+  // panBy moves the drawing by (dx, dy) screen pixels.
+  function panBy(svg, dx, dy) {
+    var pz = svg.panzoom, s = pz.getScale(), p = pz.getPan();
+    pz.pan(p.x + dx / s, p.y + dy / s, { animate: false, force: true });
+  }
+  // centreOn moves drawing point (x, y) to the middle of the pane.
+  function centreOn(svg, x, y) {
+    var m = svg.getScreenCTM(), p = svg.zoomPane.getBoundingClientRect();
+    if (!m) return;
+    panBy(svg, p.left + p.width / 2 - (m.a * x + m.c * y + m.e), p.top + p.height / 2 - (m.b * x + m.d * y + m.f));
+  }
   // reveal pans so that element el of svg is in view (the selected box).
   function reveal(svg, el) {
-    if (!el || !el.getBBox) return;
-    var e = el.getBBox(), b = box(svg);
-    if (e.x >= b.x && e.y >= b.y && e.x + e.width <= b.x + b.w && e.y + e.height <= b.y + b.h) return;
-    set(svg, { x: e.x + e.width / 2 - b.w / 2, y: e.y + e.height / 2 - b.h / 2, w: b.w, h: b.h });
-    mark(svg);
+    if (!el || !el.getBBox || !svg.panzoom) return;
+    var e = el.getBoundingClientRect(), p = svg.zoomPane.getBoundingClientRect();
+    if (e.left >= p.left && e.top >= p.top && e.right <= p.right && e.bottom <= p.bottom) return;
+    var b = el.getBBox();
+    centreOn(svg, b.x + b.width / 2, b.y + b.height / 2);
   }
 
   function button(label, title, testid, fn) {
@@ -90,12 +114,10 @@
     frame.setAttribute("data-testid", name + "-minimap-frame");
     m.appendChild(frame);
     svg.minimapFrame = frame;
-    set(svg, box(svg));
     var moving = false;
     function centre(ev) {
-      var p = toDrawing(m, ev.clientX, ev.clientY), b = box(svg);
-      set(svg, { x: p.x - b.w / 2, y: p.y - b.h / 2, w: b.w, h: b.h });
-      mark(svg);
+      var p = toDrawing(m, ev.clientX, ev.clientY);
+      centreOn(svg, p.x, p.y);
     }
     m.addEventListener("pointerdown", function (ev) {
       moving = true;
@@ -106,62 +128,71 @@
     m.addEventListener("pointermove", function (ev) { if (moving) centre(ev); });
     m.addEventListener("pointerup", function () { moving = false; });
     m.addEventListener("pointercancel", function () { moving = false; });
-    var holder = svg.parentNode;
+    var holder = svg.zoomPane.parentNode;
     holder.classList.add("has-minimap");
     holder.appendChild(m);
   }
 
   function init(svg) {
-    if (svg.hasAttribute("data-zoom-ready") || !svg.viewBox || !svg.viewBox.baseVal) return;
+    if (svg.hasAttribute("data-zoom-ready") || !svg.viewBox || !svg.viewBox.baseVal || typeof window.Panzoom !== "function") return;
     svg.setAttribute("data-zoom-ready", "");
-    var b = box(svg);
-    svg.setAttribute("data-full", [b.x, b.y, b.w, b.h].join(" "));
     var name = svg.getAttribute("data-zoom");
+    var pane = document.createElement("div");
+    pane.className = "zoom-pane";
+    svg.parentNode.insertBefore(pane, svg);
+    pane.appendChild(svg);
+    svg.zoomPane = pane;
+    // canvas: a press anywhere in the pane pans; touchAction "" leaves
+    // touch-action to app.css (pan-y until zoomed, so that a phone still
+    // scrolls the page over a fitted drawing); cursor "" likewise.
+    svg.panzoom = window.Panzoom(svg, { canvas: true, touchAction: "", cursor: "", minScale: MIN, maxScale: MAX, step: Math.log(STEP) });
+    live.push(svg);
+
     var bar = document.createElement("div");
     bar.className = "zoom-bar";
     bar.setAttribute("data-testid", name + "-zoom");
     bar.append(
-      button("+", "Zoom in (+)", name + "-zoom-in", function () { zoom(svg, 0.7); }),
-      button("−", "Zoom out (−)", name + "-zoom-out", function () { zoom(svg, 1 / 0.7); }),
+      button("+", "Zoom in (+)", name + "-zoom-in", function () { zoomBy(svg, STEP); }),
+      button("−", "Zoom out (−)", name + "-zoom-out", function () { zoomBy(svg, 1 / STEP); }),
       button("Fit", "Fit the whole drawing (0)", name + "-zoom-fit", function () { fit(svg); }),
-      Object.assign(document.createElement("span"), { className: "muted zoom-hint", textContent: "wheel zooms, drag pans" })
+      Object.assign(document.createElement("span"), { className: "muted zoom-hint", textContent: "wheel or pinch zooms, drag pans" })
     );
-    svg.parentNode.insertBefore(bar, svg);
+    pane.parentNode.insertBefore(bar, pane);
     svg.setAttribute("tabindex", svg.getAttribute("tabindex") || "0");
     minimap(svg, name);
+    svg.addEventListener("panzoomchange", function () { changed(svg); });
+    changed(svg);
 
-    svg.addEventListener("wheel", function (ev) {
+    pane.addEventListener("wheel", function (ev) {
       ev.preventDefault();
-      var p = toDrawing(svg, ev.clientX, ev.clientY);
-      zoom(svg, Math.pow(1.0015, ev.deltaY * (ev.deltaMode === 1 ? 30 : 1)), p.x, p.y);
+      zoomBy(svg, Math.pow(1.0015, -ev.deltaY * (ev.deltaMode === 1 ? 30 : 1)), ev.clientX, ev.clientY);
     }, { passive: false });
 
-    var drag = null, dragged = false;
-    svg.addEventListener("pointerdown", function (ev) {
-      if (ev.button !== 0) return;
-      drag = { x: ev.clientX, y: ev.clientY, b: box(svg), id: ev.pointerId };
-      dragged = false;
-    });
-    svg.addEventListener("pointermove", function (ev) {
-      if (!drag || ev.pointerId !== drag.id) return;
-      var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
-      if (!dragged && Math.abs(dx) + Math.abs(dy) < 4) return;
-      if (!dragged) { dragged = true; svg.setPointerCapture(ev.pointerId); svg.classList.add("panning"); }
-      var r = svg.getBoundingClientRect();
-      var s = Math.max(drag.b.w / r.width, drag.b.h / r.height); // drawing units per pixel ("meet")
-      set(svg, { x: drag.b.x - dx * s, y: drag.b.y - dy * s, w: drag.b.w, h: drag.b.h });
-      mark(svg);
-    });
-    function end() { drag = null; svg.classList.remove("panning"); }
-    svg.addEventListener("pointerup", end);
-    svg.addEventListener("pointercancel", end);
     // a drag is not a click on the box it started on
+    var start = null, dragged = false;
+    pane.addEventListener("pointerdown", function (ev) { start = { x: ev.clientX, y: ev.clientY }; dragged = false; }, true);
+    function move(ev) {
+      if (start && !dragged && Math.abs(ev.clientX - start.x) + Math.abs(ev.clientY - start.y) >= 4) { dragged = true; svg.classList.add("panning"); }
+    }
+    function up() { start = null; svg.classList.remove("panning"); }
+    document.addEventListener("pointermove", move, { passive: true });
+    document.addEventListener("pointerup", up, { passive: true });
+    svg.zoomUnbind = function () {
+      svg.panzoom.destroy();
+      document.removeEventListener("pointermove", move);
+      document.removeEventListener("pointerup", up);
+    };
     svg.addEventListener("click", function (ev) {
       if (dragged) { ev.preventDefault(); ev.stopPropagation(); dragged = false; }
     }, true);
   }
 
   function initAll() {
+    live = live.filter(function (svg) {
+      if (svg.isConnected) return true;
+      svg.zoomUnbind(); // htmx swapped it out: unbind its document listeners
+      return false;
+    });
     Array.prototype.forEach.call(document.querySelectorAll("svg[data-zoom]"), init);
   }
 
@@ -175,9 +206,9 @@
     var t = ev.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     var svg = (t && t.closest && t.closest("svg[data-zoom]")) || over;
-    if (!svg || !svg.hasAttribute("data-zoom-ready")) return;
-    if (ev.key === "+" || ev.key === "=") zoom(svg, 0.7);
-    else if (ev.key === "-" || ev.key === "−" || ev.key === "_") zoom(svg, 1 / 0.7);
+    if (!svg || !svg.panzoom || !svg.isConnected) return;
+    if (ev.key === "+" || ev.key === "=") zoomBy(svg, STEP);
+    else if (ev.key === "-" || ev.key === "−" || ev.key === "_") zoomBy(svg, 1 / STEP);
     else if (ev.key === "0") fit(svg);
     else return;
     ev.preventDefault();

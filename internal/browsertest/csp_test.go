@@ -138,6 +138,10 @@ func TestCSPInBrowser(t *testing.T) {
 			if len(pad) != 2 || pad[0] == "" || pad[1] == "" || pad[0] == pad[1] {
 				t.Errorf("tree rows of depth 0 and 1 are padded %q: want two different indents", pad)
 			}
+			// panzoom moves the graph through the CSSOM, never a style attribute
+			b.Click(`[data-testid=graph-zoom-in]`)
+			waitView(b, "zoomed graph", `v[2] * v[3] < (b => b.width * b.height * 0.8)(document.querySelector("[data-testid=graph-svg]").viewBox.baseVal)`)
+			b.Click(`[data-testid=graph-zoom-fit]`)
 			id := Eval[string](b, `Array.from(document.querySelectorAll(".graph-svg a.node[data-event-id]")).pop().dataset.eventId`)
 			clickEvent(t, b, id)
 			b.Click(`[data-testid=zoom-in]`)
