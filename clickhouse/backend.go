@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/eventscope/eventscope/store"
 )
@@ -80,6 +81,9 @@ func secureDSN(dsn string, c store.Credentials) (string, error) {
 	}
 	if c.Cluster != "" {
 		q.Set("cluster", c.Cluster)
+	}
+	if c.InsertQuorum > 0 {
+		q.Set("insert_quorum", strconv.Itoa(c.InsertQuorum))
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -55,6 +55,14 @@ func clusterSettings(o *ch.Options) {
 	if _, ok := o.Settings["insert_distributed_sync"]; !ok {
 		o.Settings["insert_distributed_sync"] = 1
 	}
+	// A quorum write waits for the other replicas for
+	// insert_quorum_timeout, 10 minutes by default: a write that cannot
+	// reach its quorum should fail (and be retried) sooner.
+	if _, ok := o.Settings["insert_quorum"]; ok {
+		if _, ok := o.Settings["insert_quorum_timeout"]; !ok {
+			o.Settings["insert_quorum_timeout"] = 60000
+		}
+	}
 }
 
 // clusterTable is what the rewrite knows of a table created through it.

@@ -18,7 +18,7 @@ var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 type dsnOptions struct {
 	*ch.Options
 	// cluster is the ClickHouse cluster of ?cluster=NAME (--clickhouse-cluster):
-	// the schema is created ON CLUSTER with replicated local tables and
+	// the schema is created on every node with replicated local tables and
 	// Distributed tables over them (cluster.go); "" for one server.
 	cluster string
 }
@@ -80,6 +80,8 @@ func parseDSNOptions(dsn string) (dsnOptions, error) {
 	out.Options = o
 	if out.cluster != "" {
 		clusterSettings(o)
+	} else if _, ok := o.Settings["insert_quorum"]; ok {
+		return dsnOptions{}, errors.New("parse clickhouse dsn: insert_quorum needs a cluster (?cluster=NAME, --clickhouse-cluster): the tables of one server are not replicated")
 	}
 	return out, nil
 }

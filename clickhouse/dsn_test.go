@@ -12,7 +12,8 @@ import (
 
 // TestParseDSN: the protocols, a password with URL delimiters given apart
 // from the DSN (--clickhouse-password, as docker-compose.yml does), and
-// the cluster parameter, which the server never sees.
+// the cluster parameter, which the server never sees; an insert quorum
+// only with a cluster.
 func TestParseDSN(t *testing.T) {
 	const pw = "p@ss:w/rd?#%&="
 	dsn, err := secureDSN("clickhouse://eventscope@ch:9000/es", store.Credentials{Password: pw})
@@ -52,7 +53,15 @@ func TestParseDSN(t *testing.T) {
 			t.Errorf("%q: inserts through Distributed tables are not synchronous: %v", tc.dsn, o.Settings)
 		}
 	}
-	for _, bad := range []string{"ftp://ch/es", "clickhouse://ch:9000/es?cluster=a-b", "clickhouse://ch:9000/bad-db"} {
+	q, err := secureDSN("clickhouse://ch:9000/es", store.Credentials{Cluster: "prod", InsertQuorum: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, err := parseDSNOptions(q); err != nil || o.Settings["insert_quorum"] != 2 || o.Settings["insert_quorum_timeout"] != 60000 {
+		t.Errorf("parse %q: %v, settings %v; want insert_quorum 2 with a 60 s timeout", q, err, o.Settings)
+	}
+	for _, bad := range []string{"ftp://ch/es", "clickhouse://ch:9000/es?cluster=a-b", "clickhouse://ch:9000/bad-db",
+		"clickhouse://ch:9000/es?insert_quorum=2"} {
 		if _, err := parseDSNOptions(bad); err == nil {
 			t.Errorf("parse %q: no error", bad)
 		}

@@ -75,6 +75,9 @@ type Credentials struct {
 	// Cluster names the database cluster the schema is spread over ("":
 	// one server).
 	Cluster string
+	// InsertQuorum is how many replicas of a shard must hold a write
+	// before it is acknowledged (0: the server's default, one).
+	InsertQuorum int
 }
 
 // IsZero reports whether no credential is given.

@@ -26,8 +26,19 @@ import (
 // ingest into a ClickHouse cluster (scripts/clickhouse-cluster: 2 shards x
 // 2 replicas) while one ClickHouse replica is killed (-9) and restarted
 // and one tracer is killed (-9). Afterwards every produced record is read
-// exactly once through every node, and every flow is complete.
-func TestClusterFaults(t *testing.T) {
+// exactly once through every node, and every flow is complete. Writes go
+// on through the other replica of the shard while one is down.
+func TestClusterFaults(t *testing.T) { clusterFaults(t, 0) }
+
+// TestClusterFaultsQuorum is TestClusterFaults with
+// --clickhouse-insert-quorum 2: once the tracers have committed the
+// offsets of a batch, its records are on both replicas of their shard, so
+// killing a replica right then loses none of them (read at once from the
+// replicas that got them by replication, without waiting); while the
+// replica is down, writes to its shard wait for it.
+func TestClusterFaultsQuorum(t *testing.T) { clusterFaults(t, 2) }
+
+func clusterFaults(t *testing.T, quorum int) {
 	if testing.Short() {
 		t.Skip("cluster fault test skipped in -short mode")
 	}
@@ -43,8 +54,12 @@ func TestClusterFaults(t *testing.T) {
 	const flowsPerPhase, events = 20, 10
 	// read_timeout: a connection whose insert failed when the replica it
 	// was forwarded to died can wait for the driver's default 5 minutes.
+	group := kafkatest.Name(t, "tracer")
 	args := []string{"serve", "--brokers", brokers[0], "--store", dsn + "&read_timeout=20s", "--from-beginning",
-		"--topics", "^" + topic + "$", "--group-id", kafkatest.Name(t, "tracer")}
+		"--topics", "^" + topic + "$", "--group-id", group}
+	if quorum > 0 {
+		args = append(args, "--clickhouse-insert-quorum", strconv.Itoa(quorum))
+	}
 
 	produceFlows(t, brokers, topic, prefix, 0, flowsPerPhase, events, byEvent)
 	a := tracerproc.Start(t, args...)
@@ -57,17 +72,43 @@ func TestClusterFaults(t *testing.T) {
 		return getJSON(t, b.URL, q, &fl) == 200 && len(fl.Flows) > 0
 	})
 
+	if quorum > 0 {
+		// Committed offsets are acknowledged writes: with the quorum they
+		// are on the second replicas (which the Distributed inserts do not
+		// write to) before s2r1 dies.
+		poll(t, 120*time.Second, "phase 1 committed", func() bool {
+			return committed(t, brokers, group, topic, 4) == flowsPerPhase*events
+		})
+	}
+
 	// A replica of shard 2 dies during ingest: the Distributed inserts go
-	// to the other replica; restarted, it fetches what it missed.
+	// to the other replica (with a quorum of 2, they wait for it);
+	// restarted, it fetches what it missed.
 	victim := dir + "/s2r1/pid"
 	pid := readPID(t, victim)
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill clickhouse s2r1 (%d): %v", pid, err)
 	}
+	if quorum > 0 {
+		if n := localRecords(t, dsn, []string{nodes[1], nodes[3]}); n != flowsPerPhase*events {
+			t.Errorf("s1r2 + s2r2 hold %d records right after s2r1 died; want the %d committed", n, flowsPerPhase*events)
+		}
+	}
 	produceFlows(t, brokers, topic, prefix, flowsPerPhase, 2*flowsPerPhase, events, byEvent)
-	poll(t, 120*time.Second, "phase 2 ingested with s2r1 down", func() bool {
-		return completeFlows(t, b.URL, q, events) >= 2*flowsPerPhase
-	})
+	if quorum == 0 {
+		poll(t, 120*time.Second, "phase 2 ingested with s2r1 down", func() bool {
+			return completeFlows(t, b.URL, q, events) >= 2*flowsPerPhase
+		})
+	} else {
+		// The writes of phase 2 that touch shard 2 are refused, not kept
+		// on s2r2 alone.
+		poll(t, 120*time.Second, "a write refused for want of a quorum", func() bool {
+			return strings.Contains(a.Logs()+b.Logs(), "less than requested quorum")
+		})
+		if n := completeFlows(t, b.URL, q, events); n >= 2*flowsPerPhase {
+			t.Errorf("%d complete flows with s2r1 down and a quorum of 2; want fewer than %d", n, 2*flowsPerPhase)
+		}
+	}
 	restart := exec.Command("../../scripts/clickhouse-cluster", "start")
 	if out, err := restart.CombinedOutput(); err != nil {
 		t.Fatalf("restart clickhouse s2r1: %v\n%s", err, out)
@@ -267,6 +308,52 @@ func flowsExact(t *testing.T, dsn, prefix string, flows, n int) bool {
 		}
 	}
 	return true
+}
+
+// committed is the sum of the offsets group committed on topic's parts
+// partitions: the records it acknowledged, on a new topic.
+func committed(t *testing.T, brokers []string, group, topic string, parts int32) int {
+	admin, err := sarama.NewClusterAdmin(brokers, sarama.NewConfig())
+	if err != nil {
+		t.Logf("admin: %v", err)
+		return -1
+	}
+	defer admin.Close()
+	var ps []int32
+	for p := range parts {
+		ps = append(ps, p)
+	}
+	r, err := admin.ListConsumerGroupOffsets(group, map[string][]int32{topic: ps})
+	if err != nil {
+		t.Logf("committed offsets: %v", err)
+		return -1
+	}
+	n := 0
+	for _, p := range ps {
+		if b := r.GetBlock(topic, p); b != nil && b.Offset > 0 {
+			n += int(b.Offset)
+		}
+	}
+	return n
+}
+
+// localRecords counts the distinct records of the events tables of the
+// given nodes' own replicas.
+func localRecords(t *testing.T, dsn string, nodes []string) int {
+	u, _ := url.Parse(dsn)
+	db := strings.TrimPrefix(u.Path, "/")
+	total := 0
+	for _, n := range nodes {
+		conn := rawConn(t, n)
+		var c uint64
+		err := conn.QueryRow(t.Context(), "SELECT uniqExact(topic, kafka_partition, kafka_offset) FROM `"+db+"`.events_local").Scan(&c)
+		conn.Close()
+		if err != nil {
+			t.Errorf("count on %s: %v", n, err)
+		}
+		total += int(c)
+	}
+	return total
 }
 
 // replicasAgree: the local events tables of the two replicas of each shard

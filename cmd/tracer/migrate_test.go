@@ -40,6 +40,8 @@ func TestParseMigrate(t *testing.T) {
 		{name: "store and TLS from env", env: map[string]string{"TRACER_STORE": "clickhouse://ch:9440/es", "TRACER_CLICKHOUSE_TLS": "true"},
 			want: "clickhouse://ch:9440/es?secure=true"},
 		{name: "cluster", args: []string{"--store", "clickhouse://ch:9000/es", "--clickhouse-cluster", "prod"}, want: "clickhouse://ch:9000/es?cluster=prod"},
+		{name: "insert quorum", env: map[string]string{"TRACER_CLICKHOUSE_INSERT_QUORUM": "2"}, args: []string{"--store", "clickhouse://ch:9000/es", "--clickhouse-cluster", "prod"},
+			want: "clickhouse://ch:9000/es?cluster=prod&insert_quorum=2"},
 		{name: "HTTP", args: []string{"--store", "https://ch:8443/es", "--clickhouse-password", "p@ss:/?"}, want: "https://:p%40ss%3A%2F%3F@ch:8443/es"},
 		{name: "password twice", args: []string{"--store", "clickhouse://ch:9000/es", "--clickhouse-password", "a", "--clickhouse-password-file", pwFile},
 			wantErr: "not both"},
@@ -49,7 +51,7 @@ func TestParseMigrate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range []string{"TRACER_STORE", "TRACER_CLICKHOUSE_USER", "TRACER_CLICKHOUSE_PASSWORD", "TRACER_CLICKHOUSE_PASSWORD_FILE",
-				"TRACER_CLICKHOUSE_TLS", "TRACER_CLICKHOUSE_TLS_INSECURE_SKIP_VERIFY", "TRACER_CLICKHOUSE_CLUSTER"} {
+				"TRACER_CLICKHOUSE_TLS", "TRACER_CLICKHOUSE_TLS_INSECURE_SKIP_VERIFY", "TRACER_CLICKHOUSE_CLUSTER", "TRACER_CLICKHOUSE_INSERT_QUORUM"} {
 				if v, ok := tc.env[k]; ok {
 					t.Setenv(k, v)
 				} else {

@@ -46,6 +46,7 @@ type security struct {
 	ClickHouseTLS          bool
 	ClickHouseTLSInsecure  bool
 	ClickHouseCluster      string
+	ClickHouseQuorum       int
 
 	KafkaTLS              bool
 	KafkaTLSCAFile        string
@@ -91,7 +92,8 @@ func (s *security) registerHTTP(fs *flag.FlagSet) {
 	fs.StringVar(&s.ClickHousePasswordFile, "clickhouse-password-file", "", "file holding the ClickHouse password")
 	fs.BoolVar(&s.ClickHouseTLS, "clickhouse-tls", false, "connect to ClickHouse over TLS (native secure port, usually 9440)")
 	fs.BoolVar(&s.ClickHouseTLSInsecure, "clickhouse-tls-insecure-skip-verify", false, "do not verify ClickHouse's certificate (testing only)")
-	fs.StringVar(&s.ClickHouseCluster, "clickhouse-cluster", "", "ClickHouse cluster (remote_servers) to keep the schema on: replicated tables per shard, Distributed tables over them, DDL ON CLUSTER (docs/DEPLOY.md); same value for migrate and serve")
+	fs.StringVar(&s.ClickHouseCluster, "clickhouse-cluster", "", "ClickHouse cluster (remote_servers) to keep the schema on: replicated tables per shard, Distributed tables over them, DDL sent to every node (docs/DEPLOY.md); same value for migrate and serve")
+	fs.IntVar(&s.ClickHouseQuorum, "clickhouse-insert-quorum", 0, "with --clickhouse-cluster: replicas of a shard that must hold a write before it counts as stored (ClickHouse insert_quorum; 2 survives losing a replica right after a write, but writes to a shard stop while fewer replicas are up); 0: one")
 }
 
 // registerKafka adds the Kafka client security flags (serve).

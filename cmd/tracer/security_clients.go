@@ -134,7 +134,7 @@ func (s *security) storeDSN(dsn string) (string, error) {
 		return "", err
 	}
 	c := store.Credentials{User: s.ClickHouseUser, Password: password, TLS: s.ClickHouseTLS, TLSInsecure: s.ClickHouseTLSInsecure,
-		Cluster: s.ClickHouseCluster}
+		Cluster: s.ClickHouseCluster, InsertQuorum: s.ClickHouseQuorum}
 	b, err := backends.Lookup(dsn)
 	if err != nil {
 		return "", fmt.Errorf("--store %q: %w", maskDSN(dsn), err)
