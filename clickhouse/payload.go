@@ -11,17 +11,18 @@ import (
 
 // Payload field terms. ClickHouse 18.16 has no JSON functions but the
 // visitParam* family, which finds a key at any depth and cannot follow a
-// path or an array, and no data-skipping indexes: so SQL only narrows the
-// candidates and Go decides. A positive term keeps the flows with an
-// event whose payload contains the field's last key quoted (and, for an
-// exact or prefix match on a plain value, the value's bytes): position()
-// over the payloads of the events in the search's window, pruned by the
-// same lookup tables as every search. The candidate flows are read once
-// per search, as IDs newest first (searchFlowsIn); their payloads are
-// read payloadPage flows at a time (by flow_id, the events' sort key) and
-// store.PayloadMatches decides, until the page of results is full or the
-// search's budget is spent (scan.go). A negated term alone looks at every
-// flow in the window, newest first.
+// path or an array: the payload field read model (payload_model.go,
+// written by Write) answers instead. A positive has:, comparison or exact
+// term (value up to maxIndexedValue bytes) is decided by it in SQL alone,
+// so such a search reads no payload. The others (a prefix, a long value,
+// a negated term) take candidates from it when positive (plus position()
+// of a plain value's bytes over the window's payloads) and Go decides:
+// the candidate flows are read once per search, as IDs newest first
+// (searchFlowsIn); their payloads are read payloadPage flows at a time
+// (by flow_id, the events' sort key: a flow costs a granule of events)
+// and store.PayloadMatches decides, until the page of results is full or
+// the search's budget is spent (scan.go). A negated term alone looks at
+// every flow in the window, newest first.
 const payloadPage = 200
 
 // payloadCond is the SQL side of a payload term: the flows that may match
@@ -65,9 +66,9 @@ func plainValue(v string) bool {
 // is checked after each of those steps: past it the matches found so far
 // are the answer.
 func (s *Store) searchFlowsIn(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int, narrow cond) ([]store.FlowSummary, error) {
-	var pay []store.Term
+	var pay []store.Term // what Go decides: the read model leaves them open
 	for _, t := range q.Terms {
-		if t.Field == store.FieldPayload {
+		if t.Field == store.FieldPayload && !decided(t) {
 			pay = append(pay, t)
 		}
 	}

@@ -14,11 +14,14 @@ import (
 
 // The payload field read model (migrations/0013_payload_fields.sql):
 // Write adds, per flow and path of its payloads, the numeric bounds
-// (payload_path_rows → payload_paths, payload_path_days) and the hashes
-// of the values (payload_values). A payload term asks it first
-// (payloadAbsent), then takes its candidate flows from it (payloadCond);
-// Go still decides on the candidates' payloads, so a hash collision or a
-// key holding "." (paths join keys with ".") only costs a check.
+// (payload_path_rows → payload_paths, payload_path_days) and the values
+// (payload_values). A payload term asks it first (payloadAbsent), then
+// takes its flows from it (payloadCond). It holds exactly what
+// store.PayloadMatches sees (the same walk, store.SummarizePaths; a path
+// with a key holding "." is stored under a NUL first, so no term names
+// it), so a positive has:, comparison or indexed exact term is decided by
+// it alone (decided): Go reads the payloads of candidate flows only for
+// the other terms (prefix, long values, negated).
 
 // maxIndexedValue is the longest value text payload_values holds: a
 // longer exact term is looked for with position() instead.
@@ -32,9 +35,7 @@ type pathAgg struct {
 }
 
 type pathValue struct {
-	path string
-	hash uint64
-	flow string
+	path, value, flow string
 }
 
 // payloadRows is what one write adds to the payload field read model.
@@ -60,6 +61,9 @@ func payloadRollUp(events []event.Event) *payloadRows {
 // add adds one payload of flow, with its event time in seconds.
 func (r *payloadRows) add(flow string, sec time.Time, payload []byte) {
 	for _, pv := range store.SummarizePaths(payload) {
+		if pv.Dotted {
+			pv.Path = "\x00" + pv.Path
+		}
 		k := flowPath{flow, pv.Path}
 		a := r.paths[k]
 		if a == nil {
@@ -72,7 +76,7 @@ func (r *payloadRows) add(flow string, sec time.Time, payload []byte) {
 		}
 		for _, t := range pv.Texts {
 			if len(t) <= maxIndexedValue {
-				v := pathValue{pv.Path, hashString(t), flow}
+				v := pathValue{pv.Path, t, flow}
 				r.values[v] = maxTime(r.values[v], sec)
 			}
 		}
@@ -95,14 +99,26 @@ func insertPayloadPaths(ctx context.Context, conn driver.Conn, r *rollup) error 
 // insertPayloadValues inserts the payload_values of r.
 func insertPayloadValues(ctx context.Context, conn driver.Conn, r *rollup) error {
 	p := r.payload
-	return insertRows(ctx, conn, "INSERT INTO payload_values (path, hash, flow_id, last_time)", len(p.values), func(b driver.Batch) error {
+	return insertRows(ctx, conn, "INSERT INTO payload_values (path, value, flow_id, last_time)", len(p.values), func(b driver.Batch) error {
 		for k, t := range p.values {
-			if err := b.Append(k.path, k.hash, k.flow, t); err != nil {
+			if err := b.Append(k.path, k.value, k.flow, t); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// decided reports whether the read model alone decides the payload term
+// t (modelCond selects exactly the flows it matches).
+func decided(t store.Term) bool {
+	if t.Negate {
+		return false
+	}
+	if t.Op == store.OpEq {
+		return indexedValue(t)
+	}
+	return true // has: and comparisons (a non-number: no flow, modelCond)
 }
 
 // indexedValue reports whether payload_values answers the exact term t.
@@ -131,11 +147,12 @@ func rangeHaving(t store.Term) (cond, bool) {
 }
 
 // modelCond is the SQL side of a positive payload term from the read
-// model: the flows among those passing pre that may match t.
+// model: the flows that may match t (among those passing pre, which the
+// search applies anyway).
 func modelCond(t store.Term, pre cond) cond {
-	if indexedValue(t) {
-		return cond{"flow_id IN (SELECT flow_id FROM payload_values WHERE path = ? AND hash = ? AND (" + pre.sql + "))",
-			append([]any{t.Name, hashString(t.Value)}, pre.args...)}
+	if indexedValue(t) { // a primary-key range: pre (a window's flows) would only cost its set
+		return cond{"flow_id IN (SELECT flow_id FROM payload_values WHERE path = ? AND value = ?)",
+			[]any{t.Name, t.Value}}
 	}
 	if h, ok := rangeHaving(t); ok {
 		return cond{`flow_id IN (SELECT flow_id FROM (
@@ -152,38 +169,44 @@ func modelCond(t store.Term, pre cond) cond {
 
 // payloadAbsent reports whether the positive payload term t matches no
 // stored flow, from the read model's summaries: no payload has the path,
-// no value reaches the range, or no payload has the value.
-func (s *Store) payloadAbsent(ctx context.Context, t store.Term) (bool, error) {
+// no value reaches the range, or no payload has the value; and whether
+// t is an exact term that fewer than rareValue rows of payload_values
+// hold (then the search needs no window: its candidates are few).
+func (s *Store) payloadAbsent(ctx context.Context, t store.Term) (absent, rare bool, err error) {
 	var n uint64
 	var lo, hi float64
 	if err := s.conn.QueryRow(ctx, `SELECT count(), minMerge(lo), maxMerge(hi) FROM payload_path_days WHERE path = ?`,
 		t.Name).Scan(&n, &lo, &hi); err != nil {
-		return false, fmt.Errorf("look up payload.%s: %w", t.Name, err)
+		return false, false, fmt.Errorf("look up payload.%s: %w", t.Name, err)
 	}
 	if n == 0 {
-		return true, nil
+		return true, false, nil
 	}
 	if t.Op != store.OpEq && t.Op != store.OpHas {
 		v, ok := store.ParseNumber(t.Value)
 		switch {
 		case !ok:
-			return true, nil
+			return true, false, nil
 		case t.Op == store.OpGT:
-			return !(hi > v), nil
+			return !(hi > v), false, nil
 		case t.Op == store.OpGE:
-			return !(hi >= v), nil
+			return !(hi >= v), false, nil
 		case t.Op == store.OpLT:
-			return !(lo < v), nil
+			return !(lo < v), false, nil
 		case t.Op == store.OpLE:
-			return !(lo <= v), nil
+			return !(lo <= v), false, nil
 		}
 	}
 	if !indexedValue(t) {
-		return false, nil
+		return false, false, nil
 	}
-	if err := s.conn.QueryRow(ctx, `SELECT count() FROM (SELECT flow_id FROM payload_values WHERE path = ? AND hash = ? LIMIT 1)`,
-		t.Name, hashString(t.Value)).Scan(&n); err != nil {
-		return false, fmt.Errorf("look up payload.%s:%s: %w", t.Name, t.Value, err)
+	if err := s.conn.QueryRow(ctx, `SELECT count() FROM (SELECT flow_id FROM payload_values WHERE path = ? AND value = ? LIMIT ?)`,
+		t.Name, t.Value, rareValue).Scan(&n); err != nil {
+		return false, false, fmt.Errorf("look up payload.%s:%s: %w", t.Name, t.Value, err)
 	}
-	return n == 0, nil
+	return n == 0, n < rareValue, nil
 }
+
+// rareValue is the number of payload_values rows under which an exact
+// term is searched over every flow at once rather than newest first.
+const rareValue = 1000

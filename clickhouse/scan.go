@@ -84,7 +84,10 @@ func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
 // with what it has. A nil err is a stop between queries.
 func cutAt(ctx, qctx context.Context, err error, at *store.Cursor) bool {
 	sc := scanOf(ctx)
-	if sc == nil || ctx.Err() != nil || err != nil && !errors.Is(qctx.Err(), context.DeadlineExceeded) {
+	if sc == nil || ctx.Err() != nil || err != nil && !errors.Is(qctx.Err(), context.DeadlineExceeded) &&
+		(sc.deadline.IsZero() || time.Now().Before(sc.deadline)) {
+		// (clickhouse-go sets the connection's deadline from qctx's: its
+		// i/o timeout may come before qctx's own timer has fired)
 		return false
 	}
 	sc.cut = true

@@ -35,13 +35,15 @@ func windowed(q store.FlowQuery) bool {
 // absent reports whether a positive type:, source: or topic: term of q
 // names a value (or prefix) that no stored event has, from value_minutes,
 // or a positive payload term matches no stored flow (payloadAbsent): then
-// no flow matches.
-func (s *Store) absent(ctx context.Context, q store.FlowQuery) (bool, error) {
+// no flow matches. few: an exact payload term of q is rare (payloadAbsent).
+func (s *Store) absent(ctx context.Context, q store.FlowQuery) (none, few bool, err error) {
 	for _, t := range q.Terms {
 		if !t.Negate && t.Field == store.FieldPayload {
-			if none, err := s.payloadAbsent(ctx, t); err != nil || none {
-				return none, err
+			none, rare, err := s.payloadAbsent(ctx, t)
+			if err != nil || none {
+				return none, false, err
 			}
+			few = few || rare
 			continue
 		}
 		if t.Negate || t.Field != store.FieldType && t.Field != store.FieldSource && t.Field != store.FieldTopic {
@@ -51,13 +53,13 @@ func (s *Store) absent(ctx context.Context, q store.FlowQuery) (bool, error) {
 		var n uint64
 		if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT field FROM value_minutes WHERE field = ? AND "+m.sql+" LIMIT 1)",
 			append([]any{string(t.Field)}, m.args...)...).Scan(&n); err != nil {
-			return false, fmt.Errorf("look up %s:%s: %w", t.Field, t.Value, err)
+			return false, false, fmt.Errorf("look up %s:%s: %w", t.Field, t.Value, err)
 		}
 		if n == 0 {
-			return true, nil
+			return true, false, nil
 		}
 	}
-	return false, nil
+	return false, few, nil
 }
 
 // windowSearch runs the search on the flows whose last event falls in a
@@ -68,8 +70,12 @@ func (s *Store) absent(ctx context.Context, q store.FlowQuery) (bool, error) {
 // maxWindow times n flows a window reads nearly as many blocks of events
 // as the whole table, so the search then runs on every flow.
 func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.Cursor, n int) ([]store.FlowSummary, error) {
-	if none, err := s.absent(ctx, q); err != nil || none {
+	none, few, err := s.absent(ctx, q)
+	if err != nil || none {
 		return []store.FlowSummary{}, err
+	}
+	if few { // an exact payload value few flows hold: its candidates are few
+		return s.searchFlowsIn(ctx, q, cur, n, cond{})
 	}
 	pi, err := s.flowTimesParts(ctx)
 	if err != nil {

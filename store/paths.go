@@ -10,6 +10,9 @@ import (
 // are built from it.
 type PathValues struct {
 	Path string
+	// Dotted: a key of the path holds a "." (so Path names another path
+	// too: {"a.b":1} is not at the path a.b).
+	Dotted bool
 	// Lo and Hi bound the values at the path that compare as numbers
 	// (numbers, and strings that are numbers: see PayloadMatches); Nums
 	// reports whether there is one.
@@ -31,7 +34,7 @@ func SummarizePaths(payload []byte) []PathValues {
 		if !ok {
 			i = len(out)
 			at[p] = i
-			out = append(out, PathValues{Path: p})
+			out = append(out, PathValues{Path: p, Dotted: strings.Contains(p, ".") && len(path) < strings.Count(p, ".")+1})
 		}
 		if kind == KindObject || kind == KindArray {
 			return true

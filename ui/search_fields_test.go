@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/eventscope/eventscope/event"
+	"github.com/eventscope/eventscope/store"
 )
 
 // TestSearchFieldSuggestions: after a type: term the search page lists
@@ -74,5 +76,45 @@ func TestSearchSaysTruncated(t *testing.T) {
 	rec = ts.get(t, "/api/flows?q=%22cus-%22")
 	if body := rec.Body.String(); rec.Code != 200 || strings.Count(body, `"payload_truncated":true`) != 1 {
 		t.Errorf("/api/flows text search: status %d, want one payload_truncated: %s", rec.Code, body)
+	}
+}
+
+// cutStore answers every search as a store that stopped at its time
+// budget (store.FlowPage.ScanCut) after the flows it found.
+type cutStore struct {
+	store.Store
+	next string
+}
+
+func (c cutStore) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
+	p, err := c.Store.Flows(ctx, q)
+	p.ScanCut, p.NextCursor = true, c.next
+	return p, err
+}
+
+// TestSearchSaysScanCut: a search the store cut short says so on /search
+// (with what was found and Next →, or how to narrow it when it got
+// nowhere) and in /api/flows, with status 200.
+func TestSearchSaysScanCut(t *testing.T) {
+	e := event.Event{Topic: "orders", EventID: "a", CorrelationID: "f-a", Type: "OrderPlaced", Time: t0, KafkaTime: t0,
+		Payload: []byte(`{"n":1}`), PayloadSize: 7}
+	base := sqliteWith(t, e)
+	cursor := store.EncodeCursor(store.Cursor{LastTime: t0, FlowID: "f-a"})
+	ts := newTestServer(t, Options{Store: cutStore{base, cursor}})
+	rec := ts.get(t, "/search?q=payload.n%3E0")
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, `data-testid="search-cut"`) || !strings.Contains(body, "the matches found so far") ||
+		!strings.Contains(body, `data-testid="next-page"`) || strings.Contains(body, "search-empty") {
+		t.Errorf("cut search with a match: status %d, want the note, the flow and Next: %s", rec.Code, body)
+	}
+	rec = ts.get(t, "/api/flows?q=payload.n%3E0")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"scan_cut":true`) {
+		t.Errorf("/api/flows: status %d, want scan_cut: %s", rec.Code, rec.Body.String())
+	}
+	ts = newTestServer(t, Options{Store: cutStore{base, ""}})
+	rec = ts.get(t, "/search?q=payload.n%3E5")
+	body = rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(body, "Narrow it") || strings.Contains(body, "No flow matches") {
+		t.Errorf("cut search with nothing: status %d, want the note to narrow it, not 'no flow matches': %s", rec.Code, body)
 	}
 }

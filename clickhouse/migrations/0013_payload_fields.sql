@@ -57,16 +57,17 @@ SELECT path, max(w_last_time) AS last_time, minState(w_lo) AS lo, maxState(w_hi)
 FROM payload_path_rows
 GROUP BY path;
 
--- payload_values: the flows holding a value at a path, by cityHash64 of
--- the value's text as an exact term compares it (store.PayloadMatches),
--- for values of at most 256 bytes (longer ones are not indexed: a term
--- with one is found by position() as before). One row per distinct
--- (path, value, flow) of a write.
+-- payload_values: the flows holding a value at a path, by the value's
+-- text as an exact term compares it (store.PayloadMatches), for values of
+-- at most 256 bytes (longer ones are not indexed: a term with one is
+-- found by position() as before). One row per distinct (path, value,
+-- flow) of a write. A path with a key holding "." is stored with a NUL
+-- first, in every table: no term names it.
 CREATE TABLE IF NOT EXISTS payload_values (
     path String,
-    hash UInt64,
+    value String,
     flow_id String,
     last_time DateTime
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMMDD(last_time)
-ORDER BY (path, hash, flow_id)
+ORDER BY (path, value, flow_id)
