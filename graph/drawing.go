@@ -26,6 +26,11 @@ type LayoutOptions struct {
 	// by one (the rest stay in one box); 0 means DefaultExpandLimit,
 	// negative draws them all.
 	ExpandLimit int
+	// HideBlockedLabels: an edge label that finds no place free of boxes,
+	// other labels and the drawing's edge is not drawn; its text moves to
+	// the edge's Title (the service map shows it on hover and in its edge
+	// table). Otherwise it goes where it overlaps least.
+	HideBlockedLabels bool
 }
 
 // DefaultExpandLimit is LayoutOptions.ExpandLimit's default: a page of

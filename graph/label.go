@@ -13,7 +13,8 @@ import (
 // segments (the gap crossing nearest the target first, then the longest
 // segments; just before the end of a steep one, the middle, then towards
 // either end; above, below and across the line) are tried in order, and the first free one wins, else the one
-// that overlaps least. Boxes are estimated: a label's text is drawn in a
+// that overlaps least (or, with LayoutOptions.HideBlockedLabels, none:
+// its text moves to the edge's Title). Boxes are estimated: a label's text is drawn in a
 // 10px font (node text is 12px, CharW wide per character), centred on
 // LabelAt's x with its baseline 3 above LabelAt's y.
 
@@ -83,18 +84,19 @@ func placeLabels(d *Drawing, o *LayoutOptions) {
 		}
 		w := labelWidth(e.Label, o.CharW)
 		order = segmentOrder(order[:0], e.Points, o.LayerGap)
-		best, bestCost := [2]float64{}, math.Inf(1)
+		best, bestCost, blocked := [2]float64{}, math.Inf(1), true
 		for at := range candidates(order, e.Points) {
 			b := labelBox(at, w)
 			cost := 1000*nodes.overlap(b) + 100*labels.overlap(b)
 			if out := b.overlap(canvas); out < (b.x1-b.x0)*labelH {
 				cost += 1000 * ((b.x1-b.x0)*labelH - out)
 			}
+			overlaps := cost > 0
 			if cost < bestCost && segs != nil {
 				cost += 30 * float64(segs.crossings(b, k))
 			}
 			if cost < bestCost {
-				best, bestCost = at, cost
+				best, bestCost, blocked = at, cost, overlaps
 			}
 			if cost == 0 {
 				break
@@ -102,6 +104,13 @@ func placeLabels(d *Drawing, o *LayoutOptions) {
 		}
 		if math.IsInf(bestCost, 1) {
 			best = labelAt(e.Points, o.LayerGap)
+		}
+		if blocked && o.HideBlockedLabels {
+			if e.Title == "" {
+				e.Title = e.Label
+			}
+			e.Label, e.LabelAt = "", labelAt(e.Points, o.LayerGap)
+			continue
 		}
 		e.LabelAt = [2]float64{round1(best[0]), round1(best[1])}
 		labels.add(labelBox(e.LabelAt, w))

@@ -85,7 +85,16 @@ func TestServiceMapCutsLongLabels(t *testing.T) {
 	if g := gap(d); g < 36*7*10/12 || g > 240 {
 		t.Errorf("gap %v, want room for a 36-character label (at most 240)", g)
 	}
-	if g := gap(graph.LayoutServiceMap(m, graph.LayoutOptions{LayerGap: 50})); g != 50 {
+	narrow := graph.LayoutServiceMap(m, graph.LayoutOptions{LayerGap: 50})
+	if g := gap(narrow); g != 50 {
 		t.Errorf("gap %v with LayerGap 50", g)
+	}
+	// 50 is too narrow for the label anywhere along its edge: it is not
+	// drawn, the edge's Title has it (hover, and the page's edge table)
+	if e := narrow.Edges[0]; e.Label != "" || e.Title != full {
+		t.Errorf("in a 50 gap: label %q title %q; want no label, the whole in Title", e.Label, e.Title)
+	}
+	if onNodes, onLabels := labelClashes(narrow); onNodes+onLabels != 0 {
+		t.Errorf("in a 50 gap: %d labels on nodes, %d overlapping", onNodes, onLabels)
 	}
 }

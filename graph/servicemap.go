@@ -137,9 +137,12 @@ const maxMapLabel = 36
 // LayoutServiceMap lays the service map out with the flow layout: edges
 // between the same two nodes are drawn as one, their labels joined. Unless
 // opts sets LayerGap, the gap between columns is widened to fit the
-// longest label, so that labels sit between the columns.
+// longest label, so that labels sit between the columns. A label that
+// finds no free place is not drawn (LayoutOptions.HideBlockedLabels): its
+// edge's Title has it.
 func LayoutServiceMap(m ServiceMap, opts LayoutOptions) *Drawing {
 	fitGap := opts.LayerGap <= 0
+	opts.HideBlockedLabels = true
 	opts.defaults()
 	d := &Drawing{Nodes: []DrawNode{}, Edges: []DrawEdge{}}
 	g := &lgraph{}

@@ -220,8 +220,8 @@ func servicesViewOf(d serviceMapData) servicesView {
 			label = "" // "subscribed": the group table says more
 		}
 		title := ""
-		if label != "" && e.Title != "" {
-			title = e.Title // graph cut the label to fit
+		if label != "" || e.Label == "" && !strings.HasPrefix(e.To, KindGroup+":") {
+			title = e.Title // graph cut the label to fit, or found no free place for it
 		}
 		v.SVG.Edges = append(v.SVG.Edges, mapEdgeSVG{From: e.From, To: e.To, Points: strings.Join(pts, " "),
 			Label: label, LX: fmtCoord(e.LabelAt[0]), LY: fmtCoord(e.LabelAt[1] - 4), Title: title})
