@@ -32,7 +32,7 @@ func (w *writeTx) account(ctx context.Context, fresh []*event.Event) error {
 	for i, e := range fresh {
 		w.add(e)
 		if id := e.FlowID(); cached[id] != nil || !stored[id] && !w.cache.off {
-			s, p := skeleton(e, w.classes[i])
+			s, p := w.cache.skeleton(e, w.classes[i])
 			added[id], addedPos[id] = append(added[id], s), append(addedPos[id], p)
 		}
 	}
@@ -41,6 +41,7 @@ func (w *writeTx) account(ctx context.Context, fresh []*event.Event) error {
 		if c := cached[id]; c != nil {
 			cf = *c
 		}
+		shareCauses(cf.steps, steps)
 		w.steps[id], w.pos[id] = merge(cf.steps, cf.pos, steps, addedPos[id])
 	}
 	if err := w.diagnoseFlows(ctx); err != nil {
@@ -86,6 +87,7 @@ func (w *writeTx) diagnoseFlows(ctx context.Context) error {
 		if err := rows.Scan(&seq, &s.ID, &s.Cause, &s.Flow, &s.Type, &s.Source, &s.Topic, &part, &off, &t, &class, &reason); err != nil {
 			return fmt.Errorf("load records: %w", err)
 		}
+		s.Type, s.Source, s.Topic, s.Flow = w.cache.intern(s.Type), w.cache.intern(s.Source), w.cache.intern(s.Topic), w.cache.intern(s.Flow)
 		s.Where = event.Coordinates(s.Topic, int32(part), off)
 		s.Time, s.Class = fromNanos(t), diagnose.ClassOf(class, reason)
 		flow := flowOf[seq]
@@ -95,6 +97,9 @@ func (w *writeTx) diagnoseFlows(ctx context.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	for _, seq := range seqs {
+		shareCauses(nil, w.steps[flowOf[seq.(int64)]])
 	}
 	for id, f := range w.flows {
 		f.diag = w.cfg.Summarize(w.steps[id])

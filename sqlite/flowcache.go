@@ -41,6 +41,47 @@ type flowCache struct {
 	flows   map[string]*list.Element // of *cachedFlow
 	lru     list.List                // front: written most recently
 	version int64                    // data_version seen at the last write
+	// names: the topics, types, sources and correlation IDs the cached
+	// skeletons share (one copy each). Used by writers only, under
+	// Store.wmu.
+	names map[string]string
+}
+
+// maxNames bounds flowCache.names; past it, strings are copied.
+const maxNames = 20_000
+
+// intern returns s, shared with the cache's copy when it has one. Only
+// a writer holding Store.wmu calls it.
+func (c *flowCache) intern(s string) string {
+	if v, ok := c.names[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if len(c.names) < maxNames {
+		if c.names == nil {
+			c.names = map[string]string{}
+		}
+		c.names[v] = v
+	}
+	return v
+}
+
+// shareCauses points the Cause of each step of add at the ID string of
+// the step of the flow (old and add) it names, when there is one (the
+// cause is usually the flow's previous record): the skeletons hold one
+// copy of each ID.
+func shareCauses(old, add []diagnose.Step) {
+	ids := make(map[string]string, len(old)+len(add))
+	for _, ss := range [][]diagnose.Step{old, add} {
+		for i := range ss {
+			ids[ss[i].ID] = ss[i].ID
+		}
+	}
+	for i := range add {
+		if id, ok := ids[add[i].Cause]; ok {
+			add[i].Cause = id
+		}
+	}
 }
 
 // cachedFlow is one flow's summary (its diagnosis aside) and skeleton.
@@ -147,12 +188,13 @@ func (c *flowCache) dropLocked(id string) {
 }
 
 // skeleton is the step of a new record e (class cl) as the events table
-// gives it back, its strings copied out of the record's buffers.
-func skeleton(e *event.Event, cl diagnose.Class) (diagnose.Step, stepPos) {
+// gives it back, its strings copied out of the record's buffers (the
+// names shared through c.intern).
+func (c *flowCache) skeleton(e *event.Event, cl diagnose.Class) (diagnose.Step, stepPos) {
 	cl.Reason = strings.Clone(cl.Reason) // every flag kept, as the class column keeps them
 	return diagnose.Step{ID: strings.Clone(e.EventID), Cause: strings.Clone(e.CausationID),
-		Type: strings.Clone(e.Type), Source: strings.Clone(e.Source), Topic: strings.Clone(e.Topic),
-		Flow: strings.Clone(e.CorrelationID), Where: e.Coordinates(), Time: fromNanos(nanos(e.Time)),
+		Type: c.intern(e.Type), Source: c.intern(e.Source), Topic: c.intern(e.Topic),
+		Flow: c.intern(e.CorrelationID), Where: e.Coordinates(), Time: fromNanos(nanos(e.Time)),
 		Class: cl}, stepPos{e.Partition, e.Offset}
 }
 

@@ -118,6 +118,7 @@ func (w *writeTx) insert(ctx, stmtCtx context.Context, events []event.Event) ([]
 	}
 	defer ins.Close()
 	fresh := make([]*event.Event, 0, len(events))
+	classify := w.cfg.Classifier() // a batch has few topics and types
 	for i := range events {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -125,7 +126,7 @@ func (w *writeTx) insert(ctx, stmtCtx context.Context, events []event.Event) ([]
 			}
 		}
 		e := &events[i]
-		cl := w.cfg.Classify(e)
+		cl := classify.Classify(e)
 		res, err := ins.ExecContext(stmtCtx, e.FlowID(), e.EventID, e.IDSource, e.CorrelationID, e.CausationID,
 			e.Type, e.Version, e.Source, nanos(e.Time), e.Topic, e.Partition, e.Offset, e.Key, nanos(e.KafkaTime),
 			nanos(e.IngestedAt), encodeHeaders(e.Headers), orEmpty(e.Payload), e.PayloadSize, e.Truncated,
