@@ -11,7 +11,8 @@ import (
 // at_time in positions, or last_time in the per-write tables and read
 // models): the partitions retention drops together.
 var partitionedTables = []string{"events", "events_by_id", "event_keys", "flow_times", "positions", "records",
-	"flow_summary", "topic_buckets", "type_minutes", "value_minutes", "event_classes", "flow_verdicts"}
+	"flow_summary", "topic_buckets", "type_minutes", "value_minutes", "event_classes", "flow_verdicts",
+	"payload_paths", "payload_path_days", "payload_values"}
 
 // DropOlderThan drops the day partitions (of the server's time zone) that
 // end at or before t, in every table: whole days only, so an event is kept

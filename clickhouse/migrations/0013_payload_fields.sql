@@ -39,9 +39,10 @@ SELECT path, flow_id, max(w_last_time) AS last_time, minState(w_lo) AS lo, maxSt
 FROM payload_path_rows
 GROUP BY path, flow_id;
 
--- payload_path_days: per path and day, the same bounds and about how many
--- flows: a few rows per path, read before anything else (a field no
--- payload has, a number beyond every value).
+-- payload_path_days: per path and day (of the flow rows' last_time, as
+-- payload_paths is partitioned), the same bounds and about how many flows:
+-- a few rows per path, read before anything else (a field no payload has,
+-- a number beyond every value).
 CREATE TABLE IF NOT EXISTS payload_path_days (
     path String,
     last_time DateTime,
@@ -55,7 +56,7 @@ ORDER BY path;
 CREATE MATERIALIZED VIEW IF NOT EXISTS payload_path_days_mv TO payload_path_days AS
 SELECT path, max(w_last_time) AS last_time, minState(w_lo) AS lo, maxState(w_hi) AS hi, uniqState(flow_id) AS flows
 FROM payload_path_rows
-GROUP BY path;
+GROUP BY path, toYYYYMMDD(w_last_time);
 
 -- payload_values: the flows holding a value at a path, by the value's
 -- text as an exact term compares it (store.PayloadMatches), for values of
