@@ -261,6 +261,13 @@ func (c *clusterConn) host(addr string) (driver.Conn, error) {
 
 // Close closes the connections to the hosts and the connection.
 func (c *clusterConn) Close() error {
+	c.closeHosts()
+	return c.Conn.Close()
+}
+
+// closeHosts closes the connections to the hosts (opened again when
+// needed).
+func (c *clusterConn) closeHosts() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, hc := range c.conns {
@@ -269,7 +276,14 @@ func (c *clusterConn) Close() error {
 		}
 	}
 	c.conns = nil
-	return c.Conn.Close()
+}
+
+// closeHosts closes the connections conn opened to the hosts of a cluster
+// (nothing for one server's connection); conn itself stays open.
+func closeHosts(conn driver.Conn) {
+	if c, ok := conn.(*clusterConn); ok {
+		c.closeHosts()
+	}
 }
 
 // Query runs q with GLOBAL IN subqueries.

@@ -120,6 +120,7 @@ func MigrateLog(ctx context.Context, dsn string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	defer closeHosts(conn)
 	// db matched identRE: it is safe to quote as an identifier.
 	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS `"+db+"`"); err != nil {
 		return fmt.Errorf("create database %q: %w", db, err)
@@ -133,6 +134,7 @@ func MigrateLog(ctx context.Context, dsn string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	defer closeHosts(dconn)
 	return applyMigrations(ctx, dconn, log)
 }
 
