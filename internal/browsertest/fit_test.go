@@ -34,7 +34,7 @@ func TestPagesFit(t *testing.T) {
 		{"flow", "/flows/" + url.PathEscape(flow), "[data-testid=graph-svg]"},
 		{"services", "/services", "[data-testid=map-svg]"},
 		{"dashboard", "/", ""},
-		{"replay", "/flows/" + url.PathEscape(flow) + "/replay?step=3", ""},
+		{"replay", "/flows/" + url.PathEscape(flow) + "/replay?step=3", "[data-testid=graph-svg]"},
 		{"compare", "/compare?a=" + url.QueryEscape(flow) + "&b=typical", "[data-testid=compare-side][data-side=A] svg"},
 		{"lanes", "/flows/" + url.PathEscape(flow) + "?timeline=lanes", ""},
 		{"event", "", ""}, // the flow's first event, found below
@@ -67,6 +67,9 @@ func TestPagesFit(t *testing.T) {
 				if p.svg != "" {
 					b.WaitVisible(p.svg)
 					checkFits(t, b, p.name+" at "+vp.name, p.svg)
+					if !Eval[bool](b, `document.querySelector(`+strconv.Quote(p.svg)+`).hasAttribute("data-zoom-ready")`) {
+						t.Errorf("%s at %s: the drawing has no zoom controls", p.name, vp.name)
+					}
 				}
 				b.Screenshot(p.name + "-" + vp.name + ".png")
 				if p.name == "flow" {
