@@ -125,10 +125,17 @@ func computeVerdicts(ctx context.Context, conn driver.Conn, ids []string, cfg *d
 // computed, in this process: Write adds to it, a pass (every
 // verdictEvery, before every read that selects flows by verdict, and at
 // Close) computes their verdicts and empties it.
+//
+// A flow a Write is sending (in flight) has rows in some tables and not
+// yet in others, nor in the step cache: the background pass leaves it
+// pending until the write is over (it would read the flow back and sum
+// up a half-written flow, to do it again after the write), while a
+// settle before a read takes it like any other.
 type pending struct {
-	mu    sync.Mutex
-	flows map[string]struct{}
-	run   sync.Mutex // one pass at a time
+	mu       sync.Mutex
+	flows    map[string]struct{}
+	inflight map[string]int // flows of the writes in flight, how many writes each
+	run      sync.Mutex     // one pass at a time
 }
 
 // verdictEvery is how often the background pass runs.
@@ -146,25 +153,58 @@ func (p *pending) touch(flows []string) {
 	}
 }
 
-// take empties the set and returns what it held.
-func (p *pending) take() []string {
+// begin marks flows as being written.
+func (p *pending) begin(flows []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.inflight == nil {
+		p.inflight = map[string]int{}
+	}
+	for _, f := range flows {
+		p.inflight[f]++
+	}
+}
+
+// end marks flows as written (whether the write succeeded or not: a
+// failed one may have left rows) by a write that began them.
+func (p *pending) end(flows []string) {
+	p.mu.Lock()
+	for _, f := range flows {
+		if p.inflight[f]--; p.inflight[f] <= 0 {
+			delete(p.inflight, f)
+		}
+	}
+	p.mu.Unlock()
+	p.touch(flows)
+}
+
+// take empties the set and returns what it held; with skipInFlight, the
+// flows of writes in flight stay in it and are not returned.
+func (p *pending) take(skipInFlight bool) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]string, 0, len(p.flows))
 	for f := range p.flows {
+		if skipInFlight && p.inflight[f] > 0 {
+			continue
+		}
 		out = append(out, f)
+		delete(p.flows, f)
 	}
-	p.flows = nil
 	return out
 }
 
 // settle computes the verdicts of every flow written before it was
 // called: once it returns nil, flow_verdicts holds the verdict of every
 // flow this process wrote. Flows it failed on stay pending.
-func (s *Store) settle(ctx context.Context) error {
+func (s *Store) settle(ctx context.Context) error { return s.pass(ctx, false) }
+
+// pass computes the verdicts of the pending flows, but for those of the
+// writes in flight when skipInFlight (the background pass).
+func (s *Store) pass(ctx context.Context, skipInFlight bool) error {
 	s.pend.run.Lock()
 	defer s.pend.run.Unlock()
-	ids := s.pend.take()
+	ids := s.pend.take(skipInFlight)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -187,20 +227,20 @@ func (s *Store) verdictLoop() {
 	defer close(s.vdone)
 	tick := time.NewTicker(verdictEvery)
 	defer tick.Stop()
-	pass := func() {
+	pass := func(skipInFlight bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := s.settle(ctx); err != nil {
+		if err := s.pass(ctx, skipInFlight); err != nil {
 			s.log.Warn("flow verdicts: will retry", "err", err)
 		}
 	}
 	for {
 		select {
 		case <-s.stop:
-			pass()
+			pass(false)
 			return
 		case <-tick.C:
-			pass()
+			pass(true)
 		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"log"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -48,6 +49,7 @@ func main() {
 	readsOnly := flag.Bool("reads-only", false, "measure reads on the database a -keep run left (same -events, -flow-size)")
 	loadFor := flag.Duration("load-for", 0, "stop loading after the first batch that ends past this long (0: load every event); the output says how many were loaded: pass that number as -events to a later -reads-only run")
 	settle := flag.Duration("settle", 2*time.Minute, "wait up to this long for background merges before measuring reads")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the load (raw inserts and Write) to this file")
 	flag.Parse()
 	if *dsn == "" {
 		log.Fatal("no DSN: pass -dsn or set EVENTSCOPE_TEST_CLICKHOUSE (scripts/clickhouse start prints one)")
@@ -73,7 +75,12 @@ func main() {
 		if *loadFor > 0 {
 			g.until = t0.Add(*loadFor)
 		}
+		stop, err := startProfile(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
 		rawRate, rate, err := b.load(ctx, g, *batch, *skipRaw)
+		stop()
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -119,6 +126,23 @@ func storeDSN(dsn string) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// startProfile starts a CPU profile into path (none when empty); the
+// function it returns stops it.
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
 
 func loadavg() string {
 	b, err := os.ReadFile("/proc/loadavg")
