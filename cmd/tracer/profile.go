@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 )
 
 // startProfile writes a CPU profile of the whole run to the file named by
@@ -26,8 +29,21 @@ func startProfile(stderr io.Writer) (stop func()) {
 		fmt.Fprintf(stderr, "EVENTSCOPE_CPUPROFILE: %v\n", err)
 		return func() {}
 	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		})
 	}
+	// A shutdown that outlasts its caller's patience ends in SIGKILL
+	// (scripts/bench-ingest waits 30 s): the profile ends at the signal.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sig
+		signal.Stop(sig)
+		stop()
+	}()
+	return stop
 }
