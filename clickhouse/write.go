@@ -187,16 +187,22 @@ func appendEvents(batch driver.Batch, events []event.Event, classes []diagnose.C
 	}
 	for c, v := range cols {
 		col := batch.Column(c)
-		b, ok := v.(bytesColumn)
-		if !ok {
+		switch v := v.(type) {
+		case bytesColumn:
+			for i := range events {
+				if err := col.AppendRow(payloadBytes(v(&events[i]))); err != nil {
+					return fmt.Errorf("column %d, %s: %w", c, events[i].Coordinates(), err)
+				}
+			}
+		case [][]string: // row by row: Append of [][]string reflects on every element
+			for i := range v {
+				if err := col.AppendRow(v[i]); err != nil {
+					return fmt.Errorf("column %d, %s: %w", c, events[i].Coordinates(), err)
+				}
+			}
+		default:
 			if err := col.Append(v); err != nil {
 				return fmt.Errorf("column %d: %w", c, err)
-			}
-			continue
-		}
-		for i := range events {
-			if err := col.AppendRow(payloadBytes(b(&events[i]))); err != nil {
-				return fmt.Errorf("column %d, %s: %w", c, events[i].Coordinates(), err)
 			}
 		}
 	}
