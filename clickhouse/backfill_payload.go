@@ -17,19 +17,38 @@ const backfillChunk = 50000
 // backfillPayloadFields fills the payload field read model (migration
 // 0013) from the stored events, one day partition of events at a time
 // (eachPartition: resumable, a partition done twice repeats idempotent
-// states), backfillChunk payloads per insert, by GOMAXPROCS workers each
-// reading the flows of one hash class (the walk of the payloads is the
-// cost: ~10 µs of CPU per event).
+// states), backfillChunk payloads per insert, by GOMAXPROCS workers that
+// read the flows of one hash class at a time (the walk of the payloads is
+// the cost: ~10 µs of CPU per event).
 func backfillPayloadFields(ctx context.Context, conn driver.Conn, log *slog.Logger) error {
 	return eachPartition(ctx, conn, log, "0013_payload_fields", "events", func(p uint32) (int, error) {
+		var rows uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM events WHERE toYYYYMMDD(event_time) = ?", p).Scan(&rows); err != nil {
+			return 0, err
+		}
+		// classes of about backfillClass events: each is one query that
+		// streams for a short while (clickhouse-go's read deadline holds
+		// for a whole query: 5 minutes by default)
 		workers := runtime.GOMAXPROCS(0)
+		classes := max(workers, int(rows/backfillClass)+1)
+		next := make(chan int, classes)
+		for c := range classes {
+			next <- c
+		}
+		close(next)
 		counts := make([]int, workers)
 		errs := make(chan error, workers)
 		for w := range workers {
 			go func() {
-				n, err := backfillPayloadClass(ctx, conn, p, w, workers)
-				counts[w] = n
-				errs <- err
+				for c := range next {
+					n, err := backfillPayloadClass(ctx, conn, p, c, classes)
+					counts[w] += n
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
 			}()
 		}
 		var first error
@@ -45,6 +64,10 @@ func backfillPayloadFields(ctx context.Context, conn driver.Conn, log *slog.Logg
 		return n, first
 	})
 }
+
+// backfillClass is about how many events one query of the payload
+// backfill reads.
+const backfillClass = 200000
 
 // backfillPayloadClass adds the payloads of partition p's flows whose
 // hash is class modulo classes to the payload field read model.
