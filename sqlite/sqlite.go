@@ -54,13 +54,15 @@ const MemoryDSN = "sqlite::memory:"
 // fsync per batch, small with batches of thousands of events.
 // busy_timeout covers other processes holding the database (the CLI, a
 // backup); within the process writes are serialised by the single writer.
-// Page caches: 48 MiB for the writer (its bulk look-ups of event IDs and
-// flows), 16 MiB per reader; they are not Go heap, and with the tracer's
-// Go heap limit keep the process under 300 MB (docs/PERFORMANCE.md).
+// Page caches: 32 MiB for the writer (the hot pages of the random-key
+// indexes and the flows table), 8 MiB per reader; they are not Go heap,
+// and with the tracer's Go heap limit keep the process under 300 MB
+// (docs/PERFORMANCE.md, Ingest: with 48 and 16 MiB a backfill peaked at
+// 317-351 MiB; with these at the same CPU per record).
 const (
 	pragmas     = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
-	writerDSN   = "?" + pragmas + "&_pragma=cache_size(-49152)&_txlock=immediate"
-	readerDSN   = "?" + pragmas + "&_pragma=cache_size(-16384)&_pragma=query_only(1)"
+	writerDSN   = "?" + pragmas + "&_pragma=cache_size(-32768)&_txlock=immediate"
+	readerDSN   = "?" + pragmas + "&_pragma=cache_size(-8192)&_pragma=query_only(1)"
 	memoryDSN   = ":memory:?_pragma=foreign_keys(1)"
 	maxReadConn = 8
 )
