@@ -35,15 +35,18 @@ func windowed(q store.FlowQuery) bool {
 // absent reports whether a positive type:, source: or topic: term of q
 // names a value (or prefix) that no stored event has, from value_minutes,
 // or a positive payload term matches no stored flow (payloadAbsent): then
-// no flow matches. few: an exact payload term of q is rare (payloadAbsent).
-func (s *Store) absent(ctx context.Context, q store.FlowQuery) (none, few bool, err error) {
+// no flow matches. few: the flows of a rare exact payload term of q
+// (payloadAbsent), when it has one ("" sql otherwise).
+func (s *Store) absent(ctx context.Context, q store.FlowQuery) (none bool, few cond, err error) {
 	for _, t := range q.Terms {
 		if !t.Negate && t.Field == store.FieldPayload {
 			none, rare, err := s.payloadAbsent(ctx, t)
 			if err != nil || none {
-				return none, false, err
+				return none, cond{}, err
 			}
-			few = few || rare
+			if rare {
+				few = modelCond(t, cond{sql: "1"})
+			}
 			continue
 		}
 		if t.Negate || t.Field != store.FieldType && t.Field != store.FieldSource && t.Field != store.FieldTopic {
@@ -53,10 +56,10 @@ func (s *Store) absent(ctx context.Context, q store.FlowQuery) (none, few bool, 
 		var n uint64
 		if err := s.conn.QueryRow(ctx, "SELECT count() FROM (SELECT field FROM value_minutes WHERE field = ? AND "+m.sql+" LIMIT 1)",
 			append([]any{string(t.Field)}, m.args...)...).Scan(&n); err != nil {
-			return false, false, fmt.Errorf("look up %s:%s: %w", t.Field, t.Value, err)
+			return false, cond{}, fmt.Errorf("look up %s:%s: %w", t.Field, t.Value, err)
 		}
 		if n == 0 {
-			return true, false, nil
+			return true, cond{}, nil
 		}
 	}
 	return false, few, nil
@@ -74,8 +77,8 @@ func (s *Store) windowSearch(ctx context.Context, q store.FlowQuery, cur *store.
 	if err != nil || none {
 		return []store.FlowSummary{}, err
 	}
-	if few { // an exact payload value few flows hold: its candidates are few
-		return s.searchFlowsIn(ctx, q, cur, n, cond{})
+	if few.sql != "" { // an exact payload value few flows hold: search just them
+		return s.searchFlowsIn(ctx, q, cur, n, few)
 	}
 	pi, err := s.flowTimesParts(ctx)
 	if err != nil {
