@@ -9,9 +9,11 @@ import (
 )
 
 // Flows lists the flows matching q, newest last event first, a page at a
-// time. The plain "recent flows" listing reads flow_times by time; searches
-// merge the flow_summary states of the flows they look at. Either way one
-// query then merges the page's flows' summaries, by primary key.
+// time. The recent flows and searches whose terms the verdicts decide
+// alone (status:, anomaly:, type:, source:, topic:) read windows of
+// flow_verdicts by last time (verdict_read.go); other searches merge the
+// flow_summary states of the flows they look at, narrowed by the
+// verdicts when they have status: or anomaly: terms.
 func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, error) {
 	ctx, cancel := s.readCtx(ctx)
 	defer cancel()
@@ -30,8 +32,17 @@ func (s *Store) Flows(ctx context.Context, q store.FlowQuery) (store.FlowPage, e
 	}
 	ctx, sc := s.withScan(ctx, q)
 	var sums []store.FlowSummary
-	var err error
-	if diag, rest := diagnosedTerms(q.Terms); len(diag) > 0 || len(rest) == 0 && q.To.IsZero() {
+	topics, err := s.topicsKnown(ctx)
+	if err != nil {
+		return store.FlowPage{}, fmt.Errorf("list flows: %w", err)
+	}
+	if diag, rest := diagnosedTerms(q.Terms); q.To.IsZero() && len(rest) > 0 && verdictTerms(q.Terms, topics) {
+		var none bool // a type, source or topic no event has: value_minutes says so at once
+		sums = []store.FlowSummary{}
+		if none, _, err = s.absent(ctx, q); err == nil && !none {
+			sums, err = s.verdictFlows(ctx, store.FlowQuery{From: q.From}, q.Terms, cur, limit+1)
+		}
+	} else if len(diag) > 0 || len(rest) == 0 && q.To.IsZero() {
 		q.Terms = rest
 		sums, err = s.verdictFlows(ctx, q, diag, cur, limit+1)
 	} else {

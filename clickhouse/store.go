@@ -92,6 +92,9 @@ type Store struct {
 	// (textindex.go; current releases only).
 	textIndex bool
 
+	// topics tells whether every verdict has its topics (diagnosed.go).
+	topics topicsCheck
+
 	// budget and now override a payload search's time budget and clock
 	// (scan.go), for tests; zero values: a third of queryTimeout, time.Now.
 	budget time.Duration

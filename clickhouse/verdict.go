@@ -16,17 +16,17 @@ import (
 // verdict is one row of flow_verdicts (migration 0012): a flow's summary
 // and the diagnose engine's clock-free verdict on it.
 type verdict struct {
-	flow            string
-	first, last     int64
-	records         uint64
-	services, types []string
-	sum             diagnose.Summary
+	flow                    string
+	first, last             int64
+	records                 uint64
+	services, types, topics []string
+	sum                     diagnose.Summary
 }
 
 // verdictOf sums up one flow's steps (one per distinct record) with cfg.
 func verdictOf(flow string, steps []diagnose.Step, cfg *diagnose.Config) verdict {
 	v := verdict{flow: flow, first: zeroNanos, last: zeroNanos, records: uint64(len(steps)), sum: cfg.Summarize(steps)}
-	var svcs, typs []string
+	var svcs, typs, tops []string
 	for i, st := range steps {
 		t := nanos(st.Time)
 		if i == 0 || t < v.first {
@@ -35,9 +35,9 @@ func verdictOf(flow string, steps []diagnose.Step, cfg *diagnose.Config) verdict
 		if i == 0 || t > v.last {
 			v.last = t
 		}
-		svcs, typs = append(svcs, st.Source), append(typs, st.Type)
+		svcs, typs, tops = append(svcs, st.Source), append(typs, st.Type), append(tops, st.Topic)
 	}
-	v.services, v.types = slices.Compact(sortedSet(svcs)), slices.Compact(sortedSet(typs))
+	v.services, v.types, v.topics = slices.Compact(sortedSet(svcs)), slices.Compact(sortedSet(typs)), slices.Compact(sortedSet(tops))
 	return v
 }
 
@@ -75,12 +75,12 @@ func summaryOf(kinds []string, base, reason, failedType string, stall int64) dia
 // insertVerdicts inserts rows of flow_verdicts, computed at computed.
 func insertVerdicts(ctx context.Context, conn driver.Conn, vs []verdict, computed time.Time) error {
 	return insertRows(ctx, conn, `INSERT INTO flow_verdicts (flow_id, last_ns, last_time, first_ns, computed_ns, records,
-services, types, kinds, base, reason, failed_type, stall_ns)`, len(vs), func(b driver.Batch) error {
+services, types, kinds, base, reason, failed_type, stall_ns, topics, topics_known)`, len(vs), func(b driver.Batch) error {
 		c := uint64(computed.UnixNano())
 		for i := range vs {
 			v := &vs[i]
 			if err := b.Append(v.flow, v.last, seconds(timeOf(v.last)), v.first, c, v.records, v.services, v.types,
-				v.kinds(), v.sum.Base, v.sum.Reason, v.sum.FailedType, stallNanos(v.sum.StallAt)); err != nil {
+				v.kinds(), v.sum.Base, v.sum.Reason, v.sum.FailedType, stallNanos(v.sum.StallAt), v.topics, uint8(1)); err != nil {
 				return err
 			}
 		}

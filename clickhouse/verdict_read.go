@@ -3,6 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -13,12 +14,21 @@ import (
 
 // newestVerdicts is the newest verdict of every flow with a row at or
 // after a last time (the one argument), the columns a condition or an
-// order may use: flow_id, last, first, k (kinds), b (base), st (stall_ns).
-// The newest row of a flow has its highest last time, so the range holds
-// it for every flow whose last event is in it.
+// order may use: flow_id, last, first, k (kinds), b (base), st (stall_ns),
+// ty (types), sv (services), tp (topics). The newest row of a flow has
+// its highest last time, so the range holds it for every flow whose last
+// event is in it. (ClickHouse reads only the columns a query uses.)
 const newestVerdicts = `SELECT flow_id, argMax(last_ns, computed_ns) AS last, argMax(first_ns, computed_ns) AS first,
-  argMax(kinds, computed_ns) AS k, argMax(base, computed_ns) AS b, argMax(stall_ns, computed_ns) AS st
+  argMax(kinds, computed_ns) AS k, argMax(base, computed_ns) AS b, argMax(stall_ns, computed_ns) AS st,
+  argMax(types, computed_ns) AS ty, argMax(services, computed_ns) AS sv, argMax(topics, computed_ns) AS tp
 FROM flow_verdicts WHERE last_ns >= ?`
+
+// verdictRows is every row of flow_verdicts at or after a last time (the
+// one argument) with newestVerdicts' column names, for conditions on
+// single rows.
+const verdictRows = `SELECT flow_id, last_ns AS last, first_ns AS first, kinds AS k, base AS b, stall_ns AS st,
+  types AS ty, services AS sv, topics AS tp
+  FROM flow_verdicts WHERE last_ns >= ?`
 
 // verdictsWhere selects the newest verdicts at or after lo passing c (a
 // condition on newestVerdicts' columns). A flow whose newest row passes c
@@ -30,14 +40,14 @@ func verdictsWhere(lo int64, c cond) cond {
 		return cond{"SELECT * FROM (" + newestVerdicts + " GROUP BY flow_id)", []any{lo}}
 	}
 	return cond{"SELECT * FROM (" + newestVerdicts + ` AND flow_id IN (
-  SELECT flow_id FROM (SELECT flow_id, last_ns AS last, first_ns AS first, kinds AS k, base AS b, stall_ns AS st
-  FROM flow_verdicts WHERE last_ns >= ?) WHERE ` + c.sql + `)
+  SELECT flow_id FROM (` + verdictRows + `) WHERE ` + c.sql + `)
 GROUP BY flow_id) WHERE ` + c.sql, append(append([]any{lo, lo}, c.args...), c.args...)}
 }
 
 // diagCond is the condition of a status: or anomaly: term on a newest
 // verdict (newestVerdicts' columns) at time now, as diagnose.Summary's
-// Status and KindList decide.
+// Status and KindList decide, or of a type:, source: or topic: term (on
+// the verdict's sets, as on flow_summary's).
 func diagCond(t store.Term, now time.Time) cond {
 	ns := now.UnixNano()
 	var c cond
@@ -55,6 +65,12 @@ func diagCond(t store.Term, now time.Time) cond {
 			}
 		}
 		c = or(cs)
+	case store.FieldType:
+		c = arrayMatch("ty", t)
+	case store.FieldSource:
+		c = arrayMatch("sv", t)
+	case store.FieldTopic:
+		c = arrayMatch("tp", t)
 	default:
 		c = cond{sql: "1"}
 	}
@@ -69,8 +85,8 @@ func statusAt(ns int64) cond {
 }
 
 // verdictFlows lists the flows matching q, newest first, from the flows'
-// verdicts: q's terms are status: and anomaly: terms (diag) and, when
-// rest is true, others. The verdicts of this process's writes are
+// verdicts: diag are terms the verdicts decide (diagCond), q's terms
+// others. The verdicts of this process's writes are
 // computed first (settle). Windows of flow_verdicts by last time, sized
 // for about 4n flows and growing verdictGrowth-fold, are read newest first (a
 // contiguous range of the table), until one holds n matches or the whole
@@ -89,6 +105,9 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 	if !q.From.IsZero() {
 		dcs = append(dcs, cond{"last >= ?", []any{fromNanos(q.From)}})
 	}
+	count := slices.ContainsFunc(diag, func(t store.Term) bool { // values are common: windows find them sooner
+		return t.Field == store.FieldStatus || t.Field == store.FieldAnomaly
+	})
 	dc := and(dcs)
 	pi, err := s.tableParts(ctx, "flow_verdicts")
 	if err != nil || pi.rows == 0 {
@@ -96,7 +115,7 @@ func (s *Store) verdictFlows(ctx context.Context, q store.FlowQuery, diag []stor
 	}
 	plain := len(q.Terms) == 0 && q.To.IsZero()
 	rows := pi.rows
-	if dc.sql != "1" { // how many rows may match: none, or the first window's size
+	if count && dc.sql != "1" { // how many rows may match: none, or the first window's size
 		if rows, err = s.countVerdictRows(ctx, fromNanos(q.From), and([]cond{dc, cursorCond(cur)})); err != nil || rows == 0 {
 			return []store.FlowSummary{}, err
 		}
@@ -159,9 +178,7 @@ func keepDiagnosed(sums []store.FlowSummary, diag []store.Term) []store.FlowSumm
 // range instead of windows that find nothing).
 func (s *Store) countVerdictRows(ctx context.Context, lo int64, c cond) (uint64, error) {
 	var n uint64
-	err := s.conn.QueryRow(ctx, `SELECT count() FROM (
-  SELECT flow_id, last_ns AS last, first_ns AS first, kinds AS k, base AS b, stall_ns AS st
-  FROM flow_verdicts WHERE last_ns >= ?) WHERE `+c.sql, append([]any{lo}, c.args...)...).Scan(&n)
+	err := s.conn.QueryRow(ctx, "SELECT count() FROM ("+verdictRows+") WHERE "+c.sql, append([]any{lo}, c.args...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count flow verdicts: %w", err)
 	}

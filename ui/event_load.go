@@ -19,7 +19,9 @@ type related struct {
 	flows   []string      // the flows the ID occurs in, in store order; the chosen one first
 	causes  []event.Event // records of the causing event; empty for a root or an unseen cause
 	effects []event.Event // events of the same flow caused by this one
-	flow    []event.Event // the whole chosen flow, in store order
+	// flow is the chosen flow in store order: whole, or (a store with
+	// store.FlowPicker) the records around the event (eventNeighbours).
+	flow []event.Event
 }
 
 // loadEvent finds the records with event ID id, the records of its cause
@@ -53,19 +55,12 @@ func (h *handler) loadEvent(ctx context.Context, id, inFlow string) (related, er
 	if len(chosen) == 0 {
 		return rel, fmt.Errorf("event %q in flow %q: %w", id, inFlow, store.ErrNotFound)
 	}
-	var fl *graph.Flow
-	err = h.withFlowSlot(ctx, inFlow, func() error { // a big flow is bounded like the flow page
-		flow, err := h.store.Flow(ctx, inFlow)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("flow %q of event %q: %w", inFlow, id, err)
-		}
-		rel.flow, _ = withoutInternal(flow, false)
-		fl = graph.Build(rel.flow, h.graphOptions())
-		return nil
-	})
+	flow, err := h.eventNeighbours(ctx, id, inFlow, chosen)
 	if err != nil {
 		return rel, err
 	}
+	rel.flow, _ = withoutInternal(flow, false)
+	fl := graph.Build(rel.flow, h.graphOptions())
 	var mine []event.Event
 	for _, e := range fl.Events {
 		if e.EventID == id {
@@ -100,6 +95,43 @@ func (h *handler) loadEvent(ctx context.Context, id, inFlow string) (related, er
 		}
 	}
 	return rel, nil
+}
+
+// eventNeighbours reads the records of flow inFlow that the event page of
+// id needs. From a store with store.FlowPicker: every record of the
+// event's ID and of its causes' IDs, the records it caused with every
+// record of their IDs (so the graph tells derived copies as in the whole
+// flow), and the records with its key and type (the payload diff's
+// previous version); else the whole flow, bounded like the flow page.
+func (h *handler) eventNeighbours(ctx context.Context, id, inFlow string, chosen []event.Event) ([]event.Event, error) {
+	if fp, ok := h.store.(store.FlowPicker); ok {
+		p := store.Pick{IDs: []string{chosen[0].EventID}, CausedBy: []string{id}}
+		for _, r := range chosen {
+			if c := r.CausationID; c != "" {
+				p.IDs = append(p.IDs, c)
+				if i := strings.LastIndexByte(c, '@'); i > 0 { // a cause that is a derived copy
+					p.IDs = append(p.IDs, c[:i])
+				}
+			}
+			if r.Key != "" && !slices.Contains(p.KeyTypes, store.KeyType{Key: r.Key, Type: r.Type}) {
+				p.KeyTypes = append(p.KeyTypes, store.KeyType{Key: r.Key, Type: r.Type})
+			}
+		}
+		flow, err := fp.FlowRecords(ctx, inFlow, p)
+		if err != nil {
+			return nil, fmt.Errorf("flow %q of event %q: %w", inFlow, id, err)
+		}
+		return flow, nil
+	}
+	var flow []event.Event
+	err := h.withFlowSlot(ctx, inFlow, func() error { // a big flow is bounded like the flow page
+		var err error
+		if flow, err = h.store.Flow(ctx, inFlow); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("flow %q of event %q: %w", inFlow, id, err)
+		}
+		return nil
+	})
+	return flow, err
 }
 
 // eventRecords returns the records with event ID id, or, when none has it

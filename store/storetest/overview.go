@@ -120,3 +120,36 @@ func checkValueSearches(t *testing.T, s store.Store, all []event.Event, want []s
 		}
 	}
 }
+
+// checkFlowRecords checks store.FlowPicker, when s has it, on records of
+// every flow of all: what it picks around a record (its ID and cause, its
+// effects, its key and type) must equal Pick.Matches on the whole Flow.
+func checkFlowRecords(t *testing.T, s store.Store, all []event.Event) {
+	t.Helper()
+	fp, ok := s.(store.FlowPicker)
+	if !ok {
+		return
+	}
+	for i, e := range all {
+		if i%3 != 0 {
+			continue
+		}
+		flow, err := s.Flow(ctx(t), e.FlowID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []store.Pick{
+			{IDs: []string{e.EventID, e.CausationID}, CausedBy: []string{e.EventID}, KeyTypes: []store.KeyType{{Key: e.Key, Type: e.Type}}},
+			{CausedBy: []string{e.CausationID}},
+			{IDs: []string{"no-such-id"}},
+		} {
+			got, err := fp.FlowRecords(ctx(t), e.FlowID(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(p.Matches(flow), got); d != "" {
+				t.Errorf("FlowRecords(%s, %+v) (-want +got):\n%s", e.FlowID(), p, d)
+			}
+		}
+	}
+}

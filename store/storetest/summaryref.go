@@ -107,6 +107,7 @@ func runSummaryReference(t *testing.T, o Opener) {
 	checkDiagnosedSearches(t, s, want)
 	checkOverview(t, s, want)
 	checkValueSearches(t, s, all, want)
+	checkFlowRecords(t, s, all)
 	wantStats := store.Stats{Flows: int64(len(want)), Topics: []store.TopicCount{}}
 	perTopic := map[string]int64{}
 	for _, e := range distinctRecords(all) {
