@@ -22,7 +22,7 @@ func clusterBaseDSN(t testing.TB) string {
 }
 
 // freshClusterDSN returns the DSN of a new, randomly named database on the
-// cluster, dropped ON CLUSTER when the test ends.
+// cluster, dropped on every node when the test ends.
 func freshClusterDSN(t testing.TB) string {
 	t.Helper()
 	return freshDSNOn(t, clusterBaseDSN(t))
@@ -75,8 +75,8 @@ func TestClusterConformance(t *testing.T) {
 }
 
 // TestClusterRetention: retention lists the partitions of every shard and
-// drops them ON CLUSTER; the replicas apply the drop from the replication
-// log, so the reads are polled.
+// drops them on one replica of each shard, which waits for the others
+// (replication_alter_partitions_sync=2); the reads are polled all the same.
 func TestClusterRetention(t *testing.T) {
 	s, _ := openMigratedOn(t, clusterBaseDSN(t), Options{})
 	defer s.Close()
