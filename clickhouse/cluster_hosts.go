@@ -278,6 +278,22 @@ func (c *clusterConn) closeHosts() {
 	c.conns = nil
 }
 
+// syncReplicas waits until every replica of table's local table has what
+// the others have (SYSTEM SYNC REPLICA on every host; nothing for one
+// server's connection): after a migration, a tracer reading through any
+// node sees the new schema version at once.
+func syncReplicas(ctx context.Context, conn driver.Conn, table string) error {
+	c, ok := conn.(*clusterConn)
+	if !ok {
+		return nil
+	}
+	hosts, err := c.listHosts(ctx)
+	if err != nil {
+		return err
+	}
+	return c.onHosts(ctx, hosts, "SYSTEM SYNC REPLICA "+c.ddl.local(table), nil)
+}
+
 // closeHosts closes the connections conn opened to the hosts of a cluster
 // (nothing for one server's connection); conn itself stays open.
 func closeHosts(conn driver.Conn) {

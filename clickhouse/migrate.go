@@ -185,6 +185,9 @@ func applyMigrationsTo(ctx context.Context, conn driver.Conn, log *slog.Logger, 
 			return fmt.Errorf("record migration %s: %w", m.name, err)
 		}
 	}
+	if err := syncReplicas(ctx, conn, "schema_migrations"); err != nil {
+		return fmt.Errorf("wait for the replicas of schema_migrations: %w", err)
+	}
 	return nil
 }
 
