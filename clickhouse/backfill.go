@@ -18,14 +18,12 @@ import (
 // The read models of 0007 are backfilled after 0008, which added
 // flow_rows.w_id_topics that the backfill fills: an upgrade from before
 // 0007 runs both, then the backfill. (backfill_done keeps the name
-// 0007_read_models, so a database that ran it at 0007 skips it.) The
-// verdicts of 0012 are backfilled after 0015 likewise (it added the
-// topics the verdicts carry; the name stays 0012_flow_verdicts).
+// 0007_read_models, so a database that ran it at 0007 skips it.)
 var backfills = map[uint32]func(ctx context.Context, conn driver.Conn, log *slog.Logger) error{
 	8:  backfillReadModels,
+	12: backfillVerdicts,
 	13: backfillPayloadFields,
 	14: addTextIndex,
-	15: backfillVerdicts,
 }
 
 // backfillDoneTable records the partitions each backfill has done.

@@ -28,7 +28,7 @@ func backfillVerdicts(ctx context.Context, conn driver.Conn, log *slog.Logger) e
 			return 0, err
 		}
 		sort.Strings(ids)
-		return len(ids), computeVerdicts(ctx, conn, ids, &cfg)
+		return len(ids), computeVerdicts(ctx, conn, ids, &cfg, false) // runs before 0015 added topics
 	})
 }
 

@@ -185,7 +185,7 @@ func (s *Store) verdictsFromCache(ctx context.Context, ids []string, cfg *diagno
 				rest = append(rest, id)
 			}
 		}
-		if err := insertVerdicts(ctx, s.conn, vs, time.Now()); err != nil {
+		if err := insertVerdicts(ctx, s.conn, vs, time.Now(), true); err != nil {
 			return nil, err
 		}
 	}

@@ -72,15 +72,24 @@ func summaryOf(kinds []string, base, reason, failedType string, stall int64) dia
 	return s
 }
 
-// insertVerdicts inserts rows of flow_verdicts, computed at computed.
-func insertVerdicts(ctx context.Context, conn driver.Conn, vs []verdict, computed time.Time) error {
-	return insertRows(ctx, conn, `INSERT INTO flow_verdicts (flow_id, last_ns, last_time, first_ns, computed_ns, records,
-services, types, kinds, base, reason, failed_type, stall_ns, topics, topics_known)`, len(vs), func(b driver.Batch) error {
+// insertVerdicts inserts rows of flow_verdicts, computed at computed,
+// with their topics (migration 0015) when topics is set: the backfill of
+// 0012 runs before that migration and leaves them out (topics_known = 0).
+func insertVerdicts(ctx context.Context, conn driver.Conn, vs []verdict, computed time.Time, topics bool) error {
+	cols := "flow_id, last_ns, last_time, first_ns, computed_ns, records, services, types, kinds, base, reason, failed_type, stall_ns"
+	if topics {
+		cols += ", topics, topics_known"
+	}
+	return insertRows(ctx, conn, "INSERT INTO flow_verdicts ("+cols+")", len(vs), func(b driver.Batch) error {
 		c := uint64(computed.UnixNano())
 		for i := range vs {
 			v := &vs[i]
-			if err := b.Append(v.flow, v.last, seconds(timeOf(v.last)), v.first, c, v.records, v.services, v.types,
-				v.kinds(), v.sum.Base, v.sum.Reason, v.sum.FailedType, stallNanos(v.sum.StallAt), v.topics, uint8(1)); err != nil {
+			row := []any{v.flow, v.last, seconds(timeOf(v.last)), v.first, c, v.records, v.services, v.types,
+				v.kinds(), v.sum.Base, v.sum.Reason, v.sum.FailedType, stallNanos(v.sum.StallAt)}
+			if topics {
+				row = append(row, v.topics, uint8(1))
+			}
+			if err := b.Append(row...); err != nil {
 				return err
 			}
 		}
@@ -96,7 +105,7 @@ const verdictChunk = 2000
 // computeVerdicts reads the records of the flows ids, sums them up with
 // cfg and inserts their verdicts, verdictChunk flows at a time. A flow
 // with no records left (dropped by retention) gets none.
-func computeVerdicts(ctx context.Context, conn driver.Conn, ids []string, cfg *diagnose.Config) error {
+func computeVerdicts(ctx context.Context, conn driver.Conn, ids []string, cfg *diagnose.Config, topics bool) error {
 	for len(ids) > 0 {
 		n := min(len(ids), verdictChunk)
 		args := make([]any, n)
@@ -113,7 +122,7 @@ func computeVerdicts(ctx context.Context, conn driver.Conn, ids []string, cfg *d
 				vs = append(vs, verdictOf(id, st, cfg))
 			}
 		}
-		if err := insertVerdicts(ctx, conn, vs, time.Now()); err != nil {
+		if err := insertVerdicts(ctx, conn, vs, time.Now(), topics); err != nil {
 			return err
 		}
 		ids = ids[n:]
@@ -211,7 +220,7 @@ func (s *Store) pass(ctx context.Context, skipInFlight bool) error {
 	cfg, ver := s.diag.Current()
 	rest, err := s.verdictsFromCache(ctx, ids, cfg, ver)
 	if err == nil {
-		err = computeVerdicts(ctx, s.conn, rest, cfg)
+		err = computeVerdicts(ctx, s.conn, rest, cfg, true)
 	}
 	if err != nil {
 		s.pend.touch(ids)
