@@ -4,15 +4,13 @@ import (
 	"context"
 	"log/slog"
 	"net/url"
-	"os"
-	"os/exec"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/eventscope/eventscope/internal/clustertest"
 )
 
 // TestClusterMigrateNodeDown: a migration with a node down fails at once,
@@ -23,11 +21,8 @@ import (
 // at the same time (scripts/test runs the cluster tests one package at a
 // time, and the tests of a package in turn).
 func TestClusterMigrateNodeDown(t *testing.T) {
+	_, nodes, dir := clustertest.Env(t)
 	dsn := freshClusterDSN(t)
-	dir, nodes := os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_DIR"), strings.Split(os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_NODES"), ",")
-	if dir == "" || len(nodes) != 4 {
-		t.Fatalf("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_DIR/_NODES not set (scripts/clickhouse-cluster start writes them)")
-	}
 	// Half the migrations, with every node up.
 	o, err := parseDSNOptions(dsn)
 	if err != nil {
@@ -54,11 +49,8 @@ func TestClusterMigrateNodeDown(t *testing.T) {
 	closeHosts(conn)
 	closeHosts(dconn)
 
-	pid := readPID(t, dir+"/s2r2/pid")
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatalf("kill s2r2 (%d): %v", pid, err)
-	}
-	t.Cleanup(func() { restartCluster(t) })
+	clustertest.Kill(t, dir, "s2r2")
+	t.Cleanup(func() { clustertest.Restart(t) })
 	down, _ := url.Parse(nodes[3])
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
@@ -72,7 +64,7 @@ func TestClusterMigrateNodeDown(t *testing.T) {
 	}
 	t.Logf("with s2r2 down, after %v: %v", time.Since(start).Round(time.Millisecond), err)
 
-	restartCluster(t)
+	clustertest.Restart(t)
 	if err := Migrate(t.Context(), dsn); err != nil {
 		t.Fatalf("migrate with every node back: %v", err)
 	}
@@ -98,24 +90,4 @@ FROM system.columns WHERE database = ? ORDER BY c)`, o.Auth.Database).Scan(&cols
 	if !strings.Contains(want, "event_classes_local.event_id String") || !strings.Contains(want, "flow_verdicts_local.flow_id String") {
 		t.Errorf("columns of the last migrations missing: %.300s", want)
 	}
-}
-
-// restartCluster starts the nodes of the test cluster that are down.
-func restartCluster(t *testing.T) {
-	if out, err := exec.Command("../scripts/clickhouse-cluster", "start").CombinedOutput(); err != nil {
-		t.Fatalf("scripts/clickhouse-cluster start: %v\n%s", err, out)
-	}
-}
-
-func readPID(t *testing.T, file string) int {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	return pid
 }

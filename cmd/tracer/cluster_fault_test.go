@@ -6,11 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +15,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/eventscope/eventscope/clickhouse"
+	"github.com/eventscope/eventscope/internal/clustertest"
 	"github.com/eventscope/eventscope/internal/kafkatest"
 	"github.com/eventscope/eventscope/internal/tracerproc"
 )
@@ -42,7 +40,7 @@ func clusterFaults(t *testing.T, quorum int) {
 	if testing.Short() {
 		t.Skip("cluster fault test skipped in -short mode")
 	}
-	base, nodes, dir := clusterEnv(t)
+	base, nodes, dir := clustertest.Env(t)
 	brokers := kafkatest.Broker(t)
 	dsn := freshClusterDB(t, base, nodes)
 	if err := clickhouse.Migrate(t.Context(), dsn); err != nil {
@@ -84,11 +82,7 @@ func clusterFaults(t *testing.T, quorum int) {
 	// A replica of shard 2 dies during ingest: the Distributed inserts go
 	// to the other replica (with a quorum of 2, they wait for it);
 	// restarted, it fetches what it missed.
-	victim := dir + "/s2r1/pid"
-	pid := readPID(t, victim)
-	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
-		t.Fatalf("kill clickhouse s2r1 (%d): %v", pid, err)
-	}
+	clustertest.Kill(t, dir, "s2r1")
 	if quorum > 0 {
 		if n := localRecords(t, dsn, []string{nodes[1], nodes[3]}); n != flowsPerPhase*events {
 			t.Errorf("s1r2 + s2r2 hold %d records right after s2r1 died; want the %d committed", n, flowsPerPhase*events)
@@ -109,10 +103,7 @@ func clusterFaults(t *testing.T, quorum int) {
 			t.Errorf("%d complete flows with s2r1 down and a quorum of 2; want fewer than %d", n, 2*flowsPerPhase)
 		}
 	}
-	restart := exec.Command("../../scripts/clickhouse-cluster", "start")
-	if out, err := restart.CombinedOutput(); err != nil {
-		t.Fatalf("restart clickhouse s2r1: %v\n%s", err, out)
-	}
+	clustertest.Restart(t)
 
 	// A tracer dies: its partitions move to the other, which reads again
 	// from the last committed offsets.
@@ -139,21 +130,6 @@ func clusterFaults(t *testing.T, quorum int) {
 // byEvent keys a record by its event ID: a flow's events spread over the
 // partitions, so both tracers write parts of one flow.
 func byEvent(_, id string) string { return id }
-
-// clusterEnv reads what scripts/clickhouse-cluster start wrote; without it
-// the test fails in CI and is skipped loudly elsewhere.
-func clusterEnv(t *testing.T) (base string, nodes []string, dir string) {
-	t.Helper()
-	base, dir = os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER"), os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_DIR")
-	if base == "" || dir == "" {
-		msg := "EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER(_DIR) not set: SKIPPING the cluster fault test (scripts/clickhouse-cluster start)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return base, strings.Split(os.Getenv("EVENTSCOPE_TEST_CLICKHOUSE_CLUSTER_NODES"), ","), dir
-}
 
 // freshClusterDB is a new database's DSN on the cluster, dropped on every
 // node at the end.
@@ -209,19 +185,6 @@ func onNode(t *testing.T, dsn, nodeDSN string) string {
 	}
 	u.Host = n.Host
 	return u.String()
-}
-
-func readPID(t *testing.T, file string) int {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	return pid
 }
 
 func createTopic(t *testing.T, brokers []string, topic string, parts int32) {
