@@ -165,6 +165,13 @@ func applyMigrationsTo(ctx context.Context, conn driver.Conn, log *slog.Logger, 
 		}
 		for _, st := range m.statements(lc) {
 			if err := conn.Exec(ctx, st); err != nil {
+				// A migration stopped after some of its ALTERs (a killed
+				// migrate, a backfill cut short) is run again whole:
+				// 18.16 has no ADD COLUMN IF NOT EXISTS, so a column
+				// change already made counts as done (as on a cluster).
+				if columnAlterRE.MatchString(alterCmd(st)) && columnDone(err) {
+					continue
+				}
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 		}
