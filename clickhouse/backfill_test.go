@@ -102,17 +102,7 @@ func TestUpgradeBackfillsReadModels(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	dsn := freshDSN(t)
-	o, err := parseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := *o
-	admin.Auth.Database = "default"
-	if err := mustConn(t, &admin).Exec(t.Context(), "CREATE DATABASE `"+o.Auth.Database+"`"); err != nil {
-		t.Fatal(err)
-	}
-	conn := mustConn(t, o)
+	dsn, conn := emptyDatabase(t)
 	quiet := slog.New(slog.DiscardHandler)
 	if err := applyMigrationsTo(t.Context(), conn, quiet, 6); err != nil {
 		t.Fatal(err)

@@ -120,6 +120,24 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// emptyDatabase creates a new database with no tables on the test server
+// (dropped when the test ends) and returns its DSN and a connection to it,
+// for tests that run migrations by hand.
+func emptyDatabase(t testing.TB) (string, ch.Conn) {
+	t.Helper()
+	dsn := freshDSN(t)
+	o, err := parseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := *o
+	admin.Auth.Database = "default"
+	if err := mustConn(t, &admin).Exec(t.Context(), "CREATE DATABASE `"+o.Auth.Database+"`"); err != nil {
+		t.Fatal(err)
+	}
+	return dsn, mustConn(t, o)
+}
+
 func mustConn(t testing.TB, o *ch.Options) ch.Conn {
 	t.Helper()
 	conn, err := ch.Open(o)

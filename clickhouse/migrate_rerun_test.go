@@ -10,17 +10,7 @@ import (
 // migration again on the next start instead of failing on "column
 // already exists" (0015 adds two columns to flow_verdicts).
 func TestMigrateRerunsHalfDoneAlter(t *testing.T) {
-	dsn := freshDSN(t)
-	o, err := parseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := *o
-	admin.Auth.Database = "default"
-	if err := mustConn(t, &admin).Exec(t.Context(), "CREATE DATABASE `"+o.Auth.Database+"`"); err != nil {
-		t.Fatal(err)
-	}
-	conn := mustConn(t, o)
+	_, conn := emptyDatabase(t)
 	quiet := slog.New(slog.DiscardHandler)
 	if err := applyMigrationsTo(t.Context(), conn, quiet, 14); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -49,15 +48,7 @@ func TestOpenErrors(t *testing.T) {
 		}
 	})
 	t.Run("NotMigrated", func(t *testing.T) {
-		dsn := freshDSN(t)
-		u, _ := url.Parse(dsn)
-		db := strings.TrimPrefix(u.Path, "/")
-		o, _ := parseDSN(dsn)
-		o.Auth.Database = "default"
-		conn := mustConn(t, o)
-		if err := conn.Exec(t.Context(), "CREATE DATABASE `"+db+"`"); err != nil {
-			t.Fatal(err)
-		}
+		dsn, _ := emptyDatabase(t)
 		_, err := Open(t.Context(), dsn, Options{})
 		if !errors.Is(err, ErrSchema) || !strings.Contains(err.Error(), "tracer migrate") {
 			t.Fatalf("err = %v, want ErrSchema suggesting tracer migrate", err)
